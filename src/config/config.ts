@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment surface of Cuecard. Nothing else reads `process.env`:
+ * the config is parsed once at start, frozen, and passed down.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const configSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  CUECARD_DATA_DIR: z.string().min(1).default('.cuecard/data'),
+  CUECARD_KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
+  CUECARD_DEV_TENANT: booleanFromEnv.optional(),
+  CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
+  CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+  CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  CUECARD_EMBEDDINGS: z.enum(['local', 'transformers', 'openai']).default('local'),
+  CUECARD_TRANSFORMERS_MODEL: z.string().min(1).optional(),
+  CUECARD_MODELS_DIR: z.string().min(1).default('.cuecard/models'),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  CUECARD_LLM_MODEL: z.string().min(1).optional(),
+  CUECARD_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+  /** Absent: embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly knowledgeDir: string;
+  /** Create a development tenant with printed keys on first start. */
+  readonly devTenant: boolean;
+  readonly maxFrameBytes: number;
+  readonly analyzerTimeoutMs: number;
+  readonly piiMode: 'off' | 'mask' | 'hash';
+  readonly embeddings: {
+    readonly provider: 'local' | 'transformers' | 'openai';
+    readonly transformersModel: string | undefined;
+    readonly modelsDir: string;
+  };
+  readonly llm:
+    | {
+        readonly baseUrl: string;
+        readonly apiKey: string | undefined;
+        readonly model: string;
+        readonly timeoutMs: number;
+      }
+    | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Fix the environment variables above (see the Configuration table in README.md).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" so that `FOO= npm start` behaves like no FOO.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      problems.push(`${key}=${JSON.stringify(cleaned[key] ?? '')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const raw = parsed.data;
+  if (raw.CUECARD_EMBEDDINGS === 'transformers' && !raw.CUECARD_TRANSFORMERS_MODEL) {
+    problems.push('CUECARD_EMBEDDINGS=transformers needs CUECARD_TRANSFORMERS_MODEL (a model id under CUECARD_MODELS_DIR)');
+  }
+  if (raw.CUECARD_EMBEDDINGS === 'openai' && !raw.OPENAI_BASE_URL) {
+    problems.push('CUECARD_EMBEDDINGS=openai needs OPENAI_BASE_URL');
+  }
+  if (raw.OPENAI_BASE_URL && !raw.CUECARD_LLM_MODEL) {
+    problems.push('OPENAI_BASE_URL is set but CUECARD_LLM_MODEL is not: name the model to use');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config: Config = {
+    host: raw.HOST,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.CUECARD_DATA_DIR,
+    knowledgeDir: raw.CUECARD_KNOWLEDGE_DIR,
+    devTenant: raw.CUECARD_DEV_TENANT ?? raw.DATABASE_URL === undefined,
+    maxFrameBytes: raw.CUECARD_MAX_FRAME_BYTES,
+    analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
+    piiMode: raw.CUECARD_PII_MODE,
+    embeddings: {
+      provider: raw.CUECARD_EMBEDDINGS,
+      transformersModel: raw.CUECARD_TRANSFORMERS_MODEL,
+      modelsDir: raw.CUECARD_MODELS_DIR,
+    },
+    llm:
+      raw.OPENAI_BASE_URL && raw.CUECARD_LLM_MODEL
+        ? {
+            baseUrl: raw.OPENAI_BASE_URL,
+            apiKey: raw.OPENAI_API_KEY,
+            model: raw.CUECARD_LLM_MODEL,
+            timeoutMs: raw.CUECARD_LLM_TIMEOUT_MS,
+          }
+        : undefined,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,120 @@
+import type { ConversationItem, ConversationRecord, Speaker } from './types.js';
+
+/**
+ * The one event union subscribers receive (protocol version 1). Every event carries the
+ * envelope; `id` is the durable cursor (null for previews that are never stored, i.e. interims
+ * and streamed reply deltas).
+ */
+export const EVENT_VERSION = 1;
+
+export interface EventEnvelope {
+  v: typeof EVENT_VERSION;
+  id: number | null;
+  tenantId: string;
+  conversationId: string;
+  agentId: string | null;
+  at: string;
+}
+
+export interface Citation {
+  articleId: string;
+  title: string;
+  passage?: string;
+}
+
+export type Suggestion =
+  | {
+      kind: 'article';
+      suggestionId: string;
+      articleId: string;
+      title: string;
+      passage: string;
+      /** Passage with the matched terms wrapped in <mark></mark>. */
+      highlighted?: string;
+      score: number;
+      reason: string;
+    }
+  | {
+      kind: 'next-step';
+      suggestionId: string;
+      playbookId: string;
+      stepId: string;
+      title: string;
+      reason: string;
+      done: string[];
+      remaining: string[];
+    }
+  | {
+      kind: 'reply';
+      suggestionId: string;
+      text: string;
+      source: 'template' | 'llm';
+      citations: Citation[];
+      reason: string;
+    }
+  | {
+      kind: 'similar-case';
+      suggestionId: string;
+      conversationId: string;
+      summary: string;
+      disposition: string | null;
+      score: number;
+      reason: string;
+    };
+
+export type AlertKind = 'escalation' | 'churn' | 'compliance' | 'other';
+
+export interface Alert {
+  alertId: string;
+  kind: AlertKind;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  reason: string;
+  /** Sequence numbers of the items that triggered it. */
+  evidence: number[];
+}
+
+/** Event bodies, without the envelope. Analyzers emit these. */
+export type EventBody =
+  | { type: 'conversation-start'; conversation: ConversationRecord }
+  | { type: 'conversation-end'; conversation: ConversationRecord }
+  | {
+      type: 'utterance-interim';
+      seq: number;
+      speaker: Speaker;
+      text: string;
+    }
+  | { type: 'item-final'; item: ConversationItem }
+  | {
+      type: 'analysis';
+      analyzer: string;
+      seq: number;
+      result: Record<string, unknown>;
+    }
+  | { type: 'suggestion'; seq: number | null; suggestion: Suggestion }
+  | { type: 'reply-start'; replyId: string; seq: number | null }
+  | { type: 'reply-delta'; replyId: string; delta: string }
+  | { type: 'reply-end'; replyId: string; suggestion: Suggestion }
+  | { type: 'alert'; seq: number | null; alert: Alert }
+  | { type: 'wrapup'; step: string; result: Record<string, unknown> }
+  | {
+      type: 'error';
+      code: string;
+      message: string;
+      retryable: boolean;
+      analyzer?: string;
+      seq?: number;
+    };
+
+export type EventType = EventBody['type'];
+export type CuecardEvent = EventEnvelope & EventBody;
+
+/** Bodies that are previews: published live, never stored, no cursor. */
+export const EPHEMERAL_EVENT_TYPES: ReadonlySet<EventType> = new Set([
+  'utterance-interim',
+  'reply-delta',
+]);
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+}

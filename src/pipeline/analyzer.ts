@@ -1,0 +1,56 @@
+import type { EventBody } from '../conversations/events.js';
+import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
+
+/**
+ * One capability on the live pipeline. Analyzers run in a fixed order on every durable item
+ * (final utterance or agent action) of a conversation, one item at a time per conversation.
+ * A thrown error or a timeout becomes an `error` event and the next analyzer runs.
+ */
+export interface AnalyzerContext {
+  tenantId: string;
+  conversation: ConversationRecord;
+  /** The item being analyzed (already stored, text already redacted). */
+  item: ConversationItem;
+  /** Every durable item so far, in sequence order, including `item`. */
+  transcript: readonly ConversationItem[];
+  /** Results of the analyzers that ran before this one on the same item, by analyzer name. */
+  previous: Readonly<Record<string, Record<string, unknown>>>;
+  /** What this analyzer returned as `state` last time in this conversation (undefined at first). */
+  state: unknown;
+  /** Aborted when the analyzer's time is up. */
+  signal: AbortSignal;
+}
+
+export interface AnalyzerOutput {
+  /** Stored and published as an `analysis` event, and visible to later analyzers. */
+  result?: Record<string, unknown>;
+  /** Further events to publish (suggestions, alerts...). */
+  events?: EventBody[];
+  /** Persisted per conversation and handed back next time. */
+  state?: unknown;
+}
+
+export interface Analyzer {
+  readonly name: string;
+  /** Overrides the pipeline's default timeout. */
+  readonly timeoutMs?: number;
+  /** Which item kinds this analyzer wants; default: utterances only. */
+  readonly accepts?: ReadonlyArray<ConversationItem['kind']>;
+  analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null>;
+}
+
+/** Runs once when a conversation ends (summary, disposition, QA...), in order. */
+export interface FinalizerContext {
+  tenantId: string;
+  conversation: ConversationRecord;
+  transcript: readonly ConversationItem[];
+  /** Results of earlier finalizers, by name. */
+  previous: Readonly<Record<string, Record<string, unknown>>>;
+  signal: AbortSignal;
+}
+
+export interface Finalizer {
+  readonly name: string;
+  readonly timeoutMs?: number;
+  finalize(context: FinalizerContext): Promise<AnalyzerOutput | null>;
+}

@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, types } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Database, Queryable, SqlParam } from './database.js';
+
+// int8 as a JS number (ids and counts stay far below 2^53), so both engines return the same.
+const parsers = { [types.INT8]: (value: string) => Number(value) };
+
+/** Embedded Postgres in WASM with pgvector, in a data folder (or in memory when none). */
+export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { vector },
+    parsers,
+  });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+
+  const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<Row>(sql: string, params: readonly SqlParam[] = []) {
+      const result = await target.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
+    },
+    async exec(sql: string) {
+      await target.exec(sql);
+    },
+  });
+  const base = wrap(db);
+  return {
+    engine: 'pglite',
+    query: base.query,
+    async transaction(work) {
+      return db.transaction(async (tx) => work(wrap(tx)));
+    },
+    exec: base.exec,
+    async close() {
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { Database, Queryable, SqlParam } from './database.js';
+import { CuecardError } from '../errors/cuecard-error.js';
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/** A real Postgres server with the pgvector extension, through a connection pool. */
+export async function openPostgresDatabase(url: string, poolSize = 8): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch (error) {
+    await pool.end();
+    throw new CuecardError(
+      'provider_unavailable',
+      'Could not enable the pgvector extension on DATABASE_URL. Install pgvector on that server ' +
+        '(the pgvector/pgvector image in docker-compose.yml has it) and check the URL and credentials.',
+      { cause: error },
+    );
+  }
+  const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<Row>(sql: string, params: readonly SqlParam[] = []) {
+      const result = await target.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], affectedRows: result.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await target.query(sql);
+    },
+  });
+  const base = wrap(pool);
+  return {
+    engine: 'postgres',
+    query: base.query,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    exec: base.exec,
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // PGlite boots a WASM Postgres per test file; give slow CI machines room.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more forks than that only thrash.
+    maxWorkers: 2,
+  },
+});
