@@ -46,6 +46,8 @@ export interface FinalizerContext {
   transcript: readonly ConversationItem[];
   /** Results of earlier finalizers, by name. */
   previous: Readonly<Record<string, Record<string, unknown>>>;
+  /** Live analyzer results per item: `analyses[seq][analyzerName]`. */
+  analyses: Readonly<Record<number, Record<string, Record<string, unknown>>>>;
   signal: AbortSignal;
 }
 

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Services } from './services.js';
+import { authenticate, urlForLogs } from './plugins/auth.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import { registerConversationRoutes } from './routes/conversation-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerIngestGateway } from './ws/ingest-gateway.js';
+import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
+
+export interface AppOptions {
+  services: Services;
+  /** false silences request logs (tests, bench). */
+  logger?: boolean;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+
+/**
+ * The HTTP and WebSocket face of Cuecard, in layers: external plugins (websocket, OpenAPI,
+ * errors, auth) → routes. Domain services come in ready-made.
+ */
+export async function createApp({ services, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: logger
+      ? {
+          level: config.logLevel,
+          // Logs carry ids and codes, never keys or transcript text.
+          redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+          serializers: {
+            req: (request: { method: string; url: string }) => ({ method: request.method, url: urlForLogs(request.url) }),
+          },
+        }
+      : false,
+    bodyLimit: config.maxFrameBytes * 4,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Cuecard API',
+        description:
+          'Agent assist and conversation intelligence. WebSockets: /ws/ingest (connectors) and /ws/subscribe (consoles); see README.',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Cuecard API key' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyWebsocket, {
+    // The socket layer closes only on frames far over the limit; frames a little over it get an
+    // error message and the socket stays open (the fault is the message, not the connection).
+    options: { maxPayload: Math.max(config.maxFrameBytes * 16, 1_048_576) },
+  });
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC_PATHS.has(path) || !(path.startsWith('/api/') || path.startsWith('/ws/'))) return;
+    request.principal = await authenticate(services.tenants, request);
+  });
+
+  registerHealthRoutes(app, services);
+  registerConversationRoutes(app, services);
+  registerIngestGateway(app, services);
+  registerSubscribeGateway(app, services);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('onClose', async () => {
+    await services.pipeline.drain();
+  });
+  return app;
+}

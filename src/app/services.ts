@@ -1,0 +1,46 @@
+import type { Config } from '../config/config.js';
+import type { Database } from '../stores/database.js';
+import { createConversationStore } from '../conversations/conversation-store.js';
+import { createEventLog } from '../conversations/event-log.js';
+import { createIngestService, type Redact } from '../conversations/ingest-service.js';
+import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
+import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
+import { createTenantStore } from '../tenancy/tenant-store.js';
+
+export interface ServiceOptions {
+  config: Config;
+  db: Database;
+  logger: PipelineLogger;
+  analyzers?: readonly Analyzer[];
+  finalizers?: readonly Finalizer[];
+  redact?: Redact;
+}
+
+/**
+ * The composition root of the domain: stores, event log, pipeline and ingest, wired once.
+ * The HTTP/WebSocket layer only calls these.
+ */
+export function createServices(options: ServiceOptions) {
+  const { config, db, logger } = options;
+  const tenants = createTenantStore(db);
+  const conversations = createConversationStore(db);
+  const eventLog = createEventLog(db);
+  const pipeline = createPipeline({
+    db,
+    conversations,
+    eventLog,
+    analyzers: options.analyzers ?? [],
+    finalizers: options.finalizers ?? [],
+    timeoutMs: config.analyzerTimeoutMs,
+    logger,
+  });
+  const ingest = createIngestService({
+    conversations,
+    eventLog,
+    sink: pipeline,
+    redact: options.redact ?? ((_tenantId, text) => text),
+  });
+  return { config, db, tenants, conversations, eventLog, pipeline, ingest };
+}
+
+export type Services = ReturnType<typeof createServices>;

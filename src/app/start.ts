@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import { openDatabase } from '../stores/open-database.js';
+import { migrate } from '../stores/migrate.js';
+import type { Database } from '../stores/database.js';
+import { createApp } from './create-app.js';
+import { createServices, type Services } from './services.js';
+import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
+import { createDefaultCapabilities } from './capabilities.js';
+
+export interface Cuecard {
+  app: FastifyInstance;
+  services: Services;
+  devKeys: DevKeys | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An already open database (tests); otherwise opened from the config. */
+  db?: Database;
+  logger?: boolean;
+  /** Skip the dev tenant even in embedded mode (tests create their own tenants). */
+  devTenant?: boolean;
+}
+
+/** Opens the database, migrates it, wires the capabilities and builds the app (not listening yet). */
+export async function startCuecard(config: Config, options: StartOptions = {}): Promise<Cuecard> {
+  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    await migrate(db);
+    const capabilities = await createDefaultCapabilities(config, db);
+    let appRef: FastifyInstance | undefined;
+    const logger = {
+      warn: (details: Record<string, unknown>, message: string) => appRef?.log.warn(details, message),
+      error: (details: Record<string, unknown>, message: string) => appRef?.log.error(details, message),
+    };
+    const services = createServices({ config, db, logger, ...capabilities });
+    const devKeys =
+      (options.devTenant ?? config.devTenant)
+        ? await ensureDevTenant(services.tenants, path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'))
+        : null;
+    const app = await createApp({ services, logger: options.logger ?? true });
+    appRef = app;
+    return {
+      app,
+      services,
+      devKeys,
+      async close() {
+        await app.close();
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    if (!options.db) await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { authorize } from '../plugins/auth.js';
+import { assertNever } from '../../conversations/events.js';
+import { CuecardError } from '../../errors/cuecard-error.js';
+import { ingestMessageSchema, ingestMessageTypes, type IngestMessage } from './protocol.js';
+import { parseMessage } from './parse-message.js';
+import { send, sendError } from './socket-errors.js';
+
+/**
+ * `/ws/ingest`: connectors (speech-to-text bridges, chat platforms) stream conversations in.
+ * Every final item is acknowledged only after it is durable. Messages of one socket are handled
+ * in arrival order, so acks come back in the order items were sent.
+ */
+export function registerIngestGateway(app: FastifyInstance, services: Services): void {
+  app.get(
+    '/ws/ingest',
+    {
+      websocket: true,
+      // Checked before the upgrade, so a wrong key fails the handshake with 401/403.
+      preValidation: async (request) => {
+        authorize(request, 'ingest');
+      },
+    },
+    (socket, request) => {
+    const principal = request.principal!;
+    let chain: Promise<void> = Promise.resolve();
+
+    async function handle(message: IngestMessage): Promise<void> {
+      switch (message.type) {
+        case 'open': {
+          const { conversation, created } = await services.ingest.open(principal, {
+            externalId: message.conversationId,
+            channel: message.channel,
+            agentId: message.agentId,
+            customerId: message.customerId,
+            customerAttributes: message.customerAttributes,
+            language: message.language,
+            metadata: message.metadata,
+          });
+          send(socket, {
+            type: 'opened',
+            conversationId: message.conversationId,
+            id: conversation.id,
+            status: conversation.status,
+            lastSeq: conversation.lastSeq,
+            resumed: !created,
+          });
+          return;
+        }
+        case 'utterance': {
+          const result = await services.ingest.utterance(principal, message);
+          if (result.status === 'preview') return;
+          send(socket, {
+            type: 'ack',
+            conversationId: message.conversationId,
+            seq: result.seq,
+            lastSeq: result.lastSeq,
+            duplicate: result.status === 'duplicate',
+          });
+          return;
+        }
+        case 'action': {
+          const result = await services.ingest.action(principal, message);
+          send(socket, {
+            type: 'ack',
+            conversationId: message.conversationId,
+            seq: result.seq,
+            lastSeq: result.lastSeq,
+            duplicate: result.status === 'duplicate',
+          });
+          return;
+        }
+        case 'end': {
+          const result = await services.ingest.end(principal, message);
+          send(socket, { type: 'ended', conversationId: message.conversationId, lastSeq: result.lastSeq, alreadyEnded: result.alreadyEnded });
+          return;
+        }
+        case 'ping':
+          send(socket, { type: 'pong' });
+          return;
+        default:
+          assertNever(message, 'ingest message');
+      }
+    }
+
+    socket.on('message', (data, isBinary) => {
+      const raw = isBinary ? '' : data.toString();
+      chain = chain.then(async () => {
+        let context: Record<string, unknown> = {};
+        try {
+          if (isBinary) {
+            throw new CuecardError(
+              'validation_failed',
+              'Binary frames are not accepted; send JSON text frames.',
+            );
+          }
+          const message = parseMessage(raw, ingestMessageSchema, ingestMessageTypes, services.config.maxFrameBytes);
+          if ('conversationId' in message) context = { conversationId: message.conversationId };
+          if ('seq' in message) context = { ...context, seq: message.seq };
+          await handle(message);
+        } catch (error) {
+          sendError(socket, error, context, (details, text) => request.log.error(details, text));
+        }
+      });
+    });
+  },
+  );
+}

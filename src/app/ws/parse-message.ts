@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import { CuecardError } from '../../errors/cuecard-error.js';
+
+/**
+ * Turns one raw frame into a typed message, or a CuecardError that names what was wrong
+ * (bad JSON, unknown type, or the first invalid field) and how to fix it.
+ */
+export function parseMessage<Schema extends z.ZodType>(
+  raw: string,
+  schema: Schema,
+  knownTypes: readonly string[],
+  maxBytes: number,
+): z.infer<Schema> {
+  const bytes = Buffer.byteLength(raw);
+  if (bytes > maxBytes) {
+    throw new CuecardError(
+      'frame_too_large',
+      `Message of ${bytes} bytes is over the limit of ${maxBytes} bytes; split it or raise CUECARD_MAX_FRAME_BYTES.`,
+      { details: { bytes, maxBytes } },
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new CuecardError('malformed_json', `Message is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CuecardError('validation_failed', 'Message must be a JSON object with a "type" field.', { field: 'type' });
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !knownTypes.includes(type)) {
+    throw new CuecardError(
+      'unknown_message_type',
+      `Unknown message type ${JSON.stringify(type)}; expected one of: ${knownTypes.join(', ')}.`,
+      { field: 'type' },
+    );
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const first = issues[0];
+    const field = first?.path.join('.') || 'message';
+    throw new CuecardError(
+      'validation_failed',
+      issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; '),
+      { field, details: { issues: issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) } },
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,325 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../stores/database.js';
+import type {
+  Channel,
+  ConversationItem,
+  ConversationRecord,
+  ConversationStatus,
+  Speaker,
+} from './types.js';
+
+interface ConversationRow {
+  id: string;
+  tenant_id: string;
+  external_id: string;
+  channel: Channel;
+  agent_id: string | null;
+  customer_id: string | null;
+  customer_attributes: Record<string, unknown>;
+  language: string | null;
+  status: ConversationStatus;
+  last_seq: number;
+  metadata: Record<string, unknown>;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+interface ItemRow {
+  conversation_id: string;
+  seq: number;
+  kind: 'utterance' | 'action';
+  speaker: Speaker | null;
+  text: string | null;
+  action: string | null;
+  data: Record<string, unknown>;
+  content_hash: string;
+  start_ms: number | null;
+  end_ms: number | null;
+  language: string | null;
+  created_at: Date;
+}
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    externalId: row.external_id,
+    channel: row.channel,
+    agentId: row.agent_id,
+    customerId: row.customer_id,
+    customerAttributes: row.customer_attributes,
+    language: row.language,
+    status: row.status,
+    lastSeq: row.last_seq,
+    metadata: row.metadata,
+    startedAt: new Date(row.started_at).toISOString(),
+    endedAt: row.ended_at ? new Date(row.ended_at).toISOString() : null,
+  };
+}
+
+function toItem(row: ItemRow): ConversationItem {
+  const createdAt = new Date(row.created_at).toISOString();
+  if (row.kind === 'action') {
+    return {
+      kind: 'action',
+      conversationId: row.conversation_id,
+      seq: row.seq,
+      action: row.action ?? '',
+      data: row.data,
+      createdAt,
+    };
+  }
+  return {
+    kind: 'utterance',
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    speaker: row.speaker ?? 'customer',
+    text: row.text ?? '',
+    startMs: row.start_ms,
+    endMs: row.end_ms,
+    language: row.language,
+    createdAt,
+  };
+}
+
+export interface OpenConversationInput {
+  tenantId: string;
+  externalId: string;
+  channel: Channel;
+  agentId?: string | undefined;
+  customerId?: string | undefined;
+  customerAttributes?: Record<string, unknown> | undefined;
+  language?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export type NewItem =
+  | {
+      kind: 'utterance';
+      seq: number;
+      speaker: Speaker;
+      text: string;
+      startMs?: number | undefined;
+      endMs?: number | undefined;
+      language?: string | undefined;
+    }
+  | { kind: 'action'; seq: number; action: string; data?: Record<string, unknown> | undefined };
+
+export type AppendOutcome =
+  | { status: 'stored'; item: ConversationItem; conversation: ConversationRecord }
+  | { status: 'duplicate'; lastSeq: number }
+  | { status: 'conflict'; lastSeq: number }
+  | { status: 'gap'; expected: number }
+  | { status: 'ended' };
+
+export interface ConversationFilter {
+  tenantId: string;
+  agentId?: string | undefined;
+  channel?: Channel | undefined;
+  status?: ConversationStatus | undefined;
+  customerId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string | undefined;
+}
+
+/** The fingerprint of what a connector sent, computed before redaction. */
+export function contentHash(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+const conversationColumns = `id, tenant_id, external_id, channel, agent_id, customer_id, customer_attributes,
+  language, status, last_seq, metadata, started_at, ended_at`;
+
+export function createConversationStore(db: Database) {
+  async function getConversation(
+    tenantId: string,
+    id: string,
+    target: Queryable = db,
+  ): Promise<ConversationRecord | null> {
+    const { rows } = await target.query<ConversationRow>(
+      `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  return {
+    getConversation,
+
+    async findByExternalId(tenantId: string, externalId: string): Promise<ConversationRecord | null> {
+      const { rows } = await db.query<ConversationRow>(
+        `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND external_id = $2`,
+        [tenantId, externalId],
+      );
+      return rows[0] ? toConversation(rows[0]) : null;
+    },
+
+    /** Opens a conversation, or returns the existing one with the same external id (resume). */
+    async open(input: OpenConversationInput): Promise<{ conversation: ConversationRecord; created: boolean }> {
+      const id = `c_${randomUUID()}`;
+      const { rows } = await db.query<ConversationRow>(
+        `INSERT INTO conversations (id, tenant_id, external_id, channel, agent_id, customer_id,
+           customer_attributes, language, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (tenant_id, external_id) DO NOTHING
+         RETURNING ${conversationColumns}`,
+        [
+          id,
+          input.tenantId,
+          input.externalId,
+          input.channel,
+          input.agentId ?? null,
+          input.customerId ?? null,
+          JSON.stringify(input.customerAttributes ?? {}),
+          input.language ?? null,
+          JSON.stringify(input.metadata ?? {}),
+        ],
+      );
+      if (rows[0]) return { conversation: toConversation(rows[0]), created: true };
+      const { rows: existing } = await db.query<ConversationRow>(
+        `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND external_id = $2`,
+        [input.tenantId, input.externalId],
+      );
+      return { conversation: toConversation(existing[0]!), created: false };
+    },
+
+    /**
+     * Durably appends one item. Sequence numbers are dense per conversation: the next item must
+     * be lastSeq + 1; a repeat of an earlier one with the same content is a harmless duplicate.
+     */
+    async append(
+      tenantId: string,
+      conversationId: string,
+      item: NewItem,
+      hash: string,
+    ): Promise<AppendOutcome> {
+      return db.transaction(async (tx) => {
+        // Row lock: two sockets appending to one conversation are serialized here.
+        const { rows } = await tx.query<{ last_seq: number; status: ConversationStatus }>(
+          'SELECT last_seq, status FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+          [tenantId, conversationId],
+        );
+        const current = rows[0];
+        if (!current) throw new Error(`conversation ${conversationId} vanished`);
+        if (item.seq <= current.last_seq) {
+          const { rows: previous } = await tx.query<{ content_hash: string }>(
+            'SELECT content_hash FROM conversation_items WHERE conversation_id = $1 AND seq = $2',
+            [conversationId, item.seq],
+          );
+          return previous[0]?.content_hash === hash
+            ? { status: 'duplicate', lastSeq: current.last_seq }
+            : { status: 'conflict', lastSeq: current.last_seq };
+        }
+        if (current.status === 'ended') return { status: 'ended' };
+        if (item.seq !== current.last_seq + 1) return { status: 'gap', expected: current.last_seq + 1 };
+        const { rows: inserted } = await tx.query<ItemRow>(
+          `INSERT INTO conversation_items (conversation_id, seq, tenant_id, kind, speaker, text, action,
+             data, content_hash, start_ms, end_ms, language)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           RETURNING *`,
+          item.kind === 'utterance'
+            ? [
+                conversationId,
+                item.seq,
+                tenantId,
+                'utterance',
+                item.speaker,
+                item.text,
+                null,
+                '{}',
+                hash,
+                item.startMs ?? null,
+                item.endMs ?? null,
+                item.language ?? null,
+              ]
+            : [
+                conversationId,
+                item.seq,
+                tenantId,
+                'action',
+                null,
+                null,
+                item.action,
+                JSON.stringify(item.data ?? {}),
+                hash,
+                null,
+                null,
+                null,
+              ],
+        );
+        const { rows: updated } = await tx.query<ConversationRow>(
+          `UPDATE conversations SET last_seq = $3 WHERE tenant_id = $1 AND id = $2
+           RETURNING ${conversationColumns}`,
+          [tenantId, conversationId, item.seq],
+        );
+        return { status: 'stored', item: toItem(inserted[0]!), conversation: toConversation(updated[0]!) };
+      });
+    },
+
+    /** Marks the conversation ended; returns null when it already was (idempotent end). */
+    async end(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
+      const { rows } = await db.query<ConversationRow>(
+        `UPDATE conversations SET status = 'ended', ended_at = now()
+         WHERE tenant_id = $1 AND id = $2 AND status = 'active'
+         RETURNING ${conversationColumns}`,
+        [tenantId, conversationId],
+      );
+      return rows[0] ? toConversation(rows[0]) : null;
+    },
+
+    async setLanguage(tenantId: string, conversationId: string, language: string): Promise<void> {
+      await db.query('UPDATE conversations SET language = $3 WHERE tenant_id = $1 AND id = $2', [
+        tenantId,
+        conversationId,
+        language,
+      ]);
+    },
+
+    async items(conversationId: string): Promise<ConversationItem[]> {
+      const { rows } = await db.query<ItemRow>(
+        'SELECT * FROM conversation_items WHERE conversation_id = $1 ORDER BY seq',
+        [conversationId],
+      );
+      return rows.map(toItem);
+    },
+
+    /** Newest first, keyset-paginated on (started_at, id). */
+    async list(filter: ConversationFilter): Promise<{ conversations: ConversationRecord[]; nextCursor: string | null }> {
+      const where = ['tenant_id = $1'];
+      const params: (string | number | Date)[] = [filter.tenantId];
+      const add = (clause: string, value: string | number | Date) => {
+        params.push(value);
+        where.push(clause.replace('?', `$${params.length}`));
+      };
+      if (filter.agentId) add('agent_id = ?', filter.agentId);
+      if (filter.channel) add('channel = ?', filter.channel);
+      if (filter.status) add('status = ?', filter.status);
+      if (filter.customerId) add('customer_id = ?', filter.customerId);
+      if (filter.from) add('started_at >= ?', filter.from);
+      if (filter.to) add('started_at < ?', filter.to);
+      if (filter.cursor) {
+        const [startedAt, id] = Buffer.from(filter.cursor, 'base64url').toString('utf8').split('|');
+        params.push(new Date(startedAt ?? 0), id ?? '');
+        where.push(`(started_at, id) < ($${params.length - 1}, $${params.length})`);
+      }
+      params.push(filter.limit + 1);
+      const { rows } = await db.query<ConversationRow>(
+        `SELECT ${conversationColumns} FROM conversations WHERE ${where.join(' AND ')}
+         ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+        params,
+      );
+      const page = rows.slice(0, filter.limit).map(toConversation);
+      const last = page[page.length - 1];
+      const nextCursor =
+        rows.length > filter.limit && last
+          ? Buffer.from(`${last.startedAt}|${last.id}`).toString('base64url')
+          : null;
+      return { conversations: page, nextCursor };
+    },
+  };
+}
+
+export type ConversationStore = ReturnType<typeof createConversationStore>;

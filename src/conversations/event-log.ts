@@ -1,0 +1,174 @@
+import type { Database } from '../stores/database.js';
+import {
+  EPHEMERAL_EVENT_TYPES,
+  EVENT_VERSION,
+  type CuecardEvent,
+  type EventBody,
+} from './events.js';
+
+/** Which events a subscriber wants. Tenant is always set: no subscription crosses tenants. */
+export interface EventFilter {
+  tenantId: string;
+  conversationId?: string | undefined;
+  agentId?: string | undefined;
+}
+
+export interface EventScope {
+  tenantId: string;
+  conversationId: string;
+  agentId: string | null;
+}
+
+interface EventRow {
+  id: number;
+  tenant_id: string;
+  conversation_id: string;
+  agent_id: string | null;
+  payload: EventBody;
+  created_at: Date;
+}
+
+export function matches(filter: EventFilter, event: CuecardEvent): boolean {
+  if (event.tenantId !== filter.tenantId) return false;
+  if (filter.conversationId && event.conversationId !== filter.conversationId) return false;
+  if (filter.agentId && event.agentId !== filter.agentId) return false;
+  return true;
+}
+
+/** The most a reconnecting subscriber is replayed at once; past that it must page via REST. */
+export const MAX_REPLAY = 5_000;
+
+/**
+ * The event log: every durable event is written to Postgres first and then published to the
+ * live subscribers of this process, in id order. Ephemeral previews skip the database.
+ */
+export function createEventLog(db: Database) {
+  const listeners = new Set<(event: CuecardEvent) => void>();
+  // One writer at a time keeps publication order equal to id order within this process.
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function publish(event: CuecardEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A broken subscriber must not stop the others; its socket handler logs its own faults.
+      }
+    }
+  }
+
+  async function write(scope: EventScope, bodies: readonly EventBody[]): Promise<CuecardEvent[]> {
+    const at = new Date().toISOString();
+    const durable = bodies.filter((body) => !EPHEMERAL_EVENT_TYPES.has(body.type));
+    const ids: number[] = [];
+    if (durable.length > 0) {
+      const params: unknown[] = [];
+      const values = durable.map((body) => {
+        const seq = 'seq' in body && typeof body.seq === 'number' ? body.seq : null;
+        params.push(scope.tenantId, scope.conversationId, scope.agentId, body.type, seq, JSON.stringify(body));
+        const base = params.length - 6;
+        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
+      });
+      const { rows } = await db.query<{ id: number }>(
+        `INSERT INTO events (tenant_id, conversation_id, agent_id, type, seq, payload)
+         VALUES ${values.join(', ')} RETURNING id`,
+        params as string[],
+      );
+      ids.push(...rows.map((row) => row.id).sort((a, b) => a - b));
+    }
+    let next = 0;
+    const events = bodies.map(
+      (body): CuecardEvent => ({
+        v: EVENT_VERSION,
+        id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
+        tenantId: scope.tenantId,
+        conversationId: scope.conversationId,
+        agentId: scope.agentId,
+        at,
+        ...body,
+      }),
+    );
+    for (const event of events) publish(event);
+    return events;
+  }
+
+  return {
+    /** Stores (unless ephemeral) and publishes events; resolves once they are durable. */
+    append(scope: EventScope, bodies: readonly EventBody[]): Promise<CuecardEvent[]> {
+      if (bodies.length === 0) return Promise.resolve([]);
+      const result = tail.then(() => write(scope, bodies));
+      tail = result.catch(() => undefined);
+      return result;
+    },
+
+    /** Durable events after `cursor` (exclusive) that match, oldest first. */
+    async since(filter: EventFilter, cursor: number, limit = MAX_REPLAY): Promise<CuecardEvent[]> {
+      const where = ['tenant_id = $1', 'id > $2'];
+      const params: (string | number)[] = [filter.tenantId, cursor];
+      if (filter.conversationId) {
+        params.push(filter.conversationId);
+        where.push(`conversation_id = $${params.length}`);
+      }
+      if (filter.agentId) {
+        params.push(filter.agentId);
+        where.push(`agent_id = $${params.length}`);
+      }
+      params.push(limit);
+      const { rows } = await db.query<EventRow>(
+        `SELECT id, tenant_id, conversation_id, agent_id, payload, created_at FROM events
+         WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map((row) => ({
+        v: EVENT_VERSION,
+        id: row.id,
+        tenantId: row.tenant_id,
+        conversationId: row.conversation_id,
+        agentId: row.agent_id,
+        at: new Date(row.created_at).toISOString(),
+        ...row.payload,
+      }));
+    },
+
+    /**
+     * Live subscription with catch-up: events after `cursor` are replayed from the database,
+     * then live ones follow with nothing missed or doubled. `cursor: null` means live only.
+     */
+    async subscribe(
+      filter: EventFilter,
+      cursor: number | null,
+      deliver: (event: CuecardEvent) => void,
+    ): Promise<{ unsubscribe: () => void; replayed: number; truncated: boolean }> {
+      let live = false;
+      const buffered: CuecardEvent[] = [];
+      const listener = (event: CuecardEvent) => {
+        if (!matches(filter, event)) return;
+        if (live) deliver(event);
+        else buffered.push(event);
+      };
+      // Listen first, then read: an event written in between is in the buffer, not lost.
+      listeners.add(listener);
+      let lastId = cursor ?? Number.MAX_SAFE_INTEGER;
+      let replayed = 0;
+      let truncated = false;
+      if (cursor !== null) {
+        const past = await this.since(filter, cursor);
+        truncated = past.length >= MAX_REPLAY;
+        for (const event of past) deliver(event);
+        replayed = past.length;
+        lastId = past[past.length - 1]?.id ?? cursor;
+      }
+      for (const event of buffered) {
+        if (cursor === null || event.id === null || event.id > lastId) deliver(event);
+      }
+      live = true;
+      return { unsubscribe: () => listeners.delete(listener), replayed, truncated };
+    },
+
+    listenerCount(): number {
+      return listeners.size;
+    },
+  };
+}
+
+export type EventLog = ReturnType<typeof createEventLog>;

@@ -1,0 +1,151 @@
+import type { Principal } from '../tenancy/roles.js';
+import { CuecardError } from '../errors/cuecard-error.js';
+import type { EventLog } from './event-log.js';
+import {
+  contentHash,
+  type ConversationStore,
+  type NewItem,
+  type OpenConversationInput,
+} from './conversation-store.js';
+import type { ConversationItem, ConversationRecord, Speaker } from './types.js';
+
+/** Redacts personal data from a text per the tenant's settings; runs before anything is stored. */
+export type Redact = (tenantId: string, text: string) => Promise<string> | string;
+
+/** What the live pipeline must offer the ingest side (kept narrow so ingest does not know it). */
+export interface ItemSink {
+  analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void>;
+  end(conversation: ConversationRecord): Promise<void>;
+}
+
+/**
+ * The ingest side of a conversation: open/resume, durable items with dense sequence numbers,
+ * previews, and the end. Errors are CuecardErrors naming the field at fault.
+ */
+export function createIngestService(deps: {
+  conversations: ConversationStore;
+  eventLog: EventLog;
+  sink: ItemSink;
+  redact: Redact;
+}) {
+  const { conversations, eventLog, sink, redact } = deps;
+
+  async function resolve(principal: Principal, externalId: string): Promise<ConversationRecord> {
+    const conversation = await conversations.findByExternalId(principal.tenantId, externalId);
+    if (!conversation) {
+      throw new CuecardError(
+        'not_found',
+        `Unknown conversation "${externalId}": send {"type":"open"} for it first.`,
+        { field: 'conversationId' },
+      );
+    }
+    return conversation;
+  }
+
+  function scope(conversation: ConversationRecord) {
+    return { tenantId: conversation.tenantId, conversationId: conversation.id, agentId: conversation.agentId };
+  }
+
+  async function append(principal: Principal, externalId: string, item: NewItem, hash: string) {
+    const conversation = await resolve(principal, externalId);
+    const outcome = await conversations.append(principal.tenantId, conversation.id, item, hash);
+    switch (outcome.status) {
+      case 'stored':
+        // Acknowledge-worthy now; publication and analysis follow without blocking the ack.
+        void eventLog
+          .append(scope(outcome.conversation), [{ type: 'item-final', item: outcome.item }])
+          .then(() => sink.analyze(outcome.conversation, outcome.item))
+          .catch(() => undefined);
+        return { status: 'stored' as const, conversationId: externalId, id: conversation.id, seq: item.seq, lastSeq: item.seq };
+      case 'duplicate':
+        return { status: 'duplicate' as const, conversationId: externalId, id: conversation.id, seq: item.seq, lastSeq: outcome.lastSeq };
+      case 'conflict':
+        throw new CuecardError(
+          'sequence_conflict',
+          `seq ${item.seq} was already stored with different content; the next new item must have seq ${outcome.lastSeq + 1}.`,
+          { field: 'seq', details: { lastSeq: outcome.lastSeq } },
+        );
+      case 'gap':
+        throw new CuecardError(
+          'sequence_gap',
+          `seq ${item.seq} is out of order: expected ${outcome.expected}. Resend the missing items first.`,
+          { field: 'seq', retryable: true, details: { expected: outcome.expected, lastSeq: outcome.expected - 1 } },
+        );
+      case 'ended':
+        throw new CuecardError('conversation_ended', `Conversation "${externalId}" has ended; open a new one.`, {
+          field: 'conversationId',
+        });
+    }
+  }
+
+  return {
+    async open(principal: Principal, input: Omit<OpenConversationInput, 'tenantId'>) {
+      const { conversation, created } = await conversations.open({ ...input, tenantId: principal.tenantId });
+      if (created) {
+        await eventLog.append(scope(conversation), [{ type: 'conversation-start', conversation }]);
+      }
+      return { conversation, created };
+    },
+
+    async utterance(
+      principal: Principal,
+      input: {
+        conversationId: string;
+        seq: number;
+        speaker: Speaker;
+        text: string;
+        final: boolean;
+        startMs?: number | undefined;
+        endMs?: number | undefined;
+        language?: string | undefined;
+      },
+    ) {
+      if (!input.final) {
+        // Interim text may be revised; it is previewed to subscribers and never stored.
+        const conversation = await resolve(principal, input.conversationId);
+        const text = await redact(principal.tenantId, input.text);
+        await eventLog.append(scope(conversation), [
+          { type: 'utterance-interim', seq: input.seq, speaker: input.speaker, text },
+        ]);
+        return { status: 'preview' as const, conversationId: input.conversationId, seq: input.seq };
+      }
+      // The hash is of what was sent, so a resend is recognised whatever redaction did.
+      const hash = contentHash(['utterance', input.speaker, input.text]);
+      const text = await redact(principal.tenantId, input.text);
+      return append(
+        principal,
+        input.conversationId,
+        {
+          kind: 'utterance',
+          seq: input.seq,
+          speaker: input.speaker,
+          text,
+          startMs: input.startMs,
+          endMs: input.endMs,
+          language: input.language,
+        },
+        hash,
+      );
+    },
+
+    async action(
+      principal: Principal,
+      input: { conversationId: string; seq: number; action: string; data?: Record<string, unknown> | undefined },
+    ) {
+      const hash = contentHash(['action', input.action, input.data ?? {}]);
+      return append(principal, input.conversationId, { kind: 'action', seq: input.seq, action: input.action, data: input.data }, hash);
+    },
+
+    async end(principal: Principal, input: { conversationId: string }) {
+      const conversation = await resolve(principal, input.conversationId);
+      const ended = await conversations.end(principal.tenantId, conversation.id);
+      if (ended) {
+        await eventLog.append(scope(ended), [{ type: 'conversation-end', conversation: ended }]);
+        void sink.end(ended);
+      }
+      return { conversationId: input.conversationId, id: conversation.id, lastSeq: conversation.lastSeq, alreadyEnded: !ended };
+    },
+  };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;

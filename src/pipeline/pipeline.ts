@@ -1,0 +1,231 @@
+import type { EventLog, EventScope } from '../conversations/event-log.js';
+import type { EventBody } from '../conversations/events.js';
+import type { ConversationStore } from '../conversations/conversation-store.js';
+import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
+import type { Database } from '../stores/database.js';
+import { CuecardError } from '../errors/cuecard-error.js';
+import type { Analyzer, AnalyzerOutput, Finalizer } from './analyzer.js';
+
+export interface PipelineLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface PipelineOptions {
+  db: Database;
+  conversations: ConversationStore;
+  eventLog: EventLog;
+  analyzers: readonly Analyzer[];
+  finalizers: readonly Finalizer[];
+  timeoutMs: number;
+  logger: PipelineLogger;
+}
+
+interface ConversationCache {
+  transcript: ConversationItem[] | null;
+  state: Map<string, unknown> | null;
+}
+
+/** Runs `work` with a deadline; the signal tells the work to stop when time is up. */
+async function withTimeout<T>(
+  timeoutMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CuecardError('analyzer_timeout', `took longer than ${timeoutMs} ms`, { retryable: true }));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The live pipeline. Items of one conversation are analyzed strictly in sequence order; different
+ * conversations proceed concurrently. A failing or slow analyzer yields an `error` event and the
+ * next one still runs. What survives a restart is in the database: items, events, analyzer state;
+ * the in-memory maps are only caches.
+ */
+export function createPipeline(options: PipelineOptions) {
+  const { db, conversations, eventLog, analyzers, finalizers, timeoutMs, logger } = options;
+  const queues = new Map<string, Promise<void>>();
+  const caches = new Map<string, ConversationCache>();
+
+  function cacheOf(conversationId: string): ConversationCache {
+    let cache = caches.get(conversationId);
+    if (!cache) {
+      cache = { transcript: null, state: null };
+      caches.set(conversationId, cache);
+    }
+    return cache;
+  }
+
+  function enqueue(conversationId: string, job: () => Promise<void>): Promise<void> {
+    const previous = queues.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(job).catch((error: unknown) => {
+      logger.error({ conversationId, err: errorSummary(error) }, 'pipeline job failed');
+    });
+    queues.set(conversationId, next);
+    void next.then(() => {
+      if (queues.get(conversationId) === next) queues.delete(conversationId);
+    });
+    return next;
+  }
+
+  async function transcriptOf(conversation: ConversationRecord, item?: ConversationItem) {
+    const cache = cacheOf(conversation.id);
+    if (!cache.transcript) {
+      cache.transcript = await conversations.items(conversation.id);
+    } else if (item && !cache.transcript.some((known) => known.seq === item.seq)) {
+      cache.transcript.push(item);
+    }
+    return cache.transcript;
+  }
+
+  async function stateOf(conversationId: string): Promise<Map<string, unknown>> {
+    const cache = cacheOf(conversationId);
+    if (!cache.state) {
+      const { rows } = await db.query<{ analyzer: string; state: unknown }>(
+        'SELECT analyzer, state FROM analyzer_state WHERE conversation_id = $1',
+        [conversationId],
+      );
+      cache.state = new Map(rows.map((row) => [row.analyzer, row.state]));
+    }
+    return cache.state;
+  }
+
+  function scopeOf(conversation: ConversationRecord): EventScope {
+    return { tenantId: conversation.tenantId, conversationId: conversation.id, agentId: conversation.agentId };
+  }
+
+  function errorEvent(stage: string, error: unknown, seq?: number): EventBody {
+    const known = CuecardError.isInstance(error) && error.code === 'analyzer_timeout';
+    return {
+      type: 'error',
+      code: known ? 'analyzer_timeout' : 'analyzer_failed',
+      message: known ? `${stage} ${error.message}` : `${stage} failed; the conversation goes on`,
+      retryable: known,
+      analyzer: stage,
+      ...(seq !== undefined ? { seq } : {}),
+    };
+  }
+
+  async function analyzeItem(conversation: ConversationRecord, item: ConversationItem): Promise<void> {
+    const transcript = await transcriptOf(conversation, item);
+    const state = await stateOf(conversation.id);
+    const previous: Record<string, Record<string, unknown>> = {};
+    const changedState: [string, unknown][] = [];
+    for (const analyzer of analyzers) {
+      if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
+      let output: AnalyzerOutput | null;
+      try {
+        output = await withTimeout(analyzer.timeoutMs ?? timeoutMs, (signal) =>
+          analyzer.analyze({
+            tenantId: conversation.tenantId,
+            conversation,
+            item,
+            transcript,
+            previous,
+            state: state.get(analyzer.name),
+            signal,
+          }),
+        );
+      } catch (error) {
+        logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, err: errorSummary(error) }, 'analyzer failed');
+        await eventLog.append(scopeOf(conversation), [errorEvent(analyzer.name, error, item.seq)]);
+        continue;
+      }
+      if (!output) continue;
+      const bodies: EventBody[] = [];
+      if (output.result) {
+        previous[analyzer.name] = output.result;
+        bodies.push({ type: 'analysis', analyzer: analyzer.name, seq: item.seq, result: output.result });
+      }
+      bodies.push(...(output.events ?? []));
+      if (output.state !== undefined) {
+        state.set(analyzer.name, output.state);
+        changedState.push([analyzer.name, output.state]);
+      }
+      await eventLog.append(scopeOf(conversation), bodies);
+    }
+    if (changedState.length > 0) {
+      const params: unknown[] = [];
+      const values = changedState.map(([name, value]) => {
+        params.push(conversation.id, name, JSON.stringify(value));
+        return `($${params.length - 2}, $${params.length - 1}, $${params.length})`;
+      });
+      await db.query(
+        `INSERT INTO analyzer_state (conversation_id, analyzer, state) VALUES ${values.join(', ')}
+         ON CONFLICT (conversation_id, analyzer) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+        params as string[],
+      );
+    }
+  }
+
+  async function loadAnalyses(conversationId: string) {
+    const { rows } = await db.query<{ seq: number; payload: { analyzer: string; result: Record<string, unknown> } }>(
+      `SELECT seq, payload FROM events WHERE conversation_id = $1 AND type = 'analysis' ORDER BY id`,
+      [conversationId],
+    );
+    const analyses: Record<number, Record<string, Record<string, unknown>>> = {};
+    for (const row of rows) {
+      (analyses[row.seq] ??= {})[row.payload.analyzer] = row.payload.result;
+    }
+    return analyses;
+  }
+
+  async function finalize(conversation: ConversationRecord): Promise<void> {
+    const transcript = await conversations.items(conversation.id);
+    const analyses = await loadAnalyses(conversation.id);
+    const previous: Record<string, Record<string, unknown>> = {};
+    for (const finalizer of finalizers) {
+      try {
+        const output = await withTimeout(finalizer.timeoutMs ?? timeoutMs * 5, (signal) =>
+          finalizer.finalize({ tenantId: conversation.tenantId, conversation, transcript, previous, analyses, signal }),
+        );
+        if (!output) continue;
+        const bodies: EventBody[] = [];
+        if (output.result) {
+          previous[finalizer.name] = output.result;
+          bodies.push({ type: 'wrapup', step: finalizer.name, result: output.result });
+        }
+        bodies.push(...(output.events ?? []));
+        await eventLog.append(scopeOf(conversation), bodies);
+      } catch (error) {
+        logger.warn({ conversationId: conversation.id, finalizer: finalizer.name, err: errorSummary(error) }, 'finalizer failed');
+        await eventLog.append(scopeOf(conversation), [errorEvent(finalizer.name, error)]);
+      }
+    }
+    caches.delete(conversation.id);
+  }
+
+  return {
+    /** Queues a durable item for analysis; resolves when its analyzers are done. */
+    analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void> {
+      return enqueue(conversation.id, () => analyzeItem(conversation, item));
+    },
+    /** Queues the wrap-up after every item already queued for the conversation. */
+    end(conversation: ConversationRecord): Promise<void> {
+      return enqueue(conversation.id, () => finalize(conversation));
+    },
+    /** Resolves when every queued job of every conversation is done (tests, shutdown). */
+    async drain(): Promise<void> {
+      while (queues.size > 0) await Promise.all([...queues.values()]);
+    },
+  };
+}
+
+export type Pipeline = ReturnType<typeof createPipeline>;
+
+/** Error details safe for logs: names and codes, never message text that may quote a customer. */
+export function errorSummary(error: unknown): Record<string, unknown> {
+  if (CuecardError.isInstance(error)) return { code: error.code, name: error.name };
+  if (error instanceof Error) return { name: error.name, code: (error as { code?: unknown }).code };
+  return { type: typeof error };
+}

@@ -1,0 +1,55 @@
+/** Who a caller is, once their API key has been checked. */
+export const roles = ['connector', 'agent', 'supervisor', 'knowledge_manager', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal {
+  keyId: string;
+  tenantId: string;
+  role: Role;
+  /** Set for agent keys: they see only this agent's conversations. */
+  agentId: string | null;
+}
+
+/** What each role may do. Admin may do everything. */
+export type Permission =
+  | 'ingest'
+  | 'read:own-conversations'
+  | 'read:tenant-conversations'
+  | 'feedback'
+  | 'qa:review'
+  | 'knowledge:read'
+  | 'knowledge:write'
+  | 'tenant:admin';
+
+const grants: Record<Role, readonly Permission[]> = {
+  connector: ['ingest'],
+  agent: ['read:own-conversations', 'feedback', 'knowledge:read'],
+  supervisor: [
+    'read:own-conversations',
+    'read:tenant-conversations',
+    'qa:review',
+    'feedback',
+    'knowledge:read',
+  ],
+  knowledge_manager: ['knowledge:read', 'knowledge:write', 'read:tenant-conversations'],
+  admin: [
+    'ingest',
+    'read:own-conversations',
+    'read:tenant-conversations',
+    'feedback',
+    'qa:review',
+    'knowledge:read',
+    'knowledge:write',
+    'tenant:admin',
+  ],
+};
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return grants[principal.role].includes(permission);
+}
+
+/** Whether the principal may read one conversation handled by `agentId`. */
+export function canReadConversation(principal: Principal, agentId: string | null): boolean {
+  if (can(principal, 'read:tenant-conversations')) return true;
+  return principal.role === 'agent' && agentId !== null && principal.agentId === agentId;
+}

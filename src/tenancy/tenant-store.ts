@@ -1,0 +1,93 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Database } from '../stores/database.js';
+import { CuecardError } from '../errors/cuecard-error.js';
+import type { Principal, Role } from './roles.js';
+
+export interface TenantSettings {
+  piiMode?: 'off' | 'mask' | 'hash';
+  [key: string]: unknown;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  settings: TenantSettings;
+}
+
+export interface IssuedKey {
+  id: string;
+  key: string;
+  role: Role;
+  agentId: string | null;
+  name: string;
+}
+
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function createTenantStore(db: Database) {
+  return {
+    async createTenant(input: { id?: string; name: string; settings?: TenantSettings }): Promise<Tenant> {
+      const id = input.id ?? `t_${randomUUID().slice(0, 8)}`;
+      await db.query('INSERT INTO tenants (id, name, settings) VALUES ($1, $2, $3)', [
+        id,
+        input.name,
+        JSON.stringify(input.settings ?? {}),
+      ]);
+      return { id, name: input.name, settings: input.settings ?? {} };
+    },
+
+    async getTenant(id: string): Promise<Tenant | null> {
+      const { rows } = await db.query<Tenant>('SELECT id, name, settings FROM tenants WHERE id = $1', [id]);
+      return rows[0] ?? null;
+    },
+
+    async countTenants(): Promise<number> {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants');
+      return rows[0]?.n ?? 0;
+    },
+
+    /** Issues a new key; the clear key is returned once and only its hash is stored. */
+    async issueKey(input: {
+      tenantId: string;
+      role: Role;
+      name: string;
+      agentId?: string;
+    }): Promise<IssuedKey> {
+      if (input.role === 'agent' && !input.agentId) {
+        throw new CuecardError('validation_failed', 'An agent key needs the agentId it belongs to.', {
+          field: 'agentId',
+        });
+      }
+      const id = `k_${randomUUID().slice(0, 8)}`;
+      const key = `cc_${input.role.replace('_', '')}_${randomBytes(18).toString('base64url')}`;
+      await db.query(
+        `INSERT INTO api_keys (id, tenant_id, name, role, agent_id, key_hash, key_prefix)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, input.tenantId, input.name, input.role, input.agentId ?? null, hashKey(key), key.slice(0, 12)],
+      );
+      return { id, key, role: input.role, agentId: input.agentId ?? null, name: input.name };
+    },
+
+    async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
+      const { affectedRows } = await db.query(
+        'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL',
+        [keyId, tenantId],
+      );
+      return affectedRows > 0;
+    },
+
+    /** The principal behind a clear key, or null when it is unknown or revoked. */
+    async authenticate(key: string): Promise<Principal | null> {
+      const { rows } = await db.query<{ id: string; tenant_id: string; role: Role; agent_id: string | null }>(
+        'SELECT id, tenant_id, role, agent_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+        [hashKey(key)],
+      );
+      const row = rows[0];
+      return row ? { keyId: row.id, tenantId: row.tenant_id, role: row.role, agentId: row.agent_id } : null;
+    },
+  };
+}
+
+export type TenantStore = ReturnType<typeof createTenantStore>;
