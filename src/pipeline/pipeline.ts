@@ -35,8 +35,9 @@ async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Reject first: work that settles on abort must not win the race.
       reject(new CuecardError('analyzer_timeout', `took longer than ${timeoutMs} ms`, { retryable: true }));
+      controller.abort();
     }, timeoutMs);
   });
   try {

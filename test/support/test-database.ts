@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../../src/stores/database.js';
+import { openDatabase } from '../../src/stores/open-database.js';
+import { migrate } from '../../src/stores/migrate.js';
+
+/**
+ * The engines the suite runs on: always embedded PGlite; also a real Postgres + pgvector server
+ * when CI provides one in CUECARD_TEST_DATABASE_URL.
+ */
+export const serverUrl = process.env.CUECARD_TEST_DATABASE_URL;
+export const engines: Array<'pglite' | 'postgres'> = serverUrl ? ['pglite', 'postgres'] : ['pglite'];
+
+/** A fresh, migrated database: in-memory PGlite, or a new throw-away database on the server. */
+export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<Database> {
+  if (engine === 'pglite') {
+    const db = await openDatabase({});
+    await migrate(db);
+    return db;
+  }
+  if (!serverUrl) throw new Error('CUECARD_TEST_DATABASE_URL is not set');
+  const name = `cuecard_t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString() });
+  await migrate(db);
+  return {
+    ...db,
+    engine: db.engine,
+    query: db.query,
+    exec: db.exec,
+    transaction: db.transaction,
+    async close() {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

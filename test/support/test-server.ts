@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../src/config/config.js';
+import { createApp } from '../../src/app/create-app.js';
+import { createServices, type Services } from '../../src/app/services.js';
+import type { Analyzer, Finalizer } from '../../src/pipeline/analyzer.js';
+import type { Redact } from '../../src/conversations/ingest-service.js';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase } from './test-database.js';
+
+export interface TestServer {
+  app: FastifyInstance;
+  services: Services;
+  httpUrl: string;
+  wsUrl: string;
+  keys: {
+    connector: string;
+    agent: string;
+    otherAgent: string;
+    supervisor: string;
+    knowledgeManager: string;
+    admin: string;
+    otherTenantAdmin: string;
+    otherTenantConnector: string;
+  };
+  close(): Promise<void>;
+}
+
+/** A real server on a free loopback port, with two tenants and a key per role. */
+export async function startTestServer(
+  options: {
+    engine?: 'pglite' | 'postgres';
+    analyzers?: Analyzer[];
+    finalizers?: Finalizer[];
+    redact?: Redact;
+    env?: Record<string, string>;
+  } = {},
+): Promise<TestServer> {
+  const db = await openTestDatabase(options.engine ?? 'pglite');
+  const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
+  const silent = { warn: () => undefined, error: () => undefined };
+  const services = createServices({
+    config,
+    db,
+    logger: silent,
+    ...(options.analyzers ? { analyzers: options.analyzers } : {}),
+    ...(options.finalizers ? { finalizers: options.finalizers } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+  });
+  const { tenants } = services;
+  await tenants.createTenant({ id: 'acme', name: 'Acme' });
+  await tenants.createTenant({ id: 'globex', name: 'Globex' });
+  const issue = async (tenantId: string, role: Parameters<typeof tenants.issueKey>[0]['role'], agentId?: string) =>
+    (await tenants.issueKey({ tenantId, role, name: role, ...(agentId ? { agentId } : {}) })).key;
+  const keys = {
+    connector: await issue('acme', 'connector'),
+    agent: await issue('acme', 'agent', 'alice'),
+    otherAgent: await issue('acme', 'agent', 'bob'),
+    supervisor: await issue('acme', 'supervisor'),
+    knowledgeManager: await issue('acme', 'knowledge_manager'),
+    admin: await issue('acme', 'admin'),
+    otherTenantAdmin: await issue('globex', 'admin'),
+    otherTenantConnector: await issue('globex', 'connector'),
+  };
+  const app = await createApp({ services, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    services,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    keys,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
