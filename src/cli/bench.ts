@@ -1,0 +1,185 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { loadConfig } from '../config/config.js';
+import { startCuecard } from '../app/start.js';
+import { loadCallScripts } from './replay/call-script.js';
+import { replayCall } from './replay/replay-call.js';
+import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
+
+/**
+ * `npm run bench`: N conversations at once, replayed over the real WebSocket protocol with
+ * interim and final transcripts a few seconds apart. Latency = final utterance sent → first
+ * pipeline event for it (analysis, suggestion or alert) received by the agent's subscriber.
+ */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const round = (value: number) => Math.round(value * 100) / 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bare `ws` echo round trip on this machine: the floor under Cuecard's own latency. */
+async function bareRoundTripMs(samples = 2000): Promise<number> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  server.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  await new Promise((resolve) => client.once('open', resolve));
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const sent = performance.now();
+    await new Promise<void>((resolve) => {
+      client.once('message', () => resolve());
+      client.send('{"type":"ping"}');
+    });
+    times.push(performance.now() - sent);
+  }
+  client.close();
+  server.close();
+  return percentile(times.sort((a, b) => a - b), 50);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      conversations: { type: 'string', default: '50' },
+      seconds: { type: 'string', default: '60' },
+      url: { type: 'string' },
+      'connector-key': { type: 'string' },
+      'supervisor-key': { type: 'string' },
+      'min-gap-ms': { type: 'string', default: '2000' },
+      'max-gap-ms': { type: 'string', default: '4000' },
+    },
+  });
+  const count = Number(values.conversations);
+  const seconds = Number(values.seconds);
+  const minGap = Number(values['min-gap-ms']);
+  const maxGap = Number(values['max-gap-ms']);
+  const config = loadConfig();
+  const scripts = await loadCallScripts(path.join(config.knowledgeDir, 'demo-calls'));
+
+  let wsUrl = values.url?.replace(/^http/, 'ws');
+  let connectorKey = values['connector-key'];
+  let supervisorKey = values['supervisor-key'];
+  let stop = async () => undefined as void;
+  if (!wsUrl) {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-bench-'));
+    process.stderr.write('Starting an in-process Cuecard on a throw-away embedded database...\n');
+    const cuecard = await startCuecard({ ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined }, { logger: false, devTenant: true });
+    await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
+    wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
+    connectorKey = cuecard.devKeys!.keys.connector;
+    supervisorKey = cuecard.devKeys!.keys.supervisor;
+    stop = async () => {
+      await cuecard.close();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+  } else if (!connectorKey || !supervisorKey) {
+    throw new Error('With --url, give --connector-key and --supervisor-key (printed by npm start).');
+  }
+
+  const runId = Date.now().toString(36);
+  const sentAt = new Map<string, number>(); // `${conversation}#${seq}` → time the final was sent
+  const latencies: number[] = [];
+  const finalLatencies: number[] = [];
+  const received = new Map<string, Set<number>>(); // conversation id → durable event ids seen
+  const internalIds = new Map<string, string>(); // external → internal conversation id
+  let utterances = 0;
+
+  const deadline = performance.now() + seconds * 1000;
+  const startedAt = performance.now();
+  const worker = async (index: number) => {
+    const agentId = `bench-agent-${index}`;
+    const seenFor = new Set<string>();
+    const subscriber = await connectSubscriber(wsUrl!, supervisorKey!, { scope: 'agent', agentId }, (event) => {
+      const id = event.id as number | null;
+      const conversation = String(event.conversationId);
+      if (id !== null) {
+        let ids = received.get(conversation);
+        if (!ids) received.set(conversation, (ids = new Set()));
+        ids.add(id);
+      }
+      const seq = event.type === 'item-final' ? (event.item as { seq: number }).seq : (event.seq as number | undefined);
+      if (seq === undefined || seq === null) return;
+      const external = [...internalIds.entries()].find(([, internal]) => internal === conversation)?.[0];
+      const key = `${external}#${seq}`;
+      const sent = sentAt.get(key);
+      if (sent === undefined) return;
+      if (event.type === 'item-final') finalLatencies.push(performance.now() - sent);
+      else if (['analysis', 'suggestion', 'alert'].includes(event.type) && !seenFor.has(key)) {
+        seenFor.add(key);
+        latencies.push(performance.now() - sent);
+      }
+    });
+    const connector = await connectIngest(wsUrl!, connectorKey!);
+    let rounds = 0;
+    // Stagger starts so that not every conversation speaks in the same instant.
+    await sleep(Math.random() * maxGap);
+    while (performance.now() < deadline) {
+      const script = scripts[(index + rounds) % scripts.length]!;
+      const conversationId = `bench-${runId}-${index}-${rounds++}`;
+      const gap = minGap + Math.random() * (maxGap - minGap);
+      const opened = await connector.request({ type: 'open', conversationId, channel: script.channel, agentId });
+      internalIds.set(conversationId, String(opened.id));
+      const sent = await replayCall(connector, script, {
+        conversationId,
+        agentId,
+        turnGapMs: gap,
+        interims: 2,
+        onFinalSent: (seq, at) => sentAt.set(`${conversationId}#${seq}`, at),
+      });
+      utterances += sent;
+    }
+    connector.close();
+    await sleep(1500);
+    subscriber.close();
+  };
+  await Promise.all(Array.from({ length: count }, (_, index) => worker(index)));
+  const elapsed = (performance.now() - startedAt) / 1000;
+
+  // Lost = durable events stored for the bench's conversations that no subscriber received.
+  let eventsLost = 0;
+  let eventsStored = 0;
+  const httpUrl = wsUrl.replace(/^ws/, 'http');
+  for (const [external, internal] of internalIds) {
+    const response = await fetch(`${httpUrl}/api/conversations/${internal}`, { headers: { authorization: `Bearer ${supervisorKey}` } });
+    const body = (await response.json()) as { events: { id: number }[] };
+    const seen = received.get(internal) ?? new Set();
+    eventsStored += body.events.length;
+    eventsLost += body.events.filter((event) => !seen.has(event.id)).length;
+    void external;
+  }
+  const bare = await bareRoundTripMs();
+  await stop();
+  latencies.sort((a, b) => a - b);
+  finalLatencies.sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const result = {
+    conversations: internalIds.size,
+    concurrent: count,
+    seconds: round(elapsed),
+    utterances,
+    utterances_per_s: round(utterances / elapsed),
+    p50_ms: round(p50),
+    p95_ms: round(percentile(latencies, 95)),
+    p99_ms: round(percentile(latencies, 99)),
+    item_final_p50_ms: round(percentile(finalLatencies, 50)),
+    item_final_p95_ms: round(percentile(finalLatencies, 95)),
+    events_stored: eventsStored,
+    events_lost: eventsLost,
+    rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),
+    bare_ws_rtt_p50_ms: round(bare),
+    added_latency_ratio_p50: round(p50 / bare),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
