@@ -2,6 +2,12 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../stores/database.js';
 import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import type { Redact } from '../conversations/ingest-service.js';
+import { createTenantStore } from '../tenancy/tenant-store.js';
+import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
+import { createLanguageDetector } from '../understanding/language/index.js';
+import { createSentimentModel } from '../understanding/sentiment/index.js';
+import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js';
+import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
 
 export interface Capabilities {
   analyzers: Analyzer[];
@@ -9,10 +15,40 @@ export interface Capabilities {
   redact: Redact;
 }
 
+const SETTINGS_TTL_MS = 30_000;
+
+/**
+ * Redaction per tenant: its own PII mode (or the configured default) and its own hash salt, so
+ * hash tokens cannot be joined across tenants. Settings are cached briefly; the database is the truth.
+ */
+export function createTenantRedactor(config: Config, db: Database): Redact {
+  const tenants = createTenantStore(db);
+  const cache = new Map<string, { mode: PiiMode; salt: string; at: number }>();
+  return async (tenantId, text) => {
+    let entry = cache.get(tenantId);
+    if (!entry || Date.now() - entry.at > SETTINGS_TTL_MS) {
+      const tenant = await tenants.getTenant(tenantId);
+      const settings = tenant?.settings ?? {};
+      entry = {
+        mode: settings.piiMode ?? config.piiMode,
+        salt: typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId,
+        at: Date.now(),
+      };
+      cache.set(tenantId, entry);
+    }
+    return entry.mode === 'off' ? text : redactPii(text, { mode: entry.mode, hashSalt: entry.salt }).text;
+  };
+}
+
 /**
  * The default (offline) capabilities in pipeline order. Each capability lives in its own module;
- * this is the one place that chooses and orders them.
+ * this is the one place that chooses and orders them. Models load once per process.
  */
-export async function createDefaultCapabilities(_config: Config, _db: Database): Promise<Capabilities> {
-  return { analyzers: [], finalizers: [], redact: (_tenantId, text) => text };
+export async function createDefaultCapabilities(config: Config, db: Database): Promise<Capabilities> {
+  const [detector, sentimentModel] = await Promise.all([createLanguageDetector(), createSentimentModel()]);
+  const analyzers: Analyzer[] = [
+    createLanguageAnalyzer({ detector }),
+    createSentimentAnalyzer({ model: sentimentModel }),
+  ];
+  return { analyzers, finalizers: [], redact: createTenantRedactor(config, db) };
 }

@@ -30,10 +30,10 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
   try {
     await migrate(db);
     const capabilities = await createDefaultCapabilities(config, db);
-    let appRef: FastifyInstance | undefined;
+    const appRef: { app?: FastifyInstance } = {};
     const logger = {
-      warn: (details: Record<string, unknown>, message: string) => appRef?.log.warn(details, message),
-      error: (details: Record<string, unknown>, message: string) => appRef?.log.error(details, message),
+      warn: (details: Record<string, unknown>, message: string) => appRef.app?.log.warn(details, message),
+      error: (details: Record<string, unknown>, message: string) => appRef.app?.log.error(details, message),
     };
     const services = createServices({ config, db, logger, ...capabilities });
     const devKeys =
@@ -41,7 +41,7 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
         ? await ensureDevTenant(services.tenants, path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'))
         : null;
     const app = await createApp({ services, logger: options.logger ?? true });
-    appRef = app;
+    appRef.app = app;
     return {
       app,
       services,

@@ -5,6 +5,7 @@ import type { Principal, Role } from './roles.js';
 
 export interface TenantSettings {
   piiMode?: 'off' | 'mask' | 'hash';
+  hashSalt?: string;
   [key: string]: unknown;
 }
 
@@ -30,12 +31,14 @@ export function createTenantStore(db: Database) {
   return {
     async createTenant(input: { id?: string; name: string; settings?: TenantSettings }): Promise<Tenant> {
       const id = input.id ?? `t_${randomUUID().slice(0, 8)}`;
+      // A random salt per tenant keeps PII hash tokens from being joined across tenants.
+      const settings: TenantSettings = { hashSalt: randomBytes(16).toString('hex'), ...input.settings };
       await db.query('INSERT INTO tenants (id, name, settings) VALUES ($1, $2, $3)', [
         id,
         input.name,
-        JSON.stringify(input.settings ?? {}),
+        JSON.stringify(settings),
       ]);
-      return { id, name: input.name, settings: input.settings ?? {} };
+      return { id, name: input.name, settings };
     },
 
     async getTenant(id: string): Promise<Tenant | null> {

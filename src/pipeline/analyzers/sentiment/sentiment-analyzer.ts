@@ -1,0 +1,87 @@
+import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../analyzer.js';
+import type { SentimentLabel, SentimentModel } from '../../../understanding/sentiment/index.js';
+
+export type TrendDirection = 'improving' | 'worsening' | 'steady';
+
+/** Persisted per conversation. */
+export interface SentimentAnalyzerState {
+  /** Per speaker: how many utterances were scored and the sum of their scores. */
+  speakers: Record<string, { count: number; sum: number }>;
+  /** EWMA of the customer's scores; null before the customer spoke. */
+  customerEwma: number | null;
+  /** The last few EWMA values, oldest first, for the slope. */
+  customerHistory: number[];
+}
+
+export interface SentimentAnalyzerResult extends Record<string, unknown> {
+  score: number;
+  label: SentimentLabel;
+  speaker: string;
+  /** Running mean score per speaker. */
+  averages: Record<string, number>;
+  customerTrend: { ewma: number; slope: number; direction: TrendDirection } | null;
+}
+
+export interface SentimentAnalyzerOptions {
+  model: SentimentModel;
+  /** Weight of the newest customer utterance in the moving average. */
+  alpha?: number;
+  /** How many customer turns back the slope looks. */
+  slopeWindow?: number;
+  /** |slope| below this is steady. */
+  steadyBelow?: number;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function readState(value: unknown): SentimentAnalyzerState {
+  if (typeof value === 'object' && value !== null && 'speakers' in value) return structuredClone(value as SentimentAnalyzerState);
+  return { speakers: {}, customerEwma: null, customerHistory: [] };
+}
+
+/** The language analyzer's verdict on this item, when it ran first. */
+function languageOf(context: AnalyzerContext): string | undefined {
+  const result = context.previous.language;
+  const language = result?.language;
+  if (typeof language === 'string' && language !== 'und') return language;
+  const conversation = result?.conversationLanguage;
+  if (typeof conversation === 'string' && conversation !== 'und') return conversation;
+  return context.conversation.language ?? undefined;
+}
+
+export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Analyzer {
+  const alpha = options.alpha ?? 0.4;
+  const slopeWindow = options.slopeWindow ?? 3;
+  const steadyBelow = options.steadyBelow ?? 0.05;
+  return {
+    name: 'sentiment',
+    async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
+      const { item } = context;
+      if (item.kind !== 'utterance' || item.text.trim() === '') return null;
+      const { score, label } = options.model.score(item.text, languageOf(context));
+      const state = readState(context.state);
+      const totals = (state.speakers[item.speaker] ??= { count: 0, sum: 0 });
+      totals.count++;
+      totals.sum += score;
+      if (item.speaker === 'customer') {
+        state.customerEwma = state.customerEwma === null ? score : alpha * score + (1 - alpha) * state.customerEwma;
+        state.customerHistory = [...state.customerHistory, state.customerEwma].slice(-(slopeWindow + 1));
+      }
+      let customerTrend: SentimentAnalyzerResult['customerTrend'] = null;
+      if (state.customerEwma !== null) {
+        const history = state.customerHistory;
+        // Change per customer turn over the window: the direction a supervisor cares about.
+        const slope = history.length > 1 ? (history[history.length - 1]! - history[0]!) / (history.length - 1) : 0;
+        const direction: TrendDirection = Math.abs(slope) < steadyBelow ? 'steady' : slope > 0 ? 'improving' : 'worsening';
+        customerTrend = { ewma: round(state.customerEwma), slope: round(slope), direction };
+      }
+      const averages = Object.fromEntries(
+        Object.entries(state.speakers).map(([speaker, { count, sum }]) => [speaker, round(sum / count)]),
+      );
+      const result: SentimentAnalyzerResult = { score: round(score), label, speaker: item.speaker, averages, customerTrend };
+      return { result, state };
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Finds runs of digits in a transcript however they were written: numerals ("4111 1111"),
+ * words as speech-to-text engines spell them ("four one one one", "double five",
+ * "four thousand one hundred eleven"), and Chinese digits ("一三八", "幺" for one).
+ * Each run is a list of groups (one spoken or written chunk each) with offsets in the text,
+ * so the caller can test sub-runs when several numbers sit next to each other.
+ */
+
+export interface DigitGroup {
+  digits: string;
+  start: number;
+  end: number;
+}
+
+export interface DigitRun {
+  groups: DigitGroup[];
+  /** Whether a "+" directly precedes the run (international phone numbers). */
+  plus: boolean;
+}
+
+type TokenKind =
+  | { kind: 'digit'; value: number; weak: boolean }
+  | { kind: 'teen'; value: number }
+  | { kind: 'tens'; value: number }
+  | { kind: 'hundred' }
+  | { kind: 'thousand' }
+  | { kind: 'repeat'; times: number }
+  | { kind: 'and' }
+  | { kind: 'numeral'; digits: string };
+
+type Token = TokenKind & { start: number; end: number };
+
+const wordKinds = new Map<string, TokenKind>();
+['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'].forEach((word, value) =>
+  wordKinds.set(word, { kind: 'digit', value, weak: false }),
+);
+// "oh"/"o" are zero only between other digits ("five oh two"), never on their own.
+wordKinds.set('oh', { kind: 'digit', value: 0, weak: true });
+wordKinds.set('o', { kind: 'digit', value: 0, weak: true });
+['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].forEach(
+  (word, i) => wordKinds.set(word, { kind: 'teen', value: 10 + i }),
+);
+['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].forEach((word, i) =>
+  wordKinds.set(word, { kind: 'tens', value: 20 + 10 * i }),
+);
+wordKinds.set('fourty', { kind: 'tens', value: 40 });
+wordKinds.set('hundred', { kind: 'hundred' });
+wordKinds.set('thousand', { kind: 'thousand' });
+wordKinds.set('double', { kind: 'repeat', times: 2 });
+wordKinds.set('triple', { kind: 'repeat', times: 3 });
+wordKinds.set('and', { kind: 'and' });
+
+const chineseDigits: Record<string, number> = {
+  零: 0, 〇: 0, 一: 1, 幺: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+};
+
+const tokenPattern = /[A-Za-z]+|\d+|[零〇一幺二两三四五六七八九]/g;
+/** What may stand between two chunks of one number: spaces, dashes, dots, commas, brackets. */
+const separatorPattern = /^[\s,.\-()]{0,3}$/;
+
+function tokenize(text: string): Array<Token | null> {
+  const tokens: Array<Token | null> = [];
+  for (const match of text.matchAll(tokenPattern)) {
+    const raw = match[0];
+    const start = match.index;
+    const end = start + raw.length;
+    const first = raw.charCodeAt(0);
+    if (first >= 48 && first <= 57) {
+      tokens.push({ kind: 'numeral', digits: raw, start, end });
+    } else if (raw.length === 1 && raw in chineseDigits) {
+      tokens.push({ kind: 'digit', value: chineseDigits[raw]!, weak: false, start, end });
+    } else {
+      const kind = wordKinds.get(raw.toLowerCase());
+      // A word that is not a number word still takes a slot: it breaks the run.
+      tokens.push(kind ? { ...kind, start, end } : null);
+    }
+  }
+  return tokens;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/** Turns the tokens of one run into digit groups; spoken cardinals become fixed-width chunks. */
+function toGroups(tokens: Token[]): DigitGroup[] {
+  const groups: DigitGroup[] = [];
+  let i = 0;
+  const at = (k: number): Token | undefined => tokens[k];
+  /** Reads "[tens] [unit] | teen | unit" below one hundred, returning value and tokens used. */
+  const belowHundred = (k: number): { value: number; used: number } => {
+    const token = at(k);
+    if (token?.kind === 'teen') return { value: token.value, used: 1 };
+    if (token?.kind === 'tens') {
+      const next = at(k + 1);
+      if (next?.kind === 'digit' && next.value > 0 && !next.weak) return { value: token.value + next.value, used: 2 };
+      return { value: token.value, used: 1 };
+    }
+    if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
+    return { value: 0, used: 0 };
+  };
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    const next = at(i + 1);
+    switch (token.kind) {
+      case 'numeral':
+        groups.push({ digits: token.digits, start: token.start, end: token.end });
+        i++;
+        break;
+      case 'repeat': {
+        if (next?.kind === 'digit') {
+          groups.push({ digits: String(next.value).repeat(token.times), start: token.start, end: next.end });
+          i += 2;
+        } else i++;
+        break;
+      }
+      case 'digit': {
+        if (next?.kind === 'thousand' || next?.kind === 'hundred') {
+          // A spoken cardinal: "four thousand [one hundred] [and] [eleven]".
+          let value = 0;
+          let width = 3;
+          let k = i;
+          if (next.kind === 'thousand') {
+            value = token.value * 1000;
+            width = 4;
+            k += 2;
+            const hundreds = at(k);
+            if (hundreds?.kind === 'digit' && at(k + 1)?.kind === 'hundred') {
+              value += hundreds.value * 100;
+              k += 2;
+            }
+          } else {
+            value = token.value * 100;
+            k += 2;
+          }
+          if (at(k)?.kind === 'and') k++;
+          const rest = belowHundred(k);
+          value += rest.value;
+          k += rest.used;
+          const last = tokens[k - 1]!;
+          groups.push({ digits: pad(value, width), start: token.start, end: last.end });
+          i = k;
+        } else {
+          groups.push({ digits: String(token.value), start: token.start, end: token.end });
+          i++;
+        }
+        break;
+      }
+      case 'teen':
+      case 'tens': {
+        const part = belowHundred(i);
+        groups.push({ digits: pad(part.value, 2), start: token.start, end: tokens[i + part.used - 1]!.end });
+        i += part.used;
+        break;
+      }
+      case 'hundred':
+      case 'thousand':
+      case 'and':
+        // Stray scale words ("a hundred") carry no digits of their own.
+        i++;
+        break;
+    }
+  }
+  return groups;
+}
+
+function isAsciiLetter(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z]/.test(char);
+}
+
+/** All digit runs of the text, in order. Runs glued to letters ("ORD-55231", "A1234") are ids, not numbers, and are left out. */
+export function findDigitRuns(text: string): DigitRun[] {
+  const tokens = tokenize(text);
+  const runs: DigitRun[] = [];
+  let current: Token[] = [];
+  const flush = (): void => {
+    // Weak zeros ("oh") at the edges of a run are ordinary words.
+    while (current.length > 0 && current[0]!.kind === 'digit' && (current[0] as { weak: boolean }).weak) current.shift();
+    while (current.length > 0) {
+      const last = current[current.length - 1]!;
+      if ((last.kind === 'digit' && last.weak) || last.kind === 'and') current.pop();
+      else break;
+    }
+    if (current.length > 0) {
+      const first = current[0]!;
+      const last = current[current.length - 1]!;
+      const before = text.slice(Math.max(0, first.start - 2), first.start);
+      // A trailing X is the check character of a Chinese resident id ("...1002X").
+      const idCheck =
+        last.kind === 'numeral' && /[Xx]/.test(text[last.end] ?? '') && !isAsciiLetter(text[last.end + 1]);
+      const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
+      const leadingLetter =
+        first.kind === 'numeral' && (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
+      const groups = leadingLetter || trailingLetter ? [] : toGroups(current);
+      const lastGroup = groups[groups.length - 1];
+      if (idCheck && lastGroup) {
+        lastGroup.digits += 'X';
+        lastGroup.end += 1;
+      }
+      if (groups.length > 0) runs.push({ groups, plus: text[first.start - 1] === '+' });
+    }
+    current = [];
+  };
+  for (const token of tokens) {
+    if (token === null) {
+      flush();
+      continue;
+    }
+    const previous = current[current.length - 1];
+    const joined =
+      previous !== undefined &&
+      separatorPattern.test(text.slice(previous.end, token.start)) &&
+      // "and" only continues a spoken cardinal ("one hundred and five").
+      (token.kind !== 'and' || previous.kind === 'hundred' || previous.kind === 'thousand');
+    if (!joined) flush();
+    if (token.kind === 'and' && current.length === 0) continue;
+    current.push(token);
+  }
+  flush();
+  return runs;
+}
