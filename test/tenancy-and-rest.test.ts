@@ -43,6 +43,12 @@ describe.each(engines)('tenancy, auth and REST on %s', (engine) => {
     expect((await TestSocket.refusal(`${server.wsUrl}/ws/subscribe?key=${server.keys.connector}`)).status).toBe(403);
   });
 
+  it('tells a key who it is', async () => {
+    expect((await get('/api/me', server.keys.agent)).json()).toMatchObject({ tenantId: 'acme', role: 'agent', agentId: 'alice' });
+    expect((await get('/api/me', server.keys.otherTenantAdmin)).json()).toMatchObject({ tenantId: 'globex', role: 'admin', agentId: null });
+    expect((await get('/api/me')).statusCode).toBe(401);
+  });
+
   it('shows an agent only its own conversations, over REST and WebSocket', async () => {
     const list = (await get('/api/conversations', server.keys.agent)).json();
     expect(list.conversations.map((c: { externalId: string }) => c.externalId).sort()).toEqual(['a-1', 'a-2']);

@@ -11,6 +11,7 @@ import { authenticate, urlForLogs } from './plugins/auth.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMeRoutes } from './routes/me-routes.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
 
@@ -74,6 +75,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   });
 
   registerHealthRoutes(app, services);
+  registerMeRoutes(app);
   registerConversationRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
