@@ -8,6 +8,13 @@ import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js';
 import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
+import path from 'node:path';
+import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
+import { DispositionClassifier } from '../wrap-up/disposition/disposition-classifier.js';
+import { loadScorecard } from '../wrap-up/qa/scorecard.js';
+import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer.js';
+import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
+import { createQaFinalizer } from '../pipeline/finalizers/qa-finalizer.js';
 
 export interface Capabilities {
   analyzers: Analyzer[];
@@ -50,5 +57,16 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
   ];
-  return { analyzers, finalizers: [], redact: createTenantRedactor(config, db) };
+  // Until a tenant trains its own, dispositions are suggested from the default code set's
+  // descriptions and examples.
+  const codeSet = await loadDispositionCodeSet(path.join(config.knowledgeDir, 'dispositions', 'default.yaml'));
+  const dispositions = new DispositionClassifier(codeSet);
+  dispositions.train();
+  const scorecard = await loadScorecard(path.join(config.knowledgeDir, 'scorecards', 'default.yaml'));
+  const finalizers: Finalizer[] = [
+    createSummaryFinalizer(),
+    createDispositionFinalizer(dispositions),
+    createQaFinalizer(scorecard),
+  ];
+  return { analyzers, finalizers, redact: createTenantRedactor(config, db) };
 }

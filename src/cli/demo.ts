@@ -9,6 +9,7 @@ import { loadCallScripts } from './replay/call-script.js';
 import { replayCall } from './replay/replay-call.js';
 import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
 import { formatEvent } from './replay/format-event.js';
+import type { CuecardEvent } from '../conversations/events.js';
 
 /**
  * `npm run demo`: replays one of our demo calls through the real sockets and prints the event
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const subscriber = await connectSubscriber(wsUrl, agentKey!, { scope: 'agent', agentId: values.agent }, (event) => {
-    const line = formatEvent(event);
+    const line = formatEvent(event as unknown as CuecardEvent);
     if (line) process.stdout.write(`${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}\n`);
   });
   const connector = await connectIngest(wsUrl, connectorKey!);

@@ -1,40 +1,43 @@
-/** One readable line per event, for the demo's terminal output. */
-export function formatEvent(event: Record<string, unknown> & { type: string }): string | null {
-  const e = event as Record<string, any>;
-  const clip = (text: unknown, max = 110) => {
-    const value = String(text ?? '');
-    return value.length > max ? `${value.slice(0, max - 1)}…` : value;
-  };
-  switch (e.type) {
+import type { CuecardEvent } from '../../conversations/events.js';
+
+const clip = (text: unknown, max = 110) => {
+  const value = String(text ?? '');
+  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
+};
+
+/** One readable line per event, for the demo's terminal output (null: not worth a line). */
+export function formatEvent(event: CuecardEvent): string | null {
+  switch (event.type) {
     case 'conversation-start':
-      return `▶ conversation started  channel=${e.conversation.channel} customer=${e.conversation.customerId ?? '-'}`;
+      return `▶ conversation started  channel=${event.conversation.channel} customer=${event.conversation.customerId ?? '-'}`;
     case 'conversation-end':
       return '■ conversation ended';
     case 'utterance-interim':
-      return `  … ${e.speaker.padEnd(8)} ${clip(e.text, 70)}`;
-    case 'item-final':
-      return e.item.kind === 'utterance'
-        ? `${String(e.item.seq).padStart(3)} ${e.item.speaker.padEnd(8)} "${clip(e.item.text)}"`
-        : `${String(e.item.seq).padStart(3)} action   ${e.item.action} ${JSON.stringify(e.item.data)}`;
+      return `  … ${event.speaker.padEnd(8)} ${clip(event.text, 70)}`;
+    case 'item-final': {
+      const item = event.item;
+      return item.kind === 'utterance'
+        ? `${String(item.seq).padStart(3)} ${item.speaker.padEnd(8)} "${clip(item.text)}"`
+        : `${String(item.seq).padStart(3)} action   ${item.action} ${JSON.stringify(item.data)}`;
+    }
     case 'analysis':
-      return `      ↳ ${e.analyzer}: ${clip(JSON.stringify(e.result), 120)}`;
+      return `      ↳ ${event.analyzer}: ${clip(JSON.stringify(event.result), 120)}`;
     case 'suggestion': {
-      const s = e.suggestion;
-      const what = s.kind === 'article' ? `${s.title}` : s.kind === 'reply' ? `"${clip(s.text, 90)}"` : s.kind === 'next-step' ? s.title : clip(s.summary, 80);
+      const s = event.suggestion;
+      const what =
+        s.kind === 'article' ? s.title : s.kind === 'reply' ? `"${clip(s.text, 90)}"` : s.kind === 'next-step' ? s.title : clip(s.summary, 80);
       return `      ★ ${s.kind}: ${what}  (${clip(s.reason, 70)})`;
     }
     case 'reply-start':
     case 'reply-delta':
       return null;
     case 'reply-end':
-      return `      ★ reply (llm): "${clip(e.suggestion.text, 90)}"`;
+      return event.suggestion.kind === 'reply' ? `      ★ reply (llm): "${clip(event.suggestion.text, 90)}"` : null;
     case 'alert':
-      return `      ⚠ ${e.alert.kind} alert (${e.alert.severity}): ${e.alert.title} — ${clip(e.alert.reason, 70)}`;
+      return `      ⚠ ${event.alert.kind} alert (${event.alert.severity}): ${event.alert.title} — ${clip(event.alert.reason, 70)}`;
     case 'wrapup':
-      return `  ✎ wrap-up ${e.step}: ${clip(JSON.stringify(e.result), 140)}`;
+      return `  ✎ wrap-up ${event.step}: ${clip(JSON.stringify(event.result), 140)}`;
     case 'error':
-      return `      ✗ ${e.code}${e.analyzer ? ` in ${e.analyzer}` : ''}: ${e.message}`;
-    default:
-      return `      ${e.type}`;
+      return `      ✗ ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}: ${event.message}`;
   }
 }

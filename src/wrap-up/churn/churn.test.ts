@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { rocAuc } from '../../evaluation/tasks/churn.js';
+import { mulberry32 } from '../learning/softmax-regression.js';
+import { buildTranscript } from '../test-transcript.js';
+import { combineChurnRisk, conversationSignals } from './conversation-risk.js';
+import { TabularRiskModel, type CustomerRecord } from './tabular-model.js';
+
+function synthetic(n: number, seed: number): { records: CustomerRecord[]; outcomes: boolean[] } {
+  const random = mulberry32(seed);
+  const records: CustomerRecord[] = [];
+  const outcomes: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    const monthly = random() < 0.5;
+    const tenure = Math.floor(random() * 72);
+    const logit = (monthly ? 1.5 : -1.5) - tenure / 24 + (random() - 0.5);
+    records.push({ id: `c${i}`, contract: monthly ? 'Month-to-month' : 'Two year', tenure: String(tenure), charges: random() < 0.05 ? ' ' : (20 + random() * 80).toFixed(2), noise: random() < 0.5 ? 'a' : 'b' });
+    outcomes.push(random() < 1 / (1 + Math.exp(-logit)));
+  }
+  return { records, outcomes };
+}
+
+describe('TabularRiskModel', () => {
+  it('learns churn from attributes, copes with blanks, and explains with the right attributes', () => {
+    const train = synthetic(1500, 1);
+    const test = synthetic(500, 2);
+    const model = new TabularRiskModel({ exclude: ['id'] });
+    model.fit(train.records, train.outcomes);
+    const auc = rocAuc(test.records.map((r) => model.predict(r)), test.outcomes);
+    expect(auc).toBeGreaterThan(0.75);
+    const risky: CustomerRecord = { id: 'x', contract: 'Month-to-month', tenure: '1', charges: '', noise: 'a' };
+    const safe: CustomerRecord = { id: 'y', contract: 'Two year', tenure: '70', charges: '50', noise: 'a' };
+    expect(model.predict(risky)).toBeGreaterThan(model.predict(safe));
+    expect(model.explain(risky, 2).map((r) => r.attribute).sort()).toEqual(['contract', 'tenure']);
+  });
+
+  it('computes ROC-AUC with ties', () => {
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBe(0.75);
+    expect(rocAuc([0.5, 0.5], [false, true])).toBe(0.5);
+  });
+});
+
+describe('conversation churn signals', () => {
+  it('raises risk for a customer who wants to cancel for a competitor, with reasons citing turns', () => {
+    const calm = conversationSignals(buildTranscript([['customer', 'I would like to check my balance, thanks.'], ['agent', 'It is $20.']]));
+    const angry = conversationSignals(
+      buildTranscript([['customer', 'Hello.'], ['agent', 'Hi, how can I help?'], ['customer', 'This is terrible. I want to cancel, another provider offers a better deal.']]),
+      { outcome: 'unresolved' },
+    );
+    const base = { risk: 0.2, reasons: [] };
+    const low = combineChurnRisk(base, calm);
+    const high = combineChurnRisk(base, angry);
+    expect(high.risk).toBeGreaterThan(0.6);
+    expect(low.risk).toBeLessThan(0.25);
+    expect(high.reasons[0]?.detail).toMatch(/cancel \(turns 3\)/);
+    expect(high.reasons.map((r) => r.attribute)).toContain('conversation.competitor');
+  });
+});

@@ -1,0 +1,134 @@
+import { normalizeText, splitSentences } from '../text/text.js';
+import { extractEntities, type TextEntity } from '../text/entities.js';
+
+/** A promise made during the conversation that someone has to keep after it ends. */
+export interface Commitment {
+  /** Sequence number of the turn that made it. */
+  seq: number;
+  /** Who committed: a speaker role such as "agent". */
+  owner: string;
+  /** The sentence as said. */
+  sentence: string;
+  kind: 'callback' | 'send' | 'refund' | 'delivery' | 'escalation' | 'other';
+  /** ISO time when it is due, when the sentence says when. */
+  dueAt: string | null;
+  amounts: string[];
+  /** A ready-to-edit message to the customer confirming the commitment. */
+  draftMessage: string;
+}
+
+export interface CommitmentTurn {
+  seq: number;
+  speaker: string;
+  text: string;
+}
+
+// A statement about the future by the speaker or their company, not a question or a wish.
+const promise = /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect)\b/i;
+const kinds: [Commitment['kind'], RegExp][] = [
+  ['callback', /\b(call (?:you )?back|callback|call you|follow up|get back to you|reach out)\b/i],
+  ['refund', /\b(refund|credit|reimburse|money back)\w*/i],
+  ['delivery', /\b(arrive|deliver|ship|shipping|package|replacement)\w*/i],
+  ['send', /\b(send|e-?mail|text you|mail you|forward)\w*/i],
+  ['escalation', /\b(escalat|supervisor|manager|specialist|technician|engineer)\w*/i],
+];
+
+const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const unitMs: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
+const numberWords: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fourteen: 14, thirty: 30, few: 3, couple: 2 };
+
+/** Resolves "tomorrow", "Thursday", "5 business days", "24 hours" against `now`. */
+export function resolveDue(entities: readonly TextEntity[], sentence: string, now: Date): Date | null {
+  const lower = sentence.toLowerCase();
+  const duration = /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(?:business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(lower);
+  if (duration) {
+    const count = /^\d+$/.test(duration[1]!) ? Number(duration[1]) : numberWords[duration[1]!] ?? 1;
+    return new Date(now.getTime() + count * unitMs[duration[2]!]!);
+  }
+  const day = startOfDay(now);
+  if (/\btomorrow\b/.test(lower)) return withTime(new Date(day.getTime() + 86_400_000), lower);
+  if (/\btoday\b|\btonight\b|\bend of (?:the )?day\b/.test(lower)) return withTime(day, lower, 17);
+  if (/\bnext week\b/.test(lower)) return new Date(day.getTime() + 7 * 86_400_000);
+  for (const [index, name] of weekdays.entries()) {
+    if (lower.includes(name)) {
+      const ahead = (index - now.getUTCDay() + 7) % 7 || 7;
+      return withTime(new Date(day.getTime() + ahead * 86_400_000), lower);
+    }
+  }
+  const date = entities.find((entity) => entity.type === 'DATE');
+  if (date) {
+    const parsed = Date.parse(`${date.value} ${now.getUTCFullYear()}`);
+    if (!Number.isNaN(parsed)) return new Date(parsed);
+  }
+  return null;
+}
+
+function startOfDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+function withTime(day: Date, sentence: string, defaultHour = 9): Date {
+  const time = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/.exec(sentence);
+  let hour = defaultHour;
+  let minute = 0;
+  if (time) {
+    hour = Number(time[1]) % 12 + (time[3] === 'pm' ? 12 : 0);
+    minute = Number(time[2] ?? 0);
+  }
+  return new Date(day.getTime() + hour * 3_600_000 + minute * 60_000);
+}
+
+function draft(kind: Commitment['kind'], due: Date | null, amounts: readonly string[]): string {
+  const when = due ? ` by ${due.toUTCString().replace(/:\d\d GMT$/, ' UTC')}` : '';
+  const amount = amounts.length > 0 ? ` of ${amounts.join(', ')}` : '';
+  switch (kind) {
+    case 'callback':
+      return `As promised, we will call you back${when}.`;
+    case 'refund':
+      return `Your refund${amount} has been requested; you should see it${when}.`;
+    case 'delivery':
+      return `Your delivery is on its way; expect it${when}.`;
+    case 'send':
+      return `We will send you the information we discussed${when}.`;
+    case 'escalation':
+      return `Your case has been passed to a specialist, who will contact you${when}.`;
+    case 'other':
+      return `Following up on our conversation: we will complete what we agreed${when}.`;
+  }
+}
+
+/** Finds commitments in the turns of one conversation. `owners` limits whose promises count. */
+export function extractCommitments(
+  turns: readonly CommitmentTurn[],
+  options: { now?: Date; owners?: readonly string[] } = {},
+): Commitment[] {
+  const now = options.now ?? new Date();
+  const found: Commitment[] = [];
+  for (const turn of turns) {
+    if (options.owners && !options.owners.includes(turn.speaker)) continue;
+    for (const sentence of splitSentences(normalizeText(turn.text))) {
+      if (/\?\s*$/.test(sentence) || !promise.test(sentence)) continue;
+      const entities = extractEntities(sentence);
+      const kind = kinds.find(([, pattern]) => pattern.test(sentence))?.[0] ?? 'other';
+      const timed = entities.some((entity) => ['DATE', 'TIME', 'DURATION'].includes(entity.type));
+      // An untimed "other" promise ("I will check") is too vague to become a task.
+      if (kind === 'other' && !timed) continue;
+      let amounts = entities.filter((entity) => entity.type === 'MONEY').map((entity) => entity.value);
+      // "I see the charge of $49.99. The refund will arrive..." — the amount is often said just before.
+      if (amounts.length === 0 && kind === 'refund') {
+        amounts = extractEntities(turn.text).filter((entity) => entity.type === 'MONEY').map((entity) => entity.value);
+      }
+      const due = resolveDue(entities, sentence, now);
+      found.push({
+        seq: turn.seq,
+        owner: turn.speaker,
+        sentence,
+        kind,
+        dueAt: due ? due.toISOString() : null,
+        amounts,
+        draftMessage: draft(kind, due, amounts),
+      });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,83 @@
+import type { Queryable } from '../../stores/database.js';
+import { CuecardError } from '../../errors/cuecard-error.js';
+import type { QaResult } from './auto-qa.js';
+import type { Scorecard } from './scorecard.js';
+
+/** Stores a scorecard version; storing the same version again is a no-op. */
+export async function saveScorecard(db: Queryable, tenantId: string, scorecard: Scorecard): Promise<void> {
+  await db.query(
+    `INSERT INTO scorecards (tenant_id, id, version, definition) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id, id, version) DO NOTHING`,
+    [tenantId, scorecard.id, scorecard.version, JSON.stringify(scorecard)],
+  );
+}
+
+export async function saveQaResult(db: Queryable, tenantId: string, conversationId: string, result: QaResult): Promise<void> {
+  for (const criterion of result.criteria) {
+    await db.query(
+      `INSERT INTO qa_scores (conversation_id, tenant_id, scorecard_id, scorecard_version, criterion_id, auto_score, evidence_seqs, note)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (conversation_id, scorecard_id, scorecard_version, criterion_id)
+       DO UPDATE SET auto_score = EXCLUDED.auto_score, evidence_seqs = EXCLUDED.evidence_seqs, note = EXCLUDED.note`,
+      [conversationId, tenantId, result.scorecardId, result.scorecardVersion, criterion.criterionId, criterion.score, criterion.evidence, criterion.note],
+    );
+  }
+}
+
+export interface QaOverride {
+  conversationId: string;
+  scorecardId: string;
+  scorecardVersion: number;
+  criterionId: string;
+  humanScore: 0 | 1 | null;
+  comment: string;
+  reviewer: string;
+}
+
+/** A reviewer's verdict on one criterion; the automatic score is kept beside it. */
+export async function recordQaOverride(db: Queryable, tenantId: string, override: QaOverride): Promise<void> {
+  const existing = await db.query(
+    `SELECT 1 FROM qa_scores WHERE tenant_id = $1 AND conversation_id = $2 AND scorecard_id = $3 AND scorecard_version = $4 AND criterion_id = $5`,
+    [tenantId, override.conversationId, override.scorecardId, override.scorecardVersion, override.criterionId],
+  );
+  if (existing.rows.length === 0) throw new CuecardError('not_found', `no QA score for criterion "${override.criterionId}" of this conversation`, { field: 'criterionId' });
+  if (override.reviewer.trim() === '') throw new CuecardError('validation_failed', 'a reviewer is required', { field: 'reviewer' });
+  await db.query(
+    `INSERT INTO qa_overrides (conversation_id, scorecard_id, scorecard_version, criterion_id, tenant_id, human_score, comment, reviewer)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [override.conversationId, override.scorecardId, override.scorecardVersion, override.criterionId, tenantId, override.humanScore, override.comment, override.reviewer],
+  );
+}
+
+export interface QaAgreement {
+  /** Criteria with a human review. */
+  reviewed: number;
+  agreed: number;
+  /** agreed / reviewed; null when nothing was reviewed. */
+  rate: number | null;
+  byCriterion: Record<string, { reviewed: number; agreed: number }>;
+}
+
+/** How often automatic scores match human reviews (the latest review per criterion counts). */
+export async function qaAgreement(db: Queryable, tenantId: string, scorecardId?: string): Promise<QaAgreement> {
+  const { rows } = await db.query<{ criterion_id: string; auto_score: number | null; human_score: number | null }>(
+    `SELECT DISTINCT ON (o.conversation_id, o.scorecard_id, o.scorecard_version, o.criterion_id)
+            o.criterion_id, s.auto_score, o.human_score
+       FROM qa_overrides o
+       JOIN qa_scores s USING (conversation_id, scorecard_id, scorecard_version, criterion_id)
+      WHERE o.tenant_id = $1 AND ($2::text IS NULL OR o.scorecard_id = $2)
+      ORDER BY o.conversation_id, o.scorecard_id, o.scorecard_version, o.criterion_id, o.created_at DESC, o.id DESC`,
+    [tenantId, scorecardId ?? null],
+  );
+  const byCriterion: QaAgreement['byCriterion'] = {};
+  let agreed = 0;
+  for (const row of rows) {
+    const entry = (byCriterion[row.criterion_id] ??= { reviewed: 0, agreed: 0 });
+    entry.reviewed++;
+    if (row.auto_score === row.human_score) {
+      entry.agreed++;
+      agreed++;
+    }
+  }
+  return { reviewed: rows.length, agreed, rate: rows.length === 0 ? null : agreed / rows.length, byCriterion };
+}

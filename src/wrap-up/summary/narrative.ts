@@ -1,0 +1,154 @@
+import { contentTokens, normalizeText, splitSentences, wordTokens } from '../text/text.js';
+import { speakerLabel } from './speakers.js';
+import { toThirdPerson } from './third-person.js';
+
+/** One turn as a summarizer sees it: who spoke (any naming scheme) and what they said. */
+export interface SummaryTurn {
+  speaker: string;
+  text: string;
+}
+
+export interface NarrativeOptions {
+  /**
+   * Summary length as a share of the dialogue's words. Human dialogue summaries run at about a
+   * fifth of the dialogue across very different corpora, so that is the default.
+   */
+  ratio?: number;
+  minWords?: number;
+  maxWords?: number;
+}
+
+interface Candidate {
+  turnIndex: number;
+  order: number;
+  speaker: string;
+  text: string;
+  tokens: string[];
+  question: boolean;
+}
+
+const fillerStart = /^(?:(?:well|oh|so|ok|okay|yes|yeah|yep|no|nope|hi|hello|hey|sure|um|uh|hmm|great|alright|all right|right|good|fine|wow|ah|sorry|thanks|thank you|please|dear|excuse me)\b[\s,!.-]*)+/i;
+
+/** Strips what a summary never repeats: handles, links, emoji, signatures, leading interjections. */
+export function cleanUtterance(text: string): string {
+  return normalizeText(text)
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/(^|\s)@\w+/g, ' ')
+    .replace(/(^|\s)[\^*~-][A-Z]{1,4}\b/g, ' ') // "^JB" style agent signatures
+    .replace(/#(\w+)/g, '$1')
+    .replace(/[\p{Extended_Pictographic}\uFE0F\u200D]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function stripFiller(sentence: string): string {
+  return sentence.replace(fillerStart, '').trim();
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function cosine(a: Map<string, number>, b: Map<string, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [key, value] of a) {
+    na += value * value;
+    const other = b.get(key);
+    if (other !== undefined) dot += value * other;
+  }
+  for (const value of b.values()) nb += value * value;
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Extractive-compressive narrative: picks the most central sentences of the dialogue (TF-IDF
+ * over its own sentences, redundancy-penalised), then rewrites each into third-person reported
+ * speech attributed to its speaker, in dialogue order, up to a length target.
+ */
+export function narrativeSummary(turns: readonly SummaryTurn[], options: NarrativeOptions = {}): string {
+  const ratio = options.ratio ?? 0.19;
+  const minWords = options.minWords ?? 12;
+  const maxWords = options.maxWords ?? 80;
+  const speakers = [...new Set(turns.map((turn) => turn.speaker))];
+  const labels = new Map(speakers.map((speaker) => [speaker, speakerLabel(speaker)]));
+
+  const candidates: Candidate[] = [];
+  let dialogueWords = 0;
+  turns.forEach((turn, turnIndex) => {
+    const cleaned = cleanUtterance(turn.text);
+    dialogueWords += wordTokens(cleaned).length;
+    for (const raw of splitSentences(cleaned)) {
+      const text = stripFiller(raw);
+      const tokens = contentTokens(text);
+      if (tokens.length < 2) continue; // greetings, thanks, "OK." carry nothing a summary keeps
+      candidates.push({ turnIndex, order: candidates.length, speaker: turn.speaker, text, tokens, question: /\?\s*$/.test(text) });
+    }
+  });
+  if (candidates.length === 0) return '';
+
+  // IDF over the dialogue's own sentences: words every sentence uses say little about any one.
+  const df = new Map<string, number>();
+  for (const candidate of candidates) for (const token of new Set(candidate.tokens)) df.set(token, (df.get(token) ?? 0) + 1);
+  const n = candidates.length;
+  const vectors = candidates.map((candidate) => {
+    const vector = new Map<string, number>();
+    for (const token of candidate.tokens) vector.set(token, (vector.get(token) ?? 0) + 1);
+    for (const [token, count] of vector) vector.set(token, (1 + Math.log(count)) * Math.log(1 + n / df.get(token)!));
+    return vector;
+  });
+  // Centroid weighted by raw frequency: what the dialogue keeps coming back to.
+  const centroid = new Map<string, number>();
+  for (const candidate of candidates) for (const token of candidate.tokens) centroid.set(token, (centroid.get(token) ?? 0) + Math.log(1 + n / df.get(token)!));
+
+  const firstTurn = candidates[0]!.turnIndex;
+  const scores = candidates.map((candidate, i) => {
+    const centrality = cosine(vectors[i]!, centroid);
+    // The opening request usually states the reason for contact.
+    const opening = candidate.turnIndex <= firstTurn + 1 ? 0.15 : 0;
+    const lengthPrior = Math.min(candidate.tokens.length, 12) / 12;
+    return centrality + opening + 0.1 * lengthPrior;
+  });
+
+  const target = Math.max(minWords, Math.min(maxWords, Math.round(dialogueWords * ratio)));
+  const chosen: number[] = [];
+  let words = 0;
+  const remaining = new Set(candidates.map((_, i) => i));
+  while (remaining.size > 0 && words < target) {
+    let best = -1;
+    let bestScore = -Infinity;
+    for (const i of remaining) {
+      const redundancy = chosen.reduce((max, j) => Math.max(max, cosine(vectors[i]!, vectors[j]!)), 0);
+      const score = scores[i]! - 0.7 * redundancy;
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    remaining.delete(best);
+    const length = wordTokens(candidates[best]!.text).length;
+    // Stop rather than blow far past the target with one long sentence.
+    if (chosen.length > 0 && words + length > target * 1.4) continue;
+    chosen.push(best);
+    words += length;
+  }
+  chosen.sort((a, b) => a - b);
+
+  return chosen
+    .map((i) => {
+      const candidate = candidates[i]!;
+      const self = labels.get(candidate.speaker)!;
+      const others = speakers.filter((speaker) => speaker !== candidate.speaker);
+      const other = others.length === 1 ? labels.get(others[0]!)! : null;
+      return renderSentence(candidate, self, other);
+    })
+    .join(' ');
+}
+
+function renderSentence(candidate: Candidate, self: string, other: string | null): string {
+  const body = toThirdPerson(candidate.text, self, other).replace(/[.!?]+\s*$/, '').trim();
+  if (body.startsWith(self)) return `${body}.`;
+  const lowered = /^[A-Z][a-z]/.test(body) && !/^(I|Mr|Mrs|Ms|Dr)\b/.test(body) ? body.charAt(0).toLowerCase() + body.slice(1) : body;
+  return candidate.question ? `${capitalizeFirst(self)} asks ${lowered}.` : (other ? `${capitalizeFirst(self)} tells ${other} ${lowered}.` : `${capitalizeFirst(self)} says ${lowered}.`);
+}

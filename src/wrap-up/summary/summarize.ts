@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ConversationItem } from '../../conversations/types.js';
+import type { ChatModel } from '../../providers/spec/chat-model.js';
+import { narrativeSummary } from './narrative.js';
+import { structuredSummary, type StructuredSummary } from './structured.js';
+
+export const summaryPromptVersion = 'summary.v1';
+
+export interface ConversationSummary extends StructuredSummary {
+  narrative: string;
+  /** Which path wrote it; `offline` also when the LLM failed and we fell back. */
+  source: 'offline' | 'llm';
+  promptVersion: string | null;
+  /** Why the LLM path was not used, when it was configured (error code only, never content). */
+  fallbackReason?: string;
+}
+
+export interface SummarizeOptions {
+  chatModel?: ChatModel | undefined;
+  signal?: AbortSignal | undefined;
+  now?: Date;
+}
+
+function utteranceTurns(transcript: readonly ConversationItem[]): { seq: number; speaker: string; text: string }[] {
+  return transcript.flatMap((item) => (item.kind === 'utterance' && item.text.trim() !== '' ? [{ seq: item.seq, speaker: item.speaker, text: item.text }] : []));
+}
+
+/** The offline summary: extractive-compressive narrative + rule-based structured fields. */
+export function summarizeOffline(transcript: readonly ConversationItem[], now: Date = new Date()): ConversationSummary {
+  const turns = utteranceTurns(transcript);
+  return { narrative: narrativeSummary(turns), ...structuredSummary(turns, now), source: 'offline', promptVersion: null };
+}
+
+const llmReply = z.object({
+  narrative: z.string().min(1),
+  reason: z.string().nullable().optional(),
+  actions: z.array(z.string()).optional(),
+  outcome: z.string().optional(),
+});
+
+let promptTemplate: Promise<string> | undefined;
+function loadPrompt(): Promise<string> {
+  promptTemplate ??= readFile(fileURLToPath(new URL(`../../../prompts/${summaryPromptVersion}.md`, import.meta.url)), 'utf8');
+  return promptTemplate;
+}
+
+function outcomeOf(text: string | undefined, fallback: StructuredSummary['outcome']): StructuredSummary['outcome'] {
+  const lower = (text ?? '').toLowerCase();
+  if (lower.startsWith('unresolved')) return 'unresolved';
+  if (lower.startsWith('escalated')) return 'escalated';
+  if (lower.startsWith('follow')) return 'follow-up';
+  if (lower.startsWith('resolved')) return 'resolved';
+  return fallback;
+}
+
+/**
+ * Summarizes a conversation so far (mid-call on demand, or at the end). With a chat model the
+ * narrative and fields come from the LLM (prompt `prompts/summary.v1.md`); any failure — network,
+ * timeout, unparsable reply — falls back to the offline summary, so wrap-up never blocks on it.
+ * Follow-up tasks always come from the offline extractor, whose dates are resolved and checkable.
+ */
+export async function summarizeConversation(transcript: readonly ConversationItem[], options: SummarizeOptions = {}): Promise<ConversationSummary> {
+  const offline = summarizeOffline(transcript, options.now);
+  if (!options.chatModel) return offline;
+  try {
+    const lines = utteranceTurns(transcript).map((turn) => `[${turn.seq}] ${turn.speaker}: ${turn.text}`);
+    const prompt = (await loadPrompt()).replace('{{transcript}}', lines.join('\n'));
+    const { text } = await options.chatModel.generate({
+      messages: [{ role: 'user', content: prompt }],
+      temperature: 0,
+      maxTokens: 400,
+      signal: options.signal,
+    });
+    const json = /\{[\s\S]*\}/.exec(text)?.[0];
+    const parsed = llmReply.safeParse(json === undefined ? null : JSON.parse(json));
+    if (!parsed.success) return { ...offline, fallbackReason: 'llm_reply_invalid' };
+    return {
+      ...offline,
+      narrative: parsed.data.narrative.trim(),
+      reason: parsed.data.reason ?? offline.reason,
+      actions: parsed.data.actions ?? offline.actions,
+      outcome: outcomeOf(parsed.data.outcome, offline.outcome),
+      source: 'llm',
+      promptVersion: summaryPromptVersion,
+    };
+  } catch (error) {
+    return { ...offline, fallbackReason: error instanceof SyntaxError ? 'llm_reply_invalid' : 'llm_unavailable' };
+  }
+}
