@@ -15,6 +15,9 @@ import { loadScorecard } from '../wrap-up/qa/scorecard.js';
 import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer.js';
 import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
 import { createQaFinalizer } from '../pipeline/finalizers/qa-finalizer.js';
+import { createChurnFinalizer } from '../pipeline/finalizers/churn-finalizer.js';
+import { saveQaResult, saveScorecard } from '../wrap-up/qa/qa-store.js';
+import type { QaResult } from '../wrap-up/qa/auto-qa.js';
 
 export interface Capabilities {
   analyzers: Analyzer[];
@@ -63,10 +66,27 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
   const dispositions = new DispositionClassifier(codeSet);
   dispositions.train();
   const scorecard = await loadScorecard(path.join(config.knowledgeDir, 'scorecards', 'default.yaml'));
+  const qa = createQaFinalizer(scorecard);
+  const savedScorecards = new Set<string>();
   const finalizers: Finalizer[] = [
     createSummaryFinalizer(),
     createDispositionFinalizer(dispositions),
-    createQaFinalizer(scorecard),
+    createChurnFinalizer(),
+    {
+      // QA scores go to their own table too, where reviewers' overrides refer to them.
+      name: qa.name,
+      async finalize(context) {
+        const output = await qa.finalize(context);
+        if (output?.result) {
+          if (!savedScorecards.has(context.tenantId)) {
+            await saveScorecard(db, context.tenantId, scorecard);
+            savedScorecards.add(context.tenantId);
+          }
+          await saveQaResult(db, context.tenantId, context.conversation.id, output.result as unknown as QaResult);
+        }
+        return output;
+      },
+    },
   ];
   return { analyzers, finalizers, redact: createTenantRedactor(config, db) };
 }

@@ -12,6 +12,7 @@ import { installErrorHandler } from './plugins/error-handler.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
+import { registerQaRoutes } from './routes/qa-routes.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
 
@@ -77,6 +78,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerHealthRoutes(app, services);
   registerMeRoutes(app);
   registerConversationRoutes(app, services);
+  registerQaRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -195,6 +195,12 @@ export function createPipeline(options: PipelineOptions) {
         if (output.result) {
           previous[finalizer.name] = output.result;
           bodies.push({ type: 'wrapup', step: finalizer.name, result: output.result });
+          // Kept per conversation and step for QA review and reports (one row, latest wins).
+          await db.query(
+            `INSERT INTO wrapup_results (conversation_id, tenant_id, kind, result) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (conversation_id, kind) DO UPDATE SET result = EXCLUDED.result, created_at = now()`,
+            [conversation.id, conversation.tenantId, finalizer.name, JSON.stringify(output.result)],
+          );
         }
         bodies.push(...(output.events ?? []));
         await eventLog.append(scopeOf(conversation), bodies);

@@ -6,6 +6,7 @@ import type { Analyzer, Finalizer } from '../../src/pipeline/analyzer.js';
 import type { Redact } from '../../src/conversations/ingest-service.js';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase } from './test-database.js';
+import { createDefaultCapabilities } from '../../src/app/capabilities.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -33,15 +34,19 @@ export async function startTestServer(
     finalizers?: Finalizer[];
     redact?: Redact;
     env?: Record<string, string>;
+    /** Runs on the app after it is built and before it listens (extra routes, e.g. the web consoles). */
+    beforeListen?: (app: FastifyInstance) => Promise<void> | void;
   } = {},
 ): Promise<TestServer> {
   const db = await openTestDatabase(options.engine ?? 'pglite');
   const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
   const silent = { warn: () => undefined, error: () => undefined };
+  const defaults = options.defaultCapabilities ? await createDefaultCapabilities(config, db) : {};
   const services = createServices({
     config,
     db,
     logger: silent,
+    ...defaults,
     ...(options.analyzers ? { analyzers: options.analyzers } : {}),
     ...(options.finalizers ? { finalizers: options.finalizers } : {}),
     ...(options.redact ? { redact: options.redact } : {}),
@@ -62,6 +67,7 @@ export async function startTestServer(
     otherTenantConnector: await issue('globex', 'connector'),
   };
   const app = await createApp({ services, logger: false });
+  await options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -1,0 +1,176 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import { authorize } from '../plugins/auth.js';
+import { CuecardError } from '../../errors/cuecard-error.js';
+import { canReadConversation } from '../../tenancy/roles.js';
+import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
+import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
+import { errorResponse } from './schemas.js';
+
+const score = z.union([z.literal(0), z.literal(1), z.null()]);
+
+/** QA review: scored conversations with evidence, human overrides, agreement; agents' wrap-up codes. */
+export function registerQaRoutes(app: FastifyInstance, services: Services): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = services;
+
+  async function visibleConversation(tenantId: string, id: string) {
+    const conversation =
+      (await services.conversations.getConversation(tenantId, id)) ?? (await services.conversations.findByExternalId(tenantId, id));
+    if (!conversation) throw new CuecardError('not_found', `No conversation "${id}" in this tenant.`, { field: 'id' });
+    return conversation;
+  }
+
+  routes.get(
+    '/api/qa/conversations',
+    {
+      schema: {
+        tags: ['qa'],
+        summary: 'Finished conversations with QA score, disposition and churn risk',
+        querystring: z.object({
+          agentId: z.string().optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          disposition: z.string().optional(),
+          minScore: z.coerce.number().min(0).max(1).optional(),
+          maxScore: z.coerce.number().min(0).max(1).optional(),
+          minChurnRisk: z.coerce.number().min(0).max(1).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      const q = request.query;
+      return listReviewable(db, {
+        tenantId: principal.tenantId,
+        agentId: q.agentId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        disposition: q.disposition,
+        minScore: q.minScore,
+        maxScore: q.maxScore,
+        minChurnRisk: q.minChurnRisk,
+        limit: q.limit,
+        offset: q.offset,
+      });
+    },
+  );
+
+  routes.get(
+    '/api/qa/conversations/:id',
+    {
+      schema: {
+        tags: ['qa'],
+        summary: 'One conversation for review: transcript, summary, disposition, churn reasons, scorecard with evidence, sentiment timeline',
+        params: z.object({ id: z.string() }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      const conversation = await visibleConversation(principal.tenantId, request.params.id);
+      const transcript = await services.conversations.items(conversation.id);
+      return { conversation, transcript, ...(await reviewOf(db, principal.tenantId, conversation.id)) };
+    },
+  );
+
+  routes.post(
+    '/api/qa/conversations/:id/overrides',
+    {
+      schema: {
+        tags: ['qa'],
+        summary: "Override one criterion's automatic score with a comment (the automatic score is kept)",
+        params: z.object({ id: z.string() }),
+        body: z.object({
+          criterionId: z.string().min(1),
+          score,
+          comment: z.string().max(2000).default(''),
+          reviewer: z.string().min(1).max(200).optional().describe('defaults to the API key id'),
+        }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      const conversation = await visibleConversation(principal.tenantId, request.params.id);
+      const review = await reviewOf(db, principal.tenantId, conversation.id);
+      const criterion = review.scorecard.find((entry) => entry.criterionId === request.body.criterionId);
+      if (!criterion) {
+        throw new CuecardError(
+          'not_found',
+          `No scored criterion "${request.body.criterionId}" for this conversation; scored: ${review.scorecard.map((c) => c.criterionId).join(', ') || 'none (not scored yet)'}.`,
+          { field: 'criterionId' },
+        );
+      }
+      await recordQaOverride(db, principal.tenantId, {
+        conversationId: conversation.id,
+        scorecardId: criterion.scorecardId,
+        scorecardVersion: criterion.scorecardVersion,
+        criterionId: criterion.criterionId,
+        humanScore: request.body.score,
+        comment: request.body.comment,
+        reviewer: request.body.reviewer ?? principal.keyId,
+      });
+      return { scorecard: (await reviewOf(db, principal.tenantId, conversation.id)).scorecard };
+    },
+  );
+
+  routes.get(
+    '/api/qa/agreement',
+    {
+      schema: {
+        tags: ['qa'],
+        summary: 'How often automatic QA scores agree with human reviews, overall and per criterion',
+        querystring: z.object({ scorecardId: z.string().optional() }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      return { ...(await qaAgreement(db, principal.tenantId, request.query.scorecardId)) };
+    },
+  );
+
+  routes.post(
+    '/api/conversations/:id/disposition',
+    {
+      schema: {
+        tags: ['conversations'],
+        summary: "The agent's confirmed or corrected wrap-up code",
+        params: z.object({ id: z.string() }),
+        body: z.object({ code: z.string().min(1).max(100) }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:own-conversations');
+      const conversation = await visibleConversation(principal.tenantId, request.params.id);
+      if (!canReadConversation(principal, conversation.agentId)) {
+        throw new CuecardError('not_found', `No conversation "${request.params.id}" visible to this key.`, { field: 'id' });
+      }
+      const { rows } = await db.query<{ result: { suggested?: string; confidence?: number } }>(
+        `SELECT result FROM wrapup_results WHERE conversation_id = $1 AND kind = 'disposition'`,
+        [conversation.id],
+      );
+      const suggested = rows[0]?.result;
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO disposition_confirmations (conversation_id, tenant_id, suggested_code, confidence, chosen_code, agent_id)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (conversation_id) DO UPDATE SET chosen_code = EXCLUDED.chosen_code, created_at = now()`,
+          [conversation.id, principal.tenantId, suggested?.suggested ?? null, suggested?.confidence ?? null, request.body.code, principal.agentId],
+        );
+        await tx.query(
+          `UPDATE conversations SET metadata = metadata || jsonb_build_object('disposition', $3::text) WHERE tenant_id = $1 AND id = $2`,
+          [principal.tenantId, conversation.id, request.body.code],
+        );
+      });
+      return { conversationId: conversation.id, code: request.body.code, suggested: suggested?.suggested ?? null, agreed: suggested?.suggested === request.body.code };
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCallScripts } from '../src/cli/replay/call-script.js';
+import { replayCall } from '../src/cli/replay/replay-call.js';
+import { connectIngest } from '../src/cli/replay/ingest-client.js';
+import { engines } from './support/test-database.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+describe.each(engines)('QA review on %s', (engine) => {
+  let server: TestServer;
+  let conversationId: string;
+  const call = (method: 'GET' | 'POST', url: string, key: string, payload?: unknown) =>
+    server.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload: payload as object } : {}) });
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' } });
+    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter((s) => s.id === 'demo-double-charge');
+    const connector = await connectIngest(server.wsUrl, server.keys.connector);
+    await replayCall(connector, script!, { conversationId: 'qa-call', agentId: 'alice', turnGapMs: 0, interims: 0 });
+    connector.close();
+    await server.services.pipeline.drain();
+    conversationId = (await server.services.conversations.findByExternalId('acme', 'qa-call'))!.id;
+  });
+  afterAll(async () => server?.close());
+
+  it('lists the finished call with its QA score, suggested disposition and churn risk, and filters', async () => {
+    const list = (await call('GET', '/api/qa/conversations', server.keys.supervisor)).json();
+    expect(list.total).toBe(1);
+    const row = list.conversations[0];
+    expect(row).toMatchObject({ id: conversationId, agentId: 'alice', reviewed: false });
+    expect(row.qaScore).toBeGreaterThan(0);
+    expect(row.churnRisk).toBeGreaterThan(0);
+    expect(typeof row.suggestedDisposition).toBe('string');
+    expect(row.summary.length).toBeGreaterThan(20);
+    expect((await call('GET', '/api/qa/conversations?minScore=1.01', server.keys.supervisor)).statusCode).toBe(400);
+    expect((await call('GET', `/api/qa/conversations?agentId=bob`, server.keys.supervisor)).json().total).toBe(0);
+    expect((await call('GET', `/api/qa/conversations?minChurnRisk=0.99`, server.keys.supervisor)).json().total).toBe(0);
+    expect((await call('GET', '/api/qa/conversations', server.keys.agent)).statusCode).toBe(403);
+    expect((await call('GET', '/api/qa/conversations', server.keys.otherTenantAdmin)).json().total).toBe(0);
+  });
+
+  it('shows the scorecard with evidence turns, the summary, churn reasons and a sentiment timeline', async () => {
+    const detail = (await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)).json();
+    expect(detail.transcript.length).toBe(13);
+    const greeting = detail.scorecard.find((c: { criterionId: string }) => c.criterionId === 'greeting');
+    expect(greeting).toMatchObject({ autoScore: 1, override: null });
+    expect(greeting.evidence).toContain(1);
+    expect(detail.wrapup.summary.narrative).toBeTruthy();
+    expect(detail.wrapup.churn.reasons.length).toBeGreaterThan(0);
+    expect(detail.sentimentTimeline.length).toBe(11);
+    expect(detail.transcript.some((t: { text?: string }) => t.text?.includes('[EMAIL]'))).toBe(true);
+  });
+
+  it('keeps a reviewer override with its comment beside the automatic score, and reports agreement', async () => {
+    const overridden = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, {
+      criterionId: 'greeting',
+      score: 0,
+      comment: 'Greeting skipped the company name',
+    });
+    expect(overridden.statusCode).toBe(200);
+    await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'closing', score: 1, comment: '' });
+    // After a "reload", the override is there and the automatic score is unchanged.
+    const detail = (await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)).json();
+    const greeting = detail.scorecard.find((c: { criterionId: string }) => c.criterionId === 'greeting');
+    expect(greeting).toMatchObject({ autoScore: 1, override: { score: 0, comment: 'Greeting skipped the company name' } });
+    const agreement = (await call('GET', '/api/qa/agreement', server.keys.supervisor)).json();
+    expect(agreement).toMatchObject({ reviewed: 2, byCriterion: { greeting: { reviewed: 1, agreed: 0 } } });
+    expect((await call('GET', '/api/qa/conversations', server.keys.supervisor)).json().conversations[0].reviewed).toBe(true);
+
+    const unknown = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'charisma', score: 1 });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'not_found', field: 'criterionId' });
+    const badScore = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'greeting', score: 5 });
+    expect(badScore.statusCode).toBe(400);
+  });
+
+  it("records the agent's wrap-up code and whether it agreed with the suggestion", async () => {
+    const confirmed = await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.agent, { code: 'refund_issued' });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json()).toMatchObject({ code: 'refund_issued' });
+    const list = (await call('GET', '/api/qa/conversations?disposition=refund_issued', server.keys.supervisor)).json();
+    expect(list.total).toBe(1);
+    expect((await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.otherAgent, { code: 'x' })).statusCode).toBe(404);
+  });
+});
