@@ -26,6 +26,17 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
     const principal = request.principal!;
     let chain: Promise<void> = Promise.resolve();
 
+    /** Sent only once the item is durable (or was already). */
+    function ack(result: { conversationId: string; seq: number; lastSeq: number; status: 'stored' | 'duplicate' }) {
+      send(socket, {
+        type: 'ack',
+        conversationId: result.conversationId,
+        seq: result.seq,
+        lastSeq: result.lastSeq,
+        duplicate: result.status === 'duplicate',
+      });
+    }
+
     async function handle(message: IngestMessage): Promise<void> {
       switch (message.type) {
         case 'open': {
@@ -50,25 +61,11 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
         }
         case 'utterance': {
           const result = await services.ingest.utterance(principal, message);
-          if (result.status === 'preview') return;
-          send(socket, {
-            type: 'ack',
-            conversationId: message.conversationId,
-            seq: result.seq,
-            lastSeq: result.lastSeq,
-            duplicate: result.status === 'duplicate',
-          });
+          if (result.status !== 'preview') ack(result);
           return;
         }
         case 'action': {
-          const result = await services.ingest.action(principal, message);
-          send(socket, {
-            type: 'ack',
-            conversationId: message.conversationId,
-            seq: result.seq,
-            lastSeq: result.lastSeq,
-            duplicate: result.status === 'duplicate',
-          });
+          ack(await services.ingest.action(principal, message));
           return;
         }
         case 'end': {
