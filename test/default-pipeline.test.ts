@@ -32,7 +32,7 @@ describe('the default pipeline', () => {
     const said = 'This is useless, I was charged twice. My card is 4111 1111 1111 1111 and my email is jo.lee@example.com, order 55231.';
     await connector.request({ type: 'utterance', conversationId: 'pii-1', seq: 1, speaker: 'customer', text: said, final: true }, (m) => m.type === 'ack');
     const sentiment = await agent.next((m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'sentiment');
-    const final = agent.events().find((e) => e.type === 'item-final') as { item: { text: string } };
+    const final = agent.events().find((e) => e.type === "item-final") as unknown as { item: { text: string } };
     expect(final.item.text).not.toContain('4111');
     expect(final.item.text).not.toContain('jo.lee@example.com');
     expect(final.item.text).toContain('[CARD_NUMBER]');

@@ -43,6 +43,27 @@ describe.each(engines)('tenancy, auth and REST on %s', (engine) => {
     expect((await TestSocket.refusal(`${server.wsUrl}/ws/subscribe?key=${server.keys.connector}`)).status).toBe(403);
   });
 
+  it('lets an admin issue, list and revoke keys of its own tenant only', async () => {
+    const post = (key: string, payload: object) =>
+      server.app.inject({ method: 'POST', url: '/api/keys', headers: { authorization: `Bearer ${key}` }, payload });
+    const issued = await post(server.keys.admin, { name: 'Carol console', role: 'agent', agentId: 'carol' });
+    expect(issued.statusCode).toBe(201);
+    const { id, key } = issued.json();
+    expect((await get('/api/me', key)).json()).toMatchObject({ tenantId: 'acme', role: 'agent', agentId: 'carol' });
+    const listed = (await get('/api/keys', server.keys.admin)).json().keys;
+    expect(listed.find((k: { id: string }) => k.id === id)).toMatchObject({ name: 'Carol console', role: 'agent', revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect((await post(server.keys.admin, { name: 'x', role: 'agent' })).json().error).toMatchObject({ code: 'validation_failed', field: 'agentId' });
+    expect((await post(server.keys.admin, { name: 'x', role: 'wizard' })).statusCode).toBe(400);
+    expect((await post(server.keys.supervisor, { name: 'x', role: 'admin' })).statusCode).toBe(403);
+    // Another tenant's admin cannot revoke it; its own admin can, and it stops working at once.
+    const foreign = await server.app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: { authorization: `Bearer ${server.keys.otherTenantAdmin}` } });
+    expect(foreign.statusCode).toBe(404);
+    const revoked = await server.app.inject({ method: 'DELETE', url: `/api/keys/${id}`, headers: { authorization: `Bearer ${server.keys.admin}` } });
+    expect(revoked.json()).toEqual({ id, revoked: true });
+    expect((await get('/api/me', key)).statusCode).toBe(401);
+  });
+
   it('tells a key who it is', async () => {
     expect((await get('/api/me', server.keys.agent)).json()).toMatchObject({ tenantId: 'acme', role: 'agent', agentId: 'alice' });
     expect((await get('/api/me', server.keys.otherTenantAdmin)).json()).toMatchObject({ tenantId: 'globex', role: 'admin', agentId: null });

@@ -13,6 +13,7 @@ import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
 import { registerQaRoutes } from './routes/qa-routes.js';
+import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
 
@@ -79,6 +80,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerMeRoutes(app);
   registerConversationRoutes(app, services);
   registerQaRoutes(app, services);
+  registerKeyRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

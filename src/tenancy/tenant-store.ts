@@ -73,6 +73,22 @@ export function createTenantStore(db: Database) {
       return { id, key, role: input.role, agentId: input.agentId ?? null, name: input.name };
     },
 
+    async listKeys(tenantId: string) {
+      const { rows } = await db.query<{ id: string; name: string; role: Role; agent_id: string | null; key_prefix: string; created_at: Date; revoked_at: Date | null }>(
+        'SELECT id, name, role, agent_id, key_prefix, created_at, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id',
+        [tenantId],
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        agentId: row.agent_id,
+        prefix: row.key_prefix,
+        createdAt: new Date(row.created_at).toISOString(),
+        revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+      }));
+    },
+
     async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
       const { affectedRows } = await db.query(
         'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL',

@@ -5,7 +5,10 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** web/dist of this checkout: the consoles as `vite build web` leaves them. */
-export const defaultWebDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+export const defaultWebDistDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../web/dist',
+);
 
 export interface WebConsolesOptions {
   /** Where the built consoles are; default web/dist. */
@@ -40,17 +43,26 @@ function notBuiltPage(distDir: string): string {
  * survive a reload. The dist folder is looked up per request, so a build made after the start
  * is picked up without a restart.
  */
-export async function registerWebConsoles(app: FastifyInstance, options: WebConsolesOptions = {}): Promise<void> {
+export async function registerWebConsoles(
+  app: FastifyInstance,
+  options: WebConsolesOptions = {},
+): Promise<void> {
   const distDir = path.resolve(options.distDir ?? defaultWebDistDir);
   // serve:false: we route ourselves (one fallback route), the plugin only decorates reply.sendFile.
   await app.register(fastifyStatic, { root: distDir, serve: false });
 
   async function sendIndex(reply: FastifyReply) {
     if (!(await isFile(path.join(distDir, 'index.html')))) {
-      return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(notBuiltPage(distDir));
+      return reply
+        .status(503)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(notBuiltPage(distDir));
     }
     // index.html names the hashed bundles: never cache it, or a rebuild would not reach browsers.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', distDir, { cacheControl: false });
+    return reply
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', distDir, { cacheControl: false });
   }
 
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
@@ -59,7 +71,12 @@ export async function registerWebConsoles(app: FastifyInstance, options: WebCons
     if (API_PREFIXES.some((prefix) => pathname.startsWith(prefix))) return reply.callNotFound();
     const relative = path.posix.normalize(pathname).replace(/^\/+/, '');
     const file = path.join(distDir, relative);
-    if (relative && !relative.startsWith('..') && file.startsWith(distDir + path.sep) && (await isFile(file))) {
+    if (
+      relative &&
+      !relative.startsWith('..') &&
+      file.startsWith(distDir + path.sep) &&
+      (await isFile(file))
+    ) {
       // Vite puts content-hashed bundles under assets/: they never change under the same name.
       const immutable = relative.startsWith('assets/');
       return reply
