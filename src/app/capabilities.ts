@@ -2,13 +2,20 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../stores/database.js';
 import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import type { Redact } from '../conversations/ingest-service.js';
-import { createTenantStore } from '../tenancy/tenant-store.js';
+import { createTenantSettingsCache, type TenantSettingsLookup } from '../tenancy/tenant-settings.js';
 import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js';
 import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
 import path from 'node:path';
+import { loadPlaybooks } from '../assist/playbooks/playbook.js';
+import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.js';
+import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
+import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
+import { createPlaybookAnalyzer } from '../pipeline/analyzers/playbook/playbook-analyzer.js';
+import { createRepliesAnalyzer } from '../pipeline/analyzers/replies/replies-analyzer.js';
+import { createAlertsAnalyzer, createDisclosureFinalizer } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
 import { DispositionClassifier } from '../wrap-up/disposition/disposition-classifier.js';
 import { loadScorecard } from '../wrap-up/qa/scorecard.js';
@@ -16,6 +23,8 @@ import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer
 import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
 import { createQaFinalizer } from '../pipeline/finalizers/qa-finalizer.js';
 import { createChurnFinalizer } from '../pipeline/finalizers/churn-finalizer.js';
+import { createFollowUpsFinalizer } from '../pipeline/finalizers/follow-ups-finalizer.js';
+import { createRepeatContactFinalizer } from '../pipeline/finalizers/repeat-contact-finalizer.js';
 import { saveQaResult, saveScorecard } from '../wrap-up/qa/qa-store.js';
 import type { QaResult } from '../wrap-up/qa/auto-qa.js';
 
@@ -25,28 +34,16 @@ export interface Capabilities {
   redact: Redact;
 }
 
-const SETTINGS_TTL_MS = 30_000;
-
 /**
  * Redaction per tenant: its own PII mode (or the configured default) and its own hash salt, so
- * hash tokens cannot be joined across tenants. Settings are cached briefly; the database is the truth.
+ * hash tokens cannot be joined across tenants.
  */
-export function createTenantRedactor(config: Config, db: Database): Redact {
-  const tenants = createTenantStore(db);
-  const cache = new Map<string, { mode: PiiMode; salt: string; at: number }>();
+export function createTenantRedactor(config: Config, settingsOf: TenantSettingsLookup): Redact {
   return async (tenantId, text) => {
-    let entry = cache.get(tenantId);
-    if (!entry || Date.now() - entry.at > SETTINGS_TTL_MS) {
-      const tenant = await tenants.getTenant(tenantId);
-      const settings = tenant?.settings ?? {};
-      entry = {
-        mode: settings.piiMode ?? config.piiMode,
-        salt: typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId,
-        at: Date.now(),
-      };
-      cache.set(tenantId, entry);
-    }
-    return entry.mode === 'off' ? text : redactPii(text, { mode: entry.mode, hashSalt: entry.salt }).text;
+    const settings = await settingsOf(tenantId);
+    const mode: PiiMode = settings.piiMode ?? config.piiMode;
+    const salt = typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId;
+    return mode === 'off' ? text : redactPii(text, { mode, hashSalt: salt }).text;
   };
 }
 
@@ -55,10 +52,23 @@ export function createTenantRedactor(config: Config, db: Database): Redact {
  * this is the one place that chooses and orders them. Models load once per process.
  */
 export async function createDefaultCapabilities(config: Config, db: Database): Promise<Capabilities> {
-  const [detector, sentimentModel] = await Promise.all([createLanguageDetector(), createSentimentModel()]);
+  const settingsOf = createTenantSettingsCache(db);
+  const [detector, sentimentModel, playbooks] = await Promise.all([
+    createLanguageDetector(),
+    createSentimentModel(),
+    loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
+  ]);
+  const chatModel = config.llm
+    ? createOpenAiChatModel({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs })
+    : undefined;
+  // Competitor names, disclosures and phrases are per tenant (settings.alerts), on our defaults.
+  const alertConfig = async (tenantId: string) => alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
+    createPlaybookAnalyzer({ playbooks }),
+    createRepliesAnalyzer({ chatModel, llmTimeoutMs: config.llm?.timeoutMs, usage: createLlmUsageStore(db) }),
+    createAlertsAnalyzer({ configFor: alertConfig }),
   ];
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.
@@ -69,8 +79,10 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
   const qa = createQaFinalizer(scorecard);
   const savedScorecards = new Set<string>();
   const finalizers: Finalizer[] = [
-    createSummaryFinalizer(),
+    createSummaryFinalizer({ chatModel }),
     createDispositionFinalizer(dispositions),
+    createFollowUpsFinalizer(db),
+    createRepeatContactFinalizer(db, () => config.repeatWindowHours),
     createChurnFinalizer(),
     {
       // QA scores go to their own table too, where reviewers' overrides refer to them.
@@ -87,6 +99,7 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
         return output;
       },
     },
+    createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, db) };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf) };
 }

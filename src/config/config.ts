@@ -22,6 +22,7 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  CUECARD_REPEAT_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
   CUECARD_EMBEDDINGS: z.enum(['local', 'transformers', 'openai']).default('local'),
   CUECARD_TRANSFORMERS_MODEL: z.string().min(1).optional(),
   CUECARD_MODELS_DIR: z.string().min(1).default('.cuecard/models'),
@@ -46,6 +47,8 @@ export interface Config {
   readonly maxFrameBytes: number;
   readonly analyzerTimeoutMs: number;
   readonly piiMode: 'off' | 'mask' | 'hash';
+  /** A customer coming back about the same topic within this window is a repeat contact. */
+  readonly repeatWindowHours: number;
   readonly embeddings: {
     readonly provider: 'local' | 'transformers' | 'openai';
     readonly transformersModel: string | undefined;
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFrameBytes: raw.CUECARD_MAX_FRAME_BYTES,
     analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
     piiMode: raw.CUECARD_PII_MODE,
+    repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     embeddings: {
       provider: raw.CUECARD_EMBEDDINGS,
       transformersModel: raw.CUECARD_TRANSFORMERS_MODEL,

@@ -19,6 +19,11 @@ export interface AnalyzerContext {
   state: unknown;
   /** Aborted when the analyzer's time is up. */
   signal: AbortSignal;
+  /**
+   * Publishes an event at once, before the analyzer finishes (streamed reply deltas). Events
+   * returned in the output are published when it finishes.
+   */
+  emit?: (event: EventBody) => void;
 }
 
 export interface AnalyzerOutput {

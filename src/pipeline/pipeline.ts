@@ -135,6 +135,9 @@ export function createPipeline(options: PipelineOptions) {
             previous,
             state: state.get(analyzer.name),
             signal,
+            emit: (event) => {
+              if (!signal.aborted) void eventLog.append(scopeOf(conversation), [event]).catch(() => undefined);
+            },
           }),
         );
       } catch (error) {

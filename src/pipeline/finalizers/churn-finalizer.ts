@@ -13,7 +13,7 @@ export function createChurnFinalizer(options: { baseRisk?: (attributes: Record<s
       const outcome = context.previous.summary?.outcome;
       const signals = conversationSignals(context.transcript, {
         outcome: typeof outcome === 'string' ? outcome : undefined,
-        repeatContact: context.conversation.metadata.repeatContact === true,
+        repeatContact: context.previous['repeat-contact']?.repeatContact === true,
       });
       const base = options.baseRisk?.(context.conversation.customerAttributes) ?? null;
       const { risk, reasons } = combineChurnRisk(base, signals);

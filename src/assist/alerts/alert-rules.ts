@@ -1,0 +1,212 @@
+import type { Alert } from '../../conversations/events.js';
+import type { ConversationItem, ConversationRecord } from '../../conversations/types.js';
+import { findPhrase } from '../phrases.js';
+import type { AlertConfig, DisclosureRule } from './alert-config.js';
+
+/**
+ * Alert rules over one new item. Each rule yields an alert with a stable key; the caller keeps
+ * the keys already raised, so an alert is never repeated in a conversation.
+ */
+export interface AlertMemory {
+  raised: string[];
+  /** Recent customer sentiment scores, oldest first. */
+  customerSentiment: Array<{ seq: number; score: number }>;
+}
+
+export const emptyAlertMemory: AlertMemory = { raised: [], customerSentiment: [] };
+
+export interface AlertInputs {
+  conversation: ConversationRecord;
+  item: ConversationItem;
+  transcript: readonly ConversationItem[];
+  sentiment?: { score: number; trend?: string } | undefined;
+  intent?: { intent: string; confidence: number } | undefined;
+}
+
+export interface KeyedAlert {
+  key: string;
+  alert: Omit<Alert, 'alertId'>;
+}
+
+export function disclosureApplies(rule: DisclosureRule, conversation: ConversationRecord): boolean {
+  return !rule.channels || rule.channels.includes(conversation.channel);
+}
+
+export function disclosureSaid(
+  rule: DisclosureRule,
+  transcript: readonly ConversationItem[],
+): boolean {
+  return transcript.some(
+    (entry) =>
+      entry.kind === 'utterance' &&
+      entry.speaker !== 'customer' &&
+      findPhrase(entry.text, rule.phrases) !== undefined,
+  );
+}
+
+export function missingDisclosureAlert(
+  rule: DisclosureRule,
+  evidence: number[],
+  when: string,
+): KeyedAlert {
+  return {
+    key: `compliance:disclosure:${rule.id}`,
+    alert: {
+      kind: 'compliance',
+      severity: 'warning',
+      title: `${rule.title} not given`,
+      reason: `The mandatory "${rule.title}" was not said ${when}.`,
+      evidence,
+    },
+  };
+}
+
+export function evaluateAlertRules(
+  inputs: AlertInputs,
+  config: AlertConfig,
+  memory: AlertMemory,
+): { alerts: KeyedAlert[]; memory: AlertMemory } {
+  const { item, transcript } = inputs;
+  const alerts: KeyedAlert[] = [];
+  let customerSentiment = memory.customerSentiment;
+
+  if (item.kind === 'utterance' && item.speaker === 'customer') {
+    const supervisor = findPhrase(item.text, config.supervisorPhrases);
+    if (supervisor) {
+      alerts.push({
+        key: 'escalation:supervisor',
+        alert: {
+          kind: 'escalation',
+          severity: 'warning',
+          title: 'Customer asks for a supervisor',
+          reason: `The customer said "${supervisor}".`,
+          evidence: [item.seq],
+        },
+      });
+    }
+    const legal = findPhrase(item.text, config.legalPhrases);
+    if (legal) {
+      alerts.push({
+        key: 'escalation:legal',
+        alert: {
+          kind: 'escalation',
+          severity: 'critical',
+          title: 'Legal threat or formal complaint',
+          reason: `The customer said "${legal}": follow the complaints procedure.`,
+          evidence: [item.seq],
+        },
+      });
+    }
+
+    if (inputs.sentiment) {
+      customerSentiment = [
+        ...customerSentiment,
+        { seq: item.seq, score: inputs.sentiment.score },
+      ].slice(-config.sentiment.window);
+      const window = customerSentiment;
+      const last = window.at(-1)!;
+      const worsening =
+        window.length >= config.sentiment.window &&
+        window.every((entry, i) => i === 0 || entry.score <= window[i - 1]!.score + 0.05) &&
+        window[0]!.score - last.score >= 0.2;
+      const trendSaysWorse =
+        inputs.sentiment.trend !== undefined &&
+        /wors|declin|fall|down|negative/i.test(inputs.sentiment.trend);
+      if (last.score <= config.sentiment.negativeAt && (worsening || trendSaysWorse)) {
+        alerts.push({
+          key: 'escalation:sentiment',
+          alert: {
+            kind: 'escalation',
+            severity: 'warning',
+            title: 'Customer is getting more upset',
+            reason: `Customer sentiment fell over the last ${window.length} turns (${window.map((entry) => entry.score.toFixed(2)).join(' → ')}).`,
+            evidence: window.map((entry) => entry.seq),
+          },
+        });
+      }
+    }
+
+    const cancel = findPhrase(item.text, config.cancelPhrases);
+    const cancelIntent =
+      inputs.intent &&
+      config.cancelIntents.includes(inputs.intent.intent) &&
+      inputs.intent.confidence >= 0.5
+        ? inputs.intent.intent
+        : undefined;
+    if (cancel || cancelIntent) {
+      alerts.push({
+        key: 'churn:cancel',
+        alert: {
+          kind: 'churn',
+          severity: 'warning',
+          title: 'Customer wants to leave',
+          reason: cancel
+            ? `The customer said "${cancel}": consider a retention offer.`
+            : `The request looks like "${cancelIntent}": consider a retention offer.`,
+          evidence: [item.seq],
+        },
+      });
+    }
+    const competitor = findPhrase(item.text, config.competitors);
+    if (competitor) {
+      alerts.push({
+        key: `churn:competitor:${competitor.toLowerCase()}`,
+        alert: {
+          kind: 'churn',
+          severity: 'warning',
+          title: 'Competitor mentioned',
+          reason: `The customer mentioned ${competitor}.`,
+          evidence: [item.seq],
+        },
+      });
+    }
+  }
+
+  if (item.kind === 'action' && config.accountChangingActions.includes(item.action)) {
+    const verified = transcript.some(
+      (entry) =>
+        entry.kind === 'action' &&
+        entry.seq < item.seq &&
+        config.verificationActions.includes(entry.action),
+    );
+    if (!verified) {
+      alerts.push({
+        key: `compliance:unverified:${item.action}`,
+        alert: {
+          kind: 'compliance',
+          severity: 'critical',
+          title: 'Account changed before identity was verified',
+          reason: `"${item.action}" was done but no identity verification (${config.verificationActions.join(', ')}) came before it.`,
+          evidence: [item.seq],
+        },
+      });
+    }
+  }
+
+  if (
+    item.kind === 'utterance' &&
+    item.speaker === 'agent' &&
+    findPhrase(item.text, config.closingPhrases)
+  ) {
+    for (const rule of config.disclosures) {
+      if (disclosureApplies(rule, inputs.conversation) && !disclosureSaid(rule, transcript)) {
+        alerts.push(
+          missingDisclosureAlert(
+            rule,
+            [item.seq],
+            'before the agent started closing the conversation',
+          ),
+        );
+      }
+    }
+  }
+
+  const raised = new Set(memory.raised);
+  const fresh: KeyedAlert[] = [];
+  for (const entry of alerts) {
+    if (raised.has(entry.key)) continue;
+    raised.add(entry.key);
+    fresh.push(entry);
+  }
+  return { alerts: fresh, memory: { raised: [...raised], customerSentiment } };
+}

@@ -1,0 +1,96 @@
+import type { ConversationItem } from '../../conversations/types.js';
+import { findPhrase } from '../phrases.js';
+import type { Playbook, PlaybookStep } from './playbook.js';
+
+/**
+ * Where a conversation stands in a playbook, recomputed from the transcript each time (so it
+ * is always consistent with what was said and done, whatever arrived late or was replayed).
+ */
+export interface PlaybookSelection {
+  playbook: Playbook;
+  /** Human words for why this playbook applies. */
+  because: string;
+  /** Sequence number of the item that selected it, when one did. */
+  seq: number | null;
+}
+
+export interface StepProgress {
+  step: PlaybookStep;
+  /** The item that completed the step. */
+  doneAt: number | null;
+}
+
+export interface PlaybookProgress {
+  playbook: Playbook;
+  done: StepProgress[];
+  /** Steps that apply and are not done, in playbook order. */
+  remaining: PlaybookStep[];
+  next: PlaybookStep | undefined;
+}
+
+/**
+ * Picks the playbook for a conversation: the one serving the detected intent, else the one
+ * whose customer words appear earliest in the customer's turns.
+ */
+export function selectPlaybook(
+  playbooks: readonly Playbook[],
+  transcript: readonly ConversationItem[],
+  intent?: string,
+): PlaybookSelection | undefined {
+  if (intent) {
+    const playbook = playbooks.find((candidate) => candidate.intents.includes(intent));
+    if (playbook)
+      return { playbook, because: `the customer's request looks like "${intent}"`, seq: null };
+  }
+  for (const item of transcript) {
+    if (item.kind !== 'utterance' || item.speaker !== 'customer') continue;
+    for (const playbook of playbooks) {
+      const phrase = findPhrase(item.text, playbook.customer_says);
+      if (phrase) return { playbook, because: `the customer mentioned "${phrase}"`, seq: item.seq };
+    }
+  }
+  return undefined;
+}
+
+function completes(step: PlaybookStep, item: ConversationItem): boolean {
+  if (item.kind === 'action') return step.done_when.actions.includes(item.action);
+  return item.speaker === 'agent' && findPhrase(item.text, step.done_when.agent_says) !== undefined;
+}
+
+function applies(step: PlaybookStep, transcript: readonly ConversationItem[]): boolean {
+  const condition = step.only_if_customer_says;
+  if (!condition) return true;
+  return transcript.some(
+    (item) =>
+      item.kind === 'utterance' &&
+      item.speaker === 'customer' &&
+      findPhrase(item.text, condition) !== undefined,
+  );
+}
+
+export function trackPlaybook(
+  playbook: Playbook,
+  transcript: readonly ConversationItem[],
+): PlaybookProgress {
+  const done: StepProgress[] = [];
+  const remaining: PlaybookStep[] = [];
+  for (const step of playbook.steps) {
+    const completing = transcript.find((item) => completes(step, item));
+    if (completing) done.push({ step, doneAt: completing.seq });
+    else if (applies(step, transcript)) remaining.push(step);
+  }
+  return { playbook, done, remaining, next: remaining[0] };
+}
+
+const pendingWording: Record<PlaybookStep['kind'], string> = {
+  ask: 'not asked yet',
+  verify: 'not verified yet',
+  act: 'not done yet',
+  offer: 'not offered yet',
+  confirm: 'not confirmed yet',
+};
+
+/** "Verify the customer's identity: not verified yet; account changes need ...; the customer mentioned "refund"." */
+export function explainNextStep(step: PlaybookStep, selection: PlaybookSelection): string {
+  return `${step.title}: ${pendingWording[step.kind]}. ${step.why} (${selection.playbook.title}: ${selection.because}.)`;
+}

@@ -1,0 +1,115 @@
+import type { Playbook } from '../../../assist/playbooks/playbook.js';
+import {
+  explainNextStep,
+  selectPlaybook,
+  trackPlaybook,
+  type PlaybookSelection,
+} from '../../../assist/playbooks/playbook-tracker.js';
+import type { EventBody } from '../../../conversations/events.js';
+import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
+
+/**
+ * Guides the agent through the playbook of the customer's request: on each utterance or agent
+ * action, works out which steps are done and suggests the next one, only when it changes.
+ */
+export interface PlaybookAnalyzerState {
+  playbookId: string;
+  because: string;
+  selectedAt: number | null;
+  /** Next step last suggested; null once the playbook is complete. */
+  suggestedStepId: string | null;
+}
+
+export interface PlaybookResult extends Record<string, unknown> {
+  playbookId: string;
+  title: string;
+  nextStepId: string | null;
+  nextStepTitle: string | null;
+  /** A phrase the agent can use for the next step, when the playbook gives one. */
+  nextStepPhrase: string | null;
+  done: string[];
+  remaining: string[];
+}
+
+/** An intent from the intent analyzer must be this sure to switch an already chosen playbook. */
+const SWITCH_CONFIDENCE = 0.8;
+
+function readIntent(
+  previous: AnalyzerContext['previous'],
+): { intent: string; confidence: number } | undefined {
+  const result = previous.intent;
+  const intent = result?.conversationIntent ?? result?.intent;
+  if (typeof intent !== 'string' || intent === '') return undefined;
+  const confidence = typeof result?.confidence === 'number' ? result.confidence : 0;
+  return { intent, confidence };
+}
+
+function isState(value: unknown): value is PlaybookAnalyzerState {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PlaybookAnalyzerState).playbookId === 'string'
+  );
+}
+
+export function createPlaybookAnalyzer(options: { playbooks: readonly Playbook[] }): Analyzer {
+  const byId = new Map(options.playbooks.map((playbook) => [playbook.id, playbook]));
+  return {
+    name: 'playbook',
+    accepts: ['utterance', 'action'],
+    async analyze(context) {
+      const state = isState(context.state) ? context.state : undefined;
+      const intent = readIntent(context.previous);
+      let selection: PlaybookSelection | undefined;
+      const current = state ? byId.get(state.playbookId) : undefined;
+      if (current && state) {
+        selection = { playbook: current, because: state.because, seq: state.selectedAt };
+        if (intent && intent.confidence >= SWITCH_CONFIDENCE) {
+          const switched = selectPlaybook(options.playbooks, [], intent.intent);
+          if (switched && switched.playbook.id !== current.id) selection = switched;
+        }
+      } else {
+        selection = selectPlaybook(options.playbooks, context.transcript, intent?.intent);
+      }
+      if (!selection) return null;
+
+      const progress = trackPlaybook(selection.playbook, context.transcript);
+      const next = progress.next;
+      const result: PlaybookResult = {
+        playbookId: selection.playbook.id,
+        title: selection.playbook.title,
+        nextStepId: next?.id ?? null,
+        nextStepTitle: next?.title ?? null,
+        nextStepPhrase: next?.suggested_phrase ?? null,
+        done: progress.done.map((entry) => entry.step.id),
+        remaining: progress.remaining.map((step) => step.id),
+      };
+      const events: EventBody[] = [];
+      const changed =
+        state?.playbookId !== selection.playbook.id || state.suggestedStepId !== (next?.id ?? null);
+      if (next && changed) {
+        events.push({
+          type: 'suggestion',
+          seq: context.item.seq,
+          suggestion: {
+            kind: 'next-step',
+            suggestionId: `${context.conversation.id}:playbook:${selection.playbook.id}:${next.id}`,
+            playbookId: selection.playbook.id,
+            stepId: next.id,
+            title: next.title,
+            reason: explainNextStep(next, selection),
+            done: result.done,
+            remaining: result.remaining,
+          },
+        });
+      }
+      const nextState: PlaybookAnalyzerState = {
+        playbookId: selection.playbook.id,
+        because: selection.because,
+        selectedAt: selection.seq,
+        suggestedStepId: next?.id ?? null,
+      };
+      return { result, events, state: nextState };
+    },
+  };
+}

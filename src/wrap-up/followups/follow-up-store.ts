@@ -1,0 +1,89 @@
+import type { Queryable } from '../../stores/database.js';
+import type { Commitment } from './commitments.js';
+
+export interface FollowUpTask {
+  id: number;
+  conversationId: string;
+  sourceSeq: number;
+  kind: string;
+  owner: string | null;
+  dueAt: string | null;
+  draftMessage: string;
+  status: 'open' | 'done' | 'cancelled';
+  createdAt: string;
+}
+
+interface Row {
+  id: number;
+  conversation_id: string;
+  source_seq: number;
+  kind: string;
+  owner: string | null;
+  due_at: Date | null;
+  draft_message: string;
+  status: FollowUpTask['status'];
+  created_at: Date;
+}
+
+const toTask = (row: Row): FollowUpTask => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  sourceSeq: row.source_seq,
+  kind: row.kind,
+  owner: row.owner,
+  dueAt: row.due_at ? new Date(row.due_at).toISOString() : null,
+  draftMessage: row.draft_message,
+  status: row.status,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+/** Turns a conversation's commitments into tasks; re-running the wrap-up replaces its open tasks. */
+export async function saveFollowUps(
+  db: Queryable,
+  tenantId: string,
+  conversationId: string,
+  owner: string | null,
+  commitments: readonly Commitment[],
+): Promise<FollowUpTask[]> {
+  await db.query(`DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND conversation_id = $2 AND status = 'open'`, [tenantId, conversationId]);
+  const tasks: FollowUpTask[] = [];
+  for (const commitment of commitments) {
+    const { rows } = await db.query<Row>(
+      `INSERT INTO follow_up_tasks (tenant_id, conversation_id, source_seq, kind, owner, due_at, draft_message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [tenantId, conversationId, commitment.seq, commitment.kind, owner, commitment.dueAt, commitment.draftMessage],
+    );
+    tasks.push(toTask(rows[0]!));
+  }
+  return tasks;
+}
+
+export async function listFollowUps(
+  db: Queryable,
+  filter: { tenantId: string; owner?: string | undefined; status?: FollowUpTask['status'] | undefined; conversationId?: string | undefined; dueBefore?: Date | undefined; limit: number },
+): Promise<FollowUpTask[]> {
+  const where = ['tenant_id = $1'];
+  const params: unknown[] = [filter.tenantId];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (filter.owner) add('owner = ?', filter.owner);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.conversationId) add('conversation_id = ?', filter.conversationId);
+  if (filter.dueBefore) add('due_at < ?', filter.dueBefore);
+  params.push(filter.limit);
+  const { rows } = await db.query<Row>(
+    `SELECT * FROM follow_up_tasks WHERE ${where.join(' AND ')} ORDER BY due_at NULLS LAST, id LIMIT $${params.length}`,
+    params as string[],
+  );
+  return rows.map(toTask);
+}
+
+export async function setFollowUpStatus(db: Queryable, tenantId: string, id: number, status: FollowUpTask['status'], owner?: string): Promise<FollowUpTask | null> {
+  const { rows } = await db.query<Row>(
+    `UPDATE follow_up_tasks SET status = $3 WHERE tenant_id = $1 AND id = $2 AND ($4::text IS NULL OR owner = $4) RETURNING *`,
+    [tenantId, id, status, owner ?? null],
+  );
+  return rows[0] ? toTask(rows[0]) : null;
+}
