@@ -14,6 +14,8 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
 import { registerQaRoutes } from './routes/qa-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerWrapUpRoutes } from './routes/wrap-up-routes.js';
+import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
 
@@ -81,9 +83,12 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerConversationRoutes(app, services);
   registerQaRoutes(app, services);
   registerKeyRoutes(app, services);
+  registerWrapUpRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Last: the consoles take every other GET path (single-page app).
+  await registerWebConsoles(app);
 
   app.addHook('onClose', async () => {
     await services.pipeline.drain();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -29,7 +30,9 @@ const scriptedIntent: Analyzer = {
   name: 'intent',
   async analyze({ item }) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
-    return { result: { intent: 'billing-dispute', conversationIntent: 'billing-dispute', confidence: 0.9 } };
+    return {
+      result: { intent: 'billing-dispute', conversationIntent: 'billing-dispute', confidence: 0.9 },
+    };
   },
 };
 
@@ -53,7 +56,8 @@ const scriptedAssist: Analyzer = {
             articleId: 'kb-duplicate-charges',
             title: 'Refunding duplicate charges',
             passage: 'A duplicate charge is refunded to the original card.',
-            highlighted: 'A <mark>duplicate charge</mark> is refunded <img src=x onerror="window.__injected=1"> to the card.',
+            highlighted:
+              'A <mark>duplicate charge</mark> is refunded <img src=x onerror="window.__injected=1"> to the card.',
             score: 0.82,
             reason: 'Matches "charged twice"',
           },
@@ -114,9 +118,13 @@ describe('consoles in a real browser', () => {
   const subscribeSockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [path.join(root, 'scripts/build-web.mjs')], { cwd: root });
-    const found = (await loadCallScripts(path.join(root, "knowledge/demo-calls"))).find((s) => s.id === "demo-double-charge");
-    if (!found) throw new Error("demo call demo-double-charge is missing");
+    await promisify(execFile)(process.execPath, [path.join(root, 'scripts/build-web.mjs')], {
+      cwd: root,
+    });
+    const found = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
+      (s) => s.id === 'demo-double-charge',
+    );
+    if (!found) throw new Error('demo call demo-double-charge is missing');
     script = found;
     const model = await createSentimentModel();
     server = await startTestServer({
@@ -130,7 +138,11 @@ describe('consoles in a real browser', () => {
         });
       },
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
   });
 
   afterAll(async () => {
@@ -152,15 +164,28 @@ describe('consoles in a real browser', () => {
     const home = await fetch(`${server.httpUrl}/supervisor/conversations/x`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('<div id="root">');
-    const api = await fetch(`${server.httpUrl}/api/nothing-here`, { headers: { authorization: `Bearer ${server.keys.agent}` } });
+    const api = await fetch(`${server.httpUrl}/api/nothing-here`, {
+      headers: { authorization: `Bearer ${server.keys.agent}` },
+    });
     expect(api.status).toBe(404);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await fetch(`${server.httpUrl}/assets/missing-bundle.js`)).status).toBe(404);
   });
 
+  it('says how to build the consoles when web/dist is missing', async () => {
+    const bare = Fastify({ logger: false });
+    await registerWebConsoles(bare, { distDir: path.join(root, 'web', 'no-such-dist') });
+    const response = await bare.inject({ method: 'GET', url: '/agent' });
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toContain('npm run build:web');
+    await bare.close();
+  });
+
   it('refuses an unknown key on the sign-in page', async () => {
     const page = await signIn('ck_not_a_real_key');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('unknown or has been revoked');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('unknown or has been revoked');
     await page.context().close();
   });
 
@@ -181,19 +206,44 @@ describe('consoles in a real browser', () => {
 
     const conversationId = `e2e-call-${Date.now()}`;
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
-    const opened = await connector.request({ type: 'open', conversationId, channel: 'voice', agentId: 'alice', customerId: 'cust-1001' });
+    const opened = await connector.request({
+      type: 'open',
+      conversationId,
+      channel: 'voice',
+      agentId: 'alice',
+      customerId: 'cust-1001',
+    });
     expect(opened.type).toBe('opened');
 
     // An interim is shown greyed, then replaced in place by the final text.
     const send = (seq: number, text: string, final: boolean) =>
       final
-        ? connector.request({ type: 'utterance', conversationId, seq, speaker: 'agent', text, final: true, startMs: 0, endMs: 900 })
-        : (connector.send({ type: 'utterance', conversationId, seq, speaker: 'agent', text, final: false }), Promise.resolve({}));
+        ? connector.request({
+            type: 'utterance',
+            conversationId,
+            seq,
+            speaker: 'agent',
+            text,
+            final: true,
+            startMs: 0,
+            endMs: 900,
+          })
+        : (connector.send({
+            type: 'utterance',
+            conversationId,
+            seq,
+            speaker: 'agent',
+            text,
+            final: false,
+          }),
+          Promise.resolve({}));
     const first = script.turns[0]! as { text: string };
     await send(1, 'Thanks for calling', false);
     const interim = agent.locator('.transcript li.interim');
     await interim.getByText('Thanks for calling').waitFor();
-    expect(await interim.locator('.text').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(151, 161, 174)');
+    expect(await interim.locator('.text').evaluate((el) => getComputedStyle(el).color)).toBe(
+      'rgb(151, 161, 174)',
+    );
     await send(1, first.text, true);
     await agent.locator('.transcript li.line-agent:not(.interim)').getByText(first.text).waitFor();
     expect(await agent.locator('.transcript li.interim').count()).toBe(0);
@@ -203,7 +253,16 @@ describe('consoles in a real browser', () => {
     for (const turn of script.turns.slice(1, 4)) {
       if (!('speaker' in turn)) throw new Error('expected an utterance');
       seq++;
-      const ack = await connector.request({ type: 'utterance', conversationId, seq, speaker: turn.speaker, text: turn.text, final: true, startMs: 0, endMs: 1000 });
+      const ack = await connector.request({
+        type: 'utterance',
+        conversationId,
+        seq,
+        speaker: turn.speaker,
+        text: turn.text,
+        final: true,
+        startMs: 0,
+        endMs: 1000,
+      });
       expect(ack.type).toBe('ack');
     }
 
@@ -212,12 +271,18 @@ describe('consoles in a real browser', () => {
     const card = agent.locator('.card', { hasText: 'Refunding duplicate charges' });
     expect(await card.locator('mark').textContent()).toBe('duplicate charge');
     expect(await card.locator('img').count()).toBe(0);
-    expect(await agent.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+    expect(
+      await agent.evaluate(() => (window as unknown as { __injected?: number }).__injected),
+    ).toBeUndefined();
     await agent.getByText('Frustrated customer').waitFor();
     const steps = agent.locator('.next-steps');
-    expect(await steps.locator('li.done').allTextContents()).toEqual(['✓Greet the customer (done)']);
+    expect(await steps.locator('li.done').allTextContents()).toEqual([
+      '✓Greet the customer (done)',
+    ]);
     expect(await steps.locator('li.remaining').count()).toBe(2);
-    await agent.getByText('I am sorry about the double charge; let me refund it right away.').waitFor();
+    await agent
+      .getByText('I am sorry about the double charge; let me refund it right away.')
+      .waitFor();
     await agent.locator('.reply').getByRole('button', { name: 'Copy reply' }).waitFor();
     await card.getByRole('button', { name: 'Helpful', exact: true }).click();
     await card.getByText(/Marked helpful/).waitFor();
@@ -236,55 +301,93 @@ describe('consoles in a real browser', () => {
     await row.getByRole('link', { name: conversationId }).click();
     await supervisor.waitForURL(/\/supervisor\/conversations\/c_/);
     await supervisor.getByRole('heading', { name: conversationId }).waitFor();
-    await expect.poll(() => supervisor.locator('.transcript li.line:not(.interim)').count()).toBe(4);
+    await expect
+      .poll(() => supervisor.locator('.transcript li.line:not(.interim)').count())
+      .toBe(4);
     expect(await supervisor.getByRole('button', { name: 'Helpful', exact: true }).count()).toBe(0);
 
     // The rest of the call, replayed as a connector would; right after the first of these
     // finals is sent, the consoles' sockets are cut.
     const before = subscribeSockets.length;
     let cut = false;
-    await replayCall(connector, { ...script, turns: script.turns.slice(4) }, {
-      conversationId,
-      agentId: 'alice',
-      turnGapMs: 60,
-      interims: 1,
-      onFinalSent: () => {
-        if (cut) return;
-        cut = true;
-        for (const socket of subscribeSockets) socket.terminate();
+    await replayCall(
+      connector,
+      { ...script, turns: script.turns.slice(4) },
+      {
+        conversationId,
+        agentId: 'alice',
+        turnGapMs: 60,
+        interims: 1,
+        onFinalSent: () => {
+          if (cut) return;
+          cut = true;
+          for (const socket of subscribeSockets) socket.terminate();
+        },
       },
-    });
+    );
     connector.close();
     expect(cut).toBe(true);
 
     // Both consoles came back by themselves (new subscribe sockets)...
-    await expect.poll(() => subscribeSockets.length - before, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => subscribeSockets.length - before, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2);
     // ...and show the stored transcript exactly: nothing lost, nothing doubled, in order.
-    const stored = await (
-      await fetch(`${server.httpUrl}/api/conversations/${conversationId}`, { headers: { authorization: `Bearer ${server.keys.supervisor}` } })
-    ).json() as { transcript: Array<{ kind: string; seq: number; text?: string }>; events: Array<{ type: string; analyzer?: string; seq?: number; result?: { label?: string } }> };
-    const storedLines = stored.transcript.map((item) => (item.kind === 'utterance' ? item.text! : null)).filter((text) => text !== null);
+    const stored = (await (
+      await fetch(`${server.httpUrl}/api/conversations/${conversationId}`, {
+        headers: { authorization: `Bearer ${server.keys.supervisor}` },
+      })
+    ).json()) as {
+      transcript: Array<{ kind: string; seq: number; text?: string }>;
+      events: Array<{ type: string; analyzer?: string; seq?: number; result?: { label?: string } }>;
+    };
+    const storedLines = stored.transcript
+      .map((item) => (item.kind === 'utterance' ? item.text! : null))
+      .filter((text) => text !== null);
     expect(storedLines).toHaveLength(script.turns.filter((turn) => 'speaker' in turn).length);
 
     for (const page of [agent, supervisor]) {
       await page.locator('.status-ended').first().waitFor({ timeout: 15_000 });
       await expect
-        .poll(() => page.locator('.transcript li.line:not(.line-action) .text').allTextContents(), { timeout: 15_000 })
+        .poll(() => page.locator('.transcript li.line:not(.line-action) .text').allTextContents(), {
+          timeout: 15_000,
+        })
         .toEqual(storedLines);
       expect(await page.locator('.transcript li.line-action').count()).toBe(2);
     }
 
     // Each line carries the sentiment colour of its analysis; the call has a non-neutral one.
     const labels = new Map<number, string>();
-    for (const event of stored.events) if (event.type === 'analysis' && event.analyzer === 'sentiment') labels.set(event.seq!, event.result!.label!);
+    for (const event of stored.events)
+      if (event.type === 'analysis' && event.analyzer === 'sentiment')
+        labels.set(event.seq!, event.result!.label!);
     expect([...labels.values()].some((label) => label !== 'neutral')).toBe(true);
     const shown = await agent.locator('.transcript li[data-seq]').evaluateAll((items) =>
-      items.map((item) => ({ seq: Number(item.getAttribute('data-seq')), label: item.getAttribute('data-sentiment'), colour: getComputedStyle(item).borderLeftColor })),
+      items.map((item) => ({
+        seq: Number(item.getAttribute('data-seq')),
+        label: item.getAttribute('data-sentiment'),
+        colour: getComputedStyle(item).borderLeftColor,
+      })),
     );
     expect(shown).toHaveLength(storedLines.length);
     for (const line of shown) {
       expect(line.label).toBe(labels.get(line.seq));
       expect(line.colour).toBe(SENTIMENT_COLOURS[line.label!]);
+    }
+
+    // Laptop and large-monitor widths: nothing spills sideways, transcript and assist side by side.
+    for (const width of [1280, 1920]) {
+      for (const page of [agent, supervisor]) {
+        await page.setViewportSize({ width, height: 900 });
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        ).toBe(true);
+        const [transcript, assist] = await Promise.all([
+          page.locator('.conversation').boundingBox(),
+          page.locator('.assist').boundingBox(),
+        ]);
+        expect(assist!.x).toBeGreaterThan(transcript!.x + transcript!.width);
+      }
     }
     await agent.context().close();
     await supervisor.context().close();

@@ -34,6 +34,8 @@ export async function startTestServer(
     finalizers?: Finalizer[];
     redact?: Redact;
     env?: Record<string, string>;
+    /** Use the production analyzers/finalizers/redaction (createDefaultCapabilities); explicit options win. */
+    defaultCapabilities?: boolean;
     /** Runs on the app after it is built and before it listens (extra routes, e.g. the web consoles). */
     beforeListen?: (app: FastifyInstance) => Promise<void> | void;
   } = {},

@@ -67,7 +67,12 @@ export async function registerWebConsoles(
 
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const pathname = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      return reply.callNotFound();
+    }
     if (API_PREFIXES.some((prefix) => pathname.startsWith(prefix))) return reply.callNotFound();
     const relative = path.posix.normalize(pathname).replace(/^\/+/, '');
     const file = path.join(distDir, relative);

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import { authorize } from '../plugins/auth.js';
+import { CuecardError } from '../../errors/cuecard-error.js';
+import { can } from '../../tenancy/roles.js';
+import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow-up-store.js';
+import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
+import { errorResponse } from './schemas.js';
+
+const status = z.enum(['open', 'done', 'cancelled']);
+
+/** Follow-up tasks (agents see their own) and first-contact-resolution reports (supervisors). */
+export function registerWrapUpRoutes(app: FastifyInstance, services: Services): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = services;
+
+  routes.get(
+    '/api/follow-ups',
+    {
+      schema: {
+        tags: ['wrap-up'],
+        summary: 'Follow-up tasks from commitments made in conversations (callbacks, reminders, drafted messages)',
+        querystring: z.object({
+          status: status.optional(),
+          conversationId: z.string().optional(),
+          agentId: z.string().optional(),
+          dueBefore: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:own-conversations');
+      const tenantWide = can(principal, 'read:tenant-conversations');
+      if (!tenantWide && request.query.agentId && request.query.agentId !== principal.agentId) {
+        throw new CuecardError('forbidden', "An agent key sees only its own follow-ups.", { field: 'agentId' });
+      }
+      const tasks = await listFollowUps(db, {
+        tenantId: principal.tenantId,
+        owner: tenantWide ? request.query.agentId : (principal.agentId ?? undefined),
+        status: request.query.status,
+        conversationId: request.query.conversationId,
+        dueBefore: request.query.dueBefore ? new Date(request.query.dueBefore) : undefined,
+        limit: request.query.limit,
+      });
+      return { tasks };
+    },
+  );
+
+  routes.patch(
+    '/api/follow-ups/:id',
+    {
+      schema: {
+        tags: ['wrap-up'],
+        summary: 'Mark a follow-up task done or cancelled (or open again)',
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: z.object({ status }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:own-conversations');
+      const owner = can(principal, 'read:tenant-conversations') ? undefined : (principal.agentId ?? '');
+      const task = await setFollowUpStatus(db, principal.tenantId, request.params.id, request.body.status, owner);
+      if (!task) throw new CuecardError('not_found', `No follow-up task ${request.params.id} visible to this key.`, { field: 'id' });
+      return { ...task };
+    },
+  );
+
+  routes.get(
+    '/api/reports/fcr',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'First-contact resolution rate by agent, topic (intent), day or week',
+        querystring: z.object({
+          groupBy: z.enum(['agent', 'topic', 'day', 'week']).default('agent'),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+        }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:tenant-conversations');
+      const groups = await fcrReport(db, {
+        tenantId: principal.tenantId,
+        groupBy: request.query.groupBy,
+        from: request.query.from ? new Date(request.query.from) : undefined,
+        to: request.query.to ? new Date(request.query.to) : undefined,
+      });
+      const total = groups.reduce((sum, g) => sum + g.conversations, 0);
+      const resolved = groups.reduce((sum, g) => sum + g.resolvedFirstTime, 0);
+      return { groupBy: request.query.groupBy, overall: { conversations: total, resolvedFirstTime: resolved, rate: total === 0 ? null : resolved / total }, groups };
+    },
+  );
+}

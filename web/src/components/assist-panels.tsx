@@ -1,0 +1,259 @@
+import { useState } from 'react';
+import type { ConversationView } from '../live/conversation-state.js';
+import type { Alert, Suggestion } from '../live/types.js';
+import { FeedbackButtons } from './feedback-buttons.js';
+import { HighlightedPassage } from './highlighted-passage.js';
+
+/** Feedback wiring; absent on read-only views (supervisors looking over a call). */
+export interface FeedbackContext {
+  apiKey: string;
+  conversationId: string;
+}
+
+function useDismissed() {
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
+  return {
+    isDismissed: (id: string) => dismissed.has(id),
+    dismiss: (id: string) => setDismissed((current) => new Set(current).add(id)),
+  };
+}
+
+function Feedback({
+  context,
+  suggestion,
+  onDismiss,
+}: {
+  context: FeedbackContext | undefined;
+  suggestion: Suggestion;
+  onDismiss: () => void;
+}) {
+  if (!context) return null;
+  return (
+    <FeedbackButtons
+      apiKey={context.apiKey}
+      onDismiss={onDismiss}
+      feedback={{
+        suggestionId: suggestion.suggestionId,
+        conversationId: context.conversationId,
+        kind: suggestion.kind,
+        ...(suggestion.kind === 'article' ? { articleId: suggestion.articleId } : {}),
+      }}
+    />
+  );
+}
+
+const SEVERITY_LABEL: Record<Alert['severity'], string> = {
+  info: 'Info',
+  warning: 'Warning',
+  critical: 'Critical',
+};
+
+export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
+  if (alerts.length === 0) return null;
+  return (
+    <section className="panel alerts" aria-labelledby="alerts-title">
+      <h2 id="alerts-title">Alerts</h2>
+      <ul>
+        {[...alerts].reverse().map((alert) => (
+          <li key={alert.alertId} className={`alert alert-${alert.severity}`} role="alert">
+            <strong>
+              {SEVERITY_LABEL[alert.severity]} · {alert.title}
+            </strong>
+            <span className="alert-kind">{alert.kind}</span>
+            <p>{alert.reason}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+    setTimeout(() => setState('idle'), 2000);
+  }
+  return (
+    <button type="button" className="button small primary" onClick={() => void copy()}>
+      {state === 'copied'
+        ? 'Copied'
+        : state === 'failed'
+          ? 'Copy failed — select the text'
+          : 'Copy reply'}
+    </button>
+  );
+}
+
+export function ReplyPanel({
+  view,
+  feedback,
+}: {
+  view: ConversationView;
+  feedback?: FeedbackContext | undefined;
+}) {
+  const { isDismissed, dismiss } = useDismissed();
+  const latest = [...view.replies].reverse().find((reply) => !isDismissed(reply.suggestionId));
+  if (!latest && view.streaming.length === 0) return null;
+  return (
+    <section className="panel reply" aria-labelledby="reply-title">
+      <h2 id="reply-title">Suggested reply</h2>
+      {view.streaming.map((text, index) => (
+        <p key={index} className="reply-text streaming" aria-busy="true">
+          {text}
+          <span className="cursor" aria-hidden="true" />
+        </p>
+      ))}
+      {latest && view.streaming.length === 0 ? (
+        <>
+          <p className="reply-text">{latest.text}</p>
+          {latest.citations.length > 0 ? (
+            <p className="meta">
+              Based on: {latest.citations.map((citation) => citation.title).join(', ')}
+            </p>
+          ) : null}
+          <p className="reason">{latest.reason}</p>
+          <div className="actions">
+            <CopyButton text={latest.text} />
+          </div>
+          <Feedback
+            key={latest.suggestionId}
+            context={feedback}
+            suggestion={latest}
+            onDismiss={() => dismiss(latest.suggestionId)}
+          />
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+export function NextStepsPanel({
+  view,
+  feedback,
+}: {
+  view: ConversationView;
+  feedback?: FeedbackContext | undefined;
+}) {
+  const { isDismissed, dismiss } = useDismissed();
+  const step = view.nextStep;
+  if (!step || isDismissed(step.suggestionId)) return null;
+  return (
+    <section className="panel next-steps" aria-labelledby="next-steps-title">
+      <h2 id="next-steps-title">Next steps</h2>
+      <p className="next-step-title">{step.title}</p>
+      <ul className="checklist">
+        {step.done.map((item) => (
+          <li key={`d-${item}`} className="done">
+            <span className="check" aria-hidden="true">
+              ✓
+            </span>
+            <span>
+              {item}
+              <span className="sr-only"> (done)</span>
+            </span>
+          </li>
+        ))}
+        {step.remaining.map((item) => (
+          <li key={`r-${item}`} className="remaining">
+            <span className="check" aria-hidden="true" />
+            <span>
+              {item}
+              <span className="sr-only"> (to do)</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p className="reason">{step.reason}</p>
+      <Feedback
+        key={step.suggestionId}
+        context={feedback}
+        suggestion={step}
+        onDismiss={() => dismiss(step.suggestionId)}
+      />
+    </section>
+  );
+}
+
+export function ArticlesPanel({
+  view,
+  feedback,
+}: {
+  view: ConversationView;
+  feedback?: FeedbackContext | undefined;
+}) {
+  const { isDismissed, dismiss } = useDismissed();
+  const articles = view.articles.filter((article) => !isDismissed(article.suggestionId));
+  return (
+    <section className="panel articles" aria-labelledby="articles-title">
+      <h2 id="articles-title">Knowledge</h2>
+      {articles.length === 0 ? (
+        <p className="empty">Articles matching the conversation appear here.</p>
+      ) : (
+        <ul className="cards">
+          {articles.map((article) => (
+            <li key={article.suggestionId} className="card">
+              <h3>{article.title}</h3>
+              <HighlightedPassage highlighted={article.highlighted} passage={article.passage} />
+              <p className="reason">{article.reason}</p>
+              <Feedback
+                context={feedback}
+                suggestion={article}
+                onDismiss={() => dismiss(article.suggestionId)}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function SimilarCasesPanel({ view }: { view: ConversationView }) {
+  if (view.similarCases.length === 0) return null;
+  return (
+    <section className="panel similar" aria-labelledby="similar-title">
+      <h2 id="similar-title">Similar cases</h2>
+      <ul className="cards">
+        {view.similarCases.map((item) => (
+          <li key={item.suggestionId} className="card">
+            <p>{item.summary}</p>
+            {item.disposition ? <p className="meta">Disposition: {item.disposition}</p> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Wrap-up results once the conversation has ended (summary, disposition, churn…). */
+export function WrapupPanel({ view }: { view: ConversationView }) {
+  if (view.wrapups.length === 0) return null;
+  return (
+    <section className="panel wrapup" aria-labelledby="wrapup-title">
+      <h2 id="wrapup-title">Wrap-up</h2>
+      <dl>
+        {view.wrapups.map((wrapup, index) => (
+          <div key={`${wrapup.step}-${index}`}>
+            <dt>{wrapup.step}</dt>
+            <dd>{describeWrapup(wrapup.result)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function describeWrapup(result: Record<string, unknown>): string {
+  for (const field of ['summary', 'text', 'code', 'label', 'disposition']) {
+    const value = result[field];
+    if (typeof value === 'string' && value) return value;
+  }
+  if (typeof result.score === 'number') return `score ${result.score}`;
+  return JSON.stringify(result);
+}

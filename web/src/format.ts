@@ -1,0 +1,26 @@
+import type { ConversationRecord } from './live/types.js';
+
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (value: number) => String(value).padStart(2, '0');
+  return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${minutes}:${two(seconds)}`;
+}
+
+export function conversationDuration(record: ConversationRecord, now: number): string {
+  const end = record.endedAt ? Date.parse(record.endedAt) : now;
+  return formatDuration(end - Date.parse(record.startedAt));
+}
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  voice: 'Voice',
+  chat: 'Chat',
+  email: 'E-mail',
+};
+
+export function humanize(value: string): string {
+  const spaced = value.replace(/[-_]+/g, ' ').trim();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

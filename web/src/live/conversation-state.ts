@@ -1,0 +1,313 @@
+import type { Alert, ConversationRecord, CuecardEvent, Speaker, Suggestion } from './types.js';
+
+/**
+ * What a console knows about one conversation: its record, its durable events (unique by id,
+ * in id order, whatever order they arrived in from REST snapshots and sockets) and the live
+ * previews that are never stored (interim utterances, streamed reply tokens).
+ */
+export interface ConversationState {
+  id: string;
+  record: ConversationRecord | null;
+  events: CuecardEvent[];
+  eventIds: ReadonlySet<number>;
+  /** Interim text per sequence number, until the final utterance with that seq arrives. */
+  interims: Readonly<Record<number, { speaker: Speaker; text: string }>>;
+  /** Replies being generated, by replyId. */
+  streams: Readonly<Record<string, { text: string; done: boolean }>>;
+}
+
+export type ConversationsState = Readonly<Record<string, ConversationState>>;
+
+function empty(id: string): ConversationState {
+  return { id, record: null, events: [], eventIds: new Set(), interims: {}, streams: {} };
+}
+
+function insertSorted(events: CuecardEvent[], event: CuecardEvent): CuecardEvent[] {
+  const id = event.id ?? 0;
+  let index = events.length;
+  while (index > 0 && (events[index - 1]!.id ?? 0) > id) index--;
+  return [...events.slice(0, index), event, ...events.slice(index)];
+}
+
+function finalSeqs(events: readonly CuecardEvent[]): Set<number> {
+  const seqs = new Set<number>();
+  for (const event of events) if (event.type === 'item-final') seqs.add(event.item.seq);
+  return seqs;
+}
+
+/** Folds one event in. Durable events already held are ignored (REST and socket overlap). */
+export function applyEvent(state: ConversationsState, event: CuecardEvent): ConversationsState {
+  const current = state[event.conversationId] ?? empty(event.conversationId);
+  let next: ConversationState = current;
+  if (event.id !== null) {
+    if (current.eventIds.has(event.id)) return state;
+    const eventIds = new Set(current.eventIds);
+    eventIds.add(event.id);
+    next = { ...current, eventIds, events: insertSorted(current.events, event) };
+  }
+  switch (event.type) {
+    case 'conversation-start':
+    case 'conversation-end':
+      next = { ...next, record: event.conversation };
+      break;
+    case 'utterance-interim':
+      // A late interim must not resurrect a line that is already final.
+      if (!finalSeqs(next.events).has(event.seq)) {
+        next = {
+          ...next,
+          interims: { ...next.interims, [event.seq]: { speaker: event.speaker, text: event.text } },
+        };
+      }
+      break;
+    case 'item-final': {
+      const { [event.item.seq]: _replaced, ...interims } = next.interims;
+      next = {
+        ...next,
+        interims,
+        record:
+          next.record && next.record.lastSeq < event.item.seq
+            ? { ...next.record, lastSeq: event.item.seq }
+            : next.record,
+      };
+      break;
+    }
+    case 'reply-start':
+      next = {
+        ...next,
+        streams: {
+          ...next.streams,
+          [event.replyId]: next.streams[event.replyId] ?? { text: '', done: false },
+        },
+      };
+      break;
+    case 'reply-delta': {
+      const stream = next.streams[event.replyId] ?? { text: '', done: false };
+      if (!stream.done)
+        next = {
+          ...next,
+          streams: {
+            ...next.streams,
+            [event.replyId]: { text: stream.text + event.delta, done: false },
+          },
+        };
+      break;
+    }
+    case 'reply-end':
+      next = { ...next, streams: { ...next.streams, [event.replyId]: { text: '', done: true } } };
+      break;
+    case 'analysis':
+    case 'suggestion':
+    case 'alert':
+    case 'wrapup':
+    case 'error':
+      break;
+    default: {
+      const unknown: never = event;
+      void unknown;
+    }
+  }
+  return next === current ? state : { ...state, [event.conversationId]: next };
+}
+
+export function applyEvents(
+  state: ConversationsState,
+  events: readonly CuecardEvent[],
+): ConversationsState {
+  return events.reduce(applyEvent, state);
+}
+
+/** Sets or refreshes the record of a conversation (from REST). */
+export function applyRecord(
+  state: ConversationsState,
+  record: ConversationRecord,
+): ConversationsState {
+  const current = state[record.id] ?? empty(record.id);
+  // The socket may already know more (ended, later seq) than a list fetched a moment ago.
+  const keep =
+    current.record &&
+    (current.record.status === 'ended' || current.record.lastSeq > record.lastSeq);
+  return { ...state, [record.id]: { ...current, record: keep ? current.record : record } };
+}
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+
+export interface TranscriptLine {
+  key: string;
+  seq: number;
+  kind: 'utterance' | 'action' | 'interim';
+  speaker: Speaker | null;
+  text: string;
+  sentiment: { label: SentimentLabel; score: number | null } | null;
+}
+
+export interface ConversationView {
+  lines: TranscriptLine[];
+  articles: Extract<Suggestion, { kind: 'article' }>[];
+  nextStep: Extract<Suggestion, { kind: 'next-step' }> | null;
+  replies: Extract<Suggestion, { kind: 'reply' }>[];
+  /** Text of replies still being generated. */
+  streaming: string[];
+  similarCases: Extract<Suggestion, { kind: 'similar-case' }>[];
+  alerts: Alert[];
+  intent: string | null;
+  trend: 'improving' | 'worsening' | 'steady' | null;
+  customerSentiment: number | null;
+  wrapups: { step: string; result: Record<string, unknown> }[];
+  errors: { code: string; message: string; analyzer: string | null }[];
+}
+
+const isLabel = (value: unknown): value is SentimentLabel =>
+  value === 'negative' || value === 'neutral' || value === 'positive';
+
+function intentName(result: Record<string, unknown>): string | null {
+  const value = result.conversationIntent ?? result.intent;
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const named = value as { label?: unknown; name?: unknown; intent?: unknown };
+    const name = named.label ?? named.name ?? named.intent;
+    if (typeof name === 'string') return name;
+  }
+  return null;
+}
+
+/** The console's picture of a conversation, derived from its events. */
+export function deriveView(state: ConversationState): ConversationView {
+  const sentimentBySeq = new Map<number, { label: SentimentLabel; score: number | null }>();
+  const lines: TranscriptLine[] = [];
+  const articles = new Map<string, Extract<Suggestion, { kind: 'article' }>>();
+  const replies: Extract<Suggestion, { kind: 'reply' }>[] = [];
+  const similarCases: Extract<Suggestion, { kind: 'similar-case' }>[] = [];
+  const view: ConversationView = {
+    lines,
+    articles: [],
+    nextStep: null,
+    replies,
+    streaming: [],
+    similarCases,
+    alerts: [],
+    intent: null,
+    trend: null,
+    customerSentiment: null,
+    wrapups: [],
+    errors: [],
+  };
+  const addSuggestion = (suggestion: Suggestion) => {
+    switch (suggestion.kind) {
+      case 'article':
+        articles.delete(suggestion.articleId);
+        articles.set(suggestion.articleId, suggestion);
+        break;
+      case 'next-step':
+        view.nextStep = suggestion;
+        break;
+      case 'reply':
+        replies.push(suggestion);
+        break;
+      case 'similar-case':
+        similarCases.push(suggestion);
+        break;
+    }
+  };
+  for (const event of state.events) {
+    switch (event.type) {
+      case 'item-final': {
+        const item = event.item;
+        lines.push(
+          item.kind === 'utterance'
+            ? {
+                key: `f${item.seq}`,
+                seq: item.seq,
+                kind: 'utterance',
+                speaker: item.speaker,
+                text: item.text,
+                sentiment: null,
+              }
+            : {
+                key: `f${item.seq}`,
+                seq: item.seq,
+                kind: 'action',
+                speaker: null,
+                text: item.action,
+                sentiment: null,
+              },
+        );
+        break;
+      }
+      case 'analysis':
+        if (event.analyzer === 'sentiment') {
+          const { label, score, customerTrend } = event.result as {
+            label?: unknown;
+            score?: unknown;
+            customerTrend?: unknown;
+          };
+          if (isLabel(label))
+            sentimentBySeq.set(event.seq, {
+              label,
+              score: typeof score === 'number' ? score : null,
+            });
+          const trend = customerTrend as { direction?: unknown; ewma?: unknown } | null | undefined;
+          if (
+            trend &&
+            (trend.direction === 'improving' ||
+              trend.direction === 'worsening' ||
+              trend.direction === 'steady')
+          ) {
+            view.trend = trend.direction;
+            view.customerSentiment =
+              typeof trend.ewma === 'number' ? trend.ewma : view.customerSentiment;
+          }
+        } else if (event.analyzer === 'intent') {
+          view.intent = intentName(event.result) ?? view.intent;
+        }
+        break;
+      case 'suggestion':
+        addSuggestion(event.suggestion);
+        break;
+      case 'reply-end':
+        addSuggestion(event.suggestion);
+        break;
+      case 'alert':
+        view.alerts.push(event.alert);
+        break;
+      case 'wrapup':
+        view.wrapups.push({ step: event.step, result: event.result });
+        break;
+      case 'error':
+        view.errors.push({
+          code: event.code,
+          message: event.message,
+          analyzer: event.analyzer ?? null,
+        });
+        break;
+      case 'conversation-start':
+      case 'conversation-end':
+      case 'utterance-interim':
+      case 'reply-start':
+      case 'reply-delta':
+        // Folded into the state by applyEvent (record, interims, streams).
+        break;
+    }
+  }
+  lines.sort((a, b) => a.seq - b.seq);
+  for (const line of lines) line.sentiment = sentimentBySeq.get(line.seq) ?? null;
+  const finals = new Set(lines.map((line) => line.seq));
+  for (const [seq, interim] of Object.entries(state.interims).sort(
+    ([a], [b]) => Number(a) - Number(b),
+  )) {
+    if (!finals.has(Number(seq))) {
+      lines.push({
+        key: `i${seq}`,
+        seq: Number(seq),
+        kind: 'interim',
+        speaker: interim.speaker,
+        text: interim.text,
+        sentiment: null,
+      });
+    }
+  }
+  view.articles = [...articles.values()].reverse();
+  view.streaming = Object.values(state.streams)
+    .filter((stream) => !stream.done && stream.text !== '')
+    .map((stream) => stream.text);
+  return view;
+}

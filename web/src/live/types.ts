@@ -1,0 +1,26 @@
+/**
+ * The wire types the consoles render. They are the service's own types (type-only imports,
+ * erased at build time), so a protocol change breaks `tsc -p web` instead of the screen.
+ */
+export type {
+  Alert,
+  CuecardEvent,
+  EventBody,
+  Suggestion,
+} from '../../../src/conversations/events.js';
+export type {
+  Channel,
+  ConversationItem,
+  ConversationRecord,
+  Speaker,
+  UtteranceItem,
+} from '../../../src/conversations/types.js';
+
+export type Role = 'connector' | 'agent' | 'supervisor' | 'knowledge_manager' | 'admin';
+
+/** Who the signed-in key is (`GET /api/me`). */
+export interface Identity {
+  tenantId: string | null;
+  role: Role;
+  agentId: string | null;
+}

@@ -1,0 +1,166 @@
+import { useCallback, useMemo, useState } from 'react';
+import { getConversation, listConversations } from '../api.js';
+import { deriveView, type ConversationState } from '../live/conversation-state.js';
+import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-conversations.js';
+import { useSignedIn } from '../session.js';
+import { ConnectionBadge } from '../components/connection-badge.js';
+import { Transcript } from '../components/transcript.js';
+import {
+  AlertsPanel,
+  ArticlesPanel,
+  NextStepsPanel,
+  ReplyPanel,
+  SimilarCasesPanel,
+  WrapupPanel,
+} from '../components/assist-panels.js';
+import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
+import type { CuecardEvent } from '../live/types.js';
+
+/** The agent's conversations: the active ones in full, plus the newest so a just-ended call stays readable. */
+async function loadAgentSnapshot(key: string): Promise<Snapshot> {
+  const page = await listConversations(key, { limit: '10' });
+  const wanted = page.conversations.filter(
+    (record, index) => record.status === 'active' || index === 0,
+  );
+  const details = await Promise.all(wanted.map((record) => getConversation(key, record.id)));
+  return {
+    records: page.conversations,
+    events: details.flatMap((detail) => detail.events as CuecardEvent[]),
+  };
+}
+
+function startedAt(state: ConversationState): number {
+  return state.record ? Date.parse(state.record.startedAt) : 0;
+}
+
+/**
+ * The agent console: follows the key's agent's live conversation (the newest one not yet
+ * ended; the agent may pick another when several are active) with its assist panels.
+ */
+export function AgentConsole() {
+  const { key } = useSignedIn();
+  const load = useCallback(() => loadAgentSnapshot(key), [key]);
+  const live = useLiveConversations(key, { scope: 'agent' }, 'agent', load);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const now = useNow();
+
+  const known = useMemo(
+    () =>
+      Object.values(live.conversations)
+        .filter((state) => state.record !== null)
+        .sort((a, b) => startedAt(b) - startedAt(a)),
+    [live.conversations],
+  );
+  const active = known.filter((state) => state.record?.status === 'active');
+  // Follow the agent's choice while it is live; otherwise the newest active call; otherwise the last one seen.
+  const current =
+    active.find((state) => state.id === chosen) ??
+    active[0] ??
+    known.find((state) => state.id === chosen) ??
+    known[0] ??
+    null;
+  const view = useMemo(() => (current ? deriveView(current) : null), [current]);
+  const record = current?.record ?? null;
+
+  return (
+    <div className="agent-console">
+      <header className="page-header">
+        <div>
+          <h1>Agent console</h1>
+          <p className="subtitle">
+            {active.length === 0
+              ? 'No active conversation'
+              : active.length === 1
+                ? '1 active conversation'
+                : `${active.length} active conversations`}
+          </p>
+        </div>
+        <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
+      </header>
+
+      {live.loadError ? (
+        <p className="notice error" role="alert">
+          Could not load your conversations: {live.loadError}
+        </p>
+      ) : null}
+
+      {active.length > 1 ? (
+        <nav className="conversation-tabs" aria-label="Active conversations">
+          {active.map((state) => (
+            <button
+              key={state.id}
+              type="button"
+              className={`tab${state.id === current?.id ? ' selected' : ''}`}
+              aria-pressed={state.id === current?.id}
+              onClick={() => setChosen(state.id)}
+            >
+              {state.record?.customerId ?? state.record?.externalId ?? state.id}
+              <span className="meta"> · {CHANNEL_LABELS[state.record?.channel ?? ''] ?? ''}</span>
+            </button>
+          ))}
+        </nav>
+      ) : null}
+
+      {!current || !record || !view ? (
+        <section className="waiting" aria-live="polite">
+          <h2>
+            {live.loading ? 'Loading your conversations…' : 'Waiting for your next conversation'}
+          </h2>
+          {!live.loading ? (
+            <p>When a call or chat is routed to you, its transcript and suggestions appear here.</p>
+          ) : null}
+        </section>
+      ) : (
+        <div className="console-grid">
+          <section className="panel conversation" aria-labelledby="conversation-title">
+            <div className="conversation-header">
+              <h2 id="conversation-title">
+                {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
+                <span className="meta">{record.externalId}</span>
+              </h2>
+              <dl className="facts">
+                <div>
+                  <dt>Channel</dt>
+                  <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
+                </div>
+                <div>
+                  <dt>Duration</dt>
+                  <dd>{conversationDuration(record, now)}</dd>
+                </div>
+                <div>
+                  <dt>Status</dt>
+                  <dd>
+                    <span className={`status status-${record.status}`}>
+                      {record.status === 'active' ? 'Active' : 'Ended'}
+                    </span>
+                  </dd>
+                </div>
+                {view.intent ? (
+                  <div>
+                    <dt>Intent</dt>
+                    <dd>{humanize(view.intent)}</dd>
+                  </div>
+                ) : null}
+                {view.trend ? (
+                  <div>
+                    <dt>Customer mood</dt>
+                    <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
+                  </div>
+                ) : null}
+              </dl>
+            </div>
+            <Transcript lines={view.lines} />
+          </section>
+          <aside className="assist" aria-label="Assist">
+            <AlertsPanel alerts={view.alerts} />
+            <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+            <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+            <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+            <SimilarCasesPanel view={view} />
+            <WrapupPanel view={view} />
+          </aside>
+        </div>
+      )}
+    </div>
+  );
+}

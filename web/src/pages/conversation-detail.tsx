@@ -1,0 +1,133 @@
+import { useCallback, useMemo } from 'react';
+import { getConversation } from '../api.js';
+import { deriveView } from '../live/conversation-state.js';
+import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-conversations.js';
+import { useSignedIn } from '../session.js';
+import { Link } from '../router.js';
+import { ConnectionBadge } from '../components/connection-badge.js';
+import { Transcript } from '../components/transcript.js';
+import {
+  AlertsPanel,
+  ArticlesPanel,
+  NextStepsPanel,
+  ReplyPanel,
+  SimilarCasesPanel,
+  WrapupPanel,
+} from '../components/assist-panels.js';
+import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
+import type { CuecardEvent } from '../live/types.js';
+
+function describeEvent(event: CuecardEvent): string {
+  switch (event.type) {
+    case 'conversation-start':
+      return 'Conversation started';
+    case 'conversation-end':
+      return 'Conversation ended';
+    case 'item-final':
+      return event.item.kind === 'utterance'
+        ? `#${event.item.seq} ${event.item.speaker} spoke`
+        : `#${event.item.seq} action ${event.item.action}`;
+    case 'analysis':
+      return `#${event.seq} ${event.analyzer}${typeof event.result.label === 'string' ? `: ${event.result.label}` : ''}`;
+    case 'suggestion':
+      return `Suggestion (${event.suggestion.kind})${'title' in event.suggestion ? `: ${event.suggestion.title}` : ''}`;
+    case 'reply-start':
+      return 'Reply generation started';
+    case 'reply-end':
+      return 'Reply generated';
+    case 'alert':
+      return `Alert (${event.alert.severity}): ${event.alert.title}`;
+    case 'wrapup':
+      return `Wrap-up: ${event.step}`;
+    case 'error':
+      return `Error ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}`;
+    case 'utterance-interim':
+    case 'reply-delta':
+      return event.type;
+  }
+}
+
+/** One conversation, read-only: transcript, what the agent was shown, and the event log. */
+export function ConversationDetail({ id }: { id: string }) {
+  const { key } = useSignedIn();
+  const load = useCallback(async (): Promise<Snapshot> => {
+    const detail = await getConversation(key, id);
+    return { records: [detail.conversation], events: detail.events as CuecardEvent[] };
+  }, [key, id]);
+  const live = useLiveConversations(
+    key,
+    { scope: 'conversation', conversationId: id },
+    `conversation:${id}`,
+    load,
+  );
+  const now = useNow();
+  // The route may name the connector's id; the state is keyed by the internal one.
+  const state = Object.values(live.conversations).find(
+    (candidate) => candidate.id === id || candidate.record?.externalId === id,
+  );
+  const view = useMemo(() => (state ? deriveView(state) : null), [state]);
+  const record = state?.record ?? null;
+
+  return (
+    <div className="detail">
+      <p className="breadcrumbs">
+        <Link to="/supervisor">← Live conversations</Link>
+      </p>
+      {live.loadError ? (
+        <p className="notice error" role="alert">
+          Could not load this conversation: {live.loadError}
+        </p>
+      ) : null}
+      {!record || !view ? (
+        live.loadError ? null : (
+          <p className="empty">Loading…</p>
+        )
+      ) : (
+        <>
+          <header className="page-header">
+            <div>
+              <h1>{record.externalId}</h1>
+              <p className="subtitle">
+                {CHANNEL_LABELS[record.channel] ?? record.channel} · agent {record.agentId ?? '—'} ·
+                customer {record.customerId ?? '—'} · {conversationDuration(record, now)} ·{' '}
+                <span className={`status status-${record.status}`}>
+                  {record.status === 'active' ? 'Active' : 'Ended'}
+                </span>
+                {view.intent ? ` · ${humanize(view.intent)}` : ''}
+                {view.trend ? ` · customer mood ${view.trend}` : ''}
+              </p>
+            </div>
+            {record.status === 'active' ? (
+              <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
+            ) : null}
+          </header>
+          <div className="console-grid">
+            <section className="panel conversation" aria-labelledby="transcript-title">
+              <h2 id="transcript-title">Transcript</h2>
+              <Transcript lines={view.lines} follow={record.status === 'active'} />
+            </section>
+            <aside className="assist" aria-label="What the agent was shown">
+              <AlertsPanel alerts={view.alerts} />
+              <ReplyPanel view={view} />
+              <NextStepsPanel view={view} />
+              {view.articles.length > 0 ? <ArticlesPanel view={view} /> : null}
+              <SimilarCasesPanel view={view} />
+              <WrapupPanel view={view} />
+              <section className="panel events" aria-labelledby="events-title">
+                <h2 id="events-title">Events</h2>
+                <ol className="event-log">
+                  {state!.events.map((event) => (
+                    <li key={event.id ?? `${event.type}-${event.at}`}>
+                      <time dateTime={event.at}>{new Date(event.at).toLocaleTimeString()}</time>{' '}
+                      {describeEvent(event)}
+                    </li>
+                  ))}
+                </ol>
+              </section>
+            </aside>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+import type { Role } from './live/types.js';
+import { AgentConsole } from './pages/agent-console.js';
+import { SupervisorLive } from './pages/supervisor-live.js';
+import { ConversationDetail } from './pages/conversation-detail.js';
+
+export interface ConsoleRoute {
+  path: string;
+  /** Shown in the navigation when set. */
+  label?: string;
+  roles: readonly Role[];
+  render(params: Record<string, string>): ReactNode;
+}
+
+/**
+ * Every console page, in navigation order; a role's home is its first labelled route. The QA
+ * review (/qa: supervisor, admin) and knowledge manager (/knowledge: knowledge_manager, admin)
+ * consoles slot in here once their APIs exist.
+ */
+export const consoleRoutes: readonly ConsoleRoute[] = [
+  { path: '/agent', label: 'Agent console', roles: ['agent'], render: () => <AgentConsole /> },
+  {
+    path: '/supervisor',
+    label: 'Live conversations',
+    roles: ['supervisor', 'admin'],
+    render: () => <SupervisorLive />,
+  },
+  {
+    path: '/supervisor/conversations/:id',
+    roles: ['supervisor', 'admin'],
+    render: (params) => <ConversationDetail key={params.id} id={params.id ?? ''} />,
+  },
+];
+
+export function homeFor(role: Role): string | null {
+  return consoleRoutes.find((route) => route.label && route.roles.includes(role))?.path ?? null;
+}
+
+const ROLE_NAMES: Record<Role, string> = {
+  connector: 'Connector',
+  agent: 'Agent',
+  supervisor: 'Supervisor',
+  knowledge_manager: 'Knowledge manager',
+  admin: 'Administrator',
+};
+
+export function roleName(role: Role): string {
+  return ROLE_NAMES[role];
+}
