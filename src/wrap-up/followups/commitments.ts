@@ -24,7 +24,9 @@ export interface CommitmentTurn {
 }
 
 // A statement about the future by the speaker or their company, not a question or a wish.
-const promise = /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect)\b/i;
+const promise = /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect|(?:arrives?|posts?|ships?|appears?) (?:in|within|by)|takes? (?:up to )?\d+)\b/i;
+// "I'll email you today, and I'll call you back Thursday" holds two commitments.
+const clauseBreak = /,?\s+and\s+(?=(?:i|we)(?:'ll| will| am going to|'m going to)\b)/i;
 const kinds: [Commitment['kind'], RegExp][] = [
   ['callback', /\b(call (?:you )?back|callback|call you|follow up|get back to you|reach out)\b/i],
   ['refund', /\b(refund|credit|reimburse|money back)\w*/i],
@@ -106,7 +108,7 @@ export function extractCommitments(
   const found: Commitment[] = [];
   for (const turn of turns) {
     if (options.owners && !options.owners.includes(turn.speaker)) continue;
-    for (const sentence of splitSentences(normalizeText(turn.text))) {
+    for (const sentence of splitSentences(normalizeText(turn.text)).flatMap((whole) => whole.split(clauseBreak))) {
       if (/\?\s*$/.test(sentence) || !promise.test(sentence)) continue;
       const entities = extractEntities(sentence);
       const kind = kinds.find(([, pattern]) => pattern.test(sentence))?.[0] ?? 'other';
