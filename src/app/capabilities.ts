@@ -16,6 +16,7 @@ import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js'
 import { createPlaybookAnalyzer } from '../pipeline/analyzers/playbook/playbook-analyzer.js';
 import { createRepliesAnalyzer } from '../pipeline/analyzers/replies/replies-analyzer.js';
 import { createAlertsAnalyzer, createDisclosureFinalizer } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
+import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
 import { DispositionClassifier } from '../wrap-up/disposition/disposition-classifier.js';
 import { loadScorecard } from '../wrap-up/qa/scorecard.js';
@@ -69,6 +70,7 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
     createPlaybookAnalyzer({ playbooks }),
     createRepliesAnalyzer({ chatModel, llmTimeoutMs: config.llm?.timeoutMs, usage: createLlmUsageStore(db) }),
     createAlertsAnalyzer({ configFor: alertConfig }),
+    createCustomerHealthAnalyzer(),
   ];
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.
