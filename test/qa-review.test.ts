@@ -4,6 +4,8 @@ import { loadCallScripts } from '../src/cli/replay/call-script.js';
 import { replayCall } from '../src/cli/replay/replay-call.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
 import { engines } from './support/test-database.js';
+import { createDispositionService, dispositionText } from '../src/wrap-up/disposition/disposition-service.js';
+import { loadDispositionCodeSet } from '../src/wrap-up/disposition/code-set.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 describe.each(engines)('QA review on %s', (engine) => {
@@ -74,12 +76,21 @@ describe.each(engines)('QA review on %s', (engine) => {
     expect(badScore.statusCode).toBe(400);
   });
 
-  it("records the agent's wrap-up code and whether it agreed with the suggestion", async () => {
+  it("records the agent's wrap-up code and learns from it, also after a restart", async () => {
+    const text = dispositionText(await server.services.conversations.items(conversationId));
+    const before = await server.services.dispositions!.suggest('acme', text);
+    expect(before.code).not.toBe('refund_issued');
     const confirmed = await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.agent, { code: 'refund_issued' });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.json()).toMatchObject({ code: 'refund_issued' });
     const list = (await call('GET', '/api/qa/conversations?disposition=refund_issued', server.keys.supervisor)).json();
     expect(list.total).toBe(1);
     expect((await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.otherAgent, { code: 'x' })).statusCode).toBe(404);
+    expect((await server.services.dispositions!.suggest('acme', text)).code).toBe('refund_issued');
+    // A fresh process reads the confirmations back from the database.
+    const codeSet = await loadDispositionCodeSet(path.resolve('knowledge/dispositions/default.yaml'));
+    const restarted = createDispositionService(server.services.db, codeSet);
+    expect((await restarted.suggest('acme', text)).code).toBe('refund_issued');
+    expect((await restarted.suggest('globex', text)).code).toBe(before.code);
   });
 });

@@ -18,7 +18,7 @@ import { createRepliesAnalyzer } from '../pipeline/analyzers/replies/replies-ana
 import { createAlertsAnalyzer, createDisclosureFinalizer } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
 import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
-import { DispositionClassifier } from '../wrap-up/disposition/disposition-classifier.js';
+import { createDispositionService, type DispositionService } from '../wrap-up/disposition/disposition-service.js';
 import { loadScorecard } from '../wrap-up/qa/scorecard.js';
 import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer.js';
 import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
@@ -33,6 +33,7 @@ export interface Capabilities {
   analyzers: Analyzer[];
   finalizers: Finalizer[];
   redact: Redact;
+  dispositions: DispositionService;
 }
 
 /**
@@ -75,8 +76,7 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.
   const codeSet = await loadDispositionCodeSet(path.join(config.knowledgeDir, 'dispositions', 'default.yaml'));
-  const dispositions = new DispositionClassifier(codeSet);
-  dispositions.train();
+  const dispositions = createDispositionService(db, codeSet);
   const scorecard = await loadScorecard(path.join(config.knowledgeDir, 'scorecards', 'default.yaml'));
   const qa = createQaFinalizer(scorecard);
   const savedScorecards = new Set<string>();
@@ -103,5 +103,5 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf) };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions };
 }

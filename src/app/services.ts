@@ -6,6 +6,7 @@ import { createIngestService, type Redact } from '../conversations/ingest-servic
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
 import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
+import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -14,6 +15,8 @@ export interface ServiceOptions {
   analyzers?: readonly Analyzer[];
   finalizers?: readonly Finalizer[];
   redact?: Redact;
+  /** Learns wrap-up codes from agents' confirmations; absent when no code set is configured. */
+  dispositions?: DispositionService;
 }
 
 /**
@@ -40,7 +43,7 @@ export function createServices(options: ServiceOptions) {
     sink: pipeline,
     redact: options.redact ?? ((_tenantId, text) => text),
   });
-  return { config, db, tenants, conversations, eventLog, pipeline, ingest };
+  return { config, db, tenants, conversations, eventLog, pipeline, ingest, dispositions: options.dispositions };
 }
 
 export type Services = ReturnType<typeof createServices>;

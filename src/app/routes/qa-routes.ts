@@ -8,6 +8,7 @@ import { canReadConversation } from '../../tenancy/roles.js';
 import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { errorResponse } from './schemas.js';
+import { dispositionText } from '../../wrap-up/disposition/disposition-service.js';
 
 const score = z.union([z.literal(0), z.literal(1), z.null()]);
 
@@ -170,6 +171,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           [principal.tenantId, conversation.id, request.body.code],
         );
       });
+      // From now on this conversation is training data for the tenant's classifier.
+      await services.dispositions?.learn(principal.tenantId, dispositionText(await services.conversations.items(conversation.id)), request.body.code);
       return { conversationId: conversation.id, code: request.body.code, suggested: suggested?.suggested ?? null, agreed: suggested?.suggested === request.body.code };
     },
   );

@@ -1,14 +1,15 @@
-import type { DispositionClassifier } from '../../wrap-up/disposition/disposition-classifier.js';
+import type { DispositionService } from '../../wrap-up/disposition/disposition-service.js';
+import { dispositionText } from '../../wrap-up/disposition/disposition-service.js';
 import type { Finalizer } from '../analyzer.js';
 
 /** Suggests the wrap-up code when a conversation ends; the agent confirms or corrects it. */
-export function createDispositionFinalizer(classifier: DispositionClassifier): Finalizer {
+export function createDispositionFinalizer(dispositions: Pick<DispositionService, 'suggest'>): Finalizer {
   return {
     name: 'disposition',
     async finalize(context) {
-      const text = context.transcript.flatMap((item) => (item.kind === 'utterance' ? [item.text] : [])).join('\n');
+      const text = dispositionText(context.transcript);
       if (text.trim() === '') return null;
-      const suggestion = classifier.suggest(text);
+      const suggestion = await dispositions.suggest(context.tenantId, text);
       return { result: { suggested: suggestion.code, confidence: suggestion.confidence, alternatives: suggestion.alternatives } };
     },
   };

@@ -33,7 +33,8 @@ describe('DispositionClassifier', () => {
   });
 
   it('runs as the disposition finalizer with a confidence and alternatives', async () => {
-    const finalizer = createDispositionFinalizer(new DispositionClassifier(codeSet));
+    const classifier = new DispositionClassifier(codeSet);
+    const finalizer = createDispositionFinalizer({ suggest: async (_tenantId, text) => classifier.suggest(text) });
     const transcript = buildTranscript([['customer', 'Where is my package? It was supposed to arrive yesterday.'], ['agent', 'Let me check the tracking for your order.']]);
     const output = await finalizer.finalize({ tenantId: 't1', conversation: buildConversation(), transcript, previous: {}, analyses: {}, signal: new AbortController().signal });
     expect(output?.result).toMatchObject({ suggested: 'order_status' });

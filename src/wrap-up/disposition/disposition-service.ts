@@ -1,0 +1,56 @@
+import type { Database } from '../../stores/database.js';
+import type { DispositionCodeSet } from './code-set.js';
+import { DispositionClassifier, type DispositionSuggestion } from './disposition-classifier.js';
+
+/** Conversation text as the classifier sees it: the utterances, in order. */
+export function dispositionText(items: readonly { kind: string; text?: string }[]): string {
+  return items.flatMap((item) => (item.kind === 'utterance' && item.text ? [item.text] : [])).join('\n');
+}
+
+/**
+ * One disposition classifier per tenant: trained from the code set, then from every code an
+ * agent confirmed or corrected (read back from the database, so a restart loses nothing).
+ */
+export function createDispositionService(db: Database, codeSet: DispositionCodeSet) {
+  const classifiers = new Map<string, Promise<DispositionClassifier>>();
+
+  async function build(tenantId: string): Promise<DispositionClassifier> {
+    const classifier = new DispositionClassifier(codeSet);
+    const { rows } = await db.query<{ chosen_code: string; text: string }>(
+      `SELECT d.chosen_code, string_agg(i.text, E'\\n' ORDER BY i.seq) AS text
+         FROM disposition_confirmations d
+         JOIN conversation_items i ON i.conversation_id = d.conversation_id AND i.kind = 'utterance'
+        WHERE d.tenant_id = $1
+        GROUP BY d.conversation_id, d.chosen_code`,
+      [tenantId],
+    );
+    const known = new Set(codeSet.codes.map((code) => code.code));
+    classifier.add(rows.filter((row) => known.has(row.chosen_code)).map((row) => ({ text: row.text, label: row.chosen_code, weight: 2 })));
+    classifier.train();
+    return classifier;
+  }
+
+  function classifierOf(tenantId: string): Promise<DispositionClassifier> {
+    let classifier = classifiers.get(tenantId);
+    if (!classifier) {
+      classifier = build(tenantId);
+      classifiers.set(tenantId, classifier);
+      classifier.catch(() => classifiers.delete(tenantId));
+    }
+    return classifier;
+  }
+
+  return {
+    codes: codeSet.codes,
+    async suggest(tenantId: string, text: string): Promise<DispositionSuggestion> {
+      return (await classifierOf(tenantId)).suggest(text);
+    },
+    /** The agent's code is training data from now on (recorded by the caller in the same request). */
+    async learn(tenantId: string, text: string, code: string): Promise<void> {
+      if (!codeSet.codes.some((entry) => entry.code === code) || text.trim() === '') return;
+      (await classifierOf(tenantId)).learn({ text, label: code });
+    },
+  };
+}
+
+export type DispositionService = ReturnType<typeof createDispositionService>;
