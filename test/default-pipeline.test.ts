@@ -13,7 +13,9 @@ describe('the default pipeline', () => {
   let wsUrl: string;
   beforeAll(async () => {
     db = await openDatabase({});
-    const config = loadConfig({ CUECARD_DATA_DIR: `${process.env.TMPDIR ?? '/tmp'}/cuecard-test-${process.pid}/data` });
+    const config = loadConfig({
+      CUECARD_DATA_DIR: `${process.env.TMPDIR ?? '/tmp'}/cuecard-test-${process.pid}/data`,
+    });
     cuecard = await startCuecard(config, { db, logger: false, devTenant: true });
     await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
     wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
@@ -28,11 +30,34 @@ describe('the default pipeline', () => {
     const agent = await TestSocket.connect(`${wsUrl}/ws/subscribe`, keys.agent);
     await agent.request({ type: 'subscribe', scope: 'agent' }, (m) => m.type === 'subscribed');
     const connector = await TestSocket.connect(`${wsUrl}/ws/ingest`, keys.connector);
-    await connector.request({ type: 'open', conversationId: 'pii-1', channel: 'voice', agentId: cuecard.devKeys!.agentId }, (m) => m.type === 'opened');
-    const said = 'This is useless, I was charged twice. My card is 4111 1111 1111 1111 and my email is jo.lee@example.com, order 55231.';
-    await connector.request({ type: 'utterance', conversationId: 'pii-1', seq: 1, speaker: 'customer', text: said, final: true }, (m) => m.type === 'ack');
-    const sentiment = await agent.next((m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'sentiment');
-    const final = agent.events().find((e) => e.type === "item-final") as unknown as { item: { text: string } };
+    await connector.request(
+      {
+        type: 'open',
+        conversationId: 'pii-1',
+        channel: 'voice',
+        agentId: cuecard.devKeys!.agentId,
+      },
+      (m) => m.type === 'opened',
+    );
+    const said =
+      'This is useless, I was charged twice. My card is 4111 1111 1111 1111 and my email is jo.lee@example.com, order 55231.';
+    await connector.request(
+      {
+        type: 'utterance',
+        conversationId: 'pii-1',
+        seq: 1,
+        speaker: 'customer',
+        text: said,
+        final: true,
+      },
+      (m) => m.type === 'ack',
+    );
+    const sentiment = await agent.next(
+      (m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'sentiment',
+    );
+    const final = agent.events().find((e) => e.type === 'item-final') as unknown as {
+      item: { text: string };
+    };
     expect(final.item.text).not.toContain('4111');
     expect(final.item.text).not.toContain('jo.lee@example.com');
     expect(final.item.text).toContain('[CARD_NUMBER]');
@@ -42,7 +67,16 @@ describe('the default pipeline', () => {
     const { rows: events } = await db.query<{ payload: unknown }>('SELECT payload FROM events');
     expect(JSON.stringify(events)).not.toContain('4111');
     expect((sentiment.event as { result: { label: string } }).result.label).toBe('negative');
-    expect(agent.events().some((e) => e.type === 'analysis' && e.analyzer === 'language' && (e.result as { language: string }).language === 'en')).toBe(true);
+    expect(
+      agent
+        .events()
+        .some(
+          (e) =>
+            e.type === 'analysis' &&
+            e.analyzer === 'language' &&
+            (e.result as { language: string }).language === 'en',
+        ),
+    ).toBe(true);
     await Promise.all([agent.close(), connector.close()]);
   });
 });

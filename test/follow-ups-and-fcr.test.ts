@@ -7,19 +7,38 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 
 describe('follow-ups, repeat contacts and first-contact resolution', () => {
   let server: TestServer;
-  const get = (url: string, key: string) => server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+  const get = (url: string, key: string) =>
+    server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
 
   beforeAll(async () => {
-    server = await startTestServer({ defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' } });
+    server = await startTestServer({
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
+    });
     const scripts = await loadCallScripts(path.resolve('knowledge/demo-calls'));
     const doubleCharge = scripts.find((s) => s.id === 'demo-double-charge')!;
     const cancel = scripts.find((s) => s.id === 'demo-cancel-plan')!;
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
     // The same customer calls twice about the same problem; another customer calls once.
-    await replayCall(connector, doubleCharge, { conversationId: 'first', agentId: 'alice', turnGapMs: 0, interims: 0 });
+    await replayCall(connector, doubleCharge, {
+      conversationId: 'first',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
     await server.services.pipeline.drain();
-    await replayCall(connector, doubleCharge, { conversationId: 'second', agentId: 'bob', turnGapMs: 0, interims: 0 });
-    await replayCall(connector, cancel, { conversationId: 'other', agentId: 'alice', turnGapMs: 0, interims: 0 });
+    await replayCall(connector, doubleCharge, {
+      conversationId: 'second',
+      agentId: 'bob',
+      turnGapMs: 0,
+      interims: 0,
+    });
+    await replayCall(connector, cancel, {
+      conversationId: 'other',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
     connector.close();
     await server.services.pipeline.drain();
   });
@@ -29,17 +48,33 @@ describe('follow-ups, repeat contacts and first-contact resolution', () => {
     const tasks = (await get('/api/follow-ups?status=open', server.keys.agent)).json().tasks;
     const first = (await server.services.conversations.findByExternalId('acme', 'first'))!;
     const mine = tasks.filter((t: { conversationId: string }) => t.conversationId === first.id);
-    expect(mine.map((t: { kind: string }) => t.kind)).toEqual(expect.arrayContaining(['callback', 'refund']));
+    expect(mine.map((t: { kind: string }) => t.kind)).toEqual(
+      expect.arrayContaining(['callback', 'refund']),
+    );
     const callback = mine.find((t: { kind: string }) => t.kind === 'callback');
     expect(new Date(callback.dueAt).getUTCDay()).toBe(4); // "I'll call you back on Thursday"
     expect(callback.draftMessage.length).toBeGreaterThan(20);
     // Agents see only their own tasks; bob's copy of the call is not in alice's list.
     const second = (await server.services.conversations.findByExternalId('acme', 'second'))!;
-    expect(tasks.some((t: { conversationId: string }) => t.conversationId === second.id)).toBe(false);
-    const done = await server.app.inject({ method: 'PATCH', url: `/api/follow-ups/${callback.id}`, headers: { authorization: `Bearer ${server.keys.agent}` }, payload: { status: 'done' } });
+    expect(tasks.some((t: { conversationId: string }) => t.conversationId === second.id)).toBe(
+      false,
+    );
+    const done = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/follow-ups/${callback.id}`,
+      headers: { authorization: `Bearer ${server.keys.agent}` },
+      payload: { status: 'done' },
+    });
     expect(done.json()).toMatchObject({ id: callback.id, status: 'done' });
-    const bobs = (await get(`/api/follow-ups?conversationId=${second.id}`, server.keys.supervisor)).json().tasks;
-    const notMine = await server.app.inject({ method: 'PATCH', url: `/api/follow-ups/${bobs[0].id}`, headers: { authorization: `Bearer ${server.keys.agent}` }, payload: { status: 'done' } });
+    const bobs = (
+      await get(`/api/follow-ups?conversationId=${second.id}`, server.keys.supervisor)
+    ).json().tasks;
+    const notMine = await server.app.inject({
+      method: 'PATCH',
+      url: `/api/follow-ups/${bobs[0].id}`,
+      headers: { authorization: `Bearer ${server.keys.agent}` },
+      payload: { status: 'done' },
+    });
     expect(notMine.statusCode).toBe(404);
   });
 
@@ -55,6 +90,8 @@ describe('follow-ups, repeat contacts and first-contact resolution', () => {
     expect((await get('/api/reports/fcr', server.keys.agent)).statusCode).toBe(403);
     // The repeat contact raises the second conversation's churn risk with a stated reason.
     const detail = (await get(`/api/qa/conversations/${second.id}`, server.keys.supervisor)).json();
-    expect(detail.wrapup.churn.reasons.map((r: { attribute: string }) => r.attribute)).toContain('conversation.repeatContact');
+    expect(detail.wrapup.churn.reasons.map((r: { attribute: string }) => r.attribute)).toContain(
+      'conversation.repeatContact',
+    );
   });
 });

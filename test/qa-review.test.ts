@@ -4,7 +4,10 @@ import { loadCallScripts } from '../src/cli/replay/call-script.js';
 import { replayCall } from '../src/cli/replay/replay-call.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
 import { engines } from './support/test-database.js';
-import { createDispositionService, dispositionText } from '../src/wrap-up/disposition/disposition-service.js';
+import {
+  createDispositionService,
+  dispositionText,
+} from '../src/wrap-up/disposition/disposition-service.js';
 import { loadDispositionCodeSet } from '../src/wrap-up/disposition/code-set.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -12,13 +15,29 @@ describe.each(engines)('QA review on %s', (engine) => {
   let server: TestServer;
   let conversationId: string;
   const call = (method: 'GET' | 'POST', url: string, key: string, payload?: unknown) =>
-    server.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload: payload as object } : {}) });
+    server.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(payload ? { payload: payload as object } : {}),
+    });
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' } });
-    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter((s) => s.id === 'demo-double-charge');
+    server = await startTestServer({
+      engine,
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
+    });
+    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter(
+      (s) => s.id === 'demo-double-charge',
+    );
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
-    await replayCall(connector, script!, { conversationId: 'qa-call', agentId: 'alice', turnGapMs: 0, interims: 0 });
+    await replayCall(connector, script!, {
+      conversationId: 'qa-call',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
     connector.close();
     await server.services.pipeline.drain();
     conversationId = (await server.services.conversations.findByExternalId('acme', 'qa-call'))!.id;
@@ -34,45 +53,93 @@ describe.each(engines)('QA review on %s', (engine) => {
     expect(row.churnRisk).toBeGreaterThan(0);
     expect(typeof row.suggestedDisposition).toBe('string');
     expect(row.summary.length).toBeGreaterThan(20);
-    expect((await call('GET', '/api/qa/conversations?minScore=1.01', server.keys.supervisor)).statusCode).toBe(400);
-    expect((await call('GET', `/api/qa/conversations?agentId=bob`, server.keys.supervisor)).json().total).toBe(0);
-    expect((await call('GET', `/api/qa/conversations?minChurnRisk=0.99`, server.keys.supervisor)).json().total).toBe(0);
+    expect(
+      (await call('GET', '/api/qa/conversations?minScore=1.01', server.keys.supervisor)).statusCode,
+    ).toBe(400);
+    expect(
+      (await call('GET', `/api/qa/conversations?agentId=bob`, server.keys.supervisor)).json().total,
+    ).toBe(0);
+    expect(
+      (await call('GET', `/api/qa/conversations?minChurnRisk=0.99`, server.keys.supervisor)).json()
+        .total,
+    ).toBe(0);
     expect((await call('GET', '/api/qa/conversations', server.keys.agent)).statusCode).toBe(403);
-    expect((await call('GET', '/api/qa/conversations', server.keys.otherTenantAdmin)).json().total).toBe(0);
+    expect(
+      (await call('GET', '/api/qa/conversations', server.keys.otherTenantAdmin)).json().total,
+    ).toBe(0);
   });
 
   it('shows the scorecard with evidence turns, the summary, churn reasons and a sentiment timeline', async () => {
-    const detail = (await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)).json();
+    const detail = (
+      await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)
+    ).json();
     expect(detail.transcript.length).toBe(13);
-    const greeting = detail.scorecard.find((c: { criterionId: string }) => c.criterionId === 'greeting');
+    const greeting = detail.scorecard.find(
+      (c: { criterionId: string }) => c.criterionId === 'greeting',
+    );
     expect(greeting).toMatchObject({ autoScore: 1, override: null });
     expect(greeting.evidence).toContain(1);
     expect(detail.wrapup.summary.narrative).toBeTruthy();
     expect(detail.wrapup.churn.reasons.length).toBeGreaterThan(0);
     expect(detail.sentimentTimeline.length).toBe(11);
-    expect(detail.transcript.some((t: { text?: string }) => t.text?.includes('[EMAIL]'))).toBe(true);
+    expect(detail.transcript.some((t: { text?: string }) => t.text?.includes('[EMAIL]'))).toBe(
+      true,
+    );
   });
 
   it('keeps a reviewer override with its comment beside the automatic score, and reports agreement', async () => {
-    const overridden = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, {
-      criterionId: 'greeting',
-      score: 0,
-      comment: 'Greeting skipped the company name',
-    });
+    const overridden = await call(
+      'POST',
+      `/api/qa/conversations/${conversationId}/overrides`,
+      server.keys.supervisor,
+      {
+        criterionId: 'greeting',
+        score: 0,
+        comment: 'Greeting skipped the company name',
+      },
+    );
     expect(overridden.statusCode).toBe(200);
-    await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'closing', score: 1, comment: '' });
+    await call(
+      'POST',
+      `/api/qa/conversations/${conversationId}/overrides`,
+      server.keys.supervisor,
+      { criterionId: 'closing', score: 1, comment: '' },
+    );
     // After a "reload", the override is there and the automatic score is unchanged.
-    const detail = (await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)).json();
-    const greeting = detail.scorecard.find((c: { criterionId: string }) => c.criterionId === 'greeting');
-    expect(greeting).toMatchObject({ autoScore: 1, override: { score: 0, comment: 'Greeting skipped the company name' } });
+    const detail = (
+      await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)
+    ).json();
+    const greeting = detail.scorecard.find(
+      (c: { criterionId: string }) => c.criterionId === 'greeting',
+    );
+    expect(greeting).toMatchObject({
+      autoScore: 1,
+      override: { score: 0, comment: 'Greeting skipped the company name' },
+    });
     const agreement = (await call('GET', '/api/qa/agreement', server.keys.supervisor)).json();
-    expect(agreement).toMatchObject({ reviewed: 2, byCriterion: { greeting: { reviewed: 1, agreed: 0 } } });
-    expect((await call('GET', '/api/qa/conversations', server.keys.supervisor)).json().conversations[0].reviewed).toBe(true);
+    expect(agreement).toMatchObject({
+      reviewed: 2,
+      byCriterion: { greeting: { reviewed: 1, agreed: 0 } },
+    });
+    expect(
+      (await call('GET', '/api/qa/conversations', server.keys.supervisor)).json().conversations[0]
+        .reviewed,
+    ).toBe(true);
 
-    const unknown = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'charisma', score: 1 });
+    const unknown = await call(
+      'POST',
+      `/api/qa/conversations/${conversationId}/overrides`,
+      server.keys.supervisor,
+      { criterionId: 'charisma', score: 1 },
+    );
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error).toMatchObject({ code: 'not_found', field: 'criterionId' });
-    const badScore = await call('POST', `/api/qa/conversations/${conversationId}/overrides`, server.keys.supervisor, { criterionId: 'greeting', score: 5 });
+    const badScore = await call(
+      'POST',
+      `/api/qa/conversations/${conversationId}/overrides`,
+      server.keys.supervisor,
+      { criterionId: 'greeting', score: 5 },
+    );
     expect(badScore.statusCode).toBe(400);
   });
 
@@ -80,15 +147,33 @@ describe.each(engines)('QA review on %s', (engine) => {
     const text = dispositionText(await server.services.conversations.items(conversationId));
     const before = await server.services.dispositions!.suggest('acme', text);
     expect(before.code).not.toBe('refund_issued');
-    const confirmed = await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.agent, { code: 'refund_issued' });
+    const confirmed = await call(
+      'POST',
+      `/api/conversations/${conversationId}/disposition`,
+      server.keys.agent,
+      { code: 'refund_issued' },
+    );
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.json()).toMatchObject({ code: 'refund_issued' });
-    const list = (await call('GET', '/api/qa/conversations?disposition=refund_issued', server.keys.supervisor)).json();
+    const list = (
+      await call('GET', '/api/qa/conversations?disposition=refund_issued', server.keys.supervisor)
+    ).json();
     expect(list.total).toBe(1);
-    expect((await call('POST', `/api/conversations/${conversationId}/disposition`, server.keys.otherAgent, { code: 'x' })).statusCode).toBe(404);
+    expect(
+      (
+        await call(
+          'POST',
+          `/api/conversations/${conversationId}/disposition`,
+          server.keys.otherAgent,
+          { code: 'x' },
+        )
+      ).statusCode,
+    ).toBe(404);
     expect((await server.services.dispositions!.suggest('acme', text)).code).toBe('refund_issued');
     // A fresh process reads the confirmations back from the database.
-    const codeSet = await loadDispositionCodeSet(path.resolve('knowledge/dispositions/default.yaml'));
+    const codeSet = await loadDispositionCodeSet(
+      path.resolve('knowledge/dispositions/default.yaml'),
+    );
     const restarted = createDispositionService(server.services.db, codeSet);
     expect((await restarted.suggest('acme', text)).code).toBe('refund_issued');
     expect((await restarted.suggest('globex', text)).code).toBe(before.code);

@@ -23,7 +23,8 @@ const failing: Analyzer = {
 const slow: Analyzer = {
   name: 'too-slow',
   timeoutMs: 50,
-  analyze: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))),
+  analyze: ({ signal }) =>
+    new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))),
 };
 const suggester: Analyzer = {
   name: 'suggester',
@@ -59,15 +60,35 @@ describe.each(engines)('streaming core on %s', (engine) => {
   });
   afterAll(async () => server?.close());
 
-  const open = (connector: TestSocket, conversationId: string, extra: Record<string, unknown> = {}) =>
+  const open = (
+    connector: TestSocket,
+    conversationId: string,
+    extra: Record<string, unknown> = {},
+  ) =>
     connector.request(
-      { type: 'open', conversationId, channel: 'voice', agentId: 'alice', customerId: 'cust-1', ...extra },
+      {
+        type: 'open',
+        conversationId,
+        channel: 'voice',
+        agentId: 'alice',
+        customerId: 'cust-1',
+        ...extra,
+      },
       (m) => m.type === 'opened' && m.conversationId === conversationId,
     );
-  const utter = (connector: TestSocket, conversationId: string, seq: number, text: string, speaker = 'customer') =>
+  const utter = (
+    connector: TestSocket,
+    conversationId: string,
+    seq: number,
+    text: string,
+    speaker = 'customer',
+  ) =>
     connector.request(
       { type: 'utterance', conversationId, seq, speaker, text, final: true },
-      (m) => (m.type === 'ack' || m.type === 'error') && m.conversationId === conversationId && m.seq === seq,
+      (m) =>
+        (m.type === 'ack' || m.type === 'error') &&
+        m.conversationId === conversationId &&
+        m.seq === seq,
     );
 
   it('streams a call end to end: durable acks, previews, analysis, suggestions and the end reach the agent', async () => {
@@ -77,21 +98,46 @@ describe.each(engines)('streaming core on %s', (engine) => {
     const opened = await open(connector, 'call-e2e');
     expect(opened).toMatchObject({ lastSeq: 0, resumed: false });
 
-    connector.send({ type: 'utterance', conversationId: 'call-e2e', seq: 1, speaker: 'customer', text: 'my card is', final: false });
-    const ack = await utter(connector, 'call-e2e', 1, 'my card is 4111111111111111 and it was charged twice');
+    connector.send({
+      type: 'utterance',
+      conversationId: 'call-e2e',
+      seq: 1,
+      speaker: 'customer',
+      text: 'my card is',
+      final: false,
+    });
+    const ack = await utter(
+      connector,
+      'call-e2e',
+      1,
+      'my card is 4111111111111111 and it was charged twice',
+    );
     expect(ack).toMatchObject({ type: 'ack', seq: 1, lastSeq: 1, duplicate: false });
     // Acknowledged means durable: the row is already there, redacted.
     const items = await server.services.conversations.items(String(opened.id));
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ kind: 'utterance', text: 'my card is [CARD_NUMBER] and it was charged twice' });
+    expect(items[0]).toMatchObject({
+      kind: 'utterance',
+      text: 'my card is [CARD_NUMBER] and it was charged twice',
+    });
 
-    await connector.request({ type: 'action', conversationId: 'call-e2e', seq: 2, action: 'verify-identity' }, (m) => m.type === 'ack' && m.seq === 2);
+    await connector.request(
+      { type: 'action', conversationId: 'call-e2e', seq: 2, action: 'verify-identity' },
+      (m) => m.type === 'ack' && m.seq === 2,
+    );
     await utter(connector, 'call-e2e', 3, 'I can refund the second charge', 'agent');
     await connector.request({ type: 'end', conversationId: 'call-e2e' }, (m) => m.type === 'ended');
 
-    await agent.next((m) => m.type === 'event' && (m.event as { type: string }).type === 'conversation-end');
+    await agent.next(
+      (m) => m.type === 'event' && (m.event as { type: string }).type === 'conversation-end',
+    );
     await server.services.pipeline.drain();
-    await agent.next((m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'word-count' && (m.event as { seq: number }).seq === 3);
+    await agent.next(
+      (m) =>
+        m.type === 'event' &&
+        (m.event as { analyzer?: string }).analyzer === 'word-count' &&
+        (m.event as { seq: number }).seq === 3,
+    );
     const events = agent.events();
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('conversation-start');
@@ -99,7 +145,10 @@ describe.each(engines)('streaming core on %s', (engine) => {
     expect(events.filter((e) => e.type === 'item-final')).toHaveLength(3);
     const analyses = events.filter((e) => e.type === 'analysis' && e.analyzer === 'word-count');
     expect(analyses.map((e) => (e.result as { total: number }).total)).toEqual([9, 15]);
-    expect(events.find((e) => e.type === 'suggestion')).toMatchObject({ seq: 1, suggestion: { text: 'You said 9 words' } });
+    expect(events.find((e) => e.type === 'suggestion')).toMatchObject({
+      seq: 1,
+      suggestion: { text: 'You said 9 words' },
+    });
     // A failing and a timed-out analyzer become error events; the others still ran.
     expect(events.filter((e) => e.type === 'error').map((e) => e.code)).toEqual(
       expect.arrayContaining(['analyzer_failed', 'analyzer_timeout']),
@@ -116,8 +165,15 @@ describe.each(engines)('streaming core on %s', (engine) => {
   it('makes repeated sequence numbers idempotent and refuses gaps and conflicts without losing anything', async () => {
     const connector = await TestSocket.connect(`${server.wsUrl}/ws/ingest`, server.keys.connector);
     const opened = await open(connector, 'call-seq');
-    expect(await utter(connector, 'call-seq', 1, 'hello there')).toMatchObject({ type: 'ack', duplicate: false });
-    expect(await utter(connector, 'call-seq', 1, 'hello there')).toMatchObject({ type: 'ack', duplicate: true, lastSeq: 1 });
+    expect(await utter(connector, 'call-seq', 1, 'hello there')).toMatchObject({
+      type: 'ack',
+      duplicate: false,
+    });
+    expect(await utter(connector, 'call-seq', 1, 'hello there')).toMatchObject({
+      type: 'ack',
+      duplicate: true,
+      lastSeq: 1,
+    });
     expect(await utter(connector, 'call-seq', 1, 'something else')).toMatchObject({
       type: 'error',
       code: 'sequence_conflict',
@@ -132,7 +188,10 @@ describe.each(engines)('streaming core on %s', (engine) => {
     expect(connector.isOpen).toBe(true);
     expect(await utter(connector, 'call-seq', 2, 'second')).toMatchObject({ type: 'ack', seq: 2 });
     const items = await server.services.conversations.items(String(opened.id));
-    expect(items.map((item) => item.kind === 'utterance' && item.text)).toEqual(['hello there', 'second']);
+    expect(items.map((item) => item.kind === 'utterance' && item.text)).toEqual([
+      'hello there',
+      'second',
+    ]);
     await connector.close();
   });
 
@@ -147,7 +206,10 @@ describe.each(engines)('streaming core on %s', (engine) => {
     expect(reopened).toMatchObject({ resumed: true, lastSeq: 2, status: 'active' });
     // Resending the unacknowledged tail is safe: duplicates are recognised, new items stored.
     expect(await utter(second, 'call-resume', 2, 'two')).toMatchObject({ duplicate: true });
-    expect(await utter(second, 'call-resume', 3, 'three')).toMatchObject({ duplicate: false, lastSeq: 3 });
+    expect(await utter(second, 'call-resume', 3, 'three')).toMatchObject({
+      duplicate: false,
+      lastSeq: 3,
+    });
     const items = await server.services.conversations.items(String(reopened.id));
     expect(items).toHaveLength(3);
     await second.close();
@@ -158,10 +220,15 @@ describe.each(engines)('streaming core on %s', (engine) => {
     const opened = await open(connector, 'call-cursor');
     const conversationId = String(opened.id);
     const viewer = await TestSocket.connect(`${server.wsUrl}/ws/subscribe`, server.keys.supervisor);
-    await viewer.request({ type: 'subscribe', scope: 'conversation', conversationId, cursor: 0 }, (m) => m.type === 'subscribed');
+    await viewer.request(
+      { type: 'subscribe', scope: 'conversation', conversationId, cursor: 0 },
+      (m) => m.type === 'subscribed',
+    );
     await utter(connector, 'call-cursor', 1, 'first words');
     await server.services.pipeline.drain();
-    await viewer.next((m) => m.type === 'event' && (m.event as { type: string }).type === 'item-final');
+    await viewer.next(
+      (m) => m.type === 'event' && (m.event as { type: string }).type === 'item-final',
+    );
     const seen = viewer.events().filter((e) => e.id !== null);
     const cursor = Math.max(...seen.map((e) => e.id as number));
     await viewer.close();
@@ -172,7 +239,10 @@ describe.each(engines)('streaming core on %s', (engine) => {
     await server.services.pipeline.drain();
 
     const back = await TestSocket.connect(`${server.wsUrl}/ws/subscribe`, server.keys.supervisor);
-    const subscribed = await back.request({ type: 'subscribe', scope: 'conversation', conversationId, cursor }, (m) => m.type === 'subscribed');
+    const subscribed = await back.request(
+      { type: 'subscribe', scope: 'conversation', conversationId, cursor },
+      (m) => m.type === 'subscribed',
+    );
     await back.request({ type: 'ping' }, (m) => m.type === 'pong');
     const replayed = back.events();
     expect(subscribed.replayed).toBe(replayed.length);
@@ -183,7 +253,10 @@ describe.each(engines)('streaming core on %s', (engine) => {
     expect(replayed.some((e) => e.id !== null && seen.some((s) => s.id === e.id))).toBe(false);
     // Then live events follow on the same subscription.
     await utter(connector, 'call-cursor', 4, 'live again');
-    await back.next((m) => m.type === 'event' && (m.event as { type: string; item?: { seq: number } }).item?.seq === 4);
+    await back.next(
+      (m) =>
+        m.type === 'event' && (m.event as { type: string; item?: { seq: number } }).item?.seq === 4,
+    );
     await Promise.all([back.close(), connector.close()]);
   });
 
@@ -192,12 +265,58 @@ describe.each(engines)('streaming core on %s', (engine) => {
     const cases: Array<[string | Record<string, unknown>, Record<string, unknown>]> = [
       ['{not json', { code: 'malformed_json' }],
       [{ type: 'shout' }, { code: 'unknown_message_type', field: 'type' }],
-      [{ type: 'utterance', conversationId: 'x', seq: 1, speaker: 'customer', final: true }, { code: 'validation_failed', field: 'text' }],
-      [{ type: 'utterance', conversationId: 'x', seq: '1', speaker: 'customer', text: 'hi', final: true }, { code: 'validation_failed', field: 'seq' }],
-      [{ type: 'utterance', conversationId: 'x', seq: 1, speaker: 'robot', text: 'hi', final: true }, { code: 'validation_failed', field: 'speaker' }],
-      [{ type: 'utterance', conversationId: 'nope', seq: 1, speaker: 'customer', text: 'hi', final: true }, { code: 'not_found', field: 'conversationId' }],
-      [{ type: 'open', conversationId: 'y', channel: 'fax' }, { code: 'validation_failed', field: 'channel' }],
-      [JSON.stringify({ type: 'utterance', conversationId: 'x', seq: 1, speaker: 'customer', final: true, text: 'a'.repeat(70_000) }), { code: 'frame_too_large' }],
+      [
+        { type: 'utterance', conversationId: 'x', seq: 1, speaker: 'customer', final: true },
+        { code: 'validation_failed', field: 'text' },
+      ],
+      [
+        {
+          type: 'utterance',
+          conversationId: 'x',
+          seq: '1',
+          speaker: 'customer',
+          text: 'hi',
+          final: true,
+        },
+        { code: 'validation_failed', field: 'seq' },
+      ],
+      [
+        {
+          type: 'utterance',
+          conversationId: 'x',
+          seq: 1,
+          speaker: 'robot',
+          text: 'hi',
+          final: true,
+        },
+        { code: 'validation_failed', field: 'speaker' },
+      ],
+      [
+        {
+          type: 'utterance',
+          conversationId: 'nope',
+          seq: 1,
+          speaker: 'customer',
+          text: 'hi',
+          final: true,
+        },
+        { code: 'not_found', field: 'conversationId' },
+      ],
+      [
+        { type: 'open', conversationId: 'y', channel: 'fax' },
+        { code: 'validation_failed', field: 'channel' },
+      ],
+      [
+        JSON.stringify({
+          type: 'utterance',
+          conversationId: 'x',
+          seq: 1,
+          speaker: 'customer',
+          final: true,
+          text: 'a'.repeat(70_000),
+        }),
+        { code: 'frame_too_large' },
+      ],
     ];
     for (const [message, expected] of cases) {
       const reply = await connector.request(message, (m) => m.type === 'error');
@@ -205,7 +324,9 @@ describe.each(engines)('streaming core on %s', (engine) => {
       expect(typeof reply.message).toBe('string');
     }
     expect(connector.isOpen).toBe(true);
-    expect(await connector.request({ type: 'ping' }, (m) => m.type === 'pong')).toEqual({ type: 'pong' });
+    expect(await connector.request({ type: 'ping' }, (m) => m.type === 'pong')).toEqual({
+      type: 'pong',
+    });
     await connector.close();
   });
 
@@ -213,9 +334,21 @@ describe.each(engines)('streaming core on %s', (engine) => {
     const connector = await TestSocket.connect(`${server.wsUrl}/ws/ingest`, server.keys.connector);
     await open(connector, 'call-ended');
     await utter(connector, 'call-ended', 1, 'bye');
-    expect(await connector.request({ type: 'end', conversationId: 'call-ended' }, (m) => m.type === 'ended')).toMatchObject({ alreadyEnded: false });
-    expect(await connector.request({ type: 'end', conversationId: 'call-ended' }, (m) => m.type === 'ended')).toMatchObject({ alreadyEnded: true });
-    expect(await utter(connector, 'call-ended', 2, 'too late')).toMatchObject({ code: 'conversation_ended' });
+    expect(
+      await connector.request(
+        { type: 'end', conversationId: 'call-ended' },
+        (m) => m.type === 'ended',
+      ),
+    ).toMatchObject({ alreadyEnded: false });
+    expect(
+      await connector.request(
+        { type: 'end', conversationId: 'call-ended' },
+        (m) => m.type === 'ended',
+      ),
+    ).toMatchObject({ alreadyEnded: true });
+    expect(await utter(connector, 'call-ended', 2, 'too late')).toMatchObject({
+      code: 'conversation_ended',
+    });
     await connector.close();
   });
 });

@@ -2,7 +2,10 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../stores/database.js';
 import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import type { Redact } from '../conversations/ingest-service.js';
-import { createTenantSettingsCache, type TenantSettingsLookup } from '../tenancy/tenant-settings.js';
+import {
+  createTenantSettingsCache,
+  type TenantSettingsLookup,
+} from '../tenancy/tenant-settings.js';
 import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
@@ -15,10 +18,21 @@ import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
 import { createPlaybookAnalyzer } from '../pipeline/analyzers/playbook/playbook-analyzer.js';
 import { createRepliesAnalyzer } from '../pipeline/analyzers/replies/replies-analyzer.js';
-import { createAlertsAnalyzer, createDisclosureFinalizer } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
+import {
+  createAlertsAnalyzer,
+  createDisclosureFinalizer,
+} from '../pipeline/analyzers/alerts/alerts-analyzer.js';
+import { createLocalEmbeddingModel } from '../providers/worker/local-embeddings.js';
+import { createIntentStore } from '../understanding/intent/intent-store.js';
+import { createIntentClassifierCache, type IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
+import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
+import { createIntentAnalyzer } from '../pipeline/analyzers/intent/intent-analyzer.js';
 import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
-import { createDispositionService, type DispositionService } from '../wrap-up/disposition/disposition-service.js';
+import {
+  createDispositionService,
+  type DispositionService,
+} from '../wrap-up/disposition/disposition-service.js';
 import { loadScorecard } from '../wrap-up/qa/scorecard.js';
 import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer.js';
 import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
@@ -34,6 +48,9 @@ export interface Capabilities {
   finalizers: Finalizer[];
   redact: Redact;
   dispositions: DispositionService;
+  intents: IntentClassifierCache;
+  /** Stops worker threads. */
+  close(): Promise<void>;
 }
 
 /**
@@ -53,7 +70,10 @@ export function createTenantRedactor(config: Config, settingsOf: TenantSettingsL
  * The default (offline) capabilities in pipeline order. Each capability lives in its own module;
  * this is the one place that chooses and orders them. Models load once per process.
  */
-export async function createDefaultCapabilities(config: Config, db: Database): Promise<Capabilities> {
+export async function createDefaultCapabilities(
+  config: Config,
+  db: Database,
+): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
   const [detector, sentimentModel, playbooks] = await Promise.all([
     createLanguageDetector(),
@@ -61,23 +81,45 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
   ]);
   const chatModel = config.llm
-    ? createOpenAiChatModel({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs })
+    ? createOpenAiChatModel({
+        baseUrl: config.llm.baseUrl,
+        apiKey: config.llm.apiKey,
+        model: config.llm.model,
+        timeoutMs: config.llm.timeoutMs,
+      })
     : undefined;
   // Competitor names, disclosures and phrases are per tenant (settings.alerts), on our defaults.
-  const alertConfig = async (tenantId: string) => alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
+  const alertConfig = async (tenantId: string) =>
+    alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
+  const embeddings = await createLocalEmbeddingModel();
+  const intents = createIntentClassifierCache({
+    store: createIntentStore(db),
+    defaultTaxonomy: await loadTaxonomyFile(path.join(config.knowledgeDir, 'intents', 'default.yaml')),
+    embeddingModel: embeddings,
+  });
+  await intents.warmUp();
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
+    createIntentAnalyzer({ classifiers: intents }),
     createPlaybookAnalyzer({ playbooks }),
-    createRepliesAnalyzer({ chatModel, llmTimeoutMs: config.llm?.timeoutMs, usage: createLlmUsageStore(db) }),
+    createRepliesAnalyzer({
+      chatModel,
+      llmTimeoutMs: config.llm?.timeoutMs,
+      usage: createLlmUsageStore(db),
+    }),
     createAlertsAnalyzer({ configFor: alertConfig }),
     createCustomerHealthAnalyzer(),
   ];
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.
-  const codeSet = await loadDispositionCodeSet(path.join(config.knowledgeDir, 'dispositions', 'default.yaml'));
+  const codeSet = await loadDispositionCodeSet(
+    path.join(config.knowledgeDir, 'dispositions', 'default.yaml'),
+  );
   const dispositions = createDispositionService(db, codeSet);
-  const scorecard = await loadScorecard(path.join(config.knowledgeDir, 'scorecards', 'default.yaml'));
+  const scorecard = await loadScorecard(
+    path.join(config.knowledgeDir, 'scorecards', 'default.yaml'),
+  );
   const qa = createQaFinalizer(scorecard);
   const savedScorecards = new Set<string>();
   const finalizers: Finalizer[] = [
@@ -96,12 +138,17 @@ export async function createDefaultCapabilities(config: Config, db: Database): P
             await saveScorecard(db, context.tenantId, scorecard);
             savedScorecards.add(context.tenantId);
           }
-          await saveQaResult(db, context.tenantId, context.conversation.id, output.result as unknown as QaResult);
+          await saveQaResult(
+            db,
+            context.tenantId,
+            context.conversation.id,
+            output.result as unknown as QaResult,
+          );
         }
         return output;
       },
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, close: () => embeddings.close() };
 }

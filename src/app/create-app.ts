@@ -15,6 +15,7 @@ import { registerMeRoutes } from './routes/me-routes.js';
 import { registerQaRoutes } from './routes/qa-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerWrapUpRoutes } from './routes/wrap-up-routes.js';
+import { registerIntentRoutes } from './routes/intent-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
@@ -40,7 +41,10 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
           // Logs carry ids and codes, never keys or transcript text.
           redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
           serializers: {
-            req: (request: { method: string; url: string }) => ({ method: request.method, url: urlForLogs(request.url) }),
+            req: (request: { method: string; url: string }) => ({
+              method: request.method,
+              url: urlForLogs(request.url),
+            }),
           },
         }
       : false,
@@ -59,7 +63,9 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
         version: '1.0.0',
       },
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Cuecard API key' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'Cuecard API key' },
+        },
       },
       security: [{ apiKey: [] }],
     },
@@ -84,6 +90,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerQaRoutes(app, services);
   registerKeyRoutes(app, services);
   registerWrapUpRoutes(app, services);
+  registerIntentRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -91,7 +98,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   await registerWebConsoles(app);
 
   app.addHook('onClose', async () => {
-    await services.pipeline.drain();
+    await services.close();
   });
   return app;
 }

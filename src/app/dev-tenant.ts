@@ -17,7 +17,10 @@ export const DEV_AGENT_ID = 'agent-1';
  * Keys are stored hashed in the database; the clear keys are kept in a file next to the data
  * folder (mode 600) so that later starts can print them again. Never used for real tenants.
  */
-export async function ensureDevTenant(tenants: TenantStore, keysFile: string): Promise<DevKeys | null> {
+export async function ensureDevTenant(
+  tenants: TenantStore,
+  keysFile: string,
+): Promise<DevKeys | null> {
   const existing = await tenants.getTenant(DEV_TENANT_ID);
   if (existing) {
     try {

@@ -7,6 +7,7 @@ import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
 import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
+import type { IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -17,6 +18,9 @@ export interface ServiceOptions {
   redact?: Redact;
   /** Learns wrap-up codes from agents' confirmations; absent when no code set is configured. */
   dispositions?: DispositionService;
+  intents?: IntentClassifierCache;
+  /** Releases what the capabilities hold (worker threads). */
+  close?: () => Promise<void>;
 }
 
 /**
@@ -43,7 +47,21 @@ export function createServices(options: ServiceOptions) {
     sink: pipeline,
     redact: options.redact ?? ((_tenantId, text) => text),
   });
-  return { config, db, tenants, conversations, eventLog, pipeline, ingest, dispositions: options.dispositions };
+  return {
+    config,
+    db,
+    tenants,
+    conversations,
+    eventLog,
+    pipeline,
+    ingest,
+    dispositions: options.dispositions,
+    intents: options.intents,
+    async close() {
+      await pipeline.drain();
+      await options.close?.();
+    },
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

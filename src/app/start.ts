@@ -26,19 +26,26 @@ export interface StartOptions {
 
 /** Opens the database, migrates it, wires the capabilities and builds the app (not listening yet). */
 export async function startCuecard(config: Config, options: StartOptions = {}): Promise<Cuecard> {
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db =
+    options.db ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
     await migrate(db);
     const capabilities = await createDefaultCapabilities(config, db);
     const appRef: { app?: FastifyInstance } = {};
     const logger = {
-      warn: (details: Record<string, unknown>, message: string) => appRef.app?.log.warn(details, message),
-      error: (details: Record<string, unknown>, message: string) => appRef.app?.log.error(details, message),
+      warn: (details: Record<string, unknown>, message: string) =>
+        appRef.app?.log.warn(details, message),
+      error: (details: Record<string, unknown>, message: string) =>
+        appRef.app?.log.error(details, message),
     };
     const services = createServices({ config, db, logger, ...capabilities });
     const devKeys =
       (options.devTenant ?? config.devTenant)
-        ? await ensureDevTenant(services.tenants, path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'))
+        ? await ensureDevTenant(
+            services.tenants,
+            path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'),
+          )
         : null;
     const app = await createApp({ services, logger: options.logger ?? true });
     appRef.app = app;

@@ -41,7 +41,10 @@ async function bareRoundTripMs(samples = 2000): Promise<number> {
   }
   client.close();
   server.close();
-  return percentile(times.sort((a, b) => a - b), 50);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function main(): Promise<void> {
@@ -70,7 +73,10 @@ async function main(): Promise<void> {
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-bench-'));
     process.stderr.write('Starting an in-process Cuecard on a throw-away embedded database...\n');
-    const cuecard = await startCuecard({ ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined }, { logger: false, devTenant: true });
+    const cuecard = await startCuecard(
+      { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined },
+      { logger: false, devTenant: true },
+    );
     await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
     wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
     connectorKey = cuecard.devKeys!.keys.connector;
@@ -80,7 +86,9 @@ async function main(): Promise<void> {
       await rm(dataDir, { recursive: true, force: true });
     };
   } else if (!connectorKey || !supervisorKey) {
-    throw new Error('With --url, give --connector-key and --supervisor-key (printed by npm start).');
+    throw new Error(
+      'With --url, give --connector-key and --supervisor-key (printed by npm start).',
+    );
   }
 
   const runId = Date.now().toString(36);
@@ -96,26 +104,36 @@ async function main(): Promise<void> {
   const worker = async (index: number) => {
     const agentId = `bench-agent-${index}`;
     const seenFor = new Set<string>();
-    const subscriber = await connectSubscriber(wsUrl!, supervisorKey!, { scope: 'agent', agentId }, (event) => {
-      const id = event.id as number | null;
-      const conversation = String(event.conversationId);
-      if (id !== null) {
-        let ids = received.get(conversation);
-        if (!ids) received.set(conversation, (ids = new Set()));
-        ids.add(id);
-      }
-      const seq = event.type === 'item-final' ? (event.item as { seq: number }).seq : (event.seq as number | undefined);
-      if (seq === undefined || seq === null) return;
-      const external = [...internalIds.entries()].find(([, internal]) => internal === conversation)?.[0];
-      const key = `${external}#${seq}`;
-      const sent = sentAt.get(key);
-      if (sent === undefined) return;
-      if (event.type === 'item-final') finalLatencies.push(performance.now() - sent);
-      else if (['analysis', 'suggestion', 'alert'].includes(event.type) && !seenFor.has(key)) {
-        seenFor.add(key);
-        latencies.push(performance.now() - sent);
-      }
-    });
+    const subscriber = await connectSubscriber(
+      wsUrl!,
+      supervisorKey!,
+      { scope: 'agent', agentId },
+      (event) => {
+        const id = event.id as number | null;
+        const conversation = String(event.conversationId);
+        if (id !== null) {
+          let ids = received.get(conversation);
+          if (!ids) received.set(conversation, (ids = new Set()));
+          ids.add(id);
+        }
+        const seq =
+          event.type === 'item-final'
+            ? (event.item as { seq: number }).seq
+            : (event.seq as number | undefined);
+        if (seq === undefined || seq === null) return;
+        const external = [...internalIds.entries()].find(
+          ([, internal]) => internal === conversation,
+        )?.[0];
+        const key = `${external}#${seq}`;
+        const sent = sentAt.get(key);
+        if (sent === undefined) return;
+        if (event.type === 'item-final') finalLatencies.push(performance.now() - sent);
+        else if (['analysis', 'suggestion', 'alert'].includes(event.type) && !seenFor.has(key)) {
+          seenFor.add(key);
+          latencies.push(performance.now() - sent);
+        }
+      },
+    );
     const connector = await connectIngest(wsUrl!, connectorKey!);
     let rounds = 0;
     // Stagger starts so that not every conversation speaks in the same instant.
@@ -124,7 +142,12 @@ async function main(): Promise<void> {
       const script = scripts[(index + rounds) % scripts.length]!;
       const conversationId = `bench-${runId}-${index}-${rounds++}`;
       const gap = minGap + Math.random() * (maxGap - minGap);
-      const opened = await connector.request({ type: 'open', conversationId, channel: script.channel, agentId });
+      const opened = await connector.request({
+        type: 'open',
+        conversationId,
+        channel: script.channel,
+        agentId,
+      });
       internalIds.set(conversationId, String(opened.id));
       const sent = await replayCall(connector, script, {
         conversationId,
@@ -147,7 +170,9 @@ async function main(): Promise<void> {
   let eventsStored = 0;
   const httpUrl = wsUrl.replace(/^ws/, 'http');
   for (const [external, internal] of internalIds) {
-    const response = await fetch(`${httpUrl}/api/conversations/${internal}`, { headers: { authorization: `Bearer ${supervisorKey}` } });
+    const response = await fetch(`${httpUrl}/api/conversations/${internal}`, {
+      headers: { authorization: `Bearer ${supervisorKey}` },
+    });
     const body = (await response.json()) as { events: { id: number }[] };
     const seen = received.get(internal) ?? new Set();
     eventsStored += body.events.length;

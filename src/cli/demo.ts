@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const scripts = await loadCallScripts(path.join(config.knowledgeDir, 'demo-calls'));
   const script = scripts.find((candidate) => candidate.id === values.call);
-  if (!script) throw new Error(`No demo call "${values.call}"; have: ${scripts.map((s) => s.id).join(', ')}`);
+  if (!script)
+    throw new Error(`No demo call "${values.call}"; have: ${scripts.map((s) => s.id).join(', ')}`);
 
   let wsUrl = values.url?.replace(/^http/, 'ws');
   let connectorKey = values['connector-key'];
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-demo-'));
     process.stderr.write('Starting an in-process Cuecard on a throw-away embedded database...\n');
-    const cuecard = await startCuecard({ ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined }, { logger: false, devTenant: true });
+    const cuecard = await startCuecard(
+      { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined },
+      { logger: false, devTenant: true },
+    );
     await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
     wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
     connectorKey = cuecard.devKeys!.keys.connector;
@@ -55,14 +59,29 @@ async function main(): Promise<void> {
   }
 
   const started = performance.now();
-  const subscriber = await connectSubscriber(wsUrl, agentKey!, { scope: 'agent', agentId: values.agent }, (event) => {
-    const line = formatEvent(event as unknown as CuecardEvent);
-    if (line) process.stdout.write(`${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}\n`);
-  });
+  const subscriber = await connectSubscriber(
+    wsUrl,
+    agentKey!,
+    { scope: 'agent', agentId: values.agent },
+    (event) => {
+      const line = formatEvent(event as unknown as CuecardEvent);
+      if (line)
+        process.stdout.write(
+          `${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}\n`,
+        );
+    },
+  );
   const connector = await connectIngest(wsUrl, connectorKey!);
   const conversationId = `${script.id}-${Date.now()}`;
-  process.stdout.write(`Replaying "${script.id}" as conversation ${conversationId} (agent ${values.agent})\n\n`);
-  await replayCall(connector, script, { conversationId, agentId: values.agent!, turnGapMs: Number(values['gap-ms']), interims: 2 });
+  process.stdout.write(
+    `Replaying "${script.id}" as conversation ${conversationId} (agent ${values.agent})\n\n`,
+  );
+  await replayCall(connector, script, {
+    conversationId,
+    agentId: values.agent!,
+    turnGapMs: Number(values['gap-ms']),
+    interims: 2,
+  });
   // Wrap-up results follow the end; give them a moment to arrive.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   connector.close();

@@ -22,9 +22,13 @@ async function main(): Promise<void> {
   }
   const taskName = positionals[0];
   if (!taskName || !isEvalTaskName(taskName)) {
-    throw new CuecardError('validation_failed', `${taskName ? `Unknown task "${taskName}"` : 'No task given'}.\n${usage}`);
+    throw new CuecardError(
+      'validation_failed',
+      `${taskName ? `Unknown task "${taskName}"` : 'No task given'}.\n${usage}`,
+    );
   }
-  if (!values.test) throw new CuecardError('validation_failed', `--test FILE is required.\n${usage}`);
+  if (!values.test)
+    throw new CuecardError('validation_failed', `--test FILE is required.\n${usage}`);
   if (!values.out) throw new CuecardError('validation_failed', `--out FILE is required.\n${usage}`);
   const task = await loadEvalTask(taskName);
   const started = Date.now();

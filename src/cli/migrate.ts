@@ -8,13 +8,17 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrate(db);
-    process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+    process.stdout.write(
+      applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
+    );
   } finally {
     await db.close();
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `migrate failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

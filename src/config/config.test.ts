@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('defaults to an embedded database with a development tenant', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, devTenant: true, piiMode: 'mask', llm: undefined });
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      devTenant: true,
+      piiMode: 'mask',
+      llm: undefined,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -24,8 +30,13 @@ describe('loadConfig', () => {
   });
 
   it('turns on the LLM only with a base URL and a model', () => {
-    expect(() => loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' })).toThrow(/CUECARD_LLM_MODEL/);
-    const config = loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', CUECARD_LLM_MODEL: 'llama3' });
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' })).toThrow(
+      /CUECARD_LLM_MODEL/,
+    );
+    const config = loadConfig({
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
+      CUECARD_LLM_MODEL: 'llama3',
+    });
     expect(config.llm).toMatchObject({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'llama3' });
   });
 });

@@ -22,7 +22,11 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
-  CUECARD_REPEAT_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  CUECARD_REPEAT_WINDOW_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
   CUECARD_EMBEDDINGS: z.enum(['local', 'transformers', 'openai']).default('local'),
   CUECARD_TRANSFORMERS_MODEL: z.string().min(1).optional(),
   CUECARD_MODELS_DIR: z.string().min(1).default('.cuecard/models'),
@@ -91,7 +95,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const raw = parsed.data;
   if (raw.CUECARD_EMBEDDINGS === 'transformers' && !raw.CUECARD_TRANSFORMERS_MODEL) {
-    problems.push('CUECARD_EMBEDDINGS=transformers needs CUECARD_TRANSFORMERS_MODEL (a model id under CUECARD_MODELS_DIR)');
+    problems.push(
+      'CUECARD_EMBEDDINGS=transformers needs CUECARD_TRANSFORMERS_MODEL (a model id under CUECARD_MODELS_DIR)',
+    );
   }
   if (raw.CUECARD_EMBEDDINGS === 'openai' && !raw.OPENAI_BASE_URL) {
     problems.push('CUECARD_EMBEDDINGS=openai needs OPENAI_BASE_URL');

@@ -149,7 +149,10 @@ export function createConversationStore(db: Database) {
   return {
     getConversation,
 
-    async findByExternalId(tenantId: string, externalId: string): Promise<ConversationRecord | null> {
+    async findByExternalId(
+      tenantId: string,
+      externalId: string,
+    ): Promise<ConversationRecord | null> {
       const { rows } = await db.query<ConversationRow>(
         `SELECT ${conversationColumns} FROM conversations WHERE tenant_id = $1 AND external_id = $2`,
         [tenantId, externalId],
@@ -158,7 +161,9 @@ export function createConversationStore(db: Database) {
     },
 
     /** Opens a conversation, or returns the existing one with the same external id (resume). */
-    async open(input: OpenConversationInput): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    async open(
+      input: OpenConversationInput,
+    ): Promise<{ conversation: ConversationRecord; created: boolean }> {
       const id = `c_${randomUUID()}`;
       const { rows } = await db.query<ConversationRow>(
         `INSERT INTO conversations (id, tenant_id, external_id, channel, agent_id, customer_id,
@@ -214,7 +219,8 @@ export function createConversationStore(db: Database) {
             : { status: 'conflict', lastSeq: current.last_seq };
         }
         if (current.status === 'ended') return { status: 'ended' };
-        if (item.seq !== current.last_seq + 1) return { status: 'gap', expected: current.last_seq + 1 };
+        if (item.seq !== current.last_seq + 1)
+          return { status: 'gap', expected: current.last_seq + 1 };
         const { rows: inserted } = await tx.query<ItemRow>(
           `INSERT INTO conversation_items (conversation_id, seq, tenant_id, kind, speaker, text, action,
              data, content_hash, start_ms, end_ms, language)
@@ -255,7 +261,11 @@ export function createConversationStore(db: Database) {
            RETURNING ${conversationColumns}`,
           [tenantId, conversationId, item.seq],
         );
-        return { status: 'stored', item: toItem(inserted[0]!), conversation: toConversation(updated[0]!) };
+        return {
+          status: 'stored',
+          item: toItem(inserted[0]!),
+          conversation: toConversation(updated[0]!),
+        };
       });
     },
 
@@ -287,7 +297,9 @@ export function createConversationStore(db: Database) {
     },
 
     /** Newest first, keyset-paginated on (started_at, id). */
-    async list(filter: ConversationFilter): Promise<{ conversations: ConversationRecord[]; nextCursor: string | null }> {
+    async list(
+      filter: ConversationFilter,
+    ): Promise<{ conversations: ConversationRecord[]; nextCursor: string | null }> {
       const where = ['tenant_id = $1'];
       const params: (string | number | Date)[] = [filter.tenantId];
       const add = (clause: string, value: string | number | Date) => {

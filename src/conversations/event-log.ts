@@ -65,7 +65,14 @@ export function createEventLog(db: Database) {
       const params: unknown[] = [];
       const values = durable.map((body) => {
         const seq = 'seq' in body && typeof body.seq === 'number' ? body.seq : null;
-        params.push(scope.tenantId, scope.conversationId, scope.agentId, body.type, seq, JSON.stringify(body));
+        params.push(
+          scope.tenantId,
+          scope.conversationId,
+          scope.agentId,
+          body.type,
+          seq,
+          JSON.stringify(body),
+        );
         const base = params.length - 6;
         return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
       });
@@ -77,17 +84,15 @@ export function createEventLog(db: Database) {
       ids.push(...rows.map((row) => row.id).sort((a, b) => a - b));
     }
     let next = 0;
-    const events = bodies.map(
-      (body): CuecardEvent => ({
-        v: EVENT_VERSION,
-        id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
-        tenantId: scope.tenantId,
-        conversationId: scope.conversationId,
-        agentId: scope.agentId,
-        at,
-        ...body,
-      }),
-    );
+    const events = bodies.map((body): CuecardEvent => ({
+      v: EVENT_VERSION,
+      id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
+      tenantId: scope.tenantId,
+      conversationId: scope.conversationId,
+      agentId: scope.agentId,
+      at,
+      ...body,
+    }));
     for (const event of events) publish(event);
     return events;
   }

@@ -43,7 +43,11 @@ export function createIngestService(deps: {
   }
 
   function scope(conversation: ConversationRecord) {
-    return { tenantId: conversation.tenantId, conversationId: conversation.id, agentId: conversation.agentId };
+    return {
+      tenantId: conversation.tenantId,
+      conversationId: conversation.id,
+      agentId: conversation.agentId,
+    };
   }
 
   async function append(principal: Principal, externalId: string, item: NewItem, hash: string) {
@@ -56,9 +60,21 @@ export function createIngestService(deps: {
           .append(scope(outcome.conversation), [{ type: 'item-final', item: outcome.item }])
           .then(() => sink.analyze(outcome.conversation, outcome.item))
           .catch(() => undefined);
-        return { status: 'stored' as const, conversationId: externalId, id: conversation.id, seq: item.seq, lastSeq: item.seq };
+        return {
+          status: 'stored' as const,
+          conversationId: externalId,
+          id: conversation.id,
+          seq: item.seq,
+          lastSeq: item.seq,
+        };
       case 'duplicate':
-        return { status: 'duplicate' as const, conversationId: externalId, id: conversation.id, seq: item.seq, lastSeq: outcome.lastSeq };
+        return {
+          status: 'duplicate' as const,
+          conversationId: externalId,
+          id: conversation.id,
+          seq: item.seq,
+          lastSeq: outcome.lastSeq,
+        };
       case 'conflict':
         throw new CuecardError(
           'sequence_conflict',
@@ -69,18 +85,29 @@ export function createIngestService(deps: {
         throw new CuecardError(
           'sequence_gap',
           `seq ${item.seq} is out of order: expected ${outcome.expected}. Resend the missing items first.`,
-          { field: 'seq', retryable: true, details: { expected: outcome.expected, lastSeq: outcome.expected - 1 } },
+          {
+            field: 'seq',
+            retryable: true,
+            details: { expected: outcome.expected, lastSeq: outcome.expected - 1 },
+          },
         );
       case 'ended':
-        throw new CuecardError('conversation_ended', `Conversation "${externalId}" has ended; open a new one.`, {
-          field: 'conversationId',
-        });
+        throw new CuecardError(
+          'conversation_ended',
+          `Conversation "${externalId}" has ended; open a new one.`,
+          {
+            field: 'conversationId',
+          },
+        );
     }
   }
 
   return {
     async open(principal: Principal, input: Omit<OpenConversationInput, 'tenantId'>) {
-      const { conversation, created } = await conversations.open({ ...input, tenantId: principal.tenantId });
+      const { conversation, created } = await conversations.open({
+        ...input,
+        tenantId: principal.tenantId,
+      });
       if (created) {
         await eventLog.append(scope(conversation), [{ type: 'conversation-start', conversation }]);
       }
@@ -130,10 +157,20 @@ export function createIngestService(deps: {
 
     async action(
       principal: Principal,
-      input: { conversationId: string; seq: number; action: string; data?: Record<string, unknown> | undefined },
+      input: {
+        conversationId: string;
+        seq: number;
+        action: string;
+        data?: Record<string, unknown> | undefined;
+      },
     ) {
       const hash = contentHash(['action', input.action, input.data ?? {}]);
-      return append(principal, input.conversationId, { kind: 'action', seq: input.seq, action: input.action, data: input.data }, hash);
+      return append(
+        principal,
+        input.conversationId,
+        { kind: 'action', seq: input.seq, action: input.action, data: input.data },
+        hash,
+      );
     },
 
     async end(principal: Principal, input: { conversationId: string }) {
@@ -143,7 +180,12 @@ export function createIngestService(deps: {
         await eventLog.append(scope(ended), [{ type: 'conversation-end', conversation: ended }]);
         void sink.end(ended);
       }
-      return { conversationId: input.conversationId, id: conversation.id, lastSeq: conversation.lastSeq, alreadyEnded: !ended };
+      return {
+        conversationId: input.conversationId,
+        id: conversation.id,
+        lastSeq: conversation.lastSeq,
+        alreadyEnded: !ended,
+      };
     },
   };
 }

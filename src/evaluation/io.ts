@@ -6,7 +6,12 @@ import type { Readable } from 'node:stream';
 import { CuecardError } from '../errors/cuecard-error.js';
 
 /** A malformed input row: names the file, the line and the field, as the eval contract asks. */
-export function dataError(file: string, line: number, field: string, problem: string): CuecardError {
+export function dataError(
+  file: string,
+  line: number,
+  field: string,
+  problem: string,
+): CuecardError {
   return new CuecardError('data_invalid', `${file}:${line}: field "${field}" ${problem}`, {
     field,
     details: { file, line },
@@ -41,9 +46,13 @@ export async function readJsonl(file: string): Promise<Row[]> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new CuecardError('data_invalid', `${file}:${line}: not valid JSON (${(error as Error).message})`, {
-        cause: error,
-      });
+      throw new CuecardError(
+        'data_invalid',
+        `${file}:${line}: not valid JSON (${(error as Error).message})`,
+        {
+          cause: error,
+        },
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new CuecardError('data_invalid', `${file}:${line}: each line must be a JSON object`);
@@ -61,9 +70,13 @@ export async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
-    throw new CuecardError('data_invalid', `${file}: not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new CuecardError(
+      'data_invalid',
+      `${file}: not valid JSON (${(error as Error).message})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -72,7 +85,9 @@ export async function readCsv(file: string): Promise<{ header: string[]; rows: R
   const stream = await openText(file);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -103,12 +118,21 @@ export async function readCsv(file: string): Promise<{ header: string[]; rows: R
   }
   const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ''));
   const header = nonEmpty[0];
-  if (!header) throw new CuecardError('data_invalid', `${file}: empty CSV, a header row is required`);
+  if (!header)
+    throw new CuecardError('data_invalid', `${file}: empty CSV, a header row is required`);
   const rows: Row[] = nonEmpty.slice(1).map((cells, index) => {
     if (cells.length !== header.length) {
-      throw dataError(file, index + 2, header[Math.min(cells.length, header.length - 1)] ?? '?', `row has ${cells.length} cells, header has ${header.length}`);
+      throw dataError(
+        file,
+        index + 2,
+        header[Math.min(cells.length, header.length - 1)] ?? '?',
+        `row has ${cells.length} cells, header has ${header.length}`,
+      );
     }
-    return { line: index + 2, value: Object.fromEntries(header.map((name, c) => [name, cells[c]])) };
+    return {
+      line: index + 2,
+      value: Object.fromEntries(header.map((name, c) => [name, cells[c]])),
+    };
   });
   return { header, rows };
 }
@@ -126,7 +150,12 @@ export function requireId(file: string, row: Row, field = 'id'): string {
   const value = row.value[field];
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number') return String(value);
-  throw dataError(file, row.line, field, value === undefined ? 'is missing' : 'must be a non-empty string or number');
+  throw dataError(
+    file,
+    row.line,
+    field,
+    value === undefined ? 'is missing' : 'must be a non-empty string or number',
+  );
 }
 
 export interface JsonlWriter {

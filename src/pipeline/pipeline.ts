@@ -36,7 +36,11 @@ async function withTimeout<T>(
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Reject first: work that settles on abort must not win the race.
-      reject(new CuecardError('analyzer_timeout', `took longer than ${timeoutMs} ms`, { retryable: true }));
+      reject(
+        new CuecardError('analyzer_timeout', `took longer than ${timeoutMs} ms`, {
+          retryable: true,
+        }),
+      );
       controller.abort();
     }, timeoutMs);
   });
@@ -102,7 +106,11 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   function scopeOf(conversation: ConversationRecord): EventScope {
-    return { tenantId: conversation.tenantId, conversationId: conversation.id, agentId: conversation.agentId };
+    return {
+      tenantId: conversation.tenantId,
+      conversationId: conversation.id,
+      agentId: conversation.agentId,
+    };
   }
 
   function errorEvent(stage: string, error: unknown, seq?: number): EventBody {
@@ -117,7 +125,10 @@ export function createPipeline(options: PipelineOptions) {
     };
   }
 
-  async function analyzeItem(conversation: ConversationRecord, item: ConversationItem): Promise<void> {
+  async function analyzeItem(
+    conversation: ConversationRecord,
+    item: ConversationItem,
+  ): Promise<void> {
     const transcript = await transcriptOf(conversation, item);
     const state = await stateOf(conversation.id);
     const previous: Record<string, Record<string, unknown>> = {};
@@ -136,12 +147,21 @@ export function createPipeline(options: PipelineOptions) {
             state: state.get(analyzer.name),
             signal,
             emit: (event) => {
-              if (!signal.aborted) void eventLog.append(scopeOf(conversation), [event]).catch(() => undefined);
+              if (!signal.aborted)
+                void eventLog.append(scopeOf(conversation), [event]).catch(() => undefined);
             },
           }),
         );
       } catch (error) {
-        logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, err: errorSummary(error) }, 'analyzer failed');
+        logger.warn(
+          {
+            conversationId: conversation.id,
+            seq: item.seq,
+            analyzer: analyzer.name,
+            err: errorSummary(error),
+          },
+          'analyzer failed',
+        );
         await eventLog.append(scopeOf(conversation), [errorEvent(analyzer.name, error, item.seq)]);
         continue;
       }
@@ -149,7 +169,12 @@ export function createPipeline(options: PipelineOptions) {
       const bodies: EventBody[] = [];
       if (output.result) {
         previous[analyzer.name] = output.result;
-        bodies.push({ type: 'analysis', analyzer: analyzer.name, seq: item.seq, result: output.result });
+        bodies.push({
+          type: 'analysis',
+          analyzer: analyzer.name,
+          seq: item.seq,
+          result: output.result,
+        });
       }
       bodies.push(...(output.events ?? []));
       if (output.state !== undefined) {
@@ -173,7 +198,10 @@ export function createPipeline(options: PipelineOptions) {
   }
 
   async function loadAnalyses(conversationId: string) {
-    const { rows } = await db.query<{ seq: number; payload: { analyzer: string; result: Record<string, unknown> } }>(
+    const { rows } = await db.query<{
+      seq: number;
+      payload: { analyzer: string; result: Record<string, unknown> };
+    }>(
       `SELECT seq, payload FROM events WHERE conversation_id = $1 AND type = 'analysis' ORDER BY id`,
       [conversationId],
     );
@@ -191,7 +219,14 @@ export function createPipeline(options: PipelineOptions) {
     for (const finalizer of finalizers) {
       try {
         const output = await withTimeout(finalizer.timeoutMs ?? timeoutMs * 5, (signal) =>
-          finalizer.finalize({ tenantId: conversation.tenantId, conversation, transcript, previous, analyses, signal }),
+          finalizer.finalize({
+            tenantId: conversation.tenantId,
+            conversation,
+            transcript,
+            previous,
+            analyses,
+            signal,
+          }),
         );
         if (!output) continue;
         const bodies: EventBody[] = [];
@@ -208,7 +243,10 @@ export function createPipeline(options: PipelineOptions) {
         bodies.push(...(output.events ?? []));
         await eventLog.append(scopeOf(conversation), bodies);
       } catch (error) {
-        logger.warn({ conversationId: conversation.id, finalizer: finalizer.name, err: errorSummary(error) }, 'finalizer failed');
+        logger.warn(
+          { conversationId: conversation.id, finalizer: finalizer.name, err: errorSummary(error) },
+          'finalizer failed',
+        );
         await eventLog.append(scopeOf(conversation), [errorEvent(finalizer.name, error)]);
       }
     }

@@ -9,8 +9,14 @@ describe('migrate', () => {
   it('applies numbered files once, in order, and stops loudly at a broken one', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cuecard-migrations-'));
     await writeFile(path.join(dir, '0001_first.sql'), 'CREATE TABLE a (id int);');
-    await writeFile(path.join(dir, '0002_second.sql'), 'CREATE TABLE b (id int); INSERT INTO b VALUES (1);');
-    await writeFile(path.join(dir, '0003_broken.sql'), 'CREATE TABLE c (id int); SELECT * FROM missing_table;');
+    await writeFile(
+      path.join(dir, '0002_second.sql'),
+      'CREATE TABLE b (id int); INSERT INTO b VALUES (1);',
+    );
+    await writeFile(
+      path.join(dir, '0003_broken.sql'),
+      'CREATE TABLE c (id int); SELECT * FROM missing_table;',
+    );
     const db = await openDatabase({});
     try {
       await expect(migrate(db, dir)).rejects.toMatchObject({
@@ -18,7 +24,9 @@ describe('migrate', () => {
         message: expect.stringContaining('0003_broken.sql'),
       });
       // The good ones stay applied; the broken one left nothing behind.
-      const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      const { rows } = await db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
       expect(rows.map((row) => row.version)).toEqual([1, 2]);
       await expect(db.query('SELECT * FROM c')).rejects.toThrow();
       // Nothing is applied twice.
@@ -35,7 +43,9 @@ describe('migrate', () => {
     await writeFile(path.join(dir, 'add-users.sql'), 'SELECT 1;');
     const db = await openDatabase({});
     try {
-      await expect(migrate(db, dir)).rejects.toThrow(/add-users.sql is not named NNNN_lower_snake.sql/);
+      await expect(migrate(db, dir)).rejects.toThrow(
+        /add-users.sql is not named NNNN_lower_snake.sql/,
+      );
     } finally {
       await db.close();
     }

@@ -29,10 +29,17 @@ function hashKey(key: string): string {
 
 export function createTenantStore(db: Database) {
   return {
-    async createTenant(input: { id?: string; name: string; settings?: TenantSettings }): Promise<Tenant> {
+    async createTenant(input: {
+      id?: string;
+      name: string;
+      settings?: TenantSettings;
+    }): Promise<Tenant> {
       const id = input.id ?? `t_${randomUUID().slice(0, 8)}`;
       // A random salt per tenant keeps PII hash tokens from being joined across tenants.
-      const settings: TenantSettings = { hashSalt: randomBytes(16).toString('hex'), ...input.settings };
+      const settings: TenantSettings = {
+        hashSalt: randomBytes(16).toString('hex'),
+        ...input.settings,
+      };
       await db.query('INSERT INTO tenants (id, name, settings) VALUES ($1, $2, $3)', [
         id,
         input.name,
@@ -42,7 +49,10 @@ export function createTenantStore(db: Database) {
     },
 
     async getTenant(id: string): Promise<Tenant | null> {
-      const { rows } = await db.query<Tenant>('SELECT id, name, settings FROM tenants WHERE id = $1', [id]);
+      const { rows } = await db.query<Tenant>(
+        'SELECT id, name, settings FROM tenants WHERE id = $1',
+        [id],
+      );
       return rows[0] ?? null;
     },
 
@@ -59,22 +69,42 @@ export function createTenantStore(db: Database) {
       agentId?: string;
     }): Promise<IssuedKey> {
       if (input.role === 'agent' && !input.agentId) {
-        throw new CuecardError('validation_failed', 'An agent key needs the agentId it belongs to.', {
-          field: 'agentId',
-        });
+        throw new CuecardError(
+          'validation_failed',
+          'An agent key needs the agentId it belongs to.',
+          {
+            field: 'agentId',
+          },
+        );
       }
       const id = `k_${randomUUID().slice(0, 8)}`;
       const key = `cc_${input.role.replace('_', '')}_${randomBytes(18).toString('base64url')}`;
       await db.query(
         `INSERT INTO api_keys (id, tenant_id, name, role, agent_id, key_hash, key_prefix)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, input.tenantId, input.name, input.role, input.agentId ?? null, hashKey(key), key.slice(0, 12)],
+        [
+          id,
+          input.tenantId,
+          input.name,
+          input.role,
+          input.agentId ?? null,
+          hashKey(key),
+          key.slice(0, 12),
+        ],
       );
       return { id, key, role: input.role, agentId: input.agentId ?? null, name: input.name };
     },
 
     async listKeys(tenantId: string) {
-      const { rows } = await db.query<{ id: string; name: string; role: Role; agent_id: string | null; key_prefix: string; created_at: Date; revoked_at: Date | null }>(
+      const { rows } = await db.query<{
+        id: string;
+        name: string;
+        role: Role;
+        agent_id: string | null;
+        key_prefix: string;
+        created_at: Date;
+        revoked_at: Date | null;
+      }>(
         'SELECT id, name, role, agent_id, key_prefix, created_at, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id',
         [tenantId],
       );
@@ -99,12 +129,19 @@ export function createTenantStore(db: Database) {
 
     /** The principal behind a clear key, or null when it is unknown or revoked. */
     async authenticate(key: string): Promise<Principal | null> {
-      const { rows } = await db.query<{ id: string; tenant_id: string; role: Role; agent_id: string | null }>(
+      const { rows } = await db.query<{
+        id: string;
+        tenant_id: string;
+        role: Role;
+        agent_id: string | null;
+      }>(
         'SELECT id, tenant_id, role, agent_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
         [hashKey(key)],
       );
       const row = rows[0];
-      return row ? { keyId: row.id, tenantId: row.tenant_id, role: row.role, agentId: row.agent_id } : null;
+      return row
+        ? { keyId: row.id, tenantId: row.tenant_id, role: row.role, agentId: row.agent_id }
+        : null;
     },
   };
 }

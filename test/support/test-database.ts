@@ -9,7 +9,9 @@ import { migrate } from '../../src/stores/migrate.js';
  * when CI provides one in CUECARD_TEST_DATABASE_URL.
  */
 export const serverUrl = process.env.CUECARD_TEST_DATABASE_URL;
-export const engines: Array<'pglite' | 'postgres'> = serverUrl ? ['pglite', 'postgres'] : ['pglite'];
+export const engines: Array<'pglite' | 'postgres'> = serverUrl
+  ? ['pglite', 'postgres']
+  : ['pglite'];
 
 /** A fresh, migrated database: in-memory PGlite, or a new throw-away database on the server. */
 export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<Database> {

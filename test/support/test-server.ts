@@ -56,7 +56,11 @@ export async function startTestServer(
   const { tenants } = services;
   await tenants.createTenant({ id: 'acme', name: 'Acme' });
   await tenants.createTenant({ id: 'globex', name: 'Globex' });
-  const issue = async (tenantId: string, role: Parameters<typeof tenants.issueKey>[0]['role'], agentId?: string) =>
+  const issue = async (
+    tenantId: string,
+    role: Parameters<typeof tenants.issueKey>[0]['role'],
+    agentId?: string,
+  ) =>
     (await tenants.issueKey({ tenantId, role, name: role, ...(agentId ? { agentId } : {}) })).key;
   const keys = {
     connector: await issue('acme', 'connector'),

@@ -5,7 +5,11 @@ export type Message = Record<string, unknown> & { type: string };
 /** A real `ws` client that records every message and lets a test wait for the one it expects. */
 export class TestSocket {
   readonly messages: Message[] = [];
-  private waiters: Array<{ predicate: (m: Message) => boolean; resolve: (m: Message) => void; from: number }> = [];
+  private waiters: Array<{
+    predicate: (m: Message) => boolean;
+    resolve: (m: Message) => void;
+    from: number;
+  }> = [];
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -22,7 +26,9 @@ export class TestSocket {
   }
 
   static async connect(url: string, key?: string): Promise<TestSocket> {
-    const socket = new WebSocket(key ? `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}` : url);
+    const socket = new WebSocket(
+      key ? `${url}${url.includes('?') ? '&' : '?'}key=${encodeURIComponent(key)}` : url,
+    );
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -34,7 +40,10 @@ export class TestSocket {
   }
 
   /** The HTTP status a refused handshake got. */
-  static async refusal(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  static async refusal(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { headers });
       socket.once('open', () => reject(new Error('handshake was accepted')));
@@ -56,7 +65,10 @@ export class TestSocket {
     const seen = this.messages.slice(from).find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; received: ${JSON.stringify(this.messages.slice(-5))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; received: ${JSON.stringify(this.messages.slice(-5))}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         predicate,
         from,
@@ -69,7 +81,10 @@ export class TestSocket {
   }
 
   /** Sends and waits for the next message matching `predicate` that arrives after sending. */
-  async request(message: Record<string, unknown> | string, predicate: (m: Message) => boolean): Promise<Message> {
+  async request(
+    message: Record<string, unknown> | string,
+    predicate: (m: Message) => boolean,
+  ): Promise<Message> {
     const from = this.messages.length;
     const waiting = this.next(predicate, 10_000, from);
     this.send(message);

@@ -19,7 +19,10 @@ export function keyFrom(request: FastifyRequest): string | undefined {
   return typeof query?.key === 'string' && query.key ? query.key : undefined;
 }
 
-export async function authenticate(tenants: TenantStore, request: FastifyRequest): Promise<Principal> {
+export async function authenticate(
+  tenants: TenantStore,
+  request: FastifyRequest,
+): Promise<Principal> {
   const key = keyFrom(request);
   if (!key) {
     throw new CuecardError(
@@ -34,9 +37,13 @@ export async function authenticate(tenants: TenantStore, request: FastifyRequest
 
 export function authorize(request: FastifyRequest, permission: Permission): Principal {
   const principal = request.principal;
-  if (!principal) throw new CuecardError('unauthenticated', 'No API key was checked for this request.');
+  if (!principal)
+    throw new CuecardError('unauthenticated', 'No API key was checked for this request.');
   if (!can(principal, permission)) {
-    throw new CuecardError('forbidden', `A ${principal.role} key may not do this (needs "${permission}").`);
+    throw new CuecardError(
+      'forbidden',
+      `A ${principal.role} key may not do this (needs "${permission}").`,
+    );
   }
   return principal;
 }

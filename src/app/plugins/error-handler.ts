@@ -15,25 +15,47 @@ export function installErrorHandler(app: FastifyInstance): void {
         },
       });
     }
-    const fastifyError = error as FastifyError & { validation?: { instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }[] };
+    const fastifyError = error as FastifyError & {
+      validation?: {
+        instancePath?: string;
+        message?: string;
+        params?: { issue?: { path?: unknown[] } };
+      }[];
+    };
     if (fastifyError.validation) {
       const first = fastifyError.validation[0];
       const field =
-        (first?.params?.issue?.path?.join('.') ?? first?.instancePath?.replace(/^\//, '').replace(/\//g, '.')) ||
+        (first?.params?.issue?.path?.join('.') ??
+          first?.instancePath?.replace(/^\//, '').replace(/\//g, '.')) ||
         fastifyError.validationContext ||
         'body';
       return reply.status(400).send({
-        error: { code: 'validation_failed', message: `${fastifyError.validationContext ?? 'request'} ${error.message}`, field },
+        error: {
+          code: 'validation_failed',
+          message: `${fastifyError.validationContext ?? 'request'} ${error.message}`,
+          field,
+        },
       });
     }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: { name: error.name, code: fastifyError.code } }, 'request failed');
-      return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; see the server log.' } });
+      return reply
+        .status(500)
+        .send({ error: { code: 'internal', message: 'Internal error; see the server log.' } });
     }
-    return reply.status(status).send({ error: { code: fastifyError.code ?? 'bad_request', message: error.message } });
+    return reply
+      .status(status)
+      .send({ error: { code: fastifyError.code ?? 'bad_request', message: error.message } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } }),
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'not_found',
+          message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        },
+      }),
   );
 }

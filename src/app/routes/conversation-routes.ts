@@ -29,7 +29,10 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
         summary: 'List conversations, newest first',
         querystring: listQuery,
         response: {
-          200: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable() }),
+          200: z.object({
+            conversations: z.array(conversationSchema),
+            nextCursor: z.string().nullable(),
+          }),
           401: errorResponse,
           403: errorResponse,
         },
@@ -40,7 +43,9 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
       const query = request.query;
       const tenantWide = can(principal, 'read:tenant-conversations');
       if (!tenantWide && query.agentId && query.agentId !== principal.agentId) {
-        throw new CuecardError('forbidden', 'An agent key may list only its own conversations.', { field: 'agentId' });
+        throw new CuecardError('forbidden', 'An agent key may list only its own conversations.', {
+          field: 'agentId',
+        });
       }
       return services.conversations.list({
         tenantId: principal.tenantId,
@@ -80,12 +85,19 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
         (await services.conversations.getConversation(principal.tenantId, request.params.id)) ??
         (await services.conversations.findByExternalId(principal.tenantId, request.params.id));
       if (!conversation || !canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError('not_found', `No conversation "${request.params.id}" visible to this key.`, { field: 'id' });
+        throw new CuecardError(
+          'not_found',
+          `No conversation "${request.params.id}" visible to this key.`,
+          { field: 'id' },
+        );
       }
       const transcript = await services.conversations.items(conversation.id);
       const events =
         request.query.events === 'true'
-          ? await services.eventLog.since({ tenantId: principal.tenantId, conversationId: conversation.id }, 0)
+          ? await services.eventLog.since(
+              { tenantId: principal.tenantId, conversationId: conversation.id },
+              0,
+            )
           : [];
       // Events are a typed union internally; on the wire they are documented as open objects.
       return { conversation, transcript, events: events as unknown as Record<string, unknown>[] };
@@ -99,9 +111,16 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
         tags: ['conversations'],
         summary: "One customer's conversations across channels (calls, chats, e-mails)",
         params: z.object({ customerId: z.string() }),
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().optional(),
+        }),
         response: {
-          200: z.object({ customerId: z.string(), conversations: z.array(conversationSchema), nextCursor: z.string().nullable() }),
+          200: z.object({
+            customerId: z.string(),
+            conversations: z.array(conversationSchema),
+            nextCursor: z.string().nullable(),
+          }),
           401: errorResponse,
           403: errorResponse,
         },

@@ -3,13 +3,19 @@ import type { Services } from '../services.js';
 
 /** Liveness (the process answers) and readiness (the database answers). No key needed. */
 export function registerHealthRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: the database answers' } }, async (_request, reply) => {
-    try {
-      await services.db.query('SELECT 1');
-      return { status: 'ready', database: services.db.engine };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable', database: services.db.engine });
-    }
-  });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'Readiness: the database answers' } },
+    async (_request, reply) => {
+      try {
+        await services.db.query('SELECT 1');
+        return { status: 'ready', database: services.db.engine };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', database: services.db.engine });
+      }
+    },
+  );
 }

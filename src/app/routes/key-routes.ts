@@ -20,7 +20,15 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
         response: {
           200: z.object({
             keys: z.array(
-              z.object({ id: z.string(), name: z.string(), role: z.string(), agentId: z.string().nullable(), prefix: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                role: z.string(),
+                agentId: z.string().nullable(),
+                prefix: z.string(),
+                createdAt: z.string(),
+                revokedAt: z.string().nullable(),
+              }),
             ),
           }),
           401: errorResponse,
@@ -40,9 +48,19 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
       schema: {
         tags: ['admin'],
         summary: 'Issue a key; the response is the only time the key is shown',
-        body: z.object({ name: z.string().min(1).max(200), role: z.enum(roles), agentId: z.string().min(1).max(200).optional() }),
+        body: z.object({
+          name: z.string().min(1).max(200),
+          role: z.enum(roles),
+          agentId: z.string().min(1).max(200).optional(),
+        }),
         response: {
-          201: z.object({ id: z.string(), key: z.string(), role: z.string(), agentId: z.string().nullable(), name: z.string() }),
+          201: z.object({
+            id: z.string(),
+            key: z.string(),
+            role: z.string(),
+            agentId: z.string().nullable(),
+            name: z.string(),
+          }),
           400: errorResponse,
           401: errorResponse,
           403: errorResponse,
@@ -51,7 +69,10 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
     },
     async (request, reply) => {
       const principal = authorize(request, 'tenant:admin');
-      const issued = await services.tenants.issueKey({ tenantId: principal.tenantId, ...request.body });
+      const issued = await services.tenants.issueKey({
+        tenantId: principal.tenantId,
+        ...request.body,
+      });
       return reply.status(201).send(issued);
     },
   );
@@ -63,13 +84,22 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
         tags: ['admin'],
         summary: 'Revoke a key; it stops working at once',
         params: z.object({ id: z.string() }),
-        response: { 200: z.object({ id: z.string(), revoked: z.literal(true) }), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.object({ id: z.string(), revoked: z.literal(true) }),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
       const principal = authorize(request, 'tenant:admin');
       if (!(await services.tenants.revokeKey(principal.tenantId, request.params.id))) {
-        throw new CuecardError('not_found', `No active key "${request.params.id}" in this tenant.`, { field: 'id' });
+        throw new CuecardError(
+          'not_found',
+          `No active key "${request.params.id}" in this tenant.`,
+          { field: 'id' },
+        );
       }
       return { id: request.params.id, revoked: true as const };
     },

@@ -13,15 +13,26 @@ export function registerMeRoutes(app: FastifyInstance): void {
         tags: ['auth'],
         summary: "The calling key's tenant, role and agent",
         response: {
-          200: z.object({ tenantId: z.string(), role: z.string(), agentId: z.string().nullable(), keyId: z.string() }),
+          200: z.object({
+            tenantId: z.string(),
+            role: z.string(),
+            agentId: z.string().nullable(),
+            keyId: z.string(),
+          }),
           401: errorResponse,
         },
       },
     },
     async (request) => {
       const principal = request.principal;
-      if (!principal) throw new CuecardError('unauthenticated', 'No API key was checked for this request.');
-      return { tenantId: principal.tenantId, role: principal.role, agentId: principal.agentId, keyId: principal.keyId };
+      if (!principal)
+        throw new CuecardError('unauthenticated', 'No API key was checked for this request.');
+      return {
+        tenantId: principal.tenantId,
+        role: principal.role,
+        agentId: principal.agentId,
+        keyId: principal.keyId,
+      };
     },
   );
 }

@@ -19,8 +19,12 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
 
   async function visibleConversation(tenantId: string, id: string) {
     const conversation =
-      (await services.conversations.getConversation(tenantId, id)) ?? (await services.conversations.findByExternalId(tenantId, id));
-    if (!conversation) throw new CuecardError('not_found', `No conversation "${id}" in this tenant.`, { field: 'id' });
+      (await services.conversations.getConversation(tenantId, id)) ??
+      (await services.conversations.findByExternalId(tenantId, id));
+    if (!conversation)
+      throw new CuecardError('not_found', `No conversation "${id}" in this tenant.`, {
+        field: 'id',
+      });
     return conversation;
   }
 
@@ -67,16 +71,26 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     {
       schema: {
         tags: ['qa'],
-        summary: 'One conversation for review: transcript, summary, disposition, churn reasons, scorecard with evidence, sentiment timeline',
+        summary:
+          'One conversation for review: transcript, summary, disposition, churn reasons, scorecard with evidence, sentiment timeline',
         params: z.object({ id: z.string() }),
-        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const conversation = await visibleConversation(principal.tenantId, request.params.id);
       const transcript = await services.conversations.items(conversation.id);
-      return { conversation, transcript, ...(await reviewOf(db, principal.tenantId, conversation.id)) };
+      return {
+        conversation,
+        transcript,
+        ...(await reviewOf(db, principal.tenantId, conversation.id)),
+      };
     },
   );
 
@@ -85,7 +99,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     {
       schema: {
         tags: ['qa'],
-        summary: "Override one criterion's automatic score with a comment (the automatic score is kept)",
+        summary:
+          "Override one criterion's automatic score with a comment (the automatic score is kept)",
         params: z.object({ id: z.string() }),
         body: z.object({
           criterionId: z.string().min(1),
@@ -93,14 +108,21 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           comment: z.string().max(2000).default(''),
           reviewer: z.string().min(1).max(200).optional().describe('defaults to the API key id'),
         }),
-        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const conversation = await visibleConversation(principal.tenantId, request.params.id);
       const review = await reviewOf(db, principal.tenantId, conversation.id);
-      const criterion = review.scorecard.find((entry) => entry.criterionId === request.body.criterionId);
+      const criterion = review.scorecard.find(
+        (entry) => entry.criterionId === request.body.criterionId,
+      );
       if (!criterion) {
         throw new CuecardError(
           'not_found',
@@ -126,7 +148,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     {
       schema: {
         tags: ['qa'],
-        summary: 'How often automatic QA scores agree with human reviews, overall and per criterion',
+        summary:
+          'How often automatic QA scores agree with human reviews, overall and per criterion',
         querystring: z.object({ scorecardId: z.string().optional() }),
         response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
       },
@@ -145,14 +168,23 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         summary: "The agent's confirmed or corrected wrap-up code",
         params: z.object({ id: z.string() }),
         body: z.object({ code: z.string().min(1).max(100) }),
-        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
       const conversation = await visibleConversation(principal.tenantId, request.params.id);
       if (!canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError('not_found', `No conversation "${request.params.id}" visible to this key.`, { field: 'id' });
+        throw new CuecardError(
+          'not_found',
+          `No conversation "${request.params.id}" visible to this key.`,
+          { field: 'id' },
+        );
       }
       const { rows } = await db.query<{ result: { suggested?: string; confidence?: number } }>(
         `SELECT result FROM wrapup_results WHERE conversation_id = $1 AND kind = 'disposition'`,
@@ -164,7 +196,14 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           `INSERT INTO disposition_confirmations (conversation_id, tenant_id, suggested_code, confidence, chosen_code, agent_id)
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (conversation_id) DO UPDATE SET chosen_code = EXCLUDED.chosen_code, created_at = now()`,
-          [conversation.id, principal.tenantId, suggested?.suggested ?? null, suggested?.confidence ?? null, request.body.code, principal.agentId],
+          [
+            conversation.id,
+            principal.tenantId,
+            suggested?.suggested ?? null,
+            suggested?.confidence ?? null,
+            request.body.code,
+            principal.agentId,
+          ],
         );
         await tx.query(
           `UPDATE conversations SET metadata = metadata || jsonb_build_object('disposition', $3::text) WHERE tenant_id = $1 AND id = $2`,
@@ -172,8 +211,17 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         );
       });
       // From now on this conversation is training data for the tenant's classifier.
-      await services.dispositions?.learn(principal.tenantId, dispositionText(await services.conversations.items(conversation.id)), request.body.code);
-      return { conversationId: conversation.id, code: request.body.code, suggested: suggested?.suggested ?? null, agreed: suggested?.suggested === request.body.code };
+      await services.dispositions?.learn(
+        principal.tenantId,
+        dispositionText(await services.conversations.items(conversation.id)),
+        request.body.code,
+      );
+      return {
+        conversationId: conversation.id,
+        code: request.body.code,
+        suggested: suggested?.suggested ?? null,
+        agreed: suggested?.suggested === request.body.code,
+      };
     },
   );
 }

@@ -21,7 +21,8 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['wrap-up'],
-        summary: 'Follow-up tasks from commitments made in conversations (callbacks, reminders, drafted messages)',
+        summary:
+          'Follow-up tasks from commitments made in conversations (callbacks, reminders, drafted messages)',
         querystring: z.object({
           status: status.optional(),
           conversationId: z.string().optional(),
@@ -36,7 +37,9 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       const principal = authorize(request, 'read:own-conversations');
       const tenantWide = can(principal, 'read:tenant-conversations');
       if (!tenantWide && request.query.agentId && request.query.agentId !== principal.agentId) {
-        throw new CuecardError('forbidden', "An agent key sees only its own follow-ups.", { field: 'agentId' });
+        throw new CuecardError('forbidden', 'An agent key sees only its own follow-ups.', {
+          field: 'agentId',
+        });
       }
       const tasks = await listFollowUps(db, {
         tenantId: principal.tenantId,
@@ -58,14 +61,32 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
         summary: 'Mark a follow-up task done or cancelled (or open again)',
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: z.object({ status }),
-        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
-      const owner = can(principal, 'read:tenant-conversations') ? undefined : (principal.agentId ?? '');
-      const task = await setFollowUpStatus(db, principal.tenantId, request.params.id, request.body.status, owner);
-      if (!task) throw new CuecardError('not_found', `No follow-up task ${request.params.id} visible to this key.`, { field: 'id' });
+      const owner = can(principal, 'read:tenant-conversations')
+        ? undefined
+        : (principal.agentId ?? '');
+      const task = await setFollowUpStatus(
+        db,
+        principal.tenantId,
+        request.params.id,
+        request.body.status,
+        owner,
+      );
+      if (!task)
+        throw new CuecardError(
+          'not_found',
+          `No follow-up task ${request.params.id} visible to this key.`,
+          { field: 'id' },
+        );
       return { ...task };
     },
   );
@@ -94,7 +115,15 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       });
       const total = groups.reduce((sum, g) => sum + g.conversations, 0);
       const resolved = groups.reduce((sum, g) => sum + g.resolvedFirstTime, 0);
-      return { groupBy: request.query.groupBy, overall: { conversations: total, resolvedFirstTime: resolved, rate: total === 0 ? null : resolved / total }, groups };
+      return {
+        groupBy: request.query.groupBy,
+        overall: {
+          conversations: total,
+          resolvedFirstTime: resolved,
+          rate: total === 0 ? null : resolved / total,
+        },
+        groups,
+      };
     },
   );
 }

@@ -23,84 +23,99 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
       },
     },
     (socket, request) => {
-    const principal = request.principal!;
-    let chain: Promise<void> = Promise.resolve();
+      const principal = request.principal!;
+      let chain: Promise<void> = Promise.resolve();
 
-    /** Sent only once the item is durable (or was already). */
-    function ack(result: { conversationId: string; seq: number; lastSeq: number; status: 'stored' | 'duplicate' }) {
-      send(socket, {
-        type: 'ack',
-        conversationId: result.conversationId,
-        seq: result.seq,
-        lastSeq: result.lastSeq,
-        duplicate: result.status === 'duplicate',
-      });
-    }
-
-    async function handle(message: IngestMessage): Promise<void> {
-      switch (message.type) {
-        case 'open': {
-          const { conversation, created } = await services.ingest.open(principal, {
-            externalId: message.conversationId,
-            channel: message.channel,
-            agentId: message.agentId,
-            customerId: message.customerId,
-            customerAttributes: message.customerAttributes,
-            language: message.language,
-            metadata: message.metadata,
-          });
-          send(socket, {
-            type: 'opened',
-            conversationId: message.conversationId,
-            id: conversation.id,
-            status: conversation.status,
-            lastSeq: conversation.lastSeq,
-            resumed: !created,
-          });
-          return;
-        }
-        case 'utterance': {
-          const result = await services.ingest.utterance(principal, message);
-          if (result.status !== 'preview') ack(result);
-          return;
-        }
-        case 'action': {
-          ack(await services.ingest.action(principal, message));
-          return;
-        }
-        case 'end': {
-          const result = await services.ingest.end(principal, message);
-          send(socket, { type: 'ended', conversationId: message.conversationId, lastSeq: result.lastSeq, alreadyEnded: result.alreadyEnded });
-          return;
-        }
-        case 'ping':
-          send(socket, { type: 'pong' });
-          return;
-        default:
-          assertNever(message, 'ingest message');
+      /** Sent only once the item is durable (or was already). */
+      function ack(result: {
+        conversationId: string;
+        seq: number;
+        lastSeq: number;
+        status: 'stored' | 'duplicate';
+      }) {
+        send(socket, {
+          type: 'ack',
+          conversationId: result.conversationId,
+          seq: result.seq,
+          lastSeq: result.lastSeq,
+          duplicate: result.status === 'duplicate',
+        });
       }
-    }
 
-    socket.on('message', (data, isBinary) => {
-      const raw = isBinary ? '' : data.toString();
-      chain = chain.then(async () => {
-        let context: Record<string, unknown> = {};
-        try {
-          if (isBinary) {
-            throw new CuecardError(
-              'validation_failed',
-              'Binary frames are not accepted; send JSON text frames.',
-            );
+      async function handle(message: IngestMessage): Promise<void> {
+        switch (message.type) {
+          case 'open': {
+            const { conversation, created } = await services.ingest.open(principal, {
+              externalId: message.conversationId,
+              channel: message.channel,
+              agentId: message.agentId,
+              customerId: message.customerId,
+              customerAttributes: message.customerAttributes,
+              language: message.language,
+              metadata: message.metadata,
+            });
+            send(socket, {
+              type: 'opened',
+              conversationId: message.conversationId,
+              id: conversation.id,
+              status: conversation.status,
+              lastSeq: conversation.lastSeq,
+              resumed: !created,
+            });
+            return;
           }
-          const message = parseMessage(raw, ingestMessageSchema, ingestMessageTypes, services.config.maxFrameBytes);
-          if ('conversationId' in message) context = { conversationId: message.conversationId };
-          if ('seq' in message) context = { ...context, seq: message.seq };
-          await handle(message);
-        } catch (error) {
-          sendError(socket, error, context, (details, text) => request.log.error(details, text));
+          case 'utterance': {
+            const result = await services.ingest.utterance(principal, message);
+            if (result.status !== 'preview') ack(result);
+            return;
+          }
+          case 'action': {
+            ack(await services.ingest.action(principal, message));
+            return;
+          }
+          case 'end': {
+            const result = await services.ingest.end(principal, message);
+            send(socket, {
+              type: 'ended',
+              conversationId: message.conversationId,
+              lastSeq: result.lastSeq,
+              alreadyEnded: result.alreadyEnded,
+            });
+            return;
+          }
+          case 'ping':
+            send(socket, { type: 'pong' });
+            return;
+          default:
+            assertNever(message, 'ingest message');
         }
+      }
+
+      socket.on('message', (data, isBinary) => {
+        const raw = isBinary ? '' : data.toString();
+        chain = chain.then(async () => {
+          let context: Record<string, unknown> = {};
+          try {
+            if (isBinary) {
+              throw new CuecardError(
+                'validation_failed',
+                'Binary frames are not accepted; send JSON text frames.',
+              );
+            }
+            const message = parseMessage(
+              raw,
+              ingestMessageSchema,
+              ingestMessageTypes,
+              services.config.maxFrameBytes,
+            );
+            if ('conversationId' in message) context = { conversationId: message.conversationId };
+            if ('seq' in message) context = { ...context, seq: message.seq };
+            await handle(message);
+          } catch (error) {
+            sendError(socket, error, context, (details, text) => request.log.error(details, text));
+          }
+        });
       });
-    });
-  },
+    },
   );
 }

@@ -23,10 +23,18 @@ export function parseMessage<Schema extends z.ZodType>(
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    throw new CuecardError('malformed_json', `Message is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new CuecardError(
+      'malformed_json',
+      `Message is not valid JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CuecardError('validation_failed', 'Message must be a JSON object with a "type" field.', { field: 'type' });
+    throw new CuecardError(
+      'validation_failed',
+      'Message must be a JSON object with a "type" field.',
+      { field: 'type' },
+    );
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !knownTypes.includes(type)) {
@@ -44,7 +52,12 @@ export function parseMessage<Schema extends z.ZodType>(
     throw new CuecardError(
       'validation_failed',
       issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`).join('; '),
-      { field, details: { issues: issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })) } },
+      {
+        field,
+        details: {
+          issues: issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message })),
+        },
+      },
     );
   }
   return parsed.data;

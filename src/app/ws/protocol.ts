@@ -56,5 +56,9 @@ export const subscribeMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type SubscribeMessage = z.infer<typeof subscribeMessageSchema>;
 
-export const ingestMessageTypes = ingestMessageSchema.options.map((option) => option.shape.type.value);
-export const subscribeMessageTypes = subscribeMessageSchema.options.map((option) => option.shape.type.value);
+export const ingestMessageTypes = ingestMessageSchema.options.map(
+  (option) => option.shape.type.value,
+);
+export const subscribeMessageTypes = subscribeMessageSchema.options.map(
+  (option) => option.shape.type.value,
+);

@@ -22,7 +22,9 @@ export function sendError(
     send(socket, {
       type: 'error',
       code: error.code,
-      message: internal ? 'Internal error; the message was not processed. Retry it.' : error.message,
+      message: internal
+        ? 'Internal error; the message was not processed. Retry it.'
+        : error.message,
       retryable: internal || error.retryable,
       ...(error.field ? { field: error.field } : {}),
       ...(error.details && !internal ? { details: error.details } : {}),

@@ -5,7 +5,11 @@ import type { EventFilter } from '../../conversations/event-log.js';
 import { assertNever } from '../../conversations/events.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { can, canReadConversation, type Principal } from '../../tenancy/roles.js';
-import { subscribeMessageSchema, subscribeMessageTypes, type SubscribeMessage } from './protocol.js';
+import {
+  subscribeMessageSchema,
+  subscribeMessageTypes,
+  type SubscribeMessage,
+} from './protocol.js';
 import { parseMessage } from './parse-message.js';
 import { send, sendError } from './socket-errors.js';
 
@@ -21,36 +25,60 @@ export function registerSubscribeGateway(app: FastifyInstance, services: Service
     switch (message.scope) {
       case 'conversation': {
         if (!message.conversationId) {
-          throw new CuecardError('validation_failed', 'conversationId is required for scope "conversation".', {
-            field: 'conversationId',
-          });
+          throw new CuecardError(
+            'validation_failed',
+            'conversationId is required for scope "conversation".',
+            {
+              field: 'conversationId',
+            },
+          );
         }
         const conversation =
-          (await services.conversations.getConversation(principal.tenantId, message.conversationId)) ??
-          (await services.conversations.findByExternalId(principal.tenantId, message.conversationId));
+          (await services.conversations.getConversation(
+            principal.tenantId,
+            message.conversationId,
+          )) ??
+          (await services.conversations.findByExternalId(
+            principal.tenantId,
+            message.conversationId,
+          ));
         // Unknown and forbidden look the same to an agent: no probing of other agents' ids.
         if (!conversation || !canReadConversation(principal, conversation.agentId)) {
-          throw new CuecardError('not_found', `No conversation "${message.conversationId}" visible to this key.`, {
-            field: 'conversationId',
-          });
+          throw new CuecardError(
+            'not_found',
+            `No conversation "${message.conversationId}" visible to this key.`,
+            {
+              field: 'conversationId',
+            },
+          );
         }
         return { tenantId: principal.tenantId, conversationId: conversation.id };
       }
       case 'agent': {
         const agentId = message.agentId ?? principal.agentId;
         if (!agentId) {
-          throw new CuecardError('validation_failed', 'agentId is required for scope "agent".', { field: 'agentId' });
+          throw new CuecardError('validation_failed', 'agentId is required for scope "agent".', {
+            field: 'agentId',
+          });
         }
         if (!(agentId === principal.agentId || can(principal, 'read:tenant-conversations'))) {
-          throw new CuecardError('forbidden', 'An agent key may follow only its own conversations.', { field: 'agentId' });
+          throw new CuecardError(
+            'forbidden',
+            'An agent key may follow only its own conversations.',
+            { field: 'agentId' },
+          );
         }
         return { tenantId: principal.tenantId, agentId };
       }
       case 'tenant':
         if (!can(principal, 'read:tenant-conversations')) {
-          throw new CuecardError('forbidden', 'Only supervisor, QA, knowledge manager or admin keys may follow the whole tenant.', {
-            field: 'scope',
-          });
+          throw new CuecardError(
+            'forbidden',
+            'Only supervisor, QA, knowledge manager or admin keys may follow the whole tenant.',
+            {
+              field: 'scope',
+            },
+          );
         }
         return { tenantId: principal.tenantId };
       default:
@@ -65,74 +93,102 @@ export function registerSubscribeGateway(app: FastifyInstance, services: Service
       // Checked before the upgrade, so a wrong key fails the handshake with 401/403.
       preValidation: async (request) => {
         const principal = request.principal;
-        if (principal && !(can(principal, 'read:own-conversations') || can(principal, 'read:tenant-conversations'))) {
-          throw new CuecardError('forbidden', `A ${principal.role} key may not subscribe to conversations.`);
+        if (
+          principal &&
+          !(can(principal, 'read:own-conversations') || can(principal, 'read:tenant-conversations'))
+        ) {
+          throw new CuecardError(
+            'forbidden',
+            `A ${principal.role} key may not subscribe to conversations.`,
+          );
         }
       },
     },
     (socket, request) => {
-    const principal = request.principal!;
-    const subscriptions = new Map<string, () => void>();
-    let chain: Promise<void> = Promise.resolve();
+      const principal = request.principal!;
+      const subscriptions = new Map<string, () => void>();
+      let chain: Promise<void> = Promise.resolve();
 
-    async function handle(message: SubscribeMessage): Promise<void> {
-      switch (message.type) {
-        case 'subscribe': {
-          const filter = await filterFor(principal, message);
-          const subscriptionId = `s_${randomUUID().slice(0, 8)}`;
-          // Events delivered before the `subscribed` reply would confuse clients: hold them.
-          const early: Record<string, unknown>[] = [];
-          let ready = false;
-          const { unsubscribe, replayed, truncated } = await services.eventLog.subscribe(
-            filter,
-            message.cursor ?? null,
-            (event) => {
-              const frame = { type: 'event', subscriptionId, event };
-              if (ready) send(socket, frame);
-              else early.push(frame);
-            },
-          );
-          subscriptions.set(subscriptionId, unsubscribe);
-          send(socket, { type: 'subscribed', subscriptionId, scope: message.scope, filter, replayed, truncated });
-          for (const frame of early) send(socket, frame);
-          ready = true;
-          return;
-        }
-        case 'unsubscribe': {
-          const unsubscribe = subscriptions.get(message.subscriptionId);
-          if (!unsubscribe) {
-            throw new CuecardError('not_found', `No subscription "${message.subscriptionId}" on this socket.`, {
-              field: 'subscriptionId',
+      async function handle(message: SubscribeMessage): Promise<void> {
+        switch (message.type) {
+          case 'subscribe': {
+            const filter = await filterFor(principal, message);
+            const subscriptionId = `s_${randomUUID().slice(0, 8)}`;
+            // Events delivered before the `subscribed` reply would confuse clients: hold them.
+            const early: Record<string, unknown>[] = [];
+            let ready = false;
+            const { unsubscribe, replayed, truncated } = await services.eventLog.subscribe(
+              filter,
+              message.cursor ?? null,
+              (event) => {
+                const frame = { type: 'event', subscriptionId, event };
+                if (ready) send(socket, frame);
+                else early.push(frame);
+              },
+            );
+            subscriptions.set(subscriptionId, unsubscribe);
+            send(socket, {
+              type: 'subscribed',
+              subscriptionId,
+              scope: message.scope,
+              filter,
+              replayed,
+              truncated,
             });
+            for (const frame of early) send(socket, frame);
+            ready = true;
+            return;
           }
-          unsubscribe();
-          subscriptions.delete(message.subscriptionId);
-          send(socket, { type: 'unsubscribed', subscriptionId: message.subscriptionId });
-          return;
+          case 'unsubscribe': {
+            const unsubscribe = subscriptions.get(message.subscriptionId);
+            if (!unsubscribe) {
+              throw new CuecardError(
+                'not_found',
+                `No subscription "${message.subscriptionId}" on this socket.`,
+                {
+                  field: 'subscriptionId',
+                },
+              );
+            }
+            unsubscribe();
+            subscriptions.delete(message.subscriptionId);
+            send(socket, { type: 'unsubscribed', subscriptionId: message.subscriptionId });
+            return;
+          }
+          case 'ping':
+            send(socket, { type: 'pong' });
+            return;
+          default:
+            assertNever(message, 'subscribe message');
         }
-        case 'ping':
-          send(socket, { type: 'pong' });
-          return;
-        default:
-          assertNever(message, 'subscribe message');
       }
-    }
 
-    socket.on('message', (data, isBinary) => {
-      const raw = isBinary ? '' : data.toString();
-      chain = chain.then(async () => {
-        try {
-          if (isBinary) throw new CuecardError('validation_failed', 'Binary frames are not accepted; send JSON text frames.');
-          await handle(parseMessage(raw, subscribeMessageSchema, subscribeMessageTypes, services.config.maxFrameBytes));
-        } catch (error) {
-          sendError(socket, error, {}, (details, text) => request.log.error(details, text));
-        }
+      socket.on('message', (data, isBinary) => {
+        const raw = isBinary ? '' : data.toString();
+        chain = chain.then(async () => {
+          try {
+            if (isBinary)
+              throw new CuecardError(
+                'validation_failed',
+                'Binary frames are not accepted; send JSON text frames.',
+              );
+            await handle(
+              parseMessage(
+                raw,
+                subscribeMessageSchema,
+                subscribeMessageTypes,
+                services.config.maxFrameBytes,
+              ),
+            );
+          } catch (error) {
+            sendError(socket, error, {}, (details, text) => request.log.error(details, text));
+          }
+        });
       });
-    });
-    socket.on('close', () => {
-      for (const unsubscribe of subscriptions.values()) unsubscribe();
-      subscriptions.clear();
-    });
-  },
+      socket.on('close', () => {
+        for (const unsubscribe of subscriptions.values()) unsubscribe();
+        subscriptions.clear();
+      });
+    },
   );
 }

@@ -10,9 +10,7 @@ export interface LlmUsageStore {
     usage: ChatUsage | undefined;
     at?: Date;
   }): Promise<void>;
-  totals(
-    tenantId: string,
-  ): Promise<
+  totals(tenantId: string): Promise<
     Array<{
       feature: string;
       model: string;

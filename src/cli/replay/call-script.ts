@@ -27,7 +27,10 @@ export async function loadCallScripts(dir: string): Promise<CallScript[]> {
       const parsed = callScriptSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new CuecardError('data_invalid', `${file}: field "${issue?.path.join('.')}" ${issue?.message}`);
+        throw new CuecardError(
+          'data_invalid',
+          `${file}: field "${issue?.path.join('.')}" ${issue?.message}`,
+        );
       }
       return parsed.data;
     }),

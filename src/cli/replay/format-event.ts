@@ -25,14 +25,22 @@ export function formatEvent(event: CuecardEvent): string | null {
     case 'suggestion': {
       const s = event.suggestion;
       const what =
-        s.kind === 'article' ? s.title : s.kind === 'reply' ? `"${clip(s.text, 90)}"` : s.kind === 'next-step' ? s.title : clip(s.summary, 80);
+        s.kind === 'article'
+          ? s.title
+          : s.kind === 'reply'
+            ? `"${clip(s.text, 90)}"`
+            : s.kind === 'next-step'
+              ? s.title
+              : clip(s.summary, 80);
       return `      ★ ${s.kind}: ${what}  (${clip(s.reason, 70)})`;
     }
     case 'reply-start':
     case 'reply-delta':
       return null;
     case 'reply-end':
-      return event.suggestion.kind === 'reply' ? `      ★ reply (llm): "${clip(event.suggestion.text, 90)}"` : null;
+      return event.suggestion.kind === 'reply'
+        ? `      ★ reply (llm): "${clip(event.suggestion.text, 90)}"`
+        : null;
     case 'alert':
       return `      ⚠ ${event.alert.kind} alert (${event.alert.severity}): ${event.alert.title} — ${clip(event.alert.reason, 70)}`;
     case 'wrapup':

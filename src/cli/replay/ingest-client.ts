@@ -5,12 +5,17 @@ import type { IngestSocket } from './replay-call.js';
  * A connector-side client for /ws/ingest. The server answers the messages of one socket in the
  * order they were sent, so replies are matched to requests first-in first-out.
  */
-export async function connectIngest(wsUrl: string, key: string): Promise<IngestSocket & { close(): void }> {
+export async function connectIngest(
+  wsUrl: string,
+  key: string,
+): Promise<IngestSocket & { close(): void }> {
   const socket = new WebSocket(`${wsUrl}/ws/ingest?key=${encodeURIComponent(key)}`);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`ingest handshake refused: HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`ingest handshake refused: HTTP ${res.statusCode}`)),
+    );
   });
   const pending: Array<(reply: Record<string, unknown>) => void> = [];
   socket.on('message', (data) => {
@@ -40,14 +45,18 @@ export async function connectSubscriber(
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`subscribe handshake refused: HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`subscribe handshake refused: HTTP ${res.statusCode}`)),
+    );
   });
   const subscribed = new Promise<void>((resolve, reject) => {
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Record<string, unknown>;
       if (message.type === 'subscribed') resolve();
-      else if (message.type === 'error') reject(new Error(`subscribe refused: ${String(message.message)}`));
-      else if (message.type === 'event') onEvent(message.event as Record<string, unknown> & { type: string });
+      else if (message.type === 'error')
+        reject(new Error(`subscribe refused: ${String(message.message)}`));
+      else if (message.type === 'event')
+        onEvent(message.event as Record<string, unknown> & { type: string });
     });
   });
   socket.send(JSON.stringify({ type: 'subscribe', ...subscription }));

@@ -22,7 +22,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Plays one call into the ingest socket as a speech-to-text bridge would: growing interim
  * transcripts, then the final one with its sequence number; agent actions; then the end.
  */
-export async function replayCall(socket: IngestSocket, script: CallScript, options: ReplayOptions): Promise<number> {
+export async function replayCall(
+  socket: IngestSocket,
+  script: CallScript,
+  options: ReplayOptions,
+): Promise<number> {
   const opened = await socket.request({
     type: 'open',
     conversationId: options.conversationId,
@@ -38,13 +42,26 @@ export async function replayCall(socket: IngestSocket, script: CallScript, optio
     if (index > 0 && options.turnGapMs > 0) await sleep(options.turnGapMs);
     seq++;
     if ('action' in turn) {
-      await socket.request({ type: 'action', conversationId: options.conversationId, seq, action: turn.action, ...(turn.data ? { data: turn.data } : {}) });
+      await socket.request({
+        type: 'action',
+        conversationId: options.conversationId,
+        seq,
+        action: turn.action,
+        ...(turn.data ? { data: turn.data } : {}),
+      });
       continue;
     }
     const words = turn.text.split(' ');
     for (let i = 1; i <= options.interims; i++) {
       const upTo = Math.max(1, Math.round((words.length * i) / (options.interims + 1)));
-      socket.send({ type: 'utterance', conversationId: options.conversationId, seq, speaker: turn.speaker, text: words.slice(0, upTo).join(' '), final: false });
+      socket.send({
+        type: 'utterance',
+        conversationId: options.conversationId,
+        seq,
+        speaker: turn.speaker,
+        text: words.slice(0, upTo).join(' '),
+        final: false,
+      });
     }
     const durationMs = words.length * 350;
     const sentAt = performance.now();
@@ -59,7 +76,8 @@ export async function replayCall(socket: IngestSocket, script: CallScript, optio
       startMs,
       endMs: startMs + durationMs,
     });
-    if (reply.type === 'error') throw new Error(`utterance ${seq} refused: ${String(reply.code)} ${String(reply.message)}`);
+    if (reply.type === 'error')
+      throw new Error(`utterance ${seq} refused: ${String(reply.code)} ${String(reply.message)}`);
     startMs += durationMs + 400;
   }
   await socket.request({ type: 'end', conversationId: options.conversationId });

@@ -6,7 +6,16 @@ import type { Finalizer } from '../analyzer.js';
  * sentiment trajectory, outcome) on top of the base rate. A tenant-trained attribute model can
  * supply the base risk for known customers.
  */
-export function createChurnFinalizer(options: { baseRisk?: (attributes: Record<string, unknown>) => { risk: number; reasons: { attribute: string; detail: string; contribution: number }[] } | null } = {}): Finalizer {
+export function createChurnFinalizer(
+  options: {
+    baseRisk?: (
+      attributes: Record<string, unknown>,
+    ) => {
+      risk: number;
+      reasons: { attribute: string; detail: string; contribution: number }[];
+    } | null;
+  } = {},
+): Finalizer {
   return {
     name: 'churn',
     async finalize(context) {

@@ -16,10 +16,20 @@ export function createFollowUpsFinalizer(db: Database): Finalizer {
       const commitments: Commitment[] = Array.isArray(fromSummary)
         ? (fromSummary as Commitment[])
         : extractCommitments(
-            context.transcript.flatMap((item) => (item.kind === 'utterance' ? [{ seq: item.seq, speaker: item.speaker, text: item.text }] : [])),
+            context.transcript.flatMap((item) =>
+              item.kind === 'utterance'
+                ? [{ seq: item.seq, speaker: item.speaker, text: item.text }]
+                : [],
+            ),
             { now: new Date(context.conversation.endedAt ?? Date.now()), owners: ['agent', 'bot'] },
           );
-      const tasks = await saveFollowUps(db, context.tenantId, context.conversation.id, context.conversation.agentId, commitments);
+      const tasks = await saveFollowUps(
+        db,
+        context.tenantId,
+        context.conversation.id,
+        context.conversation.agentId,
+        commitments,
+      );
       return { result: { tasks: tasks.map((task) => ({ ...task })) } };
     },
   };

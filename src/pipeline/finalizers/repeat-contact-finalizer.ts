@@ -4,7 +4,9 @@ import type { Finalizer, FinalizerContext } from '../analyzer.js';
 
 /** The conversation's topic: its detected intent, else the suggested wrap-up code. */
 function topicOf(context: FinalizerContext): string | null {
-  const seqs = Object.keys(context.analyses).map(Number).sort((a, b) => b - a);
+  const seqs = Object.keys(context.analyses)
+    .map(Number)
+    .sort((a, b) => b - a);
   for (const seq of seqs) {
     const intent = context.analyses[seq]?.intent;
     const topic = intent?.conversationIntent ?? intent?.intent;
@@ -15,7 +17,10 @@ function topicOf(context: FinalizerContext): string | null {
 }
 
 /** Marks repeat contacts (same customer, same topic, within the window) for FCR reporting. */
-export function createRepeatContactFinalizer(db: Database, windowHours: (tenantId: string) => Promise<number> | number): Finalizer {
+export function createRepeatContactFinalizer(
+  db: Database,
+  windowHours: (tenantId: string) => Promise<number> | number,
+): Finalizer {
   return {
     name: 'repeat-contact',
     async finalize(context) {
@@ -27,7 +32,13 @@ export function createRepeatContactFinalizer(db: Database, windowHours: (tenantI
         startedAt: context.conversation.startedAt,
         windowHours: await windowHours(context.tenantId),
       });
-      return { result: { topic: finding.topic, repeatContact: finding.repeats !== null, repeats: finding.repeats } };
+      return {
+        result: {
+          topic: finding.topic,
+          repeatContact: finding.repeats !== null,
+          repeats: finding.repeats,
+        },
+      };
     },
   };
 }

@@ -3,7 +3,9 @@ import { summarizeConversation } from '../../wrap-up/summary/summarize.js';
 import type { Finalizer } from '../analyzer.js';
 
 /** Writes the wrap-up summary when a conversation ends; later finalizers see it as `previous.summary`. */
-export function createSummaryFinalizer(options: { chatModel?: ChatModel | undefined; now?: () => Date } = {}): Finalizer {
+export function createSummaryFinalizer(
+  options: { chatModel?: ChatModel | undefined; now?: () => Date } = {},
+): Finalizer {
   return {
     name: 'summary',
     timeoutMs: options.chatModel ? 20_000 : 5_000,

@@ -18,7 +18,10 @@ const { modulePath, exportName, args } = workerData as WorkerData;
 const port = parentPort!;
 
 async function load(): Promise<EmbeddingModel> {
-  const module = (await import(pathToFileURL(modulePath).href)) as Record<string, (...a: unknown[]) => Promise<EmbeddingModel> | EmbeddingModel>;
+  const module = (await import(pathToFileURL(modulePath).href)) as Record<
+    string,
+    (...a: unknown[]) => Promise<EmbeddingModel> | EmbeddingModel
+  >;
   const factory = module[exportName];
   if (typeof factory !== 'function') throw new Error(`${modulePath} has no export ${exportName}`);
   return factory(...args);
@@ -26,16 +29,33 @@ async function load(): Promise<EmbeddingModel> {
 
 load().then(
   (model) => {
-    port.postMessage({ type: 'ready', id: model.id, dimensions: model.dimensions, languages: model.languages });
+    port.postMessage({
+      type: 'ready',
+      id: model.id,
+      dimensions: model.dimensions,
+      languages: model.languages,
+    });
     port.on('message', (request: Request) => {
       model.embed(request.texts).then(
         (vectors) => {
           // Transfer the buffers instead of copying them.
-          port.postMessage({ type: 'result', id: request.id, vectors }, vectors.map((vector) => vector.buffer as ArrayBuffer));
+          port.postMessage(
+            { type: 'result', id: request.id, vectors },
+            vectors.map((vector) => vector.buffer as ArrayBuffer),
+          );
         },
-        (error: unknown) => port.postMessage({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          port.postMessage({
+            type: 'error',
+            id: request.id,
+            message: error instanceof Error ? error.message : String(error),
+          }),
       );
     });
   },
-  (error: unknown) => port.postMessage({ type: 'fatal', message: error instanceof Error ? error.message : String(error) }),
+  (error: unknown) =>
+    port.postMessage({
+      type: 'fatal',
+      message: error instanceof Error ? error.message : String(error),
+    }),
 );

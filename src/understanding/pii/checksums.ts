@@ -48,5 +48,11 @@ export function isIban(compact: string): boolean {
 export function isPlausibleSsn(digits: string): boolean {
   if (!/^\d{9}$/.test(digits)) return false;
   const area = digits.slice(0, 3);
-  return area !== '000' && area !== '666' && area[0] !== '9' && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000';
+  return (
+    area !== '000' &&
+    area !== '666' &&
+    area[0] !== '9' &&
+    digits.slice(3, 5) !== '00' &&
+    digits.slice(5) !== '0000'
+  );
 }

@@ -31,15 +31,24 @@ type TokenKind =
 type Token = TokenKind & { start: number; end: number };
 
 const wordKinds = new Map<string, TokenKind>();
-['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'].forEach((word, value) =>
-  wordKinds.set(word, { kind: 'digit', value, weak: false }),
+['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'].forEach(
+  (word, value) => wordKinds.set(word, { kind: 'digit', value, weak: false }),
 );
 // "oh"/"o" are zero only between other digits ("five oh two"), never on their own.
 wordKinds.set('oh', { kind: 'digit', value: 0, weak: true });
 wordKinds.set('o', { kind: 'digit', value: 0, weak: true });
-['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].forEach(
-  (word, i) => wordKinds.set(word, { kind: 'teen', value: 10 + i }),
-);
+[
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+].forEach((word, i) => wordKinds.set(word, { kind: 'teen', value: 10 + i }));
 ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].forEach((word, i) =>
   wordKinds.set(word, { kind: 'tens', value: 20 + 10 * i }),
 );
@@ -51,7 +60,19 @@ wordKinds.set('triple', { kind: 'repeat', times: 3 });
 wordKinds.set('and', { kind: 'and' });
 
 const chineseDigits: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 幺: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  幺: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 const tokenPattern = /[A-Za-z]+|\d+|[零〇一幺二两三四五六七八九]/g;
@@ -93,7 +114,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
     if (token?.kind === 'teen') return { value: token.value, used: 1 };
     if (token?.kind === 'tens') {
       const next = at(k + 1);
-      if (next?.kind === 'digit' && next.value > 0 && !next.weak) return { value: token.value + next.value, used: 2 };
+      if (next?.kind === 'digit' && next.value > 0 && !next.weak)
+        return { value: token.value + next.value, used: 2 };
       return { value: token.value, used: 1 };
     }
     if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
@@ -109,7 +131,11 @@ function toGroups(tokens: Token[]): DigitGroup[] {
         break;
       case 'repeat': {
         if (next?.kind === 'digit') {
-          groups.push({ digits: String(next.value).repeat(token.times), start: token.start, end: next.end });
+          groups.push({
+            digits: String(next.value).repeat(token.times),
+            start: token.start,
+            end: next.end,
+          });
           i += 2;
         } else i++;
         break;
@@ -149,7 +175,11 @@ function toGroups(tokens: Token[]): DigitGroup[] {
       case 'teen':
       case 'tens': {
         const part = belowHundred(i);
-        groups.push({ digits: pad(part.value, 2), start: token.start, end: tokens[i + part.used - 1]!.end });
+        groups.push({
+          digits: pad(part.value, 2),
+          start: token.start,
+          end: tokens[i + part.used - 1]!.end,
+        });
         i += part.used;
         break;
       }
@@ -175,7 +205,12 @@ export function findDigitRuns(text: string): DigitRun[] {
   let current: Token[] = [];
   const flush = (): void => {
     // Weak zeros ("oh") at the edges of a run are ordinary words.
-    while (current.length > 0 && current[0]!.kind === 'digit' && (current[0] as { weak: boolean }).weak) current.shift();
+    while (
+      current.length > 0 &&
+      current[0]!.kind === 'digit' &&
+      (current[0] as { weak: boolean }).weak
+    )
+      current.shift();
     while (current.length > 0) {
       const last = current[current.length - 1]!;
       if ((last.kind === 'digit' && last.weak) || last.kind === 'and') current.pop();
@@ -187,10 +222,13 @@ export function findDigitRuns(text: string): DigitRun[] {
       const before = text.slice(Math.max(0, first.start - 2), first.start);
       // A trailing X is the check character of a Chinese resident id ("...1002X").
       const idCheck =
-        last.kind === 'numeral' && /[Xx]/.test(text[last.end] ?? '') && !isAsciiLetter(text[last.end + 1]);
+        last.kind === 'numeral' &&
+        /[Xx]/.test(text[last.end] ?? '') &&
+        !isAsciiLetter(text[last.end + 1]);
       const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
       const leadingLetter =
-        first.kind === 'numeral' && (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
+        first.kind === 'numeral' &&
+        (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
       const groups = leadingLetter || trailingLetter ? [] : toGroups(current);
       const lastGroup = groups[groups.length - 1];
       if (idCheck && lastGroup) {

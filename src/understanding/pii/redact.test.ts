@@ -11,9 +11,15 @@ function typesIn(text: string): PiiType[] {
 
 describe('redactPii: must redact (English call transcripts)', () => {
   it.each([
-    ['Sure, the card number is 4111 1111 1111 1111 and it expires 12/26.', 'Sure, the card number is [CARD_NUMBER] and it expires 12/26.'],
+    [
+      'Sure, the card number is 4111 1111 1111 1111 and it expires 12/26.',
+      'Sure, the card number is [CARD_NUMBER] and it expires 12/26.',
+    ],
     ['card is 5500-0000-0000-0004 thanks', 'card is [CARD_NUMBER] thanks'],
-    ['it is four one one one one one one one one one one one one one one one', 'it is [CARD_NUMBER]'],
+    [
+      'it is four one one one one one one one one one one one one one one one',
+      'it is [CARD_NUMBER]',
+    ],
     [
       'okay four thousand one hundred eleven one thousand one hundred eleven one thousand one hundred eleven one thousand one hundred eleven',
       'okay [CARD_NUMBER]',
@@ -25,11 +31,23 @@ describe('redactPii: must redact (English call transcripts)', () => {
     ['my number is double five five, one two three, four five six seven', 'my number is [PHONE]'],
     ['+44 20 7946 0958 is my work line', '[PHONE] is my work line'],
     ['my social is 123-45-6789', 'my social is [NATIONAL_ID]'],
-    ['social security number one two three four five six seven eight nine', 'social security number [NATIONAL_ID]'],
-    ['my national insurance number is AB 12 34 56 C', 'my national insurance number is [NATIONAL_ID]'],
+    [
+      'social security number one two three four five six seven eight nine',
+      'social security number [NATIONAL_ID]',
+    ],
+    [
+      'my national insurance number is AB 12 34 56 C',
+      'my national insurance number is [NATIONAL_ID]',
+    ],
     ['IBAN GB82 WEST 1234 5698 7654 32 please', 'IBAN [BANK_ACCOUNT] please'],
-    ['routing number 021000021 and account number 12345678', 'routing number [BANK_ACCOUNT] and account number [BANK_ACCOUNT]'],
-    ['ship it to 1600 Pennsylvania Avenue, Washington, DC 20500 please', 'ship it to [ADDRESS] please'],
+    [
+      'routing number 021000021 and account number 12345678',
+      'routing number [BANK_ACCOUNT] and account number [BANK_ACCOUNT]',
+    ],
+    [
+      'ship it to 1600 Pennsylvania Avenue, Washington, DC 20500 please',
+      'ship it to [ADDRESS] please',
+    ],
     ['he lives at 42 Wallaby Way, Sydney', 'he lives at [ADDRESS], Sydney'],
   ])('%s', (input, expected) => {
     expect(mask(input)).toBe(expected);
@@ -93,7 +111,10 @@ describe('redactPii: modes and offsets', () => {
   });
 
   it('hash maps the same value to the same token whatever its formatting, and salts per tenant', () => {
-    const a = redactPii('email john.smith@gmail.com, again JOHN.SMITH@gmail.com', { mode: 'hash', hashSalt: 't1' }).text;
+    const a = redactPii('email john.smith@gmail.com, again JOHN.SMITH@gmail.com', {
+      mode: 'hash',
+      hashSalt: 't1',
+    }).text;
     const tokens = a.match(/\[EMAIL:[0-9a-f]{6}\]/g) ?? [];
     expect(tokens).toHaveLength(2);
     expect(tokens[0]).toBe(tokens[1]);

@@ -9,7 +9,8 @@ import { findDigitRuns, type DigitGroup } from './number-runs.js';
  * numbers, amounts, dates, times and short numbers.
  */
 export type PiiMode = 'off' | 'mask' | 'hash';
-export type PiiType = 'card_number' | 'bank_account' | 'national_id' | 'phone' | 'email' | 'address';
+export type PiiType =
+  'card_number' | 'bank_account' | 'national_id' | 'phone' | 'email' | 'address';
 
 export interface PiiFinding {
   type: PiiType;
@@ -45,7 +46,10 @@ const contextPatterns: Array<[ContextKind, RegExp]> = [
     /\b(?:orders?|ord|tickets?|case|reference|ref|confirmation|tracking|invoice|booking|reservation|claim|serial|sku|model|item|part|flight|receipt|transaction|shipment|package|parcel)\b|订单|单号|工单|快递|运单|编号|物流|型号|发票|流水/g,
   ],
   ['card', /\b(?:card|visa|mastercard|amex|credit|debit)\b|卡号|信用卡|银行卡|借记卡/g],
-  ['bank', /\b(?:account|acct|routing|sort code|iban|bank|checking|savings)\b|账号|账户|帐号|帐户|开户/g],
+  [
+    'bank',
+    /\b(?:account|acct|routing|sort code|iban|bank|checking|savings)\b|账号|账户|帐号|帐户|开户/g,
+  ],
   [
     'id',
     /\b(?:social|ssn|security number|national insurance|ni number|passport|driver'?s licen[cs]e|id number|identification)\b|身份证|证件|护照/g,
@@ -75,12 +79,19 @@ function contextBefore(text: string, start: number): ContextKind | null {
 }
 
 const currencyBefore = /(?:[$€£¥￥]|\b(?:usd|rmb|eur|gbp))\s?$/i;
-const currencyAfter = /^\s?(?:元|块|角|美元|欧元|英镑|dollars?|bucks|cents?|pounds?|euros?|usd|rmb|%|percent)/i;
+const currencyAfter =
+  /^\s?(?:元|块|角|美元|欧元|英镑|dollars?|bucks|cents?|pounds?|euros?|usd|rmb|%|percent)/i;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers.
 
-function classifyDigits(text: string, start: number, end: number, digits: string, plus: boolean): PiiType | null {
+function classifyDigits(
+  text: string,
+  start: number,
+  end: number,
+  digits: string,
+  plus: boolean,
+): PiiType | null {
   const n = digits.length;
   if (n < 6 || n > 20) return null;
   if (currencyBefore.test(text.slice(Math.max(0, start - 5), start))) return null;
@@ -92,7 +103,11 @@ function classifyDigits(text: string, start: number, end: number, digits: string
   if (!/^\d+$/.test(digits)) return null;
   if (n >= 13 && n <= 19 && passesLuhn(digits)) return 'card_number';
   const raw = text.slice(start, end);
-  if (n === 9 && isPlausibleSsn(digits) && (context === 'id' || /^\d{3}[-\s]\d{2}[-\s]\d{4}$/.test(raw))) {
+  if (
+    n === 9 &&
+    isPlausibleSsn(digits) &&
+    (context === 'id' || /^\d{3}[-\s]\d{2}[-\s]\d{4}$/.test(raw))
+  ) {
     return 'national_id';
   }
   if (context === 'id') return 'national_id';
@@ -134,7 +149,8 @@ function classifyGroups(text: string, groups: DigitGroup[], plus: boolean, out: 
 // ---------------------------------------------------------------------------------------------
 // Patterns with their own shape.
 
-const writtenEmail = /[A-Za-z0-9][A-Za-z0-9._%+-]*\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const writtenEmail =
+  /[A-Za-z0-9][A-Za-z0-9._%+-]*\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const spokenEmail =
   /\b([a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._-])[a-z0-9]+)*)\s+at\s+([a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)(?:com|net|org|edu|gov|co|io|cn|uk|us|ca|de|fr|info|biz|me|au|jp|in))\b/gi;
 
@@ -175,10 +191,20 @@ const chineseAddress = new RegExp(
 
 function collectPatterns(text: string, out: Candidate[]): void {
   for (const match of text.matchAll(writtenEmail)) {
-    out.push({ type: 'email', start: match.index, end: match.index + match[0].length, normalized: normalizeEmail(match[0]) });
+    out.push({
+      type: 'email',
+      start: match.index,
+      end: match.index + match[0].length,
+      normalized: normalizeEmail(match[0]),
+    });
   }
   for (const match of text.matchAll(spokenEmail)) {
-    out.push({ type: 'email', start: match.index, end: match.index + match[0].length, normalized: normalizeEmail(match[0]) });
+    out.push({
+      type: 'email',
+      start: match.index,
+      end: match.index + match[0].length,
+      normalized: normalizeEmail(match[0]),
+    });
   }
   for (const match of text.matchAll(ibanLike)) {
     // The pattern may run into a following capitalised word; shorten to the longest valid IBAN.
@@ -186,7 +212,12 @@ function collectPatterns(text: string, out: Candidate[]): void {
     while (raw.length >= 15) {
       const compact = raw.replace(/ /g, '');
       if (isIban(compact)) {
-        out.push({ type: 'bank_account', start: match.index, end: match.index + raw.length, normalized: compact });
+        out.push({
+          type: 'bank_account',
+          start: match.index,
+          end: match.index + raw.length,
+          normalized: compact,
+        });
         break;
       }
       const cut = raw.lastIndexOf(' ');
@@ -198,7 +229,12 @@ function collectPatterns(text: string, out: Candidate[]): void {
     const raw = match[0];
     // Lower-case letter pairs ("is 12 34 56 a") are ordinary words unless the caller named the id.
     if (raw === raw.toUpperCase() || contextBefore(text, match.index) === 'id') {
-      out.push({ type: 'national_id', start: match.index, end: match.index + raw.length, normalized: raw.replace(/ /g, '').toUpperCase() });
+      out.push({
+        type: 'national_id',
+        start: match.index,
+        end: match.index + raw.length,
+        normalized: raw.replace(/ /g, '').toUpperCase(),
+      });
     }
   }
   for (const match of text.matchAll(englishAddress)) {
@@ -210,7 +246,12 @@ function collectPatterns(text: string, out: Candidate[]): void {
     });
   }
   for (const match of text.matchAll(chineseAddress)) {
-    out.push({ type: 'address', start: match.index, end: match.index + match[0].length, normalized: match[0] });
+    out.push({
+      type: 'address',
+      start: match.index,
+      end: match.index + match[0].length,
+      normalized: match[0],
+    });
   }
 }
 
@@ -220,10 +261,15 @@ function collectPatterns(text: string, out: Candidate[]): void {
 function resolveOverlaps(candidates: Candidate[]): Candidate[] {
   const ranked = candidates
     .map((candidate, order) => ({ candidate, order }))
-    .sort((a, b) => b.candidate.end - b.candidate.start - (a.candidate.end - a.candidate.start) || a.order - b.order);
+    .sort(
+      (a, b) =>
+        b.candidate.end - b.candidate.start - (a.candidate.end - a.candidate.start) ||
+        a.order - b.order,
+    );
   const kept: Candidate[] = [];
   for (const { candidate } of ranked) {
-    if (kept.every((other) => candidate.end <= other.start || candidate.start >= other.end)) kept.push(candidate);
+    if (kept.every((other) => candidate.end <= other.start || candidate.start >= other.end))
+      kept.push(candidate);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
@@ -243,7 +289,11 @@ export function redactPii(text: string, options: RedactOptions): RedactionResult
   const candidates: Candidate[] = [];
   collectPatterns(text, candidates);
   // Cheap gate: no digit, digit word or Chinese digit means no number can be PII.
-  if (/[0-9零〇一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i.test(text)) {
+  if (
+    /[0-9零〇一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i.test(
+      text,
+    )
+  ) {
     for (const run of findDigitRuns(text)) classifyGroups(text, run.groups, run.plus, candidates);
   }
   const kept = resolveOverlaps(candidates);

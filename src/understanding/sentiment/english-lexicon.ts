@@ -14,30 +14,58 @@ export interface LexiconScore {
 }
 
 const cues: Array<[name: string, weight: number, pattern: RegExp]> = [
-  ['cancel', -0.5, /\b(?:cancel(?:l?ing|l?ed|lation)?|terminate (?:my|the) (?:account|contract|service)|close my account|switch(?:ing)? (?:to another|providers?))\b/],
+  [
+    'cancel',
+    -0.5,
+    /\b(?:cancel(?:l?ing|l?ed|lation)?|terminate (?:my|the) (?:account|contract|service)|close my account|switch(?:ing)? (?:to another|providers?))\b/,
+  ],
   ['hold', -0.4, /\b(?:on hold|been holding|hold music|put me on hold)\b/],
   [
     'waiting',
     -0.45,
     /\b(?:still waiting|been waiting|keep waiting|waited (?:for )?(?:over |more than |almost )?(?:an?|\d+|one|two|three|four|five|six|several) (?:hours?|days?|weeks?|months?))\b/,
   ],
-  ['charged', -0.55, /\b(?:charged (?:me )?(?:twice|double|again|wrong)|double[- ]charged|overcharged|charged for something)\b/],
+  [
+    'charged',
+    -0.55,
+    /\b(?:charged (?:me )?(?:twice|double|again|wrong)|double[- ]charged|overcharged|charged for something)\b/,
+  ],
   [
     'not-arrived',
     -0.55,
     /\b(?:never|hasn'?t|has not|have not|haven'?t|didn'?t|did not|still not|not yet) (?:arrived|came|come|shown up|showed up|received|got it|been (?:delivered|fixed|resolved|refunded))\b/,
   ],
-  ['not-working', -0.5, /\b(?:not|isn'?t|aren'?t|doesn'?t|does not|don'?t|won'?t|stopped|never|still not) work(?:ing|s|ed)?\b|\bkeeps? (?:crashing|failing|dropping|breaking)\b/],
-  ['escalate', -0.4, /\b(?:speak (?:to|with) (?:a |your )?(?:manager|supervisor)|escalate|file a complaint|make a complaint|complain(?:ing|t)?)\b/],
+  [
+    'not-working',
+    -0.5,
+    /\b(?:not|isn'?t|aren'?t|doesn'?t|does not|don'?t|won'?t|stopped|never|still not) work(?:ing|s|ed)?\b|\bkeeps? (?:crashing|failing|dropping|breaking)\b/,
+  ],
+  [
+    'escalate',
+    -0.4,
+    /\b(?:speak (?:to|with) (?:a |your )?(?:manager|supervisor)|escalate|file a complaint|make a complaint|complain(?:ing|t)?)\b/,
+  ],
   ['refund', -0.25, /\b(?:refund|money back|chargeback|dispute (?:the|this) charge)\b/],
-  ['repeat', -0.3, /\b(?:(?:third|fourth|fifth|second) time|every single time|again and again|over and over)\b/],
+  [
+    'repeat',
+    -0.3,
+    /\b(?:(?:third|fourth|fifth|second) time|every single time|again and again|over and over)\b/,
+  ],
   [
     'frustration',
     -0.5,
     /\b(?:ridiculous|unacceptable|useless|waste of (?:my )?time|fed up|sick (?:and tired )?of|rip[- ]?off|scam|nightmare|incompetent|unbelievable)\b/,
   ],
-  ['ignored', -0.5, /\b(?:nobody|no one|no-one) (?:called|got back|helped|answered|responded|replied|cares)\b|\bhung up on me\b/],
-  ['defect', -0.35, /\b(?:broken|damaged|defective|faulty|cracked|wrong (?:item|size|colou?r|order|address|product))\b/],
+  [
+    'ignored',
+    -0.5,
+    /\b(?:nobody|no one|no-one) (?:called|got back|helped|answered|responded|replied|cares)\b|\bhung up on me\b/,
+  ],
+  [
+    'defect',
+    -0.35,
+    /\b(?:broken|damaged|defective|faulty|cracked|wrong (?:item|size|colou?r|order|address|product))\b/,
+  ],
   ['thanks', 0.3, /\b(?:thanks?|thank you|appreciate (?:it|that|your help)|cheers)\b/],
   [
     'resolved',

@@ -64,7 +64,8 @@ class FeatureBag {
 function ngrams(tokens: readonly string[], prefix: string, maxN: number): string[] {
   const out: string[] = [];
   for (let n = 1; n <= maxN; n++) {
-    for (let i = 0; i + n <= tokens.length; i++) out.push(`${prefix}${n}:${tokens.slice(i, i + n).join(' ')}`);
+    for (let i = 0; i + n <= tokens.length; i++)
+      out.push(`${prefix}${n}:${tokens.slice(i, i + n).join(' ')}`);
   }
   return out;
 }
@@ -73,7 +74,8 @@ function charNgrams(text: string, prefix: string, minN: number, maxN: number): s
   const out: string[] = [];
   const chars = Array.from(text);
   for (let n = minN; n <= maxN; n++) {
-    for (let i = 0; i + n <= chars.length; i++) out.push(`${prefix}${n}:${chars.slice(i, i + n).join('')}`);
+    for (let i = 0; i + n <= chars.length; i++)
+      out.push(`${prefix}${n}:${chars.slice(i, i + n).join('')}`);
   }
   return out;
 }
@@ -102,12 +104,17 @@ export function featurize(
   if (language === 'zh') {
     const words = chineseWords().filter((word) => word.trim() !== '');
     bag.addGroup(ngrams(words, 'zw', 2), weights.words);
-    if (weights.chars > 0) bag.addGroup(charNgrams(text.replace(/\s+/g, ''), 'zc', 1, 3), weights.chars);
+    if (weights.chars > 0)
+      bag.addGroup(charNgrams(text.replace(/\s+/g, ''), 'zc', 1, 3), weights.chars);
   } else {
     const tokens = englishTokens(text);
     bag.addGroup(ngrams(tokens, 'w', 2), weights.words);
     if (weights.chars > 0) {
-      const squeezed = ` ${text.toLowerCase().replace(/https?:\/\/\S+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+      const squeezed = ` ${text
+        .toLowerCase()
+        .replace(/https?:\/\/\S+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()} `;
       bag.addGroup(charNgrams(squeezed, 'c', 3, 5), weights.chars);
     }
   }

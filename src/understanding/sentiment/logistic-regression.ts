@@ -50,7 +50,11 @@ export class LogisticRegression {
     return out;
   }
 
-  train(examples: readonly SparseVector[], labels: readonly number[], options: TrainOptions = {}): void {
+  train(
+    examples: readonly SparseVector[],
+    labels: readonly number[],
+    options: TrainOptions = {},
+  ): void {
     const k = this.classes;
     const epochs = options.epochs ?? 8;
     const rate = options.learningRate ?? 0.3;
@@ -83,7 +87,8 @@ export class LogisticRegression {
         const label = labels[index]!;
         this.predict(x, probabilities);
         const weight = classWeight[label]!;
-        for (let c = 0; c < k; c++) gradient[c] = (probabilities[c]! - (c === label ? 1 : 0)) * weight;
+        for (let c = 0; c < k; c++)
+          gradient[c] = (probabilities[c]! - (c === label ? 1 : 0)) * weight;
         for (let c = 0; c < k; c++) {
           biasSquares[c] = biasSquares[c]! + gradient[c]! * gradient[c]!;
           this.bias[c] = this.bias[c]! - (rate * gradient[c]!) / Math.sqrt(biasSquares[c]!);

@@ -36,12 +36,16 @@ describe('sentiment lexicons (no training)', () => {
   });
 
   it('chooses only among the labels asked for', () => {
-    expect(model.score('Can you tell me the opening hours?', 'en', { labels: ['negative', 'positive'] }).label).not.toBe('neutral');
+    expect(
+      model.score('Can you tell me the opening hours?', 'en', { labels: ['negative', 'positive'] })
+        .label,
+    ).not.toBe('neutral');
   });
 
   it('is fast per utterance', () => {
     const started = performance.now();
-    for (let i = 0; i < 500; i++) model.score('I have been on hold for forty minutes and this is ridiculous');
+    for (let i = 0; i < 500; i++)
+      model.score('I have been on hold for forty minutes and this is ridiculous');
     for (let i = 0; i < 500; i++) model.score('我等了一个小时还没有人处理，太失望了');
     expect((performance.now() - started) / 1000).toBeLessThan(1);
   });
@@ -50,7 +54,16 @@ describe('sentiment lexicons (no training)', () => {
 describe('sentiment learnt from a tenant’s examples', () => {
   // A tenant's own jargon: "RMA" and "escalation ticket" mean trouble, "all green" means fixed.
   const examples: SentimentExample[] = [];
-  const devices = ['router', 'modem', 'set-top box', 'phone', 'tablet', 'smart meter', 'camera', 'speaker'];
+  const devices = [
+    'router',
+    'modem',
+    'set-top box',
+    'phone',
+    'tablet',
+    'smart meter',
+    'camera',
+    'speaker',
+  ];
   for (const device of devices) {
     examples.push({ text: `need an RMA for the ${device}`, label: 'negative' });
     examples.push({ text: `open an escalation ticket about my ${device}`, label: 'negative' });
@@ -67,13 +80,17 @@ describe('sentiment learnt from a tenant’s examples', () => {
     expect(tenantModel.trainedLabels).toEqual(['negative', 'neutral', 'positive']);
     expect(tenantModel.score('need an RMA for the doorbell').label).toBe('negative');
     expect(tenantModel.score('doorbell is all green now').label).toBe('positive');
-    expect(tenantModel.score('need an RMA for the doorbell').score).toBeLessThan(tenantModel.score('doorbell is all green now').score);
+    expect(tenantModel.score('need an RMA for the doorbell').score).toBeLessThan(
+      tenantModel.score('doorbell is all green now').score,
+    );
     // The shared model is untouched.
     expect(model.trainedLabels).toEqual([]);
   });
 
   it('refuses training data with a single label', async () => {
     const tenantModel = await createSentimentModel();
-    expect(() => tenantModel.fit([{ text: 'bad', label: 'negative' }])).toThrow(/at least two labels/);
+    expect(() => tenantModel.fit([{ text: 'bad', label: 'negative' }])).toThrow(
+      /at least two labels/,
+    );
   });
 });

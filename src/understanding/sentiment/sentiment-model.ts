@@ -45,7 +45,8 @@ const hanPattern = /[\u3400-\u4dbf\u4e00-\u9fff]/g;
 
 /** Only English and Chinese have lexicons; other languages get the English path (emoji, names). */
 function routeLanguage(text: string, language: string | undefined): 'en' | 'zh' {
-  if (language !== undefined && language !== 'und') return language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  if (language !== undefined && language !== 'und')
+    return language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
   const han = text.match(hanPattern)?.length ?? 0;
   return han > 0 && han * 3 >= text.replace(/\s+/g, '').length ? 'zh' : 'en';
 }
@@ -54,14 +55,19 @@ export function isSentimentLabel(value: string): value is SentimentLabel {
   return (SENTIMENT_LABELS as readonly string[]).includes(value);
 }
 
-export async function createSentimentModel(options: SentimentModelOptions = {}): Promise<SentimentModel> {
+export async function createSentimentModel(
+  options: SentimentModelOptions = {},
+): Promise<SentimentModel> {
   const neutralBand = options.neutralBand ?? 0.3;
   // The Chinese word splitter takes ~0.5 s to load; pay it now, not on the first utterance.
   warmUpChinese();
   let classifier: LogisticRegression | undefined;
   let labels: SentimentLabel[] = [];
 
-  function analyse(text: string, language: string | undefined): { vector: () => SparseVector; lexicon: LexiconScore } {
+  function analyse(
+    text: string,
+    language: string | undefined,
+  ): { vector: () => SparseVector; lexicon: LexiconScore } {
     const route = routeLanguage(text, language);
     let words: string[] | undefined;
     const wordsOnce = (): string[] => (words ??= chineseWords(text));
@@ -97,16 +103,22 @@ export async function createSentimentModel(options: SentimentModelOptions = {}):
       });
       const positive = labels.indexOf('positive');
       const negative = labels.indexOf('negative');
-      const score = (positive >= 0 ? probabilities[positive]! : 0) - (negative >= 0 ? probabilities[negative]! : 0);
+      const score =
+        (positive >= 0 ? probabilities[positive]! : 0) -
+        (negative >= 0 ? probabilities[negative]! : 0);
       // A label the tenant never taught (e.g. neutral for a binary set) falls back to the lexicon.
       return label ? { score, label } : fromLexicon(lexicon.score, allowed);
     },
     fit(examples) {
       const seen = [...new Set(examples.map((example) => example.label))].sort();
       if (seen.length < 2) {
-        throw new CuecardError('validation_failed', `Sentiment training needs examples of at least two labels; got ${seen.join(', ') || 'none'}.`, {
-          field: 'examples',
-        });
+        throw new CuecardError(
+          'validation_failed',
+          `Sentiment training needs examples of at least two labels; got ${seen.join(', ') || 'none'}.`,
+          {
+            field: 'examples',
+          },
+        );
       }
       const next = new LogisticRegression(1 << FEATURE_BITS, seen.length);
       next.train(

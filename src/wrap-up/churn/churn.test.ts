@@ -13,7 +13,13 @@ function synthetic(n: number, seed: number): { records: CustomerRecord[]; outcom
     const monthly = random() < 0.5;
     const tenure = Math.floor(random() * 72);
     const logit = (monthly ? 1.5 : -1.5) - tenure / 24 + (random() - 0.5);
-    records.push({ id: `c${i}`, contract: monthly ? 'Month-to-month' : 'Two year', tenure: String(tenure), charges: random() < 0.05 ? ' ' : (20 + random() * 80).toFixed(2), noise: random() < 0.5 ? 'a' : 'b' });
+    records.push({
+      id: `c${i}`,
+      contract: monthly ? 'Month-to-month' : 'Two year',
+      tenure: String(tenure),
+      charges: random() < 0.05 ? ' ' : (20 + random() * 80).toFixed(2),
+      noise: random() < 0.5 ? 'a' : 'b',
+    });
     outcomes.push(random() < 1 / (1 + Math.exp(-logit)));
   }
   return { records, outcomes };
@@ -25,12 +31,32 @@ describe('TabularRiskModel', () => {
     const test = synthetic(500, 2);
     const model = new TabularRiskModel({ exclude: ['id'] });
     model.fit(train.records, train.outcomes);
-    const auc = rocAuc(test.records.map((r) => model.predict(r)), test.outcomes);
+    const auc = rocAuc(
+      test.records.map((r) => model.predict(r)),
+      test.outcomes,
+    );
     expect(auc).toBeGreaterThan(0.75);
-    const risky: CustomerRecord = { id: 'x', contract: 'Month-to-month', tenure: '1', charges: '', noise: 'a' };
-    const safe: CustomerRecord = { id: 'y', contract: 'Two year', tenure: '70', charges: '50', noise: 'a' };
+    const risky: CustomerRecord = {
+      id: 'x',
+      contract: 'Month-to-month',
+      tenure: '1',
+      charges: '',
+      noise: 'a',
+    };
+    const safe: CustomerRecord = {
+      id: 'y',
+      contract: 'Two year',
+      tenure: '70',
+      charges: '50',
+      noise: 'a',
+    };
     expect(model.predict(risky)).toBeGreaterThan(model.predict(safe));
-    expect(model.explain(risky, 2).map((r) => r.attribute).sort()).toEqual(['contract', 'tenure']);
+    expect(
+      model
+        .explain(risky, 2)
+        .map((r) => r.attribute)
+        .sort(),
+    ).toEqual(['contract', 'tenure']);
   });
 
   it('computes ROC-AUC with ties', () => {
@@ -41,9 +67,18 @@ describe('TabularRiskModel', () => {
 
 describe('conversation churn signals', () => {
   it('raises risk for a customer who wants to cancel for a competitor, with reasons citing turns', () => {
-    const calm = conversationSignals(buildTranscript([['customer', 'I would like to check my balance, thanks.'], ['agent', 'It is $20.']]));
+    const calm = conversationSignals(
+      buildTranscript([
+        ['customer', 'I would like to check my balance, thanks.'],
+        ['agent', 'It is $20.'],
+      ]),
+    );
     const angry = conversationSignals(
-      buildTranscript([['customer', 'Hello.'], ['agent', 'Hi, how can I help?'], ['customer', 'This is terrible. I want to cancel, another provider offers a better deal.']]),
+      buildTranscript([
+        ['customer', 'Hello.'],
+        ['agent', 'Hi, how can I help?'],
+        ['customer', 'This is terrible. I want to cancel, another provider offers a better deal.'],
+      ]),
       { outcome: 'unresolved' },
     );
     const base = { risk: 0.2, reasons: [] };

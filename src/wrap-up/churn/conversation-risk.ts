@@ -15,22 +15,29 @@ export interface ConversationSignals {
   evidence: Partial<Record<'cancelIntent' | 'competitorMention', number[]>>;
 }
 
-const cancelPattern = /\b(cancel\w*|terminate|close (?:my|the) account|end (?:my|the) (?:contract|service|subscription)|port (?:my|the) number|switch(?:ing)? (?:to|providers?|carriers?)|leav(?:e|ing) (?:you|your company)|unsubscribe)\b/i;
-const competitorPattern = /\b(competitor|another (?:provider|company|carrier|bank)|other (?:provider|company|carrier)|better (?:deal|offer|price) (?:from|at|with|elsewhere)|elsewhere|cheaper (?:at|with|from))\b/i;
+const cancelPattern =
+  /\b(cancel\w*|terminate|close (?:my|the) account|end (?:my|the) (?:contract|service|subscription)|port (?:my|the) number|switch(?:ing)? (?:to|providers?|carriers?)|leav(?:e|ing) (?:you|your company)|unsubscribe)\b/i;
+const competitorPattern =
+  /\b(competitor|another (?:provider|company|carrier|bank)|other (?:provider|company|carrier)|better (?:deal|offer|price) (?:from|at|with|elsewhere)|elsewhere|cheaper (?:at|with|from))\b/i;
 
 export function conversationSignals(
   transcript: readonly ConversationItem[],
   context: { repeatContact?: boolean; outcome?: string | undefined } = {},
 ): ConversationSignals {
-  const customer = transcript.filter((item) => item.kind === 'utterance' && item.speaker === 'customer');
+  const customer = transcript.filter(
+    (item) => item.kind === 'utterance' && item.speaker === 'customer',
+  );
   const evidence: ConversationSignals['evidence'] = {};
   for (const item of customer) {
     if (item.kind !== 'utterance') continue;
     if (cancelPattern.test(item.text)) (evidence.cancelIntent ??= []).push(item.seq);
     if (competitorPattern.test(item.text)) (evidence.competitorMention ??= []).push(item.seq);
   }
-  const scores = customer.map((item) => (item.kind === 'utterance' ? sentimentScore(item.text) : 0));
-  const mean = (values: number[]): number => (values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length);
+  const scores = customer.map((item) =>
+    item.kind === 'utterance' ? sentimentScore(item.text) : 0,
+  );
+  const mean = (values: number[]): number =>
+    values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
   return {
     cancelIntent: evidence.cancelIntent !== undefined,
     competitorMention: evidence.competitorMention !== undefined,
@@ -79,11 +86,41 @@ export function combineChurnRisk(
     logit += contribution;
     reasons.push({ attribute, detail, contribution });
   };
-  if (signals.cancelIntent) add('conversation.cancelIntent', `customer asked to cancel (turns ${signals.evidence.cancelIntent?.join(', ')})`, weights.cancelIntent);
-  if (signals.competitorMention) add('conversation.competitor', `customer mentioned another provider (turns ${signals.evidence.competitorMention?.join(', ')})`, weights.competitorMention);
-  if (signals.repeatContact) add('conversation.repeatContact', 'customer contacted us again about the same issue', weights.repeatContact);
-  if (signals.unresolved) add('conversation.unresolved', 'the issue was not resolved', weights.unresolved);
-  add('conversation.sentimentDrop', 'customer sentiment fell during the conversation', weights.sentimentDrop * (signals.sentimentStart - signals.sentimentEnd));
-  add('conversation.negativeEnd', 'customer ended the conversation upset', weights.negativeEnd * -Math.min(0, signals.sentimentEnd));
-  return { risk: 1 / (1 + Math.exp(-logit)), reasons: reasons.filter((r) => r.contribution > 0).sort((a, b) => b.contribution - a.contribution).slice(0, 5) };
+  if (signals.cancelIntent)
+    add(
+      'conversation.cancelIntent',
+      `customer asked to cancel (turns ${signals.evidence.cancelIntent?.join(', ')})`,
+      weights.cancelIntent,
+    );
+  if (signals.competitorMention)
+    add(
+      'conversation.competitor',
+      `customer mentioned another provider (turns ${signals.evidence.competitorMention?.join(', ')})`,
+      weights.competitorMention,
+    );
+  if (signals.repeatContact)
+    add(
+      'conversation.repeatContact',
+      'customer contacted us again about the same issue',
+      weights.repeatContact,
+    );
+  if (signals.unresolved)
+    add('conversation.unresolved', 'the issue was not resolved', weights.unresolved);
+  add(
+    'conversation.sentimentDrop',
+    'customer sentiment fell during the conversation',
+    weights.sentimentDrop * (signals.sentimentStart - signals.sentimentEnd),
+  );
+  add(
+    'conversation.negativeEnd',
+    'customer ended the conversation upset',
+    weights.negativeEnd * -Math.min(0, signals.sentimentEnd),
+  );
+  return {
+    risk: 1 / (1 + Math.exp(-logit)),
+    reasons: reasons
+      .filter((r) => r.contribution > 0)
+      .sort((a, b) => b.contribution - a.contribution)
+      .slice(0, 5),
+  };
 }

@@ -68,17 +68,22 @@ export class TabularRiskModel {
   constructor(private readonly options: TabularModelOptions = {}) {}
 
   fit(records: readonly CustomerRecord[], outcomes: readonly boolean[]): void {
-    if (records.length !== outcomes.length) throw new Error('records and outcomes differ in length');
+    if (records.length !== outcomes.length)
+      throw new Error('records and outcomes differ in length');
     const positives = outcomes.filter(Boolean).length;
     if (positives === 0 || positives === records.length) {
-      throw new CuecardError('validation_failed', 'churn training needs customers who churned and customers who stayed');
+      throw new CuecardError(
+        'validation_failed',
+        'churn training needs customers who churned and customers who stayed',
+      );
     }
     this.columns = inferColumns(records, this.options);
     this.features = this.columns.flatMap((column) => featureNames(column));
     const matrix = records.map((record) => this.encode(record));
     const d = this.features.length;
     this.featureMeans = new Float64Array(d);
-    for (const row of matrix) for (let j = 0; j < d; j++) this.featureMeans[j]! += row[j]! / matrix.length;
+    for (const row of matrix)
+      for (let j = 0; j < d; j++) this.featureMeans[j]! += row[j]! / matrix.length;
     this.train(matrix, outcomes);
   }
 
@@ -108,7 +113,8 @@ export class TabularRiskModel {
       for (let j = 0; j <= d; j++) {
         m[j] = 0.9 * m[j]! + 0.1 * gradient[j]!;
         v[j] = 0.999 * v[j]! + 0.001 * gradient[j]! ** 2;
-        const step = (rate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
+        const step =
+          (rate * (m[j]! / (1 - 0.9 ** t))) / (Math.sqrt(v[j]! / (1 - 0.999 ** t)) + 1e-8);
         if (j < d) w[j]! -= step;
         else b -= step;
       }
@@ -126,7 +132,8 @@ export class TabularRiskModel {
         const value = raw ?? column.median;
         x[k++] = (value - column.mean) / column.std;
         const bin = column.edges.findIndex((edge) => value <= edge);
-        for (let i = 0; i <= column.edges.length; i++) x[k++] = (bin === -1 ? column.edges.length : bin) === i ? 1 : 0;
+        for (let i = 0; i <= column.edges.length; i++)
+          x[k++] = (bin === -1 ? column.edges.length : bin) === i ? 1 : 0;
         if (column.hasMissing) x[k++] = raw === null ? 1 : 0;
       } else {
         const value = (record[column.name] ?? '').trim();
@@ -154,17 +161,26 @@ export class TabularRiskModel {
     const byColumn = new Map<string, number>();
     for (let j = 0; j < x.length; j++) {
       const feature = this.features[j]!;
-      byColumn.set(feature.column, (byColumn.get(feature.column) ?? 0) + this.weights[j]! * (x[j]! - this.featureMeans[j]!));
+      byColumn.set(
+        feature.column,
+        (byColumn.get(feature.column) ?? 0) + this.weights[j]! * (x[j]! - this.featureMeans[j]!),
+      );
     }
     return [...byColumn]
-      .map(([attribute, contribution]) => ({ attribute, detail: `${attribute} = ${(record[attribute] ?? '').trim() || '(blank)'}`, contribution }))
+      .map(([attribute, contribution]) => ({
+        attribute,
+        detail: `${attribute} = ${(record[attribute] ?? '').trim() || '(blank)'}`,
+        contribution,
+      }))
       .sort((a, b) => b.contribution - a.contribution)
       .slice(0, top);
   }
 }
 
 function inferColumns(records: readonly CustomerRecord[], options: TabularModelOptions): Column[] {
-  const names = Object.keys(records[0] ?? {}).filter((name) => !(options.exclude ?? []).includes(name));
+  const names = Object.keys(records[0] ?? {}).filter(
+    (name) => !(options.exclude ?? []).includes(name),
+  );
   const bins = options.bins ?? 10;
   const columns: Column[] = [];
   for (const name of names) {
@@ -177,14 +193,33 @@ function inferColumns(records: readonly CustomerRecord[], options: TabularModelO
     if (filled.length > 0 && numbers.length >= filled.length * 0.95 && distinct.size > 2) {
       const sorted = [...numbers].sort((a, b) => a - b);
       const mean = numbers.reduce((sum, n) => sum + n, 0) / numbers.length;
-      const std = Math.sqrt(numbers.reduce((sum, n) => sum + (n - mean) ** 2, 0) / numbers.length) || 1;
-      const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / bins)]!))];
-      columns.push({ kind: 'numeric', name, mean, std, median: sorted[Math.floor(sorted.length / 2)]!, edges, hasMissing: filled.length < cells.length });
+      const std =
+        Math.sqrt(numbers.reduce((sum, n) => sum + (n - mean) ** 2, 0) / numbers.length) || 1;
+      const edges = [
+        ...new Set(
+          Array.from(
+            { length: bins - 1 },
+            (_, i) => sorted[Math.floor(((i + 1) * sorted.length) / bins)]!,
+          ),
+        ),
+      ];
+      columns.push({
+        kind: 'numeric',
+        name,
+        mean,
+        std,
+        median: sorted[Math.floor(sorted.length / 2)]!,
+        edges,
+        hasMissing: filled.length < cells.length,
+      });
     } else {
       // Rare levels would only be memorised; they fall into "none of the above" (all zeros).
       const counts = new Map<string, number>();
       for (const cell of cells) counts.set(cell, (counts.get(cell) ?? 0) + 1);
-      const levels = [...counts].filter(([, count]) => count >= Math.max(5, records.length * 0.002)).map(([level]) => level).sort();
+      const levels = [...counts]
+        .filter(([, count]) => count >= Math.max(5, records.length * 0.002))
+        .map(([level]) => level)
+        .sort();
       if (levels.length > 0) columns.push({ kind: 'categorical', name, levels });
     }
   }
@@ -192,10 +227,17 @@ function inferColumns(records: readonly CustomerRecord[], options: TabularModelO
 }
 
 function featureNames(column: Column): Feature[] {
-  if (column.kind === 'categorical') return column.levels.map((level) => ({ column: column.name, label: `${column.name}=${level}` }));
+  if (column.kind === 'categorical')
+    return column.levels.map((level) => ({
+      column: column.name,
+      label: `${column.name}=${level}`,
+    }));
   return [
     { column: column.name, label: column.name },
-    ...Array.from({ length: column.edges.length + 1 }, (_, i) => ({ column: column.name, label: `${column.name}#bin${i}` })),
+    ...Array.from({ length: column.edges.length + 1 }, (_, i) => ({
+      column: column.name,
+      label: `${column.name}#bin${i}`,
+    })),
     ...(column.hasMissing ? [{ column: column.name, label: `${column.name}#missing` }] : []),
   ];
 }

@@ -28,12 +28,23 @@ export function parseDispositionCodeSet(text: string, source: string): Dispositi
   }
   const parsed = dispositionCodeSetSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new CuecardError('validation_failed', `${source}: invalid disposition code set\n${problems.join('\n')}`, { details: { problems } });
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new CuecardError(
+      'validation_failed',
+      `${source}: invalid disposition code set\n${problems.join('\n')}`,
+      { details: { problems } },
+    );
   }
   const seen = new Set<string>();
   for (const entry of parsed.data.codes) {
-    if (seen.has(entry.code)) throw new CuecardError('validation_failed', `${source}: code "${entry.code}" is defined twice`, { field: 'codes' });
+    if (seen.has(entry.code))
+      throw new CuecardError(
+        'validation_failed',
+        `${source}: code "${entry.code}" is defined twice`,
+        { field: 'codes' },
+      );
     seen.add(entry.code);
   }
   return parsed.data;

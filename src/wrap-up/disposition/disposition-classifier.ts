@@ -48,7 +48,9 @@ export class DispositionClassifier {
   add(examples: readonly LabelledConversation[]): void {
     for (const example of examples) {
       if (this.codeSet && !this.codes.includes(example.label)) {
-        throw new CuecardError('validation_failed', `unknown disposition code "${example.label}"`, { field: 'label' });
+        throw new CuecardError('validation_failed', `unknown disposition code "${example.label}"`, {
+          field: 'label',
+        });
       }
       this.examples.push(example);
     }
@@ -73,14 +75,20 @@ export class DispositionClassifier {
       }
     }
     const classes = [...new Set([...this.codes, ...labels])].sort();
-    if (classes.length < 2) throw new CuecardError('validation_failed', 'disposition training needs at least two codes');
+    if (classes.length < 2)
+      throw new CuecardError('validation_failed', 'disposition training needs at least two codes');
     // Word 1-2 grams plus separate features for the opening (where the reason for contact is
     // stated) measured best in cross-validation; character n-grams added noise and cost.
     const vectorizer = new TfidfVectorizer({ wordNgrams: 2, charMax: 0, openingWords: 40 });
     const vectors = vectorizer.fit(texts);
     const regression = new SoftmaxRegression(classes, vectorizer.size);
     const classIndex = new Map(classes.map((code, i) => [code, i]));
-    regression.train(vectors, labels.map((label) => classIndex.get(label)!), weights, { epochs: this.options.epochs ?? 60, learningRate: 8, l2: 0 });
+    regression.train(
+      vectors,
+      labels.map((label) => classIndex.get(label)!),
+      weights,
+      { epochs: this.options.epochs ?? 60, learningRate: 8, l2: 0 },
+    );
     this.model = { vectorizer, regression };
   }
 
@@ -88,7 +96,9 @@ export class DispositionClassifier {
     if (!this.model) this.train();
     const { vectorizer, regression } = this.model!;
     const probabilities = regression.probabilities(vectorizer.transform(text));
-    const ranked = regression.classes.map((code, i) => ({ code, confidence: probabilities[i]! })).sort((a, b) => b.confidence - a.confidence);
+    const ranked = regression.classes
+      .map((code, i) => ({ code, confidence: probabilities[i]! }))
+      .sort((a, b) => b.confidence - a.confidence);
     const best = ranked[0]!;
     return { code: best.code, confidence: best.confidence, alternatives: ranked.slice(1, 4) };
   }

@@ -4,7 +4,9 @@ import { DispositionClassifier, type DispositionSuggestion } from './disposition
 
 /** Conversation text as the classifier sees it: the utterances, in order. */
 export function dispositionText(items: readonly { kind: string; text?: string }[]): string {
-  return items.flatMap((item) => (item.kind === 'utterance' && item.text ? [item.text] : [])).join('\n');
+  return items
+    .flatMap((item) => (item.kind === 'utterance' && item.text ? [item.text] : []))
+    .join('\n');
 }
 
 /**
@@ -25,7 +27,11 @@ export function createDispositionService(db: Database, codeSet: DispositionCodeS
       [tenantId],
     );
     const known = new Set(codeSet.codes.map((code) => code.code));
-    classifier.add(rows.filter((row) => known.has(row.chosen_code)).map((row) => ({ text: row.text, label: row.chosen_code, weight: 2 })));
+    classifier.add(
+      rows
+        .filter((row) => known.has(row.chosen_code))
+        .map((row) => ({ text: row.text, label: row.chosen_code, weight: 2 })),
+    );
     classifier.train();
     return classifier;
   }

@@ -5,38 +5,64 @@ import { buildConversation, buildTranscript } from '../test-transcript.js';
 import { parseDispositionCodeSet } from './code-set.js';
 import { DispositionClassifier } from './disposition-classifier.js';
 
-const codeSet = parseDispositionCodeSet(await readFile(new URL('../../../knowledge/dispositions/default.yaml', import.meta.url), 'utf8'), 'default.yaml');
+const codeSet = parseDispositionCodeSet(
+  await readFile(new URL('../../../knowledge/dispositions/default.yaml', import.meta.url), 'utf8'),
+  'default.yaml',
+);
 
 describe('disposition code set', () => {
   it('ships a dozen codes and rejects a broken file with every problem listed', () => {
     expect(codeSet.codes.length).toBeGreaterThanOrEqual(12);
-    expect(() => parseDispositionCodeSet('version: 0\ncodes: [{code: "bad code"}]', 'x.yaml')).toThrow(/version[\s\S]*codes/);
+    expect(() =>
+      parseDispositionCodeSet('version: 0\ncodes: [{code: "bad code"}]', 'x.yaml'),
+    ).toThrow(/version[\s\S]*codes/);
   });
 });
 
 describe('DispositionClassifier', () => {
   it('suggests codes from descriptions and examples alone, before any labelled conversation', () => {
     const classifier = new DispositionClassifier(codeSet);
-    expect(classifier.suggest('I forgot my password and now my account is locked').code).toBe('account_access');
-    expect(classifier.suggest('please cancel my subscription, I am switching provider').code).toBe('cancellation_request');
+    expect(classifier.suggest('I forgot my password and now my account is locked').code).toBe(
+      'account_access',
+    );
+    expect(classifier.suggest('please cancel my subscription, I am switching provider').code).toBe(
+      'cancellation_request',
+    );
   });
 
   it('learns a tenant-specific phrasing from an agent correction', () => {
     const classifier = new DispositionClassifier(codeSet);
     const text = 'the zorblax gadget blinks red and beeps';
     const before = classifier.suggest(text);
-    for (let i = 0; i < 3; i++) classifier.learn({ text: `${text} again ${i}`, label: 'technical_support' });
+    for (let i = 0; i < 3; i++)
+      classifier.learn({ text: `${text} again ${i}`, label: 'technical_support' });
     const after = classifier.suggest(text);
     expect(after.code).toBe('technical_support');
-    expect(after.confidence).toBeGreaterThan(before.code === 'technical_support' ? before.confidence : 0);
-    expect(() => classifier.learn({ text, label: 'no_such_code' })).toThrow(/unknown disposition code/);
+    expect(after.confidence).toBeGreaterThan(
+      before.code === 'technical_support' ? before.confidence : 0,
+    );
+    expect(() => classifier.learn({ text, label: 'no_such_code' })).toThrow(
+      /unknown disposition code/,
+    );
   });
 
   it('runs as the disposition finalizer with a confidence and alternatives', async () => {
     const classifier = new DispositionClassifier(codeSet);
-    const finalizer = createDispositionFinalizer({ suggest: async (_tenantId, text) => classifier.suggest(text) });
-    const transcript = buildTranscript([['customer', 'Where is my package? It was supposed to arrive yesterday.'], ['agent', 'Let me check the tracking for your order.']]);
-    const output = await finalizer.finalize({ tenantId: 't1', conversation: buildConversation(), transcript, previous: {}, analyses: {}, signal: new AbortController().signal });
+    const finalizer = createDispositionFinalizer({
+      suggest: async (_tenantId, text) => classifier.suggest(text),
+    });
+    const transcript = buildTranscript([
+      ['customer', 'Where is my package? It was supposed to arrive yesterday.'],
+      ['agent', 'Let me check the tracking for your order.'],
+    ]);
+    const output = await finalizer.finalize({
+      tenantId: 't1',
+      conversation: buildConversation(),
+      transcript,
+      previous: {},
+      analyses: {},
+      signal: new AbortController().signal,
+    });
     expect(output?.result).toMatchObject({ suggested: 'order_status' });
     expect(output?.result?.alternatives).toHaveLength(3);
   });

@@ -24,7 +24,8 @@ export interface CommitmentTurn {
 }
 
 // A statement about the future by the speaker or their company, not a question or a wish.
-const promise = /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect|(?:arrives?|posts?|ships?|appears?) (?:in|within|by)|takes? (?:up to )?\d+)\b/i;
+const promise =
+  /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect|(?:arrives?|posts?|ships?|appears?) (?:in|within|by)|takes? (?:up to )?\d+)\b/i;
 // "I'll email you today, and I'll call you back Thursday" holds two commitments.
 const clauseBreak = /,?\s+and\s+(?=(?:i|we)(?:'ll| will| am going to|'m going to)\b)/i;
 const kinds: [Commitment['kind'], RegExp][] = [
@@ -36,15 +37,47 @@ const kinds: [Commitment['kind'], RegExp][] = [
 ];
 
 const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const unitMs: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
-const numberWords: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, fourteen: 14, thirty: 30, few: 3, couple: 2 };
+const unitMs: Record<string, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+};
+const numberWords: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  fourteen: 14,
+  thirty: 30,
+  few: 3,
+  couple: 2,
+};
 
 /** Resolves "tomorrow", "Thursday", "5 business days", "24 hours" against `now`. */
-export function resolveDue(entities: readonly TextEntity[], sentence: string, now: Date): Date | null {
+export function resolveDue(
+  entities: readonly TextEntity[],
+  sentence: string,
+  now: Date,
+): Date | null {
   const lower = sentence.toLowerCase();
-  const duration = /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(?:business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(lower);
+  const duration =
+    /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(?:business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(
+      lower,
+    );
   if (duration) {
-    const count = /^\d+$/.test(duration[1]!) ? Number(duration[1]) : numberWords[duration[1]!] ?? 1;
+    const count = /^\d+$/.test(duration[1]!)
+      ? Number(duration[1])
+      : (numberWords[duration[1]!] ?? 1);
     return new Date(now.getTime() + count * unitMs[duration[2]!]!);
   }
   const day = startOfDay(now);
@@ -74,7 +107,7 @@ function withTime(day: Date, sentence: string, defaultHour = 9): Date {
   let hour = defaultHour;
   let minute = 0;
   if (time) {
-    hour = Number(time[1]) % 12 + (time[3] === 'pm' ? 12 : 0);
+    hour = (Number(time[1]) % 12) + (time[3] === 'pm' ? 12 : 0);
     minute = Number(time[2] ?? 0);
   }
   return new Date(day.getTime() + hour * 3_600_000 + minute * 60_000);
@@ -108,17 +141,23 @@ export function extractCommitments(
   const found: Commitment[] = [];
   for (const turn of turns) {
     if (options.owners && !options.owners.includes(turn.speaker)) continue;
-    for (const sentence of splitSentences(normalizeText(turn.text)).flatMap((whole) => whole.split(clauseBreak))) {
+    for (const sentence of splitSentences(normalizeText(turn.text)).flatMap((whole) =>
+      whole.split(clauseBreak),
+    )) {
       if (/\?\s*$/.test(sentence) || !promise.test(sentence)) continue;
       const entities = extractEntities(sentence);
       const kind = kinds.find(([, pattern]) => pattern.test(sentence))?.[0] ?? 'other';
       const timed = entities.some((entity) => ['DATE', 'TIME', 'DURATION'].includes(entity.type));
       // An untimed "other" promise ("I will check") is too vague to become a task.
       if (kind === 'other' && !timed) continue;
-      let amounts = entities.filter((entity) => entity.type === 'MONEY').map((entity) => entity.value);
+      let amounts = entities
+        .filter((entity) => entity.type === 'MONEY')
+        .map((entity) => entity.value);
       // "I see the charge of $49.99. The refund will arrive..." — the amount is often said just before.
       if (amounts.length === 0 && kind === 'refund') {
-        amounts = extractEntities(turn.text).filter((entity) => entity.type === 'MONEY').map((entity) => entity.value);
+        amounts = extractEntities(turn.text)
+          .filter((entity) => entity.type === 'MONEY')
+          .map((entity) => entity.value);
       }
       const due = resolveDue(entities, sentence, now);
       found.push({

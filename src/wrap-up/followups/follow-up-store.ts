@@ -45,13 +45,24 @@ export async function saveFollowUps(
   owner: string | null,
   commitments: readonly Commitment[],
 ): Promise<FollowUpTask[]> {
-  await db.query(`DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND conversation_id = $2 AND status = 'open'`, [tenantId, conversationId]);
+  await db.query(
+    `DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND conversation_id = $2 AND status = 'open'`,
+    [tenantId, conversationId],
+  );
   const tasks: FollowUpTask[] = [];
   for (const commitment of commitments) {
     const { rows } = await db.query<Row>(
       `INSERT INTO follow_up_tasks (tenant_id, conversation_id, source_seq, kind, owner, due_at, draft_message)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [tenantId, conversationId, commitment.seq, commitment.kind, owner, commitment.dueAt, commitment.draftMessage],
+      [
+        tenantId,
+        conversationId,
+        commitment.seq,
+        commitment.kind,
+        owner,
+        commitment.dueAt,
+        commitment.draftMessage,
+      ],
     );
     tasks.push(toTask(rows[0]!));
   }
@@ -60,7 +71,14 @@ export async function saveFollowUps(
 
 export async function listFollowUps(
   db: Queryable,
-  filter: { tenantId: string; owner?: string | undefined; status?: FollowUpTask['status'] | undefined; conversationId?: string | undefined; dueBefore?: Date | undefined; limit: number },
+  filter: {
+    tenantId: string;
+    owner?: string | undefined;
+    status?: FollowUpTask['status'] | undefined;
+    conversationId?: string | undefined;
+    dueBefore?: Date | undefined;
+    limit: number;
+  },
 ): Promise<FollowUpTask[]> {
   const where = ['tenant_id = $1'];
   const params: unknown[] = [filter.tenantId];
@@ -80,7 +98,13 @@ export async function listFollowUps(
   return rows.map(toTask);
 }
 
-export async function setFollowUpStatus(db: Queryable, tenantId: string, id: number, status: FollowUpTask['status'], owner?: string): Promise<FollowUpTask | null> {
+export async function setFollowUpStatus(
+  db: Queryable,
+  tenantId: string,
+  id: number,
+  status: FollowUpTask['status'],
+  owner?: string,
+): Promise<FollowUpTask | null> {
   const { rows } = await db.query<Row>(
     `UPDATE follow_up_tasks SET status = $3 WHERE tenant_id = $1 AND id = $2 AND ($4::text IS NULL OR owner = $4) RETURNING *`,
     [tenantId, id, status, owner ?? null],

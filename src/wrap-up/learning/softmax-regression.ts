@@ -37,7 +37,12 @@ export class SoftmaxRegression {
     this.bias = new Float64Array(classes.length);
   }
 
-  train(examples: readonly SparseVector[], labels: readonly number[], weights: readonly number[] | undefined, options: SoftmaxOptions = {}): void {
+  train(
+    examples: readonly SparseVector[],
+    labels: readonly number[],
+    weights: readonly number[] | undefined,
+    options: SoftmaxOptions = {},
+  ): void {
     const epochs = options.epochs ?? 12;
     const rate0 = options.learningRate ?? 0.5;
     const l2 = options.l2 ?? 1e-5;

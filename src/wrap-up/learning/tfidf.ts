@@ -30,7 +30,8 @@ function features(text: string, options: Required<TfidfOptions>): string[] {
   if (options.openingWords > 0) {
     const opening = words.slice(0, options.openingWords);
     for (let n = 1; n <= Math.min(2, options.wordNgrams); n++) {
-      for (let i = 0; i + n <= opening.length; i++) out.push(`o:${opening.slice(i, i + n).join(' ')}`);
+      for (let i = 0; i + n <= opening.length; i++)
+        out.push(`o:${opening.slice(i, i + n).join(' ')}`);
     }
   }
   if (options.charMax > 0) {
@@ -54,7 +55,13 @@ export class TfidfVectorizer {
   private idf = new Float32Array(0);
 
   constructor(options: TfidfOptions = {}) {
-    this.options = { wordNgrams: options.wordNgrams ?? 2, charMin: options.charMin ?? 3, charMax: options.charMax ?? 5, minDf: options.minDf ?? 2, openingWords: options.openingWords ?? 0 };
+    this.options = {
+      wordNgrams: options.wordNgrams ?? 2,
+      charMin: options.charMin ?? 3,
+      charMax: options.charMax ?? 5,
+      minDf: options.minDf ?? 2,
+      openingWords: options.openingWords ?? 0,
+    };
   }
 
   get size(): number {
@@ -64,7 +71,8 @@ export class TfidfVectorizer {
   fit(texts: readonly string[]): SparseVector[] {
     const documents = texts.map((text) => features(text, this.options));
     const df = new Map<string, number>();
-    for (const document of documents) for (const feature of new Set(document)) df.set(feature, (df.get(feature) ?? 0) + 1);
+    for (const document of documents)
+      for (const feature of new Set(document)) df.set(feature, (df.get(feature) ?? 0) + 1);
     // With very few documents every feature is rare; keep them all rather than nothing.
     const minDf = texts.length < 20 ? 1 : this.options.minDf;
     this.vocabulary = new Map();

@@ -30,7 +30,10 @@ export interface ReviewRow {
   reviewed: boolean;
 }
 
-export async function listReviewable(db: Queryable, filter: ReviewFilter): Promise<{ conversations: ReviewRow[]; total: number }> {
+export async function listReviewable(
+  db: Queryable,
+  filter: ReviewFilter,
+): Promise<{ conversations: ReviewRow[]; total: number }> {
   const where = [`c.tenant_id = $1`, `c.status = 'ended'`];
   const params: unknown[] = [filter.tenantId];
   const add = (clause: string, value: unknown) => {
@@ -40,17 +43,22 @@ export async function listReviewable(db: Queryable, filter: ReviewFilter): Promi
   if (filter.agentId) add('c.agent_id = ?', filter.agentId);
   if (filter.from) add('c.ended_at >= ?', filter.from);
   if (filter.to) add('c.ended_at < ?', filter.to);
-  if (filter.disposition) add(`coalesce(c.metadata->>'disposition', d.result->>'suggested') = ?`, filter.disposition);
+  if (filter.disposition)
+    add(`coalesce(c.metadata->>'disposition', d.result->>'suggested') = ?`, filter.disposition);
   if (filter.minScore !== undefined) add(`(q.result->>'overall')::float8 >= ?`, filter.minScore);
   if (filter.maxScore !== undefined) add(`(q.result->>'overall')::float8 <= ?`, filter.maxScore);
-  if (filter.minChurnRisk !== undefined) add(`(ch.result->>'risk')::float8 >= ?`, filter.minChurnRisk);
+  if (filter.minChurnRisk !== undefined)
+    add(`(ch.result->>'risk')::float8 >= ?`, filter.minChurnRisk);
   const from = `FROM conversations c
     LEFT JOIN wrapup_results s ON s.conversation_id = c.id AND s.kind = 'summary'
     LEFT JOIN wrapup_results d ON d.conversation_id = c.id AND d.kind = 'disposition'
     LEFT JOIN wrapup_results q ON q.conversation_id = c.id AND q.kind = 'qa'
     LEFT JOIN wrapup_results ch ON ch.conversation_id = c.id AND ch.kind = 'churn'
     WHERE ${where.join(' AND ')}`;
-  const { rows: counted } = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, params as string[]);
+  const { rows: counted } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n ${from}`,
+    params as string[],
+  );
   params.push(filter.limit, filter.offset);
   const { rows } = await db.query<{
     id: string;
@@ -137,7 +145,10 @@ export async function reviewOf(db: Queryable, tenantId: string, conversationId: 
       ORDER BY s.criterion_id`,
     [tenantId, conversationId],
   );
-  const { rows: sentiment } = await db.query<{ seq: number; payload: { result: { score?: number; label?: string; speaker?: string } } }>(
+  const { rows: sentiment } = await db.query<{
+    seq: number;
+    payload: { result: { score?: number; label?: string; speaker?: string } };
+  }>(
     `SELECT seq, payload FROM events
       WHERE tenant_id = $1 AND conversation_id = $2 AND type = 'analysis' AND payload->>'analyzer' = 'sentiment'
       ORDER BY seq`,
@@ -145,20 +156,23 @@ export async function reviewOf(db: Queryable, tenantId: string, conversationId: 
   );
   return {
     wrapup: Object.fromEntries(results.map((row) => [row.kind, row.result])),
-    scorecard: scores.map(
-      (row): CriterionReview => ({
-        criterionId: row.criterion_id,
-        scorecardId: row.scorecard_id,
-        scorecardVersion: row.scorecard_version,
-        autoScore: row.auto_score,
-        evidence: row.evidence_seqs,
-        note: row.note,
-        override:
-          row.reviewer === null
-            ? null
-            : { score: row.human_score, comment: row.comment ?? '', reviewer: row.reviewer, at: new Date(row.reviewed_at!).toISOString() },
-      }),
-    ),
+    scorecard: scores.map((row): CriterionReview => ({
+      criterionId: row.criterion_id,
+      scorecardId: row.scorecard_id,
+      scorecardVersion: row.scorecard_version,
+      autoScore: row.auto_score,
+      evidence: row.evidence_seqs,
+      note: row.note,
+      override:
+        row.reviewer === null
+          ? null
+          : {
+              score: row.human_score,
+              comment: row.comment ?? '',
+              reviewer: row.reviewer,
+              at: new Date(row.reviewed_at!).toISOString(),
+            },
+    })),
     sentimentTimeline: sentiment.map((row) => ({
       seq: row.seq,
       score: row.payload.result.score ?? 0,

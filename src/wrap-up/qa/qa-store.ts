@@ -4,7 +4,11 @@ import type { QaResult } from './auto-qa.js';
 import type { Scorecard } from './scorecard.js';
 
 /** Stores a scorecard version; storing the same version again is a no-op. */
-export async function saveScorecard(db: Queryable, tenantId: string, scorecard: Scorecard): Promise<void> {
+export async function saveScorecard(
+  db: Queryable,
+  tenantId: string,
+  scorecard: Scorecard,
+): Promise<void> {
   await db.query(
     `INSERT INTO scorecards (tenant_id, id, version, definition) VALUES ($1, $2, $3, $4)
      ON CONFLICT (tenant_id, id, version) DO NOTHING`,
@@ -12,14 +16,28 @@ export async function saveScorecard(db: Queryable, tenantId: string, scorecard: 
   );
 }
 
-export async function saveQaResult(db: Queryable, tenantId: string, conversationId: string, result: QaResult): Promise<void> {
+export async function saveQaResult(
+  db: Queryable,
+  tenantId: string,
+  conversationId: string,
+  result: QaResult,
+): Promise<void> {
   for (const criterion of result.criteria) {
     await db.query(
       `INSERT INTO qa_scores (conversation_id, tenant_id, scorecard_id, scorecard_version, criterion_id, auto_score, evidence_seqs, note)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (conversation_id, scorecard_id, scorecard_version, criterion_id)
        DO UPDATE SET auto_score = EXCLUDED.auto_score, evidence_seqs = EXCLUDED.evidence_seqs, note = EXCLUDED.note`,
-      [conversationId, tenantId, result.scorecardId, result.scorecardVersion, criterion.criterionId, criterion.score, criterion.evidence, criterion.note],
+      [
+        conversationId,
+        tenantId,
+        result.scorecardId,
+        result.scorecardVersion,
+        criterion.criterionId,
+        criterion.score,
+        criterion.evidence,
+        criterion.note,
+      ],
     );
   }
 }
@@ -35,17 +53,42 @@ export interface QaOverride {
 }
 
 /** A reviewer's verdict on one criterion; the automatic score is kept beside it. */
-export async function recordQaOverride(db: Queryable, tenantId: string, override: QaOverride): Promise<void> {
+export async function recordQaOverride(
+  db: Queryable,
+  tenantId: string,
+  override: QaOverride,
+): Promise<void> {
   const existing = await db.query(
     `SELECT 1 FROM qa_scores WHERE tenant_id = $1 AND conversation_id = $2 AND scorecard_id = $3 AND scorecard_version = $4 AND criterion_id = $5`,
-    [tenantId, override.conversationId, override.scorecardId, override.scorecardVersion, override.criterionId],
+    [
+      tenantId,
+      override.conversationId,
+      override.scorecardId,
+      override.scorecardVersion,
+      override.criterionId,
+    ],
   );
-  if (existing.rows.length === 0) throw new CuecardError('not_found', `no QA score for criterion "${override.criterionId}" of this conversation`, { field: 'criterionId' });
-  if (override.reviewer.trim() === '') throw new CuecardError('validation_failed', 'a reviewer is required', { field: 'reviewer' });
+  if (existing.rows.length === 0)
+    throw new CuecardError(
+      'not_found',
+      `no QA score for criterion "${override.criterionId}" of this conversation`,
+      { field: 'criterionId' },
+    );
+  if (override.reviewer.trim() === '')
+    throw new CuecardError('validation_failed', 'a reviewer is required', { field: 'reviewer' });
   await db.query(
     `INSERT INTO qa_overrides (conversation_id, scorecard_id, scorecard_version, criterion_id, tenant_id, human_score, comment, reviewer)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [override.conversationId, override.scorecardId, override.scorecardVersion, override.criterionId, tenantId, override.humanScore, override.comment, override.reviewer],
+    [
+      override.conversationId,
+      override.scorecardId,
+      override.scorecardVersion,
+      override.criterionId,
+      tenantId,
+      override.humanScore,
+      override.comment,
+      override.reviewer,
+    ],
   );
 }
 
@@ -59,8 +102,16 @@ export interface QaAgreement {
 }
 
 /** How often automatic scores match human reviews (the latest review per criterion counts). */
-export async function qaAgreement(db: Queryable, tenantId: string, scorecardId?: string): Promise<QaAgreement> {
-  const { rows } = await db.query<{ criterion_id: string; auto_score: number | null; human_score: number | null }>(
+export async function qaAgreement(
+  db: Queryable,
+  tenantId: string,
+  scorecardId?: string,
+): Promise<QaAgreement> {
+  const { rows } = await db.query<{
+    criterion_id: string;
+    auto_score: number | null;
+    human_score: number | null;
+  }>(
     `SELECT DISTINCT ON (o.conversation_id, o.scorecard_id, o.scorecard_version, o.criterion_id)
             o.criterion_id, s.auto_score, o.human_score
        FROM qa_overrides o
@@ -79,5 +130,10 @@ export async function qaAgreement(db: Queryable, tenantId: string, scorecardId?:
       agreed++;
     }
   }
-  return { reviewed: rows.length, agreed, rate: rows.length === 0 ? null : agreed / rows.length, byCriterion };
+  return {
+    reviewed: rows.length,
+    agreed,
+    rate: rows.length === 0 ? null : agreed / rows.length,
+    byCriterion,
+  };
 }

@@ -8,12 +8,17 @@ import { scoreConversation, updateCsat, type CsatState } from './auto-qa.js';
 import { qaAgreement, recordQaOverride, saveQaResult, saveScorecard } from './qa-store.js';
 import { loadScorecard } from './scorecard.js';
 
-const scorecard = await loadScorecard(new URL('../../../knowledge/scorecards/default.yaml', import.meta.url).pathname);
+const scorecard = await loadScorecard(
+  new URL('../../../knowledge/scorecards/default.yaml', import.meta.url).pathname,
+);
 
 const good = buildTranscript([
   ['agent', 'Thank you for calling, how can I help you?'],
   ['customer', 'This is awful, I was charged twice and I am furious.'],
-  ['agent', "I'm so sorry, I understand how frustrating that is. Can you verify your date of birth?"],
+  [
+    'agent',
+    "I'm so sorry, I understand how frustrating that is. Can you verify your date of birth?",
+  ],
   ['customer', 'March 3rd 1985.'],
   { action: 'verify-identity' },
   { action: 'issue-refund' },
@@ -48,8 +53,12 @@ describe('auto-QA', () => {
   it('marks a confident disagreement with the suggested disposition through the finalizer', async () => {
     const finalizer = createQaFinalizer(scorecard);
     const output = await finalizer.finalize({
-      tenantId: 't1', conversation: buildConversation({ metadata: { disposition: 'general_inquiry' } }), transcript: good,
-      previous: { disposition: { suggested: 'refund_issued', confidence: 0.9 } }, analyses: {}, signal: new AbortController().signal,
+      tenantId: 't1',
+      conversation: buildConversation({ metadata: { disposition: 'general_inquiry' } }),
+      transcript: good,
+      previous: { disposition: { suggested: 'refund_issued', confidence: 0.9 } },
+      analyses: {},
+      signal: new AbortController().signal,
     });
     const criteria = output?.result?.criteria as { criterionId: string; score: number | null }[];
     expect(criteria.find((c) => c.criterionId === 'correct_disposition')?.score).toBe(0);
@@ -71,7 +80,11 @@ describe('QA store', () => {
     db = await openDatabase({});
     await migrate(db);
     await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'T')`);
-    for (const id of ['c1', 'c2']) await db.query(`INSERT INTO conversations (id, tenant_id, external_id, channel) VALUES ($1, 't1', $1, 'voice')`, [id]);
+    for (const id of ['c1', 'c2'])
+      await db.query(
+        `INSERT INTO conversations (id, tenant_id, external_id, channel) VALUES ($1, 't1', $1, 'voice')`,
+        [id],
+      );
   });
   afterAll(async () => db.close());
 
@@ -79,13 +92,46 @@ describe('QA store', () => {
     await saveScorecard(db, 't1', scorecard);
     await saveQaResult(db, 't1', 'c1', scoreConversation(scorecard, { transcript: good }));
     await saveQaResult(db, 't1', 'c2', scoreConversation(scorecard, { transcript: bad }));
-    const base = { scorecardId: 'default', scorecardVersion: 1, comment: 'checked recording', reviewer: 'sup-1' };
-    await recordQaOverride(db, 't1', { ...base, conversationId: 'c1', criterionId: 'greeting', humanScore: 1 });
-    await recordQaOverride(db, 't1', { ...base, conversationId: 'c2', criterionId: 'empathy', humanScore: 1 });
-    expect(await qaAgreement(db, 't1')).toMatchObject({ reviewed: 2, agreed: 1, rate: 0.5, byCriterion: { empathy: { reviewed: 1, agreed: 0 } } });
+    const base = {
+      scorecardId: 'default',
+      scorecardVersion: 1,
+      comment: 'checked recording',
+      reviewer: 'sup-1',
+    };
+    await recordQaOverride(db, 't1', {
+      ...base,
+      conversationId: 'c1',
+      criterionId: 'greeting',
+      humanScore: 1,
+    });
+    await recordQaOverride(db, 't1', {
+      ...base,
+      conversationId: 'c2',
+      criterionId: 'empathy',
+      humanScore: 1,
+    });
+    expect(await qaAgreement(db, 't1')).toMatchObject({
+      reviewed: 2,
+      agreed: 1,
+      rate: 0.5,
+      byCriterion: { empathy: { reviewed: 1, agreed: 0 } },
+    });
     // A second review of the same criterion replaces the first in the agreement figure.
-    await recordQaOverride(db, 't1', { ...base, conversationId: 'c2', criterionId: 'empathy', humanScore: 0, comment: 'on second listen' });
+    await recordQaOverride(db, 't1', {
+      ...base,
+      conversationId: 'c2',
+      criterionId: 'empathy',
+      humanScore: 0,
+      comment: 'on second listen',
+    });
     expect((await qaAgreement(db, 't1')).rate).toBe(1);
-    await expect(recordQaOverride(db, 't1', { ...base, conversationId: 'c1', criterionId: 'nope', humanScore: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      recordQaOverride(db, 't1', {
+        ...base,
+        conversationId: 'c1',
+        criterionId: 'nope',
+        humanScore: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -3,7 +3,15 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { CuecardError } from '../../errors/cuecard-error.js';
 
-export const qaChecks = ['greeting', 'identity_before_change', 'empathy_when_upset', 'kb_accuracy', 'correct_disposition', 'resolution_confirmed', 'closing'] as const;
+export const qaChecks = [
+  'greeting',
+  'identity_before_change',
+  'empathy_when_upset',
+  'kb_accuracy',
+  'correct_disposition',
+  'resolution_confirmed',
+  'closing',
+] as const;
 export type QaCheck = (typeof qaChecks)[number];
 
 export const scorecardSchema = z.object({
@@ -11,7 +19,14 @@ export const scorecardSchema = z.object({
   version: z.number().int().positive(),
   name: z.string(),
   criteria: z
-    .array(z.object({ id: z.string().min(1), check: z.enum(qaChecks), weight: z.number().positive().default(1), description: z.string().default('') }))
+    .array(
+      z.object({
+        id: z.string().min(1),
+        check: z.enum(qaChecks),
+        weight: z.number().positive().default(1),
+        description: z.string().default(''),
+      }),
+    )
     .min(1),
 });
 
@@ -26,11 +41,20 @@ export function parseScorecard(text: string, source: string): Scorecard {
   }
   const parsed = scorecardSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new CuecardError('validation_failed', `${source}: invalid scorecard\n${problems.join('\n')}`, { details: { problems } });
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new CuecardError(
+      'validation_failed',
+      `${source}: invalid scorecard\n${problems.join('\n')}`,
+      { details: { problems } },
+    );
   }
   const ids = parsed.data.criteria.map((criterion) => criterion.id);
-  if (new Set(ids).size !== ids.length) throw new CuecardError('validation_failed', `${source}: criterion ids must be unique`, { field: 'criteria' });
+  if (new Set(ids).size !== ids.length)
+    throw new CuecardError('validation_failed', `${source}: criterion ids must be unique`, {
+      field: 'criteria',
+    });
   return parsed.data;
 }
 

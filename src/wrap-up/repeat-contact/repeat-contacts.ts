@@ -14,7 +14,14 @@ export interface RepeatFinding {
 
 export async function recordTopicAndFindRepeat(
   db: Queryable,
-  input: { tenantId: string; conversationId: string; customerId: string | null; topic: string | null; startedAt: string; windowHours: number },
+  input: {
+    tenantId: string;
+    conversationId: string;
+    customerId: string | null;
+    topic: string | null;
+    startedAt: string;
+    windowHours: number;
+  },
 ): Promise<RepeatFinding> {
   await db.query(
     `UPDATE conversations SET metadata = metadata || jsonb_build_object('topic', $3::text) WHERE tenant_id = $1 AND id = $2`,
@@ -27,7 +34,14 @@ export async function recordTopicAndFindRepeat(
       WHERE tenant_id = $1 AND customer_id = $2 AND id <> $3 AND status = 'ended'
         AND started_at >= $4 AND started_at < $5 AND metadata->>'topic' = $6
       ORDER BY started_at DESC LIMIT 1`,
-    [input.tenantId, input.customerId, input.conversationId, since, new Date(input.startedAt), input.topic],
+    [
+      input.tenantId,
+      input.customerId,
+      input.conversationId,
+      since,
+      new Date(input.startedAt),
+      input.topic,
+    ],
   );
   const earlier = rows[0];
   if (!earlier) return { repeats: null, topic: input.topic };
@@ -46,7 +60,12 @@ export async function recordTopicAndFindRepeat(
     repeats: {
       conversationId: earlier.id,
       endedAt: earlier.ended_at ? new Date(earlier.ended_at).toISOString() : null,
-      hoursBefore: Math.round(((new Date(input.startedAt).getTime() - new Date(earlier.started_at).getTime()) / 3_600_000) * 10) / 10,
+      hoursBefore:
+        Math.round(
+          ((new Date(input.startedAt).getTime() - new Date(earlier.started_at).getTime()) /
+            3_600_000) *
+            10,
+        ) / 10,
     },
   };
 }
@@ -57,7 +76,9 @@ export type FcrGroup = 'agent' | 'topic' | 'day' | 'week';
 export async function fcrReport(
   db: Queryable,
   input: { tenantId: string; groupBy: FcrGroup; from?: Date | undefined; to?: Date | undefined },
-): Promise<Array<{ group: string; conversations: number; resolvedFirstTime: number; rate: number }>> {
+): Promise<
+  Array<{ group: string; conversations: number; resolvedFirstTime: number; rate: number }>
+> {
   const key = {
     agent: `coalesce(agent_id, '(none)')`,
     topic: `coalesce(metadata->>'topic', '(unknown)')`,
@@ -72,5 +93,10 @@ export async function fcrReport(
       GROUP BY 1 ORDER BY 1`,
     [input.tenantId, input.from ?? null, input.to ?? null],
   );
-  return rows.map((row) => ({ group: row.grp, conversations: row.n, resolvedFirstTime: row.resolved, rate: row.n === 0 ? 0 : row.resolved / row.n }));
+  return rows.map((row) => ({
+    group: row.grp,
+    conversations: row.n,
+    resolvedFirstTime: row.resolved,
+    rate: row.n === 0 ? 0 : row.resolved / row.n,
+  }));
 }

@@ -27,7 +27,8 @@ interface Candidate {
   question: boolean;
 }
 
-const fillerStart = /^(?:(?:well|oh|so|ok|okay|yes|yeah|yep|no|nope|hi|hello|hey|sure|um|uh|hmm|great|alright|all right|right|good|fine|wow|ah|sorry|thanks|thank you|please|dear|excuse me)\b[\s,!.-]*)+/i;
+const fillerStart =
+  /^(?:(?:well|oh|so|ok|okay|yes|yeah|yep|no|nope|hi|hello|hey|sure|um|uh|hmm|great|alright|all right|right|good|fine|wow|ah|sorry|thanks|thank you|please|dear|excuse me)\b[\s,!.-]*)+/i;
 
 /** Strips what a summary never repeats: handles, links, emoji, signatures, leading interjections. */
 export function cleanUtterance(text: string): string {
@@ -67,7 +68,10 @@ function cosine(a: Map<string, number>, b: Map<string, number>): number {
  * over its own sentences, redundancy-penalised), then rewrites each into third-person reported
  * speech attributed to its speaker, in dialogue order, up to a length target.
  */
-export function narrativeSummary(turns: readonly SummaryTurn[], options: NarrativeOptions = {}): string {
+export function narrativeSummary(
+  turns: readonly SummaryTurn[],
+  options: NarrativeOptions = {},
+): string {
   const ratio = options.ratio ?? 0.19;
   const minWords = options.minWords ?? 12;
   const maxWords = options.maxWords ?? 80;
@@ -83,24 +87,35 @@ export function narrativeSummary(turns: readonly SummaryTurn[], options: Narrati
       const text = stripFiller(raw);
       const tokens = contentTokens(text);
       if (tokens.length < 2) continue; // greetings, thanks, "OK." carry nothing a summary keeps
-      candidates.push({ turnIndex, order: candidates.length, speaker: turn.speaker, text, tokens, question: /\?\s*$/.test(text) });
+      candidates.push({
+        turnIndex,
+        order: candidates.length,
+        speaker: turn.speaker,
+        text,
+        tokens,
+        question: /\?\s*$/.test(text),
+      });
     }
   });
   if (candidates.length === 0) return '';
 
   // IDF over the dialogue's own sentences: words every sentence uses say little about any one.
   const df = new Map<string, number>();
-  for (const candidate of candidates) for (const token of new Set(candidate.tokens)) df.set(token, (df.get(token) ?? 0) + 1);
+  for (const candidate of candidates)
+    for (const token of new Set(candidate.tokens)) df.set(token, (df.get(token) ?? 0) + 1);
   const n = candidates.length;
   const vectors = candidates.map((candidate) => {
     const vector = new Map<string, number>();
     for (const token of candidate.tokens) vector.set(token, (vector.get(token) ?? 0) + 1);
-    for (const [token, count] of vector) vector.set(token, (1 + Math.log(count)) * Math.log(1 + n / df.get(token)!));
+    for (const [token, count] of vector)
+      vector.set(token, (1 + Math.log(count)) * Math.log(1 + n / df.get(token)!));
     return vector;
   });
   // Centroid weighted by raw frequency: what the dialogue keeps coming back to.
   const centroid = new Map<string, number>();
-  for (const candidate of candidates) for (const token of candidate.tokens) centroid.set(token, (centroid.get(token) ?? 0) + Math.log(1 + n / df.get(token)!));
+  for (const candidate of candidates)
+    for (const token of candidate.tokens)
+      centroid.set(token, (centroid.get(token) ?? 0) + Math.log(1 + n / df.get(token)!));
 
   const firstTurn = candidates[0]!.turnIndex;
   const scores = candidates.map((candidate, i) => {
@@ -119,7 +134,10 @@ export function narrativeSummary(turns: readonly SummaryTurn[], options: Narrati
     let best = -1;
     let bestScore = -Infinity;
     for (const i of remaining) {
-      const redundancy = chosen.reduce((max, j) => Math.max(max, cosine(vectors[i]!, vectors[j]!)), 0);
+      const redundancy = chosen.reduce(
+        (max, j) => Math.max(max, cosine(vectors[i]!, vectors[j]!)),
+        0,
+      );
       const score = scores[i]! - 0.7 * redundancy;
       if (score > bestScore) {
         bestScore = score;
@@ -147,8 +165,17 @@ export function narrativeSummary(turns: readonly SummaryTurn[], options: Narrati
 }
 
 function renderSentence(candidate: Candidate, self: string, other: string | null): string {
-  const body = toThirdPerson(candidate.text, self, other).replace(/[.!?]+\s*$/, '').trim();
+  const body = toThirdPerson(candidate.text, self, other)
+    .replace(/[.!?]+\s*$/, '')
+    .trim();
   if (body.startsWith(self)) return `${body}.`;
-  const lowered = /^[A-Z][a-z]/.test(body) && !/^(I|Mr|Mrs|Ms|Dr)\b/.test(body) ? body.charAt(0).toLowerCase() + body.slice(1) : body;
-  return candidate.question ? `${capitalizeFirst(self)} asks ${lowered}.` : (other ? `${capitalizeFirst(self)} tells ${other} ${lowered}.` : `${capitalizeFirst(self)} says ${lowered}.`);
+  const lowered =
+    /^[A-Z][a-z]/.test(body) && !/^(I|Mr|Mrs|Ms|Dr)\b/.test(body)
+      ? body.charAt(0).toLowerCase() + body.slice(1)
+      : body;
+  return candidate.question
+    ? `${capitalizeFirst(self)} asks ${lowered}.`
+    : other
+      ? `${capitalizeFirst(self)} tells ${other} ${lowered}.`
+      : `${capitalizeFirst(self)} says ${lowered}.`;
 }

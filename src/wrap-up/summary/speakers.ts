@@ -17,5 +17,7 @@ function capitalize(word: string): string {
 
 /** Whether a label is a role noun ("Customer") that reads better with "the" mid-sentence. */
 export function isRoleLabel(label: string): boolean {
-  return /^(customer|agent|caller|client|user|bot|representative|rep|advisor|assistant)$/i.test(label);
+  return /^(customer|agent|caller|client|user|bot|representative|rep|advisor|assistant)$/i.test(
+    label,
+  );
 }

@@ -23,14 +23,28 @@ export interface SummarizeOptions {
   now?: Date;
 }
 
-function utteranceTurns(transcript: readonly ConversationItem[]): { seq: number; speaker: string; text: string }[] {
-  return transcript.flatMap((item) => (item.kind === 'utterance' && item.text.trim() !== '' ? [{ seq: item.seq, speaker: item.speaker, text: item.text }] : []));
+function utteranceTurns(
+  transcript: readonly ConversationItem[],
+): { seq: number; speaker: string; text: string }[] {
+  return transcript.flatMap((item) =>
+    item.kind === 'utterance' && item.text.trim() !== ''
+      ? [{ seq: item.seq, speaker: item.speaker, text: item.text }]
+      : [],
+  );
 }
 
 /** The offline summary: extractive-compressive narrative + rule-based structured fields. */
-export function summarizeOffline(transcript: readonly ConversationItem[], now: Date = new Date()): ConversationSummary {
+export function summarizeOffline(
+  transcript: readonly ConversationItem[],
+  now: Date = new Date(),
+): ConversationSummary {
   const turns = utteranceTurns(transcript);
-  return { narrative: narrativeSummary(turns), ...structuredSummary(turns, now), source: 'offline', promptVersion: null };
+  return {
+    narrative: narrativeSummary(turns),
+    ...structuredSummary(turns, now),
+    source: 'offline',
+    promptVersion: null,
+  };
 }
 
 const llmReply = z.object({
@@ -42,11 +56,17 @@ const llmReply = z.object({
 
 let promptTemplate: Promise<string> | undefined;
 function loadPrompt(): Promise<string> {
-  promptTemplate ??= readFile(fileURLToPath(new URL(`../../../prompts/${summaryPromptVersion}.md`, import.meta.url)), 'utf8');
+  promptTemplate ??= readFile(
+    fileURLToPath(new URL(`../../../prompts/${summaryPromptVersion}.md`, import.meta.url)),
+    'utf8',
+  );
   return promptTemplate;
 }
 
-function outcomeOf(text: string | undefined, fallback: StructuredSummary['outcome']): StructuredSummary['outcome'] {
+function outcomeOf(
+  text: string | undefined,
+  fallback: StructuredSummary['outcome'],
+): StructuredSummary['outcome'] {
   const lower = (text ?? '').toLowerCase();
   if (lower.startsWith('unresolved')) return 'unresolved';
   if (lower.startsWith('escalated')) return 'escalated';
@@ -61,11 +81,16 @@ function outcomeOf(text: string | undefined, fallback: StructuredSummary['outcom
  * timeout, unparsable reply — falls back to the offline summary, so wrap-up never blocks on it.
  * Follow-up tasks always come from the offline extractor, whose dates are resolved and checkable.
  */
-export async function summarizeConversation(transcript: readonly ConversationItem[], options: SummarizeOptions = {}): Promise<ConversationSummary> {
+export async function summarizeConversation(
+  transcript: readonly ConversationItem[],
+  options: SummarizeOptions = {},
+): Promise<ConversationSummary> {
   const offline = summarizeOffline(transcript, options.now);
   if (!options.chatModel) return offline;
   try {
-    const lines = utteranceTurns(transcript).map((turn) => `[${turn.seq}] ${turn.speaker}: ${turn.text}`);
+    const lines = utteranceTurns(transcript).map(
+      (turn) => `[${turn.seq}] ${turn.speaker}: ${turn.text}`,
+    );
     const prompt = (await loadPrompt()).replace('{{transcript}}', lines.join('\n'));
     const { text } = await options.chatModel.generate({
       messages: [{ role: 'user', content: prompt }],
@@ -86,6 +111,9 @@ export async function summarizeConversation(transcript: readonly ConversationIte
       promptVersion: summaryPromptVersion,
     };
   } catch (error) {
-    return { ...offline, fallbackReason: error instanceof SyntaxError ? 'llm_reply_invalid' : 'llm_unavailable' };
+    return {
+      ...offline,
+      fallbackReason: error instanceof SyntaxError ? 'llm_reply_invalid' : 'llm_unavailable',
+    };
   }
 }

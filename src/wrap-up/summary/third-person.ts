@@ -7,26 +7,63 @@
 // Words that follow a subject but are not verbs to conjugate (modals, past forms, adverbs).
 const keepAfterSubject = new Set(
   `can could will would shall should must might may did didn't can't won't couldn't wouldn't shouldn't was wasn't were
-  had hadn't just also really never always still already only even actually probably definitely think'd`.split(/\s+/),
+  had hadn't just also really never always still already only even actually probably definitely think'd`.split(
+    /\s+/,
+  ),
 );
-const adverbs = new Set(['just', 'also', 'really', 'never', 'always', 'still', 'already', 'only', 'even', 'actually', 'probably', 'definitely', 'usually', 'often', 'certainly']);
-const irregular: Record<string, string> = { have: 'has', do: 'does', go: 'goes', am: 'is', are: 'is', "don't": "doesn't", "haven't": "hasn't", "aren't": "isn't", were: 'was', "weren't": "wasn't" };
+const adverbs = new Set([
+  'just',
+  'also',
+  'really',
+  'never',
+  'always',
+  'still',
+  'already',
+  'only',
+  'even',
+  'actually',
+  'probably',
+  'definitely',
+  'usually',
+  'often',
+  'certainly',
+]);
+const irregular: Record<string, string> = {
+  have: 'has',
+  do: 'does',
+  go: 'goes',
+  am: 'is',
+  are: 'is',
+  "don't": "doesn't",
+  "haven't": "hasn't",
+  "aren't": "isn't",
+  were: 'was',
+  "weren't": "wasn't",
+};
 
 /** Third person singular of a present-tense verb ("want" → "wants", "try" → "tries"). */
 export function thirdPersonVerb(verb: string): string {
   const lower = verb.toLowerCase();
   const known = irregular[lower];
   if (known) return known;
-  if (keepAfterSubject.has(lower) || (/ed$/.test(lower) && !/eed$/.test(lower)) || /'/.test(lower) || !/^[a-z]+$/.test(lower)) return verb;
+  if (
+    keepAfterSubject.has(lower) ||
+    (/ed$/.test(lower) && !/eed$/.test(lower)) ||
+    /'/.test(lower) ||
+    !/^[a-z]+$/.test(lower)
+  )
+    return verb;
   if (/(s|sh|ch|x|z|o)$/.test(lower)) return `${verb}es`;
   if (/[^aeiou]y$/.test(lower)) return `${verb.slice(0, -1)}ies`;
   return `${verb}s`;
 }
 
 // Words that can begin a subject clause, so that a following "you" is a subject.
-const clauseOpeners = /^(and|but|so|if|that|when|because|since|as|or|then|while|though|although|unless|where|until)$/i;
+const clauseOpeners =
+  /^(and|but|so|if|that|when|because|since|as|or|then|while|though|although|unless|where|until)$/i;
 // Words after "I"/"you" that show the clause is not a simple statement (e.g. inverted questions).
-const looksLikeVerb = (word: string): boolean => /^[a-z']+$/i.test(word) && !/^(and|or|but|the|a|an|to|for|too|guys|all)$/i.test(word);
+const looksLikeVerb = (word: string): boolean =>
+  /^[a-z']+$/i.test(word) && !/^(and|or|but|the|a|an|to|for|too|guys|all)$/i.test(word);
 
 export function toThirdPerson(sentence: string, self: string, other: string | null): string {
   const listener = other ?? 'them';
@@ -48,7 +85,8 @@ export function toThirdPerson(sentence: string, self: string, other: string | nu
     const [, lead = '', word = '', trail = ''] = match;
     const lower = word.toLowerCase();
     const previousWord = previousWordOf(out);
-    const atClauseStart = previousWord === null || /[,;:.!?]$/.test(previousWord) || clauseOpeners.test(previousWord);
+    const atClauseStart =
+      previousWord === null || /[,;:.!?]$/.test(previousWord) || clauseOpeners.test(previousWord);
     let replacement: string | null = null;
     let subject = false;
     switch (lower) {

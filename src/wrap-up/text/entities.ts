@@ -15,6 +15,12 @@ let nlp: ReturnType<typeof winkNLP> | undefined;
 export function extractEntities(text: string): TextEntity[] {
   nlp ??= winkNLP(model);
   const doc = nlp.readDoc(text);
-  const details = doc.entities().out(nlp.its.detail) as unknown as { type: string; value: string }[];
-  return details.map((entity) => ({ type: entity.type, value: entity.value.replace(/[.,;:]+$/, '') }));
+  const details = doc.entities().out(nlp.its.detail) as unknown as {
+    type: string;
+    value: string;
+  }[];
+  return details.map((entity) => ({
+    type: entity.type,
+    value: entity.value.replace(/[.,;:]+$/, ''),
+  }));
 }

@@ -34,7 +34,10 @@ export function normalizeText(text: string): string {
   return text
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
-    .replace(/(\w)\s*'\s*(ve|t|s|m|re|ll|d)\b/gi, (_match, head: string, tail: string) => `${head}'${tail.toLowerCase()}`)
+    .replace(
+      /(\w)\s*'\s*(ve|t|s|m|re|ll|d)\b/gi,
+      (_match, head: string, tail: string) => `${head}'${tail.toLowerCase()}`,
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -48,7 +51,11 @@ export function splitSentences(text: string): string[] {
     if (part === '') continue;
     // "Mr." "Mrs." "Dr." "St." and decimals do not end a sentence.
     const previous = sentences[sentences.length - 1];
-    if (previous !== undefined && (/\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$/i.test(previous) || /\d\.$/.test(previous) && /^\d/.test(part))) {
+    if (
+      previous !== undefined &&
+      (/\b(mr|mrs|ms|dr|st|no|vs|etc|e\.g|i\.e)\.$/i.test(previous) ||
+        (/\d\.$/.test(previous) && /^\d/.test(part)))
+    ) {
       sentences[sentences.length - 1] = `${previous}${/^\d/.test(part) ? '' : ' '}${part}`;
     } else sentences.push(part);
   }

@@ -5,21 +5,42 @@ import type { Database } from '../../../stores/database.js';
 import { createJiebaWordSplitter } from '../../../providers/local/jieba-word-splitter.js';
 import { ingestArticles } from '../../../knowledge/ingest.js';
 import type { ArticleInput } from '../../../knowledge/parse-document.js';
-import type { ConversationItem, ConversationRecord, Speaker } from '../../../conversations/types.js';
+import type {
+  ConversationItem,
+  ConversationRecord,
+  Speaker,
+} from '../../../conversations/types.js';
 import type { Analyzer, AnalyzerOutput } from '../../analyzer.js';
 import { createArticleCardsAnalyzer } from './article-cards-analyzer.js';
 
 const article = (id: string, title: string, body: string): ArticleInput => ({
-  id, title, body, tags: [], language: 'en', status: 'published', owner: null, source: null,
+  id,
+  title,
+  body,
+  tags: [],
+  language: 'en',
+  status: 'published',
+  owner: null,
+  source: null,
 });
 
 let db: Database;
 let analyzer: Analyzer;
 
 const conversation: ConversationRecord = {
-  id: 'c1', tenantId: 't1', externalId: 'x1', channel: 'chat', agentId: 'a1', customerId: null,
-  customerAttributes: {}, language: 'en', status: 'active', lastSeq: 0, metadata: {},
-  startedAt: new Date().toISOString(), endedAt: null,
+  id: 'c1',
+  tenantId: 't1',
+  externalId: 'x1',
+  channel: 'chat',
+  agentId: 'a1',
+  customerId: null,
+  customerAttributes: {},
+  language: 'en',
+  status: 'active',
+  lastSeq: 0,
+  metadata: {},
+  startedAt: new Date().toISOString(),
+  endedAt: null,
 };
 
 /** Plays a conversation through the analyzer the way the pipeline does, carrying state along. */
@@ -28,12 +49,24 @@ function createSession() {
   let state: unknown;
   return async (speaker: Speaker, text: string): Promise<AnalyzerOutput | null> => {
     const item: ConversationItem = {
-      kind: 'utterance', conversationId: 'c1', seq: transcript.length + 1, speaker, text,
-      startMs: null, endMs: null, language: 'en', createdAt: new Date().toISOString(),
+      kind: 'utterance',
+      conversationId: 'c1',
+      seq: transcript.length + 1,
+      speaker,
+      text,
+      startMs: null,
+      endMs: null,
+      language: 'en',
+      createdAt: new Date().toISOString(),
     };
     transcript.push(item);
     const output = await analyzer.analyze({
-      tenantId: 't1', conversation, item, transcript: [...transcript], previous: {}, state,
+      tenantId: 't1',
+      conversation,
+      item,
+      transcript: [...transcript],
+      previous: {},
+      state,
       signal: new AbortController().signal,
     });
     if (output?.state !== undefined) state = output.state;
@@ -42,7 +75,9 @@ function createSession() {
 }
 
 function cards(output: AnalyzerOutput | null) {
-  return (output?.events ?? []).flatMap((event) => (event.type === 'suggestion' && event.suggestion.kind === 'article' ? [event.suggestion] : []));
+  return (output?.events ?? []).flatMap((event) =>
+    event.type === 'suggestion' && event.suggestion.kind === 'article' ? [event.suggestion] : [],
+  );
 }
 
 beforeAll(async () => {
@@ -50,11 +85,27 @@ beforeAll(async () => {
   await migrate(db);
   await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'Test')`);
   await ingestArticles({ db, embedder: null, splitter: createJiebaWordSplitter() }, 't1', [
-    article('refunds', 'Refunds for duplicate payments', 'A duplicate payment is refunded in full to the original card within 5 business days. Check the refund status screen.'),
-    article('roaming', 'Using your phone abroad (roaming)', 'Turn on data roaming in the phone settings. A travel pass gives your plan abroad for 8 dollars per day.'),
-    article('outage', 'Checking for an outage', 'Open the outage map with the service address and tell the customer the estimated fix time.'),
+    article(
+      'refunds',
+      'Refunds for duplicate payments',
+      'A duplicate payment is refunded in full to the original card within 5 business days. Check the refund status screen.',
+    ),
+    article(
+      'roaming',
+      'Using your phone abroad (roaming)',
+      'Turn on data roaming in the phone settings. A travel pass gives your plan abroad for 8 dollars per day.',
+    ),
+    article(
+      'outage',
+      'Checking for an outage',
+      'Open the outage map with the service address and tell the customer the estimated fix time.',
+    ),
   ]);
-  analyzer = createArticleCardsAnalyzer({ db, embedder: null, splitter: createJiebaWordSplitter() });
+  analyzer = createArticleCardsAnalyzer({
+    db,
+    embedder: null,
+    splitter: createJiebaWordSplitter(),
+  });
 });
 
 afterAll(async () => {
@@ -67,17 +118,35 @@ describe('article-cards analyzer', () => {
     expect(cards(await say('customer', 'Hi, good morning!'))).toEqual([]);
     expect(await say('agent', 'Good morning, how can I help you today?')).toBeNull();
 
-    const first = cards(await say('customer', 'I was charged twice this month, I need a refund of the duplicate payment'));
+    const first = cards(
+      await say(
+        'customer',
+        'I was charged twice this month, I need a refund of the duplicate payment',
+      ),
+    );
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ kind: 'article', articleId: 'refunds', title: 'Refunds for duplicate payments' });
-    expect(first[0]!.reason).toMatch(/^matches '.*(refund|duplicate|payment).*' from the customer's last turns$/);
+    expect(first[0]).toMatchObject({
+      kind: 'article',
+      articleId: 'refunds',
+      title: 'Refunds for duplicate payments',
+    });
+    expect(first[0]!.reason).toMatch(
+      /^matches '.*(refund|duplicate|payment).*' from the customer's last turns$/,
+    );
     expect(first[0]!.highlighted).toContain('<mark>');
 
     // Same topic again: the card is not repeated, and nothing unrelated is pushed instead.
-    expect(cards(await say('customer', 'So when will that duplicate payment refund reach my card?'))).toEqual([]);
+    expect(
+      cards(await say('customer', 'So when will that duplicate payment refund reach my card?')),
+    ).toEqual([]);
 
     await say('agent', 'It will arrive within 5 business days.');
-    const shifted = cards(await say('customer', 'Thanks. Another thing: I travel to Spain next week, will my phone work abroad? Do I need roaming?'));
+    const shifted = cards(
+      await say(
+        'customer',
+        'Thanks. Another thing: I travel to Spain next week, will my phone work abroad? Do I need roaming?',
+      ),
+    );
     expect(shifted.map((card) => card.articleId)).toEqual(['roaming']);
   });
 

@@ -24,7 +24,11 @@ export interface ArticleCardsState {
 
 function readState(state: unknown): ArticleCardsState {
   if (state && typeof state === 'object' && Array.isArray((state as ArticleCardsState).shown)) {
-    return { shown: (state as ArticleCardsState).shown.filter((id): id is string => typeof id === 'string') };
+    return {
+      shown: (state as ArticleCardsState).shown.filter(
+        (id): id is string => typeof id === 'string',
+      ),
+    };
   }
   return { shown: [] };
 }
@@ -36,8 +40,9 @@ function quoteList(words: readonly string[]): string {
 }
 
 function reasonFor(result: SearchResult): string {
-  if (result.matchedTerms.length > 0) return `matches ${quoteList(result.matchedTerms)} from the customer's last turns`;
-  return "close in meaning to what the customer said in the last turns";
+  if (result.matchedTerms.length > 0)
+    return `matches ${quoteList(result.matchedTerms)} from the customer's last turns`;
+  return 'close in meaning to what the customer said in the last turns';
 }
 
 /** Window order, each article with the better of its two confidences; last-turn-only finds appended. */
@@ -45,7 +50,9 @@ function mergeConfidence(window: SearchResult[], lastTurn: SearchResult[]): Sear
   const byId = new Map(lastTurn.map((result) => [result.articleId, result]));
   const merged = window.map((result) => {
     const other = byId.get(result.articleId);
-    return other && other.confidence > result.confidence ? { ...result, confidence: other.confidence } : result;
+    return other && other.confidence > result.confidence
+      ? { ...result, confidence: other.confidence }
+      : result;
   });
   const seen = new Set(merged.map((result) => result.articleId));
   return [...merged, ...lastTurn.filter((result) => !seen.has(result.articleId))];
@@ -95,7 +102,9 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
       ]);
       context.signal.throwIfAborted();
       const results = mergeConfidence(windowResults, lastTurnResults);
-      const fresh = results.find((result) => result.confidence >= minConfidence && !state.shown.includes(result.articleId));
+      const fresh = results.find(
+        (result) => result.confidence >= minConfidence && !state.shown.includes(result.articleId),
+      );
       const top = results[0];
       const result = {
         topArticleId: top?.articleId ?? null,
@@ -117,7 +126,11 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
           reason: reasonFor(fresh),
         },
       };
-      return { result, events: [event], state: { shown: [...state.shown, fresh.articleId] } satisfies ArticleCardsState };
+      return {
+        result,
+        events: [event],
+        state: { shown: [...state.shown, fresh.articleId] } satisfies ArticleCardsState,
+      };
     },
   };
 }

@@ -24,7 +24,10 @@ export function createCustomerHealthAnalyzer(): Analyzer {
         result: {
           csat: csat.estimate,
           churnRisk,
-          churnRiskChange: previous.churnRisk === null ? 0 : Math.round((churnRisk - previous.churnRisk) * 1000) / 1000,
+          churnRiskChange:
+            previous.churnRisk === null
+              ? 0
+              : Math.round((churnRisk - previous.churnRisk) * 1000) / 1000,
           churnReasons: reasons.map((reason) => reason.detail),
         },
         state: { csat, churnRisk } satisfies HealthState,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyzerContext } from '../../analyzer.js';
-import type { ConversationItem, ConversationRecord, Speaker } from '../../../conversations/types.js';
+import type {
+  ConversationItem,
+  ConversationRecord,
+  Speaker,
+} from '../../../conversations/types.js';
 import { trainIntentClassifier } from '../../../understanding/intent/intent-classifier.js';
 import type { TrainedIntents } from '../../../understanding/intent/intent-classifier-cache.js';
 import { taxonomyExamples, type IntentTaxonomy } from '../../../understanding/intent/taxonomy.js';
@@ -11,15 +15,33 @@ const taxonomy: IntentTaxonomy = {
   intents: [
     {
       name: 'billing_dispute',
-      examples: ['I was charged twice', 'this charge on my bill is wrong', 'why is my bill so high', 'I dispute this fee', '账单多扣钱了'],
+      examples: [
+        'I was charged twice',
+        'this charge on my bill is wrong',
+        'why is my bill so high',
+        'I dispute this fee',
+        '账单多扣钱了',
+      ],
     },
     {
       name: 'cancel_subscription',
-      examples: ['cancel my subscription', 'I want to close my account', 'stop my membership', 'end my contract', '我要取消订阅'],
+      examples: [
+        'cancel my subscription',
+        'I want to close my account',
+        'stop my membership',
+        'end my contract',
+        '我要取消订阅',
+      ],
     },
     {
       name: 'technical_support',
-      examples: ['my internet is slow', 'the app keeps crashing', 'the router disconnects', 'I cannot connect to wifi', '网速很慢'],
+      examples: [
+        'my internet is slow',
+        'the app keeps crashing',
+        'the router disconnects',
+        'I cannot connect to wifi',
+        '网速很慢',
+      ],
     },
   ],
   outOfScope: ['hello', 'hi', 'thanks', 'ok', 'bye', 'yes', 'no', 'good morning', '你好', '谢谢'],

@@ -33,7 +33,8 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
     accepts: ['utterance'],
     async analyze(context) {
       const { item } = context;
-      if (item.kind !== 'utterance' || item.speaker !== 'customer' || item.text.trim() === '') return null;
+      if (item.kind !== 'utterance' || item.speaker !== 'customer' || item.text.trim() === '')
+        return null;
       const trained = await options.classifiers.get(context.tenantId);
       const prediction = await trained.classifier.predict(item.text, { signal: context.signal });
       const previous = readState(context.state);
@@ -44,13 +45,16 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
           // Intents dropped by a retrain fade out like any other old evidence.
           if (score * decay > 1e-4) scores[intent] = score * decay;
         }
-        for (const { intent, score } of prediction.ranked) scores[intent] = (scores[intent] ?? 0) + score;
+        for (const { intent, score } of prediction.ranked)
+          scores[intent] = (scores[intent] ?? 0) + score;
         state = { scores, matchedTurns: previous.matchedTurns + 1 };
       }
       const result: IntentAnalysis = {
         intent: prediction.intent,
         confidence: round(prediction.confidence),
-        ranked: prediction.ranked.slice(0, 3).map(({ intent, score }) => ({ intent, score: round(score) })),
+        ranked: prediction.ranked
+          .slice(0, 3)
+          .map(({ intent, score }) => ({ intent, score: round(score) })),
         conversation: conversationIntent(state),
         taxonomyVersion: trained.version,
       };
@@ -67,7 +71,11 @@ function conversationIntent(state: IntentAnalyzerState): IntentAnalysis['convers
     if (best === null || score > state.scores[best]!) best = intent;
   }
   if (best === null || total === 0) return null;
-  return { intent: best, confidence: round(state.scores[best]! / total), turns: state.matchedTurns };
+  return {
+    intent: best,
+    confidence: round(state.scores[best]! / total),
+    turns: state.matchedTurns,
+  };
 }
 
 /** State comes back from the database as JSON; anything unexpected starts afresh. */
@@ -80,7 +88,10 @@ function readState(raw: unknown): IntentAnalyzerState {
       if (typeof score === 'number' && Number.isFinite(score)) scores[intent] = score;
     }
   }
-  return { scores, matchedTurns: typeof candidate.matchedTurns === 'number' ? candidate.matchedTurns : 0 };
+  return {
+    scores,
+    matchedTurns: typeof candidate.matchedTurns === 'number' ? candidate.matchedTurns : 0,
+  };
 }
 
 function round(value: number): number {

@@ -1,2 +1,6 @@
 export { createLanguageAnalyzer } from './language-analyzer.js';
-export type { LanguageAnalyzerOptions, LanguageAnalyzerResult, LanguageAnalyzerState } from './language-analyzer.js';
+export type {
+  LanguageAnalyzerOptions,
+  LanguageAnalyzerResult,
+  LanguageAnalyzerState,
+} from './language-analyzer.js';

@@ -21,7 +21,11 @@ export interface LanguageAnalyzerOptions {
 }
 
 function isState(value: unknown): value is LanguageAnalyzerState {
-  return typeof value === 'object' && value !== null && typeof (value as LanguageAnalyzerState).evidence === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LanguageAnalyzerState).evidence === 'object'
+  );
 }
 
 export function createLanguageAnalyzer(options: LanguageAnalyzerOptions): Analyzer {

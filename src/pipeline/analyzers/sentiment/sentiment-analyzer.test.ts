@@ -21,7 +21,10 @@ const conversation: ConversationRecord = {
 };
 
 /** Feeds utterances one by one, handing back the state as the pipeline does. */
-async function run(analyzer: Analyzer, turns: Array<[Speaker, string]>): Promise<SentimentAnalyzerResult[]> {
+async function run(
+  analyzer: Analyzer,
+  turns: Array<[Speaker, string]>,
+): Promise<SentimentAnalyzerResult[]> {
   let state: unknown;
   const transcript: UtteranceItem[] = [];
   const results: SentimentAnalyzerResult[] = [];
@@ -70,7 +73,15 @@ describe('sentiment analyzer', () => {
       ['customer', 'Oh, thank you, that is really helpful.'],
       ['customer', 'Perfect, thanks so much for sorting it out!'],
     ]);
-    expect(results.map((r) => r.speaker)).toEqual(['agent', 'customer', 'customer', 'customer', 'agent', 'customer', 'customer']);
+    expect(results.map((r) => r.speaker)).toEqual([
+      'agent',
+      'customer',
+      'customer',
+      'customer',
+      'agent',
+      'customer',
+      'customer',
+    ]);
     expect(results[0]!.customerTrend).toBeNull();
     expect(results[3]!.label).toBe('negative');
     expect(results[3]!.customerTrend!.direction).toBe('worsening');

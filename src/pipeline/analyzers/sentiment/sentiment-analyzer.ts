@@ -37,7 +37,8 @@ function round(value: number): number {
 }
 
 function readState(value: unknown): SentimentAnalyzerState {
-  if (typeof value === 'object' && value !== null && 'speakers' in value) return structuredClone(value as SentimentAnalyzerState);
+  if (typeof value === 'object' && value !== null && 'speakers' in value)
+    return structuredClone(value as SentimentAnalyzerState);
   return { speakers: {}, customerEwma: null, customerHistory: [] };
 }
 
@@ -66,21 +67,37 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
       totals.count++;
       totals.sum += score;
       if (item.speaker === 'customer') {
-        state.customerEwma = state.customerEwma === null ? score : alpha * score + (1 - alpha) * state.customerEwma;
-        state.customerHistory = [...state.customerHistory, state.customerEwma].slice(-(slopeWindow + 1));
+        state.customerEwma =
+          state.customerEwma === null ? score : alpha * score + (1 - alpha) * state.customerEwma;
+        state.customerHistory = [...state.customerHistory, state.customerEwma].slice(
+          -(slopeWindow + 1),
+        );
       }
       let customerTrend: SentimentAnalyzerResult['customerTrend'] = null;
       if (state.customerEwma !== null) {
         const history = state.customerHistory;
         // Change per customer turn over the window: the direction a supervisor cares about.
-        const slope = history.length > 1 ? (history[history.length - 1]! - history[0]!) / (history.length - 1) : 0;
-        const direction: TrendDirection = Math.abs(slope) < steadyBelow ? 'steady' : slope > 0 ? 'improving' : 'worsening';
+        const slope =
+          history.length > 1
+            ? (history[history.length - 1]! - history[0]!) / (history.length - 1)
+            : 0;
+        const direction: TrendDirection =
+          Math.abs(slope) < steadyBelow ? 'steady' : slope > 0 ? 'improving' : 'worsening';
         customerTrend = { ewma: round(state.customerEwma), slope: round(slope), direction };
       }
       const averages = Object.fromEntries(
-        Object.entries(state.speakers).map(([speaker, { count, sum }]) => [speaker, round(sum / count)]),
+        Object.entries(state.speakers).map(([speaker, { count, sum }]) => [
+          speaker,
+          round(sum / count),
+        ]),
       );
-      const result: SentimentAnalyzerResult = { score: round(score), label, speaker: item.speaker, averages, customerTrend };
+      const result: SentimentAnalyzerResult = {
+        score: round(score),
+        label,
+        speaker: item.speaker,
+        averages,
+        customerTrend,
+      };
       return { result, state };
     },
   };

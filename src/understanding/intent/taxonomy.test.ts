@@ -1,0 +1,83 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trainIntentClassifier } from './intent-classifier.js';
+import { defaultTaxonomyPath, loadTaxonomyFile, parseTaxonomy, taxonomyExamples } from './taxonomy.js';
+
+const han = /\p{Script=Han}/u;
+
+describe('the default contact-center taxonomy', () => {
+  it('has 20–30 intents with ten or more varied examples each, English and Chinese', async () => {
+    const taxonomy = await loadTaxonomyFile(defaultTaxonomyPath);
+    expect(taxonomy.intents.length).toBeGreaterThanOrEqual(20);
+    expect(taxonomy.intents.length).toBeLessThanOrEqual(30);
+    for (const intent of taxonomy.intents) {
+      const english = intent.examples.filter((text) => !han.test(text));
+      const chinese = intent.examples.filter((text) => han.test(text));
+      expect(english.length, intent.name).toBeGreaterThanOrEqual(10);
+      expect(chinese.length, intent.name).toBeGreaterThanOrEqual(2);
+      expect(new Set(intent.examples).size, intent.name).toBe(intent.examples.length);
+      expect(intent.description, intent.name).toBeTruthy();
+    }
+    expect(taxonomy.outOfScope.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('trains a classifier that understands phrasings not in the file', async () => {
+    const taxonomy = await loadTaxonomyFile(defaultTaxonomyPath);
+    const classifier = await trainIntentClassifier(taxonomyExamples(taxonomy));
+    const cases: [string, string | null][] = [
+      ['you charged my card twice for the same month', 'billing_dispute'],
+      ['I would like my money refunded', 'refund_request'],
+      ['please cancel my membership, I am leaving', 'cancel_subscription'],
+      ['I cannot remember my password', 'reset_password'],
+      ['the package still has not been delivered', 'order_status'],
+      ['get me your manager right now', 'speak_to_supervisor'],
+      ['my credit card expired so I need to put a new card on file', 'payment_method_update'],
+      ['我想退货', 'return_item'],
+      ['我要投诉你们', 'complaint'],
+      ['thanks, bye', null],
+    ];
+    let correct = 0;
+    for (const [text, intent] of cases) if ((await classifier.predict(text)).intent === intent) correct++;
+    expect(correct).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('loadTaxonomyFile', () => {
+  it('names the file, the intent and the field of every problem', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cuecard-intents-'));
+    const file = path.join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      ['name: broken', 'intents:', '  - name: refund', '    examples: []', '  - name: Bad Name', '    examples: [hi]', '  - name: refund', '    examples: [x]'].join('\n'),
+    );
+    const error = await loadTaxonomyFile(file).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'validation_failed' });
+    const message = (error as Error).message;
+    expect(message).toContain(file);
+    expect(message).toContain('intent "refund": field "examples" needs at least one phrase');
+    expect(message).toContain('intent "Bad Name": field "name"');
+    expect(message).toContain('intent "refund": field "name" is used twice');
+  });
+
+  it('reports YAML syntax errors and missing files with the file name', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cuecard-intents-'));
+    const file = path.join(dir, 'syntax.yaml');
+    await writeFile(file, 'name: [unclosed\n');
+    await expect(loadTaxonomyFile(file)).rejects.toThrow(file);
+    await expect(loadTaxonomyFile(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('accepts the same shape as JSON from the API', () => {
+    const taxonomy = parseTaxonomy(
+      { name: 'shop', intents: [{ name: 'refund', examples: ['money back'] }], outOfScope: ['hi'], minConfidence: 0.3 },
+      'request body',
+    );
+    expect(taxonomyExamples(taxonomy)).toEqual([
+      { text: 'money back', intent: 'refund' },
+      { text: 'hi', intent: '', inScope: false },
+    ]);
+    expect(taxonomy.minConfidence).toBe(0.3);
+  });
+});

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { CuecardError } from '../../errors/cuecard-error.js';
+import type { IntentExample } from './intent-classifier.js';
+
+/**
+ * A tenant's intent taxonomy: what the intent classifier is trained from. The same shape comes
+ * from a YAML file under `knowledge/intents/` and from the API (as JSON).
+ */
+export interface IntentDefinition {
+  /** Stable machine name, e.g. `refund_request`. */
+  name: string;
+  description?: string | undefined;
+  examples: string[];
+}
+
+export interface IntentTaxonomy {
+  name: string;
+  intents: IntentDefinition[];
+  /** Phrases that fit no intent (small talk, off-topic); they teach "none of these". */
+  outOfScope: string[];
+  /** Threshold when `outOfScope` is empty; otherwise it is calibrated from the examples. */
+  minConfidence?: number | undefined;
+}
+
+export const defaultTaxonomyPath = fileURLToPath(
+  new URL('../../../knowledge/intents/default.yaml', import.meta.url),
+);
+
+const intentName = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+
+/**
+ * Checks an untrusted value (parsed YAML or a JSON request body) and lists every problem at
+ * once, each naming the intent and field, so one round of fixes is enough.
+ */
+export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
+  const problems: string[] = [];
+  const record = isRecord(value) ? value : undefined;
+  if (!record) {
+    throw new CuecardError('validation_failed', `${source}: a taxonomy must be an object with "name" and "intents".`, {
+      field: 'intents',
+    });
+  }
+  const name = typeof record['name'] === 'string' && record['name'].trim() !== '' ? record['name'].trim() : undefined;
+  if (!name) problems.push('field "name" must be a non-empty string');
+
+  const strings = (raw: unknown, where: string): string[] => {
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) {
+      problems.push(`${where} must be a list of phrases`);
+      return [];
+    }
+    const out: string[] = [];
+    raw.forEach((item, index) => {
+      if (typeof item !== 'string' && typeof item !== 'number') {
+        problems.push(`${where}[${index}] must be a string`);
+      } else if (String(item).trim() === '') {
+        problems.push(`${where}[${index}] is empty`);
+      } else out.push(String(item).trim());
+    });
+    return out;
+  };
+
+  const intents: IntentDefinition[] = [];
+  const seen = new Set<string>();
+  const rawIntents = record['intents'];
+  if (!Array.isArray(rawIntents) || rawIntents.length === 0) {
+    problems.push('field "intents" must be a non-empty list');
+  } else {
+    rawIntents.forEach((raw, index) => {
+      if (!isRecord(raw)) {
+        problems.push(`intents[${index}] must be an object with "name" and "examples"`);
+        return;
+      }
+      const label = typeof raw['name'] === 'string' ? raw['name'] : undefined;
+      const where = `intent "${label ?? `#${index + 1}`}"`;
+      if (!label || !intentName.test(label)) {
+        problems.push(`${where}: field "name" must be lower-case letters, digits, "_", "-" or "." (max 64)`);
+      } else if (seen.has(label)) {
+        problems.push(`${where}: field "name" is used twice`);
+      }
+      if (label) seen.add(label);
+      const description = raw['description'];
+      if (description !== undefined && typeof description !== 'string') {
+        problems.push(`${where}: field "description" must be a string`);
+      }
+      const examples = strings(raw['examples'], `${where}: field "examples"`);
+      if (examples.length === 0 && Array.isArray(raw['examples'])) {
+        problems.push(`${where}: field "examples" needs at least one phrase`);
+      } else if (raw['examples'] === undefined) {
+        problems.push(`${where}: field "examples" is missing`);
+      }
+      if (label) {
+        intents.push({
+          name: label,
+          description: typeof description === 'string' ? description : undefined,
+          examples,
+        });
+      }
+    });
+  }
+  const outOfScope = strings(record['out_of_scope'] ?? record['outOfScope'], 'field "out_of_scope"');
+  const rawMin = record['min_confidence'] ?? record['minConfidence'];
+  if (rawMin !== undefined && (typeof rawMin !== 'number' || rawMin < 0 || rawMin >= 1)) {
+    problems.push('field "min_confidence" must be a number from 0 to below 1');
+  }
+  if (problems.length > 0 || !name) {
+    throw new CuecardError('validation_failed', `${source}: invalid intent taxonomy:\n- ${problems.join('\n- ')}`, {
+      details: { problems },
+    });
+  }
+  return {
+    name,
+    intents,
+    outOfScope,
+    minConfidence: typeof rawMin === 'number' ? rawMin : undefined,
+  };
+}
+
+/** Reads a YAML (or JSON) taxonomy file; errors name the file, the intent and the field. */
+export async function loadTaxonomyFile(file: string): Promise<IntentTaxonomy> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CuecardError('not_found', `${file}: cannot read the intent taxonomy file.`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new CuecardError(
+      'validation_failed',
+      `${file}: not valid YAML (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+  return parseTaxonomy(value, file);
+}
+
+/** The training examples of a taxonomy, out-of-scope phrases included. */
+export function taxonomyExamples(taxonomy: IntentTaxonomy): IntentExample[] {
+  return [
+    ...taxonomy.intents.flatMap((intent) => intent.examples.map((text) => ({ text, intent: intent.name }))),
+    ...taxonomy.outOfScope.map((text) => ({ text, intent: '', inScope: false })),
+  ];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
