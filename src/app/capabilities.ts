@@ -27,6 +27,9 @@ import { createIntentStore } from '../understanding/intent/intent-store.js';
 import { createIntentClassifierCache, type IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
 import { createIntentAnalyzer } from '../pipeline/analyzers/intent/intent-analyzer.js';
+import { createArticleCardsAnalyzer } from '../pipeline/analyzers/article-cards/article-cards-analyzer.js';
+import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
 import {
@@ -49,6 +52,7 @@ export interface Capabilities {
   redact: Redact;
   dispositions: DispositionService;
   intents: IntentClassifierCache;
+  knowledge: KnowledgeDeps;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
@@ -98,10 +102,12 @@ export async function createDefaultCapabilities(
     embeddingModel: embeddings,
   });
   await intents.warmUp();
+  const knowledge: KnowledgeDeps = { db, embedder: embeddings, splitter: createJiebaWordSplitter() };
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
     createIntentAnalyzer({ classifiers: intents }),
+    createArticleCardsAnalyzer(knowledge),
     createPlaybookAnalyzer({ playbooks }),
     createRepliesAnalyzer({
       chatModel,
@@ -150,5 +156,5 @@ export async function createDefaultCapabilities(
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, close: () => embeddings.close() };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, close: () => embeddings.close() };
 }

@@ -8,6 +8,7 @@ import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
 import type { IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
+import type { KnowledgeDeps } from '../knowledge/ingest.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -19,6 +20,7 @@ export interface ServiceOptions {
   /** Learns wrap-up codes from agents' confirmations; absent when no code set is configured. */
   dispositions?: DispositionService;
   intents?: IntentClassifierCache;
+  knowledge?: KnowledgeDeps;
   /** Releases what the capabilities hold (worker threads). */
   close?: () => Promise<void>;
 }
@@ -57,6 +59,7 @@ export function createServices(options: ServiceOptions) {
     ingest,
     dispositions: options.dispositions,
     intents: options.intents,
+    knowledge: options.knowledge,
     async close() {
       await pipeline.drain();
       await options.close?.();

@@ -8,6 +8,7 @@ import { createApp } from './create-app.js';
 import { createServices, type Services } from './services.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
 import { createDefaultCapabilities } from './capabilities.js';
+import { loadKnowledgeBaseIfEmpty } from '../knowledge/ingest.js';
 
 export interface Cuecard {
   app: FastifyInstance;
@@ -47,6 +48,13 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
             path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'),
           )
         : null;
+    if (devKeys && services.knowledge) {
+      // The demo knowledge base, on the first start only (later starts find the articles).
+      const report = await loadKnowledgeBaseIfEmpty(services.knowledge, devKeys.tenantId, path.join(config.knowledgeDir, 'articles'));
+      if (report && options.logger !== false) {
+        process.stderr.write(`Loaded the demo knowledge base: ${report.added} articles, ${report.chunks} passages.\n`);
+      }
+    }
     const app = await createApp({ services, logger: options.logger ?? true });
     appRef.app = app;
     return {
