@@ -39,6 +39,13 @@ export interface Analyzer {
   readonly name: string;
   /** Overrides the pipeline's default timeout. */
   readonly timeoutMs?: number;
+  /**
+   * 'heavy' (database searches, model inference, LLM calls): events found so far are sent before
+   * it runs and its own right after. Light analyzers' events are batched into one write.
+   */
+  readonly cost?: 'light' | 'heavy';
+  /** Skip this analyzer for an item that has waited longer than this (load shedding). */
+  readonly skipWhenBehindMs?: number;
   /** Which item kinds this analyzer wants; default: utterances only. */
   readonly accepts?: ReadonlyArray<ConversationItem['kind']>;
   analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null>;

@@ -128,13 +128,30 @@ export function createPipeline(options: PipelineOptions) {
   async function analyzeItem(
     conversation: ConversationRecord,
     item: ConversationItem,
+    queuedAt: number,
   ): Promise<void> {
     const transcript = await transcriptOf(conversation, item);
     const state = await stateOf(conversation.id);
     const previous: Record<string, Record<string, unknown>> = {};
     const changedState: [string, unknown][] = [];
+    // Events of light analyzers are written together: one INSERT instead of one per analyzer.
+    // Pending events are flushed before a heavy analyzer runs, so nothing waits behind it.
+    let pending: EventBody[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const bodies = pending;
+      pending = [];
+      await eventLog.append(scopeOf(conversation), bodies);
+    };
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
+      const lagMs = Date.now() - queuedAt;
+      if (analyzer.skipWhenBehindMs !== undefined && lagMs > analyzer.skipWhenBehindMs) {
+        // Overloaded: a stale result would only distract; the next turn brings a fresh one.
+        logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, lagMs }, 'analyzer skipped: pipeline behind');
+        continue;
+      }
+      if (analyzer.cost === 'heavy') await flush();
       let output: AnalyzerOutput | null;
       try {
         output = await withTimeout(analyzer.timeoutMs ?? timeoutMs, (signal) =>
@@ -162,11 +179,11 @@ export function createPipeline(options: PipelineOptions) {
           },
           'analyzer failed',
         );
-        await eventLog.append(scopeOf(conversation), [errorEvent(analyzer.name, error, item.seq)]);
+        pending.push(errorEvent(analyzer.name, error, item.seq));
         continue;
       }
       if (!output) continue;
-      const bodies: EventBody[] = [];
+      const bodies = pending;
       if (output.result) {
         previous[analyzer.name] = output.result;
         bodies.push({
@@ -181,8 +198,10 @@ export function createPipeline(options: PipelineOptions) {
         state.set(analyzer.name, output.state);
         changedState.push([analyzer.name, output.state]);
       }
-      await eventLog.append(scopeOf(conversation), bodies);
+      // What a heavy analyzer found goes out at once.
+      if (analyzer.cost === 'heavy') await flush();
     }
+    await flush();
     if (changedState.length > 0) {
       const params: unknown[] = [];
       const values = changedState.map(([name, value]) => {
@@ -256,7 +275,8 @@ export function createPipeline(options: PipelineOptions) {
   return {
     /** Queues a durable item for analysis; resolves when its analyzers are done. */
     analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void> {
-      return enqueue(conversation.id, () => analyzeItem(conversation, item));
+      const queuedAt = Date.now();
+      return enqueue(conversation.id, () => analyzeItem(conversation, item, queuedAt));
     },
     /** Queues the wrap-up after every item already queued for the conversation. */
     end(conversation: ConversationRecord): Promise<void> {

@@ -70,6 +70,9 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
   return {
     name: 'article-cards',
     accepts: ['utterance'],
+    cost: 'heavy',
+    // A card for a turn the conversation has moved past is noise; under load, skip it.
+    skipWhenBehindMs: 1_500,
     async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
       const { item } = context;
       // Agent turns refine the query but do not trigger a new card on their own.

@@ -30,6 +30,8 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
   const decay = options.decay ?? 0.7;
   return {
     name: 'intent',
+    // Embeds the text in a worker thread.
+    cost: 'heavy',
     accepts: ['utterance'],
     async analyze(context) {
       const { item } = context;

@@ -71,6 +71,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}): Ana
   const llmTimeoutMs = options.llmTimeoutMs ?? 8_000;
   return {
     name: 'replies',
+    ...(options.chatModel ? { cost: 'heavy' as const } : {}),
     accepts: ['utterance'],
     ...(options.chatModel ? { timeoutMs: llmTimeoutMs + 1_000 } : {}),
     async analyze(context: StreamingAnalyzerContext) {

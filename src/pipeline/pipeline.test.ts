@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../stores/open-database.js';
+import { migrate } from '../stores/migrate.js';
+import type { Database } from '../stores/database.js';
+import { createConversationStore } from '../conversations/conversation-store.js';
+import { createEventLog } from '../conversations/event-log.js';
+import { createTenantStore } from '../tenancy/tenant-store.js';
+import type { CuecardEvent } from '../conversations/events.js';
+import type { Analyzer } from './analyzer.js';
+import { createPipeline } from './pipeline.js';
+
+describe('pipeline', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({});
+    await migrate(db);
+    await createTenantStore(db).createTenant({ id: 't', name: 't' });
+  });
+  afterAll(async () => db?.close());
+
+  it('skips a load-shedding analyzer when the item waited too long, and keeps the others', async () => {
+    const conversations = createConversationStore(db);
+    const eventLog = createEventLog(db);
+    const slow: Analyzer = { name: 'slow', analyze: async () => { await new Promise((r) => setTimeout(r, 80)); return { result: { done: true } }; } };
+    const shed: Analyzer = { name: 'cards', cost: 'heavy', skipWhenBehindMs: 30, analyze: async () => ({ result: { ran: true } }) };
+    const light: Analyzer = { name: 'light', analyze: async ({ previous }) => ({ result: { sawSlow: previous.slow?.done === true } }) };
+    const warnings: string[] = [];
+    const pipeline = createPipeline({
+      db, conversations, eventLog, analyzers: [slow, shed, light], finalizers: [], timeoutMs: 1000,
+      logger: { warn: (_d, message) => warnings.push(message), error: () => undefined },
+    });
+    const { conversation } = await conversations.open({ tenantId: 't', externalId: 'x', channel: 'chat' });
+    const outcome = await conversations.append('t', conversation.id, { kind: 'utterance', seq: 1, speaker: 'customer', text: 'hi' }, 'h1');
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    const seen: CuecardEvent[] = [];
+    await eventLog.subscribe({ tenantId: 't' }, null, (event) => seen.push(event));
+    await pipeline.analyze(outcome.conversation, outcome.item);
+    const analyzers = seen.filter((e) => e.type === 'analysis').map((e) => (e as { analyzer: string }).analyzer);
+    expect(analyzers).toEqual(['slow', 'light']);
+    expect(warnings).toContain('analyzer skipped: pipeline behind');
+    expect(seen.find((e) => e.type === 'analysis' && e.analyzer === 'light')).toMatchObject({ result: { sawSlow: true } });
+  });
+});
