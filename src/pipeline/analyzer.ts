@@ -44,8 +44,12 @@ export interface Analyzer {
    * it runs and its own right after. Light analyzers' events are batched into one write.
    */
   readonly cost?: 'light' | 'heavy';
-  /** Skip this analyzer for an item that has waited longer than this (load shedding). */
+  /**
+   * Load shedding: run at most `maxConcurrent` (default 2) of this analyzer at once across all
+   * conversations, and skip it for an item that could not start within this many ms of arriving.
+   */
   readonly skipWhenBehindMs?: number;
+  readonly maxConcurrent?: number;
   /** Which item kinds this analyzer wants; default: utterances only. */
   readonly accepts?: ReadonlyArray<ConversationItem['kind']>;
   analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null>;

@@ -41,3 +41,20 @@ describe('pipeline', () => {
     expect(seen.find((e) => e.type === 'analysis' && e.analyzer === 'light')).toMatchObject({ result: { sawSlow: true } });
   });
 });
+
+describe('admission', () => {
+  it('lets `limit` in at once and turns away a waiter whose deadline passes', async () => {
+    const { createAdmission } = await import('./admission.js');
+    const admission = createAdmission(1);
+    const first = await admission.enter(100);
+    expect(first).toBeTypeOf('function');
+    const late = admission.enter(20);
+    const patient = admission.enter(500);
+    expect(await late).toBeNull();
+    first!();
+    const second = await patient;
+    expect(second).toBeTypeOf('function');
+    second!();
+    expect(await admission.enter(0)).toBeTypeOf('function');
+  });
+});

@@ -5,6 +5,7 @@ import type { ConversationItem, ConversationRecord } from '../conversations/type
 import type { Database } from '../stores/database.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import type { Analyzer, AnalyzerOutput, Finalizer } from './analyzer.js';
+import { createAdmission } from './admission.js';
 
 export interface PipelineLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -60,6 +61,13 @@ async function withTimeout<T>(
 export function createPipeline(options: PipelineOptions) {
   const { db, conversations, eventLog, analyzers, finalizers, timeoutMs, logger } = options;
   const queues = new Map<string, Promise<void>>();
+  const admissions = new Map<string, ReturnType<typeof createAdmission>>();
+  // Shedding analyzers run a few at a time across all conversations (one database, two cores).
+  const admissionOf = (analyzer: Analyzer) => {
+    let admission = admissions.get(analyzer.name);
+    if (!admission) admissions.set(analyzer.name, (admission = createAdmission(analyzer.maxConcurrent ?? 2)));
+    return admission;
+  };
   const caches = new Map<string, ConversationCache>();
 
   function cacheOf(conversationId: string): ConversationCache {
@@ -145,13 +153,18 @@ export function createPipeline(options: PipelineOptions) {
     };
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
-      const lagMs = Date.now() - queuedAt;
-      if (analyzer.skipWhenBehindMs !== undefined && lagMs > analyzer.skipWhenBehindMs) {
-        // Overloaded: a stale result would only distract; the next turn brings a fresh one.
-        logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, lagMs }, 'analyzer skipped: pipeline behind');
-        continue;
-      }
       if (analyzer.cost === 'heavy') await flush();
+      // Load shedding: a shedding analyzer waits for a slot only while its result would still be
+      // fresh; past that the turn goes without it (the next turn brings a fresh one).
+      let release: (() => void) | null = null;
+      if (analyzer.skipWhenBehindMs !== undefined) {
+        const remaining = analyzer.skipWhenBehindMs - (Date.now() - queuedAt);
+        release = remaining > 0 ? await admissionOf(analyzer).enter(remaining) : null;
+        if (!release) {
+          logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, lagMs: Date.now() - queuedAt }, 'analyzer skipped: pipeline behind');
+          continue;
+        }
+      }
       let output: AnalyzerOutput | null;
       try {
         output = await withTimeout(analyzer.timeoutMs ?? timeoutMs, (signal) =>
@@ -181,6 +194,8 @@ export function createPipeline(options: PipelineOptions) {
         );
         pending.push(errorEvent(analyzer.name, error, item.seq));
         continue;
+      } finally {
+        release?.();
       }
       if (!output) continue;
       const bodies = pending;

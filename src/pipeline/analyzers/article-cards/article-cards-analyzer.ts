@@ -73,6 +73,8 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
     cost: 'heavy',
     // A card for a turn the conversation has moved past is noise; under load, skip it.
     skipWhenBehindMs: 1_500,
+    // Searches run in the database; on embedded PGlite one at a time is all it does anyway.
+    maxConcurrent: 1,
     async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
       const { item } = context;
       // Agent turns refine the query but do not trigger a new card on their own.
