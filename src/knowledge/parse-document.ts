@@ -1,0 +1,120 @@
+import { parse as parseYaml } from 'yaml';
+import { CuecardError } from '../errors/cuecard-error.js';
+
+export type ArticleStatus = 'draft' | 'published' | 'retired';
+const statuses: readonly ArticleStatus[] = ['draft', 'published', 'retired'];
+
+/** An article as authored, before it is stored. */
+export interface ArticleInput {
+  id: string;
+  title: string;
+  body: string;
+  tags: string[];
+  language: string;
+  status: ArticleStatus;
+  owner: string | null;
+  /** Where it came from (a file path), for retiring articles whose file was removed. */
+  source: string | null;
+}
+
+/** "Billing & Refunds: Late fees" → "billing-refunds-late-fees"; keeps CJK characters. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** HTML to plain text: drops scripts/styles and tags, keeps block boundaries as new lines. */
+export function htmlToText(html: string): { title: string | null; text: string } {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? null;
+  const text = html
+    .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<(br|\/p|\/div|\/li|\/h[1-6]|\/tr)[^>]*>/gi, '\n')
+    .replace(/<li[^>]*>/gi, '- ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(#\d+|[a-z]+);/gi, (whole, name: string) =>
+      name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : (entities[name.toLowerCase()] ?? whole),
+    )
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return { title: title ? htmlToText(title).text : null, text };
+}
+
+function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((item) => String(item).trim()).filter((item) => item !== '');
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return [];
+}
+
+/**
+ * Parses one document. Markdown may start with YAML front matter (title, tags, language,
+ * owner, status, id); HTML is stripped to text; anything else is plain text whose first line is
+ * the title. `name` is the file name, the fallback id.
+ */
+export function parseDocument(name: string, content: string, source: string | null = null): ArticleInput {
+  const baseName = name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  let meta: Record<string, unknown> = {};
+  let body = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  let title: string | null = null;
+
+  if (extension === 'html' || extension === 'htm') {
+    const parsed = htmlToText(body);
+    title = parsed.title;
+    body = parsed.text;
+  } else {
+    const front = /^---\n([\s\S]*?)\n---\n?/.exec(body);
+    if (front) {
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(front[1] ?? '');
+      } catch (error) {
+        throw new CuecardError('data_invalid', `${name}: front matter is not valid YAML`, { cause: error });
+      }
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed as Record<string, unknown>;
+      else if (parsed !== null) throw new CuecardError('data_invalid', `${name}: front matter must be a YAML mapping`);
+      body = body.slice(front[0].length);
+    }
+    // A leading "# Heading" is the title when the front matter gives none.
+    const heading = /^\s*#\s+(.+)\n/.exec(body);
+    if (heading && (typeof meta.title !== 'string' || meta.title.trim() === heading[1]!.trim())) {
+      title = heading[1]!.trim();
+      body = body.slice(heading[0].length);
+    } else if (extension === 'txt' && typeof meta.title !== 'string') {
+      const firstLine = /^\s*(.+)\n/.exec(body);
+      if (firstLine) {
+        title = firstLine[1]!.trim();
+        body = body.slice(firstLine[0].length);
+      }
+    }
+  }
+  if (typeof meta.title === 'string' && meta.title.trim() !== '') title = meta.title.trim();
+  title ??= baseName;
+
+  const status = meta.status === undefined ? 'published' : String(meta.status).toLowerCase();
+  if (!statuses.includes(status as ArticleStatus)) {
+    throw new CuecardError('data_invalid', `${name}: status "${status}" must be one of ${statuses.join(', ')}`, {
+      field: 'status',
+    });
+  }
+  const id = typeof meta.id === 'string' || typeof meta.id === 'number' ? String(meta.id) : slugify(baseName) || slugify(title);
+  if (id === '') throw new CuecardError('data_invalid', `${name}: cannot derive an article id; add "id:" to the front matter`);
+  return {
+    id,
+    title,
+    body: body.trim(),
+    tags: stringList(meta.tags),
+    language: typeof meta.language === 'string' && meta.language.trim() !== '' ? meta.language.trim().toLowerCase() : 'en',
+    status: status as ArticleStatus,
+    owner: typeof meta.owner === 'string' ? meta.owner : null,
+    source,
+  };
+}
