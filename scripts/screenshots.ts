@@ -2,7 +2,9 @@
  * `npx tsx scripts/screenshots.ts`: PNG screenshots of the consoles for docs/screenshots/.
  * Starts Cuecard in-process on a throw-away embedded database (like `npm run demo`), replays two
  * demo calls part-way through the real sockets, and photographs the agent console, the
- * supervisor's live list and one conversation's detail while the calls are still active.
+ * supervisor's live list and one conversation's detail while the calls are still active; then
+ * replays a whole call to its end and photographs its QA review, and the knowledge manager's
+ * console with a query tried against the demo knowledge base.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
@@ -16,7 +18,7 @@ import { startCuecard } from '../src/app/start.js';
 import { registerWebConsoles } from '../src/app/plugins/static-web.js';
 import { loadCallScripts, type CallScript } from '../src/cli/replay/call-script.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
-import type { IngestSocket } from '../src/cli/replay/replay-call.js';
+import { replayCall, type IngestSocket } from '../src/cli/replay/replay-call.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'docs', 'screenshots');
@@ -161,7 +163,47 @@ async function main(): Promise<void> {
     await supervisor.screenshot({ path: path.join(outDir, 'supervisor-conversation.png') });
 
     for (const id of [first, second]) await connector.request({ type: 'end', conversationId: id });
+
+    // QA review of a whole call, once its wrap-up has run: one override, one evidence link.
+    const reviewed = `review-${Date.now()}`;
+    await replayCall(connector, doubleCharge, {
+      conversationId: reviewed,
+      agentId,
+      turnGapMs: 0,
+      interims: 0,
+    });
     connector.close();
+    await cuecard.services.pipeline.drain();
+    await supervisor.getByRole('link', { name: 'QA review' }).click();
+    await supervisor.getByRole('link', { name: reviewed }).click();
+    await supervisor.getByRole('heading', { name: reviewed }).waitFor();
+    const greeting = supervisor.locator('li.criterion[data-criterion="greeting"]');
+    await greeting.getByRole('button', { name: 'Override Greeting' }).click();
+    await greeting.getByRole('radio', { name: 'Missed' }).check();
+    await greeting
+      .getByLabel('Comment')
+      .fill('Greeted, but did not give a name or offer help in the first turn.');
+    await greeting.getByRole('button', { name: 'Save override' }).click();
+    await greeting.locator('.override').waitFor();
+    await supervisor
+      .locator('li.criterion[data-criterion="identity_verified"]')
+      .getByRole('link')
+      .first()
+      .click();
+    // Clicking scrolled the page down to the scorecard; show the page from its top.
+    await supervisor.evaluate(() => window.scrollTo(0, 0));
+    await sleep(300);
+    await supervisor.screenshot({ path: path.join(outDir, 'qa-review.png') });
+
+    // Knowledge manager: the demo articles, their usage, gaps, and a query tried.
+    const knowledge = await (await browser.newContext({ viewport })).newPage();
+    await signIn(knowledge, httpUrl, keys.knowledge_manager);
+    await knowledge.getByRole('heading', { name: 'Knowledge', exact: true }).waitFor();
+    await knowledge.locator('.articles-table tbody tr th').first().waitFor();
+    await knowledge.getByLabel('Query', { exact: true }).fill('I was charged twice this month');
+    await knowledge.getByRole('button', { name: 'Search' }).click();
+    await knowledge.locator('.search-results li').first().waitFor();
+    await knowledge.screenshot({ path: path.join(outDir, 'knowledge.png'), fullPage: true });
     process.stdout.write(`Screenshots written to ${path.relative(root, outDir)}/\n`);
   } finally {
     await browser.close();

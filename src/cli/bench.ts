@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../config/config.js';
@@ -47,6 +48,25 @@ async function bareRoundTripMs(samples = 2000): Promise<number> {
   );
 }
 
+/** A fresh database on a Postgres server, dropped after the run. */
+async function createScratchDatabase(serverUrl: string, name: string) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -69,12 +89,15 @@ async function main(): Promise<void> {
   let wsUrl = values.url?.replace(/^http/, 'ws');
   let connectorKey = values['connector-key'];
   let supervisorKey = values['supervisor-key'];
+  const runId = Date.now().toString(36);
   let stop = async () => undefined as void;
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-bench-'));
-    process.stderr.write('Starting an in-process Cuecard on a throw-away embedded database...\n');
+    // With DATABASE_URL, a throw-away database on that server (real Postgres + pgvector).
+    const scratch = config.databaseUrl ? await createScratchDatabase(config.databaseUrl, `cuecard_bench_${runId}`) : null;
+    process.stderr.write(`Starting an in-process Cuecard on a throw-away ${scratch ? 'Postgres' : 'embedded'} database...\n`);
     const cuecard = await startCuecard(
-      { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined },
+      { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: scratch?.url },
       { logger: false, devTenant: true },
     );
     await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
@@ -83,6 +106,7 @@ async function main(): Promise<void> {
     supervisorKey = cuecard.devKeys!.keys.supervisor;
     stop = async () => {
       await cuecard.close();
+      await scratch?.drop();
       await rm(dataDir, { recursive: true, force: true });
     };
   } else if (!connectorKey || !supervisorKey) {
@@ -91,7 +115,6 @@ async function main(): Promise<void> {
     );
   }
 
-  const runId = Date.now().toString(36);
   const sentAt = new Map<string, number>(); // `${conversation}#${seq}` → time the final was sent
   const latencies: number[] = [];
   const finalLatencies: number[] = [];

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,17 +11,7 @@ import type { Analyzer } from '../../src/pipeline/analyzer.js';
 import { loadCallScripts, type CallScript } from '../../src/cli/replay/call-script.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { buildConsoles, CHROMIUM_ARGS, root } from './browser-support.js';
 
 /** Intent as the supervisor sees it; the real intent analyzer is built elsewhere. */
 const scriptedIntent: Analyzer = {
@@ -118,9 +106,7 @@ describe('consoles in a real browser', () => {
   const subscribeSockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [path.join(root, 'scripts/build-web.mjs')], {
-      cwd: root,
-    });
+    await buildConsoles();
     const found = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
       (s) => s.id === 'demo-double-charge',
     );

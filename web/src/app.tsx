@@ -10,8 +10,8 @@ function NoConsole({ role }: { role: string }) {
       <h1>No console for this key</h1>
       <p>
         {role === 'connector'
-          ? 'Connector keys stream conversations into Cuecard; they cannot open a console. Sign in with an agent or supervisor key.'
-          : 'This version of Cuecard has no console for this role yet. Sign in with an agent or supervisor key.'}
+          ? 'Connector keys stream conversations into Cuecard; they cannot open a console. Sign in with an agent, supervisor or knowledge manager key.'
+          : 'This version of Cuecard has no console for this role yet. Sign in with an agent, supervisor or knowledge manager key.'}
       </p>
     </section>
   );

@@ -3,6 +3,10 @@ import type { Role } from './live/types.js';
 import { AgentConsole } from './pages/agent-console.js';
 import { SupervisorLive } from './pages/supervisor-live.js';
 import { ConversationDetail } from './pages/conversation-detail.js';
+import { QaReviewList } from './qa/qa-review-list.js';
+import { QaReviewDetail } from './qa/qa-review-detail.js';
+import { KnowledgeHome } from './knowledge/knowledge-home.js';
+import { ArticleEditor } from './knowledge/article-editor.js';
 
 export interface ConsoleRoute {
   path: string;
@@ -13,9 +17,8 @@ export interface ConsoleRoute {
 }
 
 /**
- * Every console page, in navigation order; a role's home is its first labelled route. The QA
- * review (/qa: supervisor, admin) and knowledge manager (/knowledge: knowledge_manager, admin)
- * consoles slot in here once their APIs exist.
+ * Every console page, in navigation order; a role's home is its first labelled route. The first
+ * route whose pattern matches wins, so fixed paths come before ":id" ones.
  */
 export const consoleRoutes: readonly ConsoleRoute[] = [
   { path: '/agent', label: 'Agent console', roles: ['agent'], render: () => <AgentConsole /> },
@@ -29,6 +32,33 @@ export const consoleRoutes: readonly ConsoleRoute[] = [
     path: '/supervisor/conversations/:id',
     roles: ['supervisor', 'admin'],
     render: (params) => <ConversationDetail key={params.id} id={params.id ?? ''} />,
+  },
+  {
+    path: '/qa',
+    label: 'QA review',
+    roles: ['supervisor', 'admin'],
+    render: () => <QaReviewList />,
+  },
+  {
+    path: '/qa/conversations/:id',
+    roles: ['supervisor', 'admin'],
+    render: (params) => <QaReviewDetail key={params.id} id={params.id ?? ''} />,
+  },
+  {
+    path: '/knowledge',
+    label: 'Knowledge',
+    roles: ['knowledge_manager', 'admin'],
+    render: () => <KnowledgeHome />,
+  },
+  {
+    path: '/knowledge/articles/new',
+    roles: ['knowledge_manager', 'admin'],
+    render: () => <ArticleEditor key="new" id={null} />,
+  },
+  {
+    path: '/knowledge/articles/:id',
+    roles: ['knowledge_manager', 'admin'],
+    render: (params) => <ArticleEditor key={params.id} id={params.id ?? ''} />,
   },
 ];
 

@@ -1,0 +1,96 @@
+import { apiFetch } from '../api.js';
+import type { ConversationItem, ConversationRecord } from '../live/types.js';
+import type { CriterionReview, ReviewRow } from '../../../src/wrap-up/qa/qa-review.js';
+import type { QaAgreement } from '../../../src/wrap-up/qa/qa-store.js';
+
+export type { CriterionReview, QaAgreement, ReviewRow };
+
+/** 1 met, 0 missed, null not applicable: the same scale for automatic and human scores. */
+export type CriterionScore = 0 | 1 | null;
+
+export interface ReviewFilters {
+  agentId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  disposition?: string | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+  minChurnRisk?: number | undefined;
+  limit: number;
+  offset: number;
+}
+
+export interface ReviewPage {
+  total: number;
+  conversations: ReviewRow[];
+}
+
+/**
+ * Wrap-up results as stored (JSON written by the finalizers). Every field is optional here:
+ * a step may have failed or not run, and the page shows what there is.
+ */
+export interface ReviewWrapup {
+  summary?: {
+    narrative?: string;
+    reason?: string | null;
+    actions?: string[];
+    outcome?: string;
+    followUps?: { seq: number; kind: string; sentence: string; dueAt: string | null }[];
+  };
+  disposition?: {
+    suggested?: string | null;
+    confidence?: number;
+    alternatives?: { code: string; confidence: number }[];
+  };
+  churn?: {
+    risk?: number;
+    reasons?: { attribute: string; detail: string; contribution: number }[];
+  };
+  qa?: { overall?: number | null; scorecardId?: string; scorecardVersion?: number };
+  'follow-ups'?: {
+    tasks?: { id: number; kind: string; dueAt: string | null; draftMessage: string }[];
+  };
+}
+
+export interface SentimentPoint {
+  seq: number;
+  score: number;
+  label: string;
+  speaker: string;
+}
+
+export interface ConversationReview {
+  conversation: ConversationRecord;
+  transcript: ConversationItem[];
+  wrapup: ReviewWrapup;
+  scorecard: CriterionReview[];
+  sentimentTimeline: SentimentPoint[];
+}
+
+export function listReviewable(key: string, filters: ReviewFilters): Promise<ReviewPage> {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters))
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  return apiFetch<ReviewPage>(key, `/api/qa/conversations?${params.toString()}`);
+}
+
+export function getReview(key: string, id: string): Promise<ConversationReview> {
+  return apiFetch<ConversationReview>(key, `/api/qa/conversations/${encodeURIComponent(id)}`);
+}
+
+export function getAgreement(key: string): Promise<QaAgreement> {
+  return apiFetch<QaAgreement>(key, '/api/qa/agreement');
+}
+
+export async function overrideCriterion(
+  key: string,
+  id: string,
+  override: { criterionId: string; score: CriterionScore; comment: string },
+): Promise<CriterionReview[]> {
+  const answer = await apiFetch<{ scorecard: CriterionReview[] }>(
+    key,
+    `/api/qa/conversations/${encodeURIComponent(id)}/overrides`,
+    { method: 'POST', body: JSON.stringify(override) },
+  );
+  return answer.scorecard;
+}

@@ -1,0 +1,386 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useSignedIn } from '../session.js';
+import { Link } from '../router.js';
+import { CHANNEL_LABELS, humanize } from '../format.js';
+import {
+  getAgreement,
+  listReviewable,
+  type QaAgreement,
+  type ReviewFilters,
+  type ReviewPage,
+} from './qa-api.js';
+import { criterionName, formatDateTime, percent, riskLevel } from './qa-format.js';
+
+const PAGE_SIZE = 25;
+
+interface FilterForm {
+  agentId: string;
+  from: string;
+  to: string;
+  disposition: string;
+  minScore: string;
+  maxScore: string;
+  minChurnRisk: string;
+}
+
+const EMPTY_FORM: FilterForm = {
+  agentId: '',
+  from: '',
+  to: '',
+  disposition: '',
+  minScore: '',
+  maxScore: '',
+  minChurnRisk: '',
+};
+
+/** The form speaks days and percentages; the API speaks ISO instants and 0..1. */
+function toFilters(form: FilterForm, offset: number): ReviewFilters {
+  const dayStart = (day: string, plusDays = 0) => {
+    const date = new Date(`${day}T00:00:00`);
+    date.setDate(date.getDate() + plusDays);
+    return date.toISOString();
+  };
+  const share = (value: string) => (value === '' ? undefined : Number(value) / 100);
+  return {
+    agentId: form.agentId.trim() || undefined,
+    from: form.from ? dayStart(form.from) : undefined,
+    // "To" is inclusive for the reviewer: the whole of that day.
+    to: form.to ? dayStart(form.to, 1) : undefined,
+    disposition: form.disposition.trim() || undefined,
+    minScore: share(form.minScore),
+    maxScore: share(form.maxScore),
+    minChurnRisk: form.minChurnRisk === '' ? undefined : Number(form.minChurnRisk),
+    limit: PAGE_SIZE,
+    offset,
+  };
+}
+
+function AgreementPanel({ agreement }: { agreement: QaAgreement | null }) {
+  const criteria = agreement ? Object.entries(agreement.byCriterion) : [];
+  return (
+    <section className="panel agreement" aria-labelledby="agreement-title">
+      <h2 id="agreement-title">Agreement with automatic scores</h2>
+      {!agreement ? (
+        <p className="meta">Loading…</p>
+      ) : agreement.rate === null ? (
+        <p className="agreement-figure">
+          <strong>—</strong> <span className="meta">No criterion has been reviewed yet.</span>
+        </p>
+      ) : (
+        <>
+          <p className="agreement-figure">
+            <strong>{percent(agreement.rate)}</strong>{' '}
+            <span className="meta">
+              {agreement.agreed} of {agreement.reviewed} reviewed criteria agreed
+            </span>
+          </p>
+          <ul className="agreement-criteria">
+            {criteria.map(([criterionId, entry]) => (
+              <li key={criterionId}>
+                <span>{criterionName(criterionId)}</span>
+                <span className="numeric">
+                  {entry.agreed}/{entry.reviewed}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Supervisors: finished conversations with their automatic QA score, one click from review. */
+export function QaReviewList() {
+  const { key } = useSignedIn();
+  const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
+  const [applied, setApplied] = useState<FilterForm>(EMPTY_FORM);
+  const [offset, setOffset] = useState(0);
+  const [page, setPage] = useState<ReviewPage | null>(null);
+  const [agreement, setAgreement] = useState<QaAgreement | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    listReviewable(key, toFilters(applied, offset))
+      .then((next) => {
+        if (cancelled) return;
+        setPage(next);
+        setProblem(null);
+      })
+      .catch((error: unknown) => {
+        if (!cancelled)
+          setProblem(error instanceof Error ? error.message : 'The list could not be loaded.');
+      })
+      .finally(() => {
+        if (!cancelled) setLoading(false);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [key, applied, offset]);
+
+  useEffect(() => {
+    let cancelled = false;
+    getAgreement(key)
+      .then((next) => {
+        if (!cancelled) setAgreement(next);
+      })
+      .catch(() => {
+        // The list is what matters; the figure stays "Loading…" rather than showing a wrong one.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+
+  // Suggestions for the free-text filters, from what has been seen so far.
+  const [seen, setSeen] = useState<{ agents: Set<string>; dispositions: Set<string> }>(() => ({
+    agents: new Set(),
+    dispositions: new Set(),
+  }));
+  useEffect(() => {
+    if (!page) return;
+    setSeen((current) => {
+      const agents = new Set(current.agents);
+      const dispositions = new Set(current.dispositions);
+      for (const row of page.conversations) {
+        if (row.agentId) agents.add(row.agentId);
+        for (const code of [row.disposition, row.suggestedDisposition])
+          if (code) dispositions.add(code);
+      }
+      return { agents, dispositions };
+    });
+  }, [page]);
+
+  const field = (name: keyof FilterForm) => ({
+    value: form[name],
+    onChange: (event: { target: { value: string } }) =>
+      setForm((current) => ({ ...current, [name]: event.target.value })),
+  });
+  const apply = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setOffset(0);
+    setApplied(form);
+  };
+  const reset = () => {
+    setForm(EMPTY_FORM);
+    setOffset(0);
+    setApplied(EMPTY_FORM);
+  };
+  const filtered = useMemo(() => Object.values(applied).some((value) => value !== ''), [applied]);
+
+  const total = page?.total ?? 0;
+  const rows = page?.conversations ?? [];
+  const firstShown = total === 0 ? 0 : offset + 1;
+  const lastShown = offset + rows.length;
+
+  return (
+    <div className="qa-review">
+      <header className="page-header">
+        <div>
+          <h1>QA review</h1>
+          <p className="subtitle">
+            Finished conversations, scored automatically. Open one to check the evidence and correct
+            a score.
+          </p>
+        </div>
+      </header>
+
+      <div className="review-top">
+        <form className="filters" aria-label="Filters" onSubmit={apply}>
+          <label>
+            Agent
+            <input type="text" list="qa-agents" placeholder="Any agent" {...field('agentId')} />
+            <datalist id="qa-agents">
+              {[...seen.agents].sort().map((id) => (
+                <option key={id} value={id} />
+              ))}
+            </datalist>
+          </label>
+          <label>
+            Ended from
+            <input type="date" {...field('from')} />
+          </label>
+          <label>
+            Ended to
+            <input type="date" {...field('to')} />
+          </label>
+          <label>
+            Disposition
+            <input
+              type="text"
+              list="qa-dispositions"
+              placeholder="Any code"
+              {...field('disposition')}
+            />
+            <datalist id="qa-dispositions">
+              {[...seen.dispositions].sort().map((code) => (
+                <option key={code} value={code} />
+              ))}
+            </datalist>
+          </label>
+          <label>
+            QA score from (%)
+            <input
+              type="number"
+              min={0}
+              max={100}
+              step={5}
+              inputMode="numeric"
+              className="narrow"
+              {...field('minScore')}
+            />
+          </label>
+          <label>
+            QA score to (%)
+            <input
+              type="number"
+              min={0}
+              max={100}
+              step={5}
+              inputMode="numeric"
+              className="narrow"
+              {...field('maxScore')}
+            />
+          </label>
+          <label>
+            Churn risk
+            <select {...field('minChurnRisk')}>
+              <option value="">Any</option>
+              <option value="0.3">Medium or high (≥ 30%)</option>
+              <option value="0.6">High (≥ 60%)</option>
+            </select>
+          </label>
+          <div className="filter-actions">
+            <button type="submit" className="button primary">
+              Apply filters
+            </button>
+            <button type="button" className="button ghost" onClick={reset} disabled={!filtered}>
+              Reset
+            </button>
+          </div>
+        </form>
+        <AgreementPanel agreement={agreement} />
+      </div>
+
+      {problem ? (
+        <p className="notice error" role="alert">
+          Could not load the conversations: {problem}
+        </p>
+      ) : null}
+
+      <div className="table-wrap">
+        <table className="conversations review-table" aria-busy={loading || undefined}>
+          <caption className="sr-only">Conversations to review</caption>
+          <thead>
+            <tr>
+              <th scope="col">Conversation</th>
+              <th scope="col">Ended</th>
+              <th scope="col">Agent</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Disposition</th>
+              <th scope="col">QA score</th>
+              <th scope="col">Churn risk</th>
+              <th scope="col">Reviewed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="empty">
+                  {loading
+                    ? 'Loading…'
+                    : filtered
+                      ? 'No finished conversation matches these filters.'
+                      : 'No conversation has finished yet.'}
+                </td>
+              </tr>
+            ) : (
+              rows.map((row) => {
+                const risk = riskLevel(row.churnRisk);
+                return (
+                  <tr key={row.id}>
+                    <th scope="row" className="conversation-cell">
+                      <Link to={`/qa/conversations/${encodeURIComponent(row.id)}`}>
+                        {row.externalId}
+                      </Link>
+                      {row.summary ? <p className="row-summary">{row.summary}</p> : null}
+                    </th>
+                    <td>{formatDateTime(row.endedAt)}</td>
+                    <td>{row.agentId ?? '—'}</td>
+                    <td>{CHANNEL_LABELS[row.channel] ?? row.channel}</td>
+                    <td>
+                      {row.disposition ? (
+                        humanize(row.disposition)
+                      ) : row.suggestedDisposition ? (
+                        <>
+                          {humanize(row.suggestedDisposition)}{' '}
+                          <span className="meta">(suggested)</span>
+                        </>
+                      ) : (
+                        <span className="meta">—</span>
+                      )}
+                    </td>
+                    <td className="numeric qa-score">
+                      {row.qaScore === null ? (
+                        <span className="meta">Not scored</span>
+                      ) : (
+                        <span className="score-bar">
+                          <span className="bar" aria-hidden="true">
+                            <span style={{ width: `${Math.round(row.qaScore * 100)}%` }} />
+                          </span>
+                          {percent(row.qaScore)}
+                        </span>
+                      )}
+                    </td>
+                    <td className="numeric">
+                      {row.churnRisk === null ? (
+                        <span className="meta">—</span>
+                      ) : (
+                        <span className={`risk risk-${risk}`}>
+                          {percent(row.churnRisk)} <span className="risk-word">{risk}</span>
+                        </span>
+                      )}
+                    </td>
+                    <td>
+                      {row.reviewed ? (
+                        <span className="reviewed-badge">Reviewed</span>
+                      ) : (
+                        <span className="meta">Not yet</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })
+            )}
+          </tbody>
+        </table>
+      </div>
+
+      <nav className="pagination" aria-label="Pages">
+        <span className="meta" aria-live="polite">
+          {total === 0 ? 'No conversations' : `${firstShown}–${lastShown} of ${total}`}
+        </span>
+        <button
+          type="button"
+          className="button small"
+          disabled={offset === 0 || loading}
+          onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+        >
+          Previous
+        </button>
+        <button
+          type="button"
+          className="button small"
+          disabled={lastShown >= total || loading}
+          onClick={() => setOffset(offset + PAGE_SIZE)}
+        >
+          Next
+        </button>
+      </nav>
+    </div>
+  );
+}
