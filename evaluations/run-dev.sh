@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every eval task on the shared dev data and appends each task's metrics line to
+# evaluations/results-dev.jsonl. Splits (for tasks whose dev data has no train part) are fold 0
+# of 5 by a hash of the id; nothing here is used by the product.
+# Usage: bash evaluations/run-dev.sh [task ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D=${CUECARD_DATASETS:-../shared/datasets}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+OUT=evaluations/results-dev.jsonl
+tasks=${*:-intent sentiment retrieval next-action summary disposition churn}
+
+run() {
+  local label=$1; shift
+  echo "== $label" >&2
+  local start=$SECONDS
+  local line
+  line=$(npm run --silent eval -- "$@" --out "$T/pred.jsonl" | tail -n 1)
+  echo "{\"run\":\"$label\",\"seconds\":$((SECONDS - start)),\"metrics\":$line}" | tee -a "$OUT"
+}
+
+for task in $tasks; do
+  case $task in
+    intent) run intent-hwu64 intent --train "$D/hwu64/hwu64_train.jsonl" --test "$D/hwu64/hwu64_test.jsonl" ;;
+    sentiment)
+      run sentiment-tweeteval-lexicon sentiment --test "$D/tweeteval_sentiment/tweeteval_sentiment_val.jsonl"
+      node evaluations/split.mjs "$D/tweeteval_sentiment/tweeteval_sentiment_val.jsonl" id 0 5 "$T/s-train.jsonl" "$T/s-test.jsonl"
+      run sentiment-tweeteval-fold0 sentiment --train "$T/s-train.jsonl" --test "$T/s-test.jsonl"
+      for f in online_shopping_10_cats_dev chnsenticorp_htl_all_dev; do
+        run "sentiment-$f-lexicon" sentiment --test "$D/chinese_sentiment/$f.jsonl"
+      done ;;
+    retrieval)
+      run retrieval-abcd-full retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_full.jsonl"
+      run retrieval-abcd-early retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_early.jsonl" ;;
+    next-action) run next-action-abcd next-action --train "$D/abcd/abcd_train_partial_ast.jsonl.gz" --test "$D/abcd/abcd_dev_ast.jsonl.gz" --kb "$D/abcd/guidelines.json" ;;
+    summary)
+      run summary-dialogsum summary --test "$D/dialogsum/dialogsum_dev.jsonl"
+      run summary-tweetsumm summary --test "$D/tweetsumm/tweetsumm_dev.jsonl" ;;
+    disposition)
+      node evaluations/split.mjs "$D/abcd/disposition/abcd_dev_disposition.jsonl" id 0 5 "$T/d-train.jsonl" "$T/d-test.jsonl"
+      run disposition-abcd-fold0 disposition --train "$T/d-train.jsonl" --test "$T/d-test.jsonl" ;;
+    churn)
+      node evaluations/split.mjs "$D/telco_churn/telco_churn_dev.csv" customerID 0 5 "$T/c-train.csv" "$T/c-test.csv"
+      run churn-telco-fold0 churn --train "$T/c-train.csv" --test "$T/c-test.csv" ;;
+    *) echo "unknown task $task" >&2; exit 2 ;;
+  esac
+done
