@@ -3,15 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCallScripts } from '../src/cli/replay/call-script.js';
 import { replayCall } from '../src/cli/replay/replay-call.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
+import { engines } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
-describe('follow-ups, repeat contacts and first-contact resolution', () => {
+describe.each(engines)('follow-ups, repeat contacts and first-contact resolution on %s', (engine) => {
   let server: TestServer;
   const get = (url: string, key: string) =>
     server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
 
   beforeAll(async () => {
     server = await startTestServer({
+      engine,
       defaultCapabilities: true,
       env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
@@ -11,13 +12,13 @@ const pets = {
   outOfScope: ['what is the weather like', 'tell me a joke', 'who won the game last night'],
 };
 
-describe('intent taxonomy API', () => {
+describe.each(engines)('intent taxonomy API on %s', (engine) => {
   let server: TestServer;
   const call = (method: 'GET' | 'PUT' | 'POST', url: string, key: string, payload?: object) =>
     server.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    server = await startTestServer({ defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' } });
+    server = await startTestServer({ engine, defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' } });
   });
   afterAll(async () => server?.close());
 
