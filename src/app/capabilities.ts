@@ -107,7 +107,12 @@ export async function createDefaultCapabilities(
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
     createIntentAnalyzer({ classifiers: intents }),
-    createArticleCardsAnalyzer(knowledge),
+    {
+      ...createArticleCardsAnalyzer(knowledge),
+      // Embedded PGlite runs SQL on this thread: searches may take a fifth of it at most. A
+      // server runs them elsewhere, so more can run at once.
+      ...(db.engine === 'pglite' ? { maxConcurrent: 1, maxBusyShare: 0.2 } : { maxConcurrent: 4 }),
+    },
     createPlaybookAnalyzer({ playbooks }),
     createRepliesAnalyzer({
       chatModel,

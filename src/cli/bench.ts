@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const finalLatencies: number[] = [];
   const received = new Map<string, Set<number>>(); // conversation id → durable event ids seen
+  const analyses = new Map<string, number>();
+  let customerTurns = 0;
   const internalIds = new Map<string, string>(); // external → internal conversation id
   let utterances = 0;
 
@@ -134,6 +136,13 @@ async function main(): Promise<void> {
       (event) => {
         const id = event.id as number | null;
         const conversation = String(event.conversationId);
+        // Which analyzers answered, and how many customer turns there were (coverage under load).
+        if (event.type === 'analysis') {
+          const name = String(event.analyzer);
+          analyses.set(name, (analyses.get(name) ?? 0) + 1);
+        } else if (event.type === 'item-final' && (event.item as { speaker?: string }).speaker === 'customer') {
+          customerTurns++;
+        }
         if (id !== null) {
           let ids = received.get(conversation);
           if (!ids) received.set(conversation, (ids = new Set()));
@@ -218,6 +227,10 @@ async function main(): Promise<void> {
     p99_ms: round(percentile(latencies, 99)),
     item_final_p50_ms: round(percentile(finalLatencies, 50)),
     item_final_p95_ms: round(percentile(finalLatencies, 95)),
+    // Share of customer turns for which each customer-turn analyzer reported (shedding shows here).
+    coverage: Object.fromEntries(
+      ['intent', 'article-cards', 'replies'].map((name) => [name, customerTurns === 0 ? null : round((analyses.get(name) ?? 0) / customerTurns)]),
+    ),
     events_stored: eventsStored,
     events_lost: eventsLost,
     rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),

@@ -50,6 +50,8 @@ export interface Analyzer {
    */
   readonly skipWhenBehindMs?: number;
   readonly maxConcurrent?: number;
+  /** At most this share of wall time spent in this analyzer (work that runs on the event loop). */
+  readonly maxBusyShare?: number;
   /** Which item kinds this analyzer wants; default: utterances only. */
   readonly accepts?: ReadonlyArray<ConversationItem['kind']>;
   analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null>;

@@ -58,3 +58,21 @@ describe('admission', () => {
     expect(await admission.enter(0)).toBeTypeOf('function');
   });
 });
+
+describe('admission with a busy share', () => {
+  it('rests between holders so the work takes at most its share of time', async () => {
+    const { createAdmission } = await import('./admission.js');
+    const admission = createAdmission(1, 0.5);
+    const first = await admission.enter(1000);
+    await new Promise((r) => setTimeout(r, 40));
+    first!();
+    const asked = Date.now();
+    const second = await admission.enter(1000);
+    // 40 ms of work at a 50 % share: about 40 ms of rest before the next one.
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(30);
+    await new Promise((r) => setTimeout(r, 40));
+    second!();
+    // Within the rest, a waiter with a short deadline is turned away.
+    expect(await admission.enter(5)).toBeNull();
+  });
+});

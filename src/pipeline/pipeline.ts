@@ -65,7 +65,7 @@ export function createPipeline(options: PipelineOptions) {
   // Shedding analyzers run a few at a time across all conversations (one database, two cores).
   const admissionOf = (analyzer: Analyzer) => {
     let admission = admissions.get(analyzer.name);
-    if (!admission) admissions.set(analyzer.name, (admission = createAdmission(analyzer.maxConcurrent ?? 2)));
+    if (!admission) admissions.set(analyzer.name, (admission = createAdmission(analyzer.maxConcurrent ?? 2, analyzer.maxBusyShare)));
     return admission;
   };
   const caches = new Map<string, ConversationCache>();
