@@ -13,6 +13,7 @@ import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js'
 import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
 import path from 'node:path';
 import { loadPlaybooks } from '../assist/playbooks/playbook.js';
+import { createPlaybookStore, type PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.js';
 import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
@@ -53,6 +54,7 @@ export interface Capabilities {
   dispositions: DispositionService;
   intents: IntentClassifierCache;
   knowledge: KnowledgeDeps;
+  playbooks: PlaybookStore;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export async function createDefaultCapabilities(
     embeddingModel: embeddings,
   });
   await intents.warmUp();
+  const playbookStore = createPlaybookStore(db, playbooks);
   const knowledge: KnowledgeDeps = { db, embedder: embeddings, splitter: createJiebaWordSplitter() };
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
@@ -113,7 +116,7 @@ export async function createDefaultCapabilities(
       // server runs them elsewhere, so more can run at once.
       ...(db.engine === 'pglite' ? { maxConcurrent: 1, maxBusyShare: 0.2 } : { maxConcurrent: 4 }),
     },
-    createPlaybookAnalyzer({ playbooks }),
+    createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
     createRepliesAnalyzer({
       chatModel,
       llmTimeoutMs: config.llm?.timeoutMs,
@@ -161,5 +164,5 @@ export async function createDefaultCapabilities(
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, close: () => embeddings.close() };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, close: () => embeddings.close() };
 }

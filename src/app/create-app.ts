@@ -17,6 +17,7 @@ import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerWrapUpRoutes } from './routes/wrap-up-routes.js';
 import { registerIntentRoutes } from './routes/intent-routes.js';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
+import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
@@ -93,6 +94,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerWrapUpRoutes(app, services);
   registerIntentRoutes(app, services);
   registerKnowledgeRoutes(app, services);
+  registerPlaybookRoutes(app, services);
   registerIngestGateway(app, services);
   registerSubscribeGateway(app, services);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -9,6 +9,7 @@ import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
 import type { IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
+import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -21,6 +22,7 @@ export interface ServiceOptions {
   dispositions?: DispositionService;
   intents?: IntentClassifierCache;
   knowledge?: KnowledgeDeps;
+  playbooks?: PlaybookStore;
   /** Releases what the capabilities hold (worker threads). */
   close?: () => Promise<void>;
 }
@@ -60,6 +62,7 @@ export function createServices(options: ServiceOptions) {
     dispositions: options.dispositions,
     intents: options.intents,
     knowledge: options.knowledge,
+    playbooks: options.playbooks,
     async close() {
       await pipeline.drain();
       await options.close?.();

@@ -52,12 +52,17 @@ function isState(value: unknown): value is PlaybookAnalyzerState {
   );
 }
 
-export function createPlaybookAnalyzer(options: { playbooks: readonly Playbook[] }): Analyzer {
-  const byId = new Map(options.playbooks.map((playbook) => [playbook.id, playbook]));
+export function createPlaybookAnalyzer(options: {
+  /** A fixed list, or the tenant's current playbooks (they can change through the API). */
+  playbooks: readonly Playbook[] | ((tenantId: string) => Promise<readonly Playbook[]>);
+}): Analyzer {
   return {
     name: 'playbook',
     accepts: ['utterance', 'action'],
     async analyze(context) {
+      const playbooks =
+        typeof options.playbooks === 'function' ? await options.playbooks(context.tenantId) : options.playbooks;
+      const byId = new Map(playbooks.map((playbook) => [playbook.id, playbook]));
       const state = isState(context.state) ? context.state : undefined;
       const intent = readIntent(context.previous);
       let selection: PlaybookSelection | undefined;
@@ -65,11 +70,11 @@ export function createPlaybookAnalyzer(options: { playbooks: readonly Playbook[]
       if (current && state) {
         selection = { playbook: current, because: state.because, seq: state.selectedAt };
         if (intent && intent.confidence >= SWITCH_CONFIDENCE) {
-          const switched = selectPlaybook(options.playbooks, [], intent.intent);
+          const switched = selectPlaybook(playbooks, [], intent.intent);
           if (switched && switched.playbook.id !== current.id) selection = switched;
         }
       } else {
-        selection = selectPlaybook(options.playbooks, context.transcript, intent?.intent);
+        selection = selectPlaybook(playbooks, context.transcript, intent?.intent);
       }
       if (!selection) return null;
 
