@@ -97,3 +97,33 @@ describe.each(engines)('follow-ups, repeat contacts and first-contact resolution
     );
   });
 });
+
+describe('on-demand summary', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' } });
+  });
+  afterAll(async () => server?.close());
+
+  it('summarizes a live call so far, for a transfer, and only for keys that may read it', async () => {
+    const connector = await connectIngest(server.wsUrl, server.keys.connector);
+    await connector.request({ type: 'open', conversationId: 'live-1', channel: 'voice', agentId: 'alice' });
+    const turns: Array<[string, string]> = [
+      ['customer', 'Hi, my internet has been down since this morning and I work from home.'],
+      ['agent', 'I am sorry about that. I see an outage in your area; engineers expect it fixed by 6pm today.'],
+      ['customer', 'Okay, can I get a credit for the lost day?'],
+    ];
+    for (const [i, [speaker, text]] of turns.entries()) {
+      await connector.request({ type: 'utterance', conversationId: 'live-1', seq: i + 1, speaker, text, final: true });
+    }
+    connector.close();
+    const summary = await server.app.inject({ method: 'GET', url: '/api/conversations/live-1/summary', headers: { authorization: `Bearer ${server.keys.agent}` } });
+    expect(summary.statusCode).toBe(200);
+    const body = summary.json();
+    expect(body).toMatchObject({ status: 'active', throughSeq: 3 });
+    expect(body.reason.toLowerCase()).toMatch(/internet|down/);
+    expect(body.narrative.length).toBeGreaterThan(20);
+    const other = await server.app.inject({ method: 'GET', url: '/api/conversations/live-1/summary', headers: { authorization: `Bearer ${server.keys.otherAgent}` } });
+    expect(other.statusCode).toBe(404);
+  });
+});

@@ -12,6 +12,7 @@ import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js';
 import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
 import path from 'node:path';
+import type { ChatModel } from '../providers/spec/chat-model.js';
 import { loadPlaybooks } from '../assist/playbooks/playbook.js';
 import { createPlaybookStore, type PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.js';
@@ -55,6 +56,8 @@ export interface Capabilities {
   intents: IntentClassifierCache;
   knowledge: KnowledgeDeps;
   playbooks: PlaybookStore;
+  /** The configured LLM, if any (on-demand summaries use it too). */
+  chatModel: ChatModel | undefined;
   /** Stops worker threads. */
   close(): Promise<void>;
 }
@@ -164,5 +167,5 @@ export async function createDefaultCapabilities(
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, close: () => embeddings.close() };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, close: () => embeddings.close() };
 }

@@ -10,6 +10,7 @@ import type { DispositionService } from '../wrap-up/disposition/disposition-serv
 import type { IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
+import type { ChatModel } from '../providers/spec/chat-model.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -23,6 +24,7 @@ export interface ServiceOptions {
   intents?: IntentClassifierCache;
   knowledge?: KnowledgeDeps;
   playbooks?: PlaybookStore;
+  chatModel?: ChatModel | undefined;
   /** Releases what the capabilities hold (worker threads). */
   close?: () => Promise<void>;
 }
@@ -63,6 +65,7 @@ export function createServices(options: ServiceOptions) {
     intents: options.intents,
     knowledge: options.knowledge,
     playbooks: options.playbooks,
+    chatModel: options.chatModel,
     async close() {
       await pipeline.drain();
       await options.close?.();

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
   const finalLatencies: number[] = [];
   const received = new Map<string, Set<number>>(); // conversation id → durable event ids seen
   const analyses = new Map<string, number>();
+  const suggestionLatencies: number[] = [];
   let customerTurns = 0;
   const internalIds = new Map<string, string>(); // external → internal conversation id
   let utterances = 0;
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
   const worker = async (index: number) => {
     const agentId = `bench-agent-${index}`;
     const seenFor = new Set<string>();
+    const suggestedFor = new Set<string>();
     const subscriber = await connectSubscriber(
       wsUrl!,
       supervisorKey!,
@@ -163,6 +165,11 @@ async function main(): Promise<void> {
         else if (['analysis', 'suggestion', 'alert'].includes(event.type) && !seenFor.has(key)) {
           seenFor.add(key);
           latencies.push(performance.now() - sent);
+        }
+        // What suggestions add: final utterance → its first suggestion (card, next step, reply).
+        if (event.type === 'suggestion' && !suggestedFor.has(key)) {
+          suggestedFor.add(key);
+          suggestionLatencies.push(performance.now() - sent);
         }
       },
     );
@@ -227,6 +234,8 @@ async function main(): Promise<void> {
     p99_ms: round(percentile(latencies, 99)),
     item_final_p50_ms: round(percentile(finalLatencies, 50)),
     item_final_p95_ms: round(percentile(finalLatencies, 95)),
+    suggestion_p50_ms: round(percentile([...suggestionLatencies].sort((a, b) => a - b), 50)),
+    suggestion_p95_ms: round(percentile([...suggestionLatencies].sort((a, b) => a - b), 95)),
     // Share of customer turns for which each customer-turn analyzer reported (shedding shows here).
     coverage: Object.fromEntries(
       ['intent', 'article-cards', 'replies'].map((name) => [name, customerTurns === 0 ? null : round((analyses.get(name) ?? 0) / customerTurns)]),

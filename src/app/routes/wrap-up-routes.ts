@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { can } from '../../tenancy/roles.js';
+import { can, canReadConversation } from '../../tenancy/roles.js';
+import { summarizeConversation } from '../../wrap-up/summary/summarize.js';
 import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow-up-store.js';
 import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import { errorResponse } from './schemas.js';
@@ -88,6 +89,31 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
           { field: 'id' },
         );
       return { ...task };
+    },
+  );
+
+  routes.get(
+    '/api/conversations/:id/summary',
+    {
+      schema: {
+        tags: ['wrap-up'],
+        summary: 'Summary of the conversation so far, on demand (e.g. before a transfer); the final one comes at the end',
+        params: z.object({ id: z.string() }),
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:own-conversations');
+      const conversation =
+        (await services.conversations.getConversation(principal.tenantId, request.params.id)) ??
+        (await services.conversations.findByExternalId(principal.tenantId, request.params.id));
+      if (!conversation || !canReadConversation(principal, conversation.agentId)) {
+        throw new CuecardError('not_found', `No conversation "${request.params.id}" visible to this key.`, { field: 'id' });
+      }
+      const transcript = await services.conversations.items(conversation.id);
+      // The LLM (when configured) gets a few seconds; the offline summary is the fallback.
+      const summary = await summarizeConversation(transcript, { chatModel: services.chatModel, signal: AbortSignal.timeout(10_000) });
+      return { conversationId: conversation.id, status: conversation.status, throughSeq: conversation.lastSeq, ...summary };
     },
   );
 
