@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { ChatModel } from '../providers/spec/chat-model.js';
 import { loadPlaybooks } from '../assist/playbooks/playbook.js';
 import { createPlaybookStore, type PlaybookStore } from '../assist/playbooks/playbook-store.js';
+import { createChurnService, type ChurnService } from '../wrap-up/churn/churn-service.js';
 import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.js';
 import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
@@ -56,6 +57,7 @@ export interface Capabilities {
   intents: IntentClassifierCache;
   knowledge: KnowledgeDeps;
   playbooks: PlaybookStore;
+  churn: ChurnService;
   /** The configured LLM, if any (on-demand summaries use it too). */
   chatModel: ChatModel | undefined;
   /** Stops worker threads. */
@@ -108,6 +110,7 @@ export async function createDefaultCapabilities(
   });
   await intents.warmUp();
   const playbookStore = createPlaybookStore(db, playbooks);
+  const churn = createChurnService(db);
   const knowledge: KnowledgeDeps = { db, embedder: embeddings, splitter: createJiebaWordSplitter() };
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
@@ -144,7 +147,7 @@ export async function createDefaultCapabilities(
     createDispositionFinalizer(dispositions),
     createFollowUpsFinalizer(db),
     createRepeatContactFinalizer(db, () => config.repeatWindowHours),
-    createChurnFinalizer(),
+    createChurnFinalizer({ baseRisk: churn.baseRisk }),
     {
       // QA scores go to their own table too, where reviewers' overrides refer to them.
       name: qa.name,
@@ -167,5 +170,5 @@ export async function createDefaultCapabilities(
     },
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, close: () => embeddings.close() };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, churn, close: () => embeddings.close() };
 }

@@ -11,6 +11,7 @@ import type { IntentClassifierCache } from '../understanding/intent/intent-class
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import type { ChatModel } from '../providers/spec/chat-model.js';
+import type { ChurnService } from '../wrap-up/churn/churn-service.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -25,6 +26,7 @@ export interface ServiceOptions {
   knowledge?: KnowledgeDeps;
   playbooks?: PlaybookStore;
   chatModel?: ChatModel | undefined;
+  churn?: ChurnService;
   /** Releases what the capabilities hold (worker threads). */
   close?: () => Promise<void>;
 }
@@ -66,6 +68,7 @@ export function createServices(options: ServiceOptions) {
     knowledge: options.knowledge,
     playbooks: options.playbooks,
     chatModel: options.chatModel,
+    churn: options.churn,
     async close() {
       await pipeline.drain();
       await options.close?.();

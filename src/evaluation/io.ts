@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { parseCsv } from '../text/csv.js';
 
 /** A malformed input row: names the file, the line and the field, as the eval contract asks. */
 export function dataError(
@@ -85,56 +86,7 @@ export async function readCsv(file: string): Promise<{ header: string[]; rows: R
   const stream = await openText(file);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ''));
-  const header = nonEmpty[0];
-  if (!header)
-    throw new CuecardError('data_invalid', `${file}: empty CSV, a header row is required`);
-  const rows: Row[] = nonEmpty.slice(1).map((cells, index) => {
-    if (cells.length !== header.length) {
-      throw dataError(
-        file,
-        index + 2,
-        header[Math.min(cells.length, header.length - 1)] ?? '?',
-        `row has ${cells.length} cells, header has ${header.length}`,
-      );
-    }
-    return {
-      line: index + 2,
-      value: Object.fromEntries(header.map((name, c) => [name, cells[c]])),
-    };
-  });
-  return { header, rows };
+  return parseCsv(Buffer.concat(chunks).toString('utf8'), file);
 }
 
 export function requireString(file: string, row: Row, field: string): string {

@@ -117,6 +117,36 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     },
   );
 
+  routes.put(
+    '/api/churn/model',
+    {
+      schema: {
+        tags: ['wrap-up'],
+        summary: 'Train the churn model from a customer table with known outcomes (CSV text: a customer id column, a Yes/No outcome column, attributes)',
+        body: z.object({ csv: z.string().min(1).max(50_000_000), idColumn: z.string().optional(), labelColumn: z.string().optional() }),
+        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+      },
+      bodyLimit: 64 * 1024 * 1024,
+    },
+    async (request) => {
+      const principal = authorize(request, 'tenant:admin');
+      if (!services.churn) throw new CuecardError('provider_unavailable', 'Churn scoring is not configured on this server.');
+      const { csv, idColumn, labelColumn } = request.body;
+      return services.churn.train(principal.tenantId, csv, { idColumn, labelColumn, by: principal.keyId });
+    },
+  );
+
+  routes.get(
+    '/api/churn/model',
+    {
+      schema: { tags: ['wrap-up'], summary: "The tenant's churn model: trained from how many customers, when", response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse } },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:tenant-conversations');
+      return services.churn ? services.churn.info(principal.tenantId) : { trained: false };
+    },
+  );
+
   routes.get(
     '/api/reports/fcr',
     {

@@ -1,21 +1,13 @@
 import { combineChurnRisk, conversationSignals } from '../../wrap-up/churn/conversation-risk.js';
+import type { ChurnService } from '../../wrap-up/churn/churn-service.js';
 import type { Finalizer } from '../analyzer.js';
 
 /**
  * Churn risk at the end of a conversation, from its signals (cancel intent, competitors,
- * sentiment trajectory, outcome) on top of the base rate. A tenant-trained attribute model can
- * supply the base risk for known customers.
+ * sentiment trajectory, outcome) on top of a base risk: the tenant's model applied to the
+ * customer's attributes when it has one, else the base rate.
  */
-export function createChurnFinalizer(
-  options: {
-    baseRisk?: (
-      attributes: Record<string, unknown>,
-    ) => {
-      risk: number;
-      reasons: { attribute: string; detail: string; contribution: number }[];
-    } | null;
-  } = {},
-): Finalizer {
+export function createChurnFinalizer(options: { baseRisk?: ChurnService['baseRisk'] } = {}): Finalizer {
   return {
     name: 'churn',
     async finalize(context) {
@@ -24,9 +16,16 @@ export function createChurnFinalizer(
         outcome: typeof outcome === 'string' ? outcome : undefined,
         repeatContact: context.previous['repeat-contact']?.repeatContact === true,
       });
-      const base = options.baseRisk?.(context.conversation.customerAttributes) ?? null;
+      const base = (await options.baseRisk?.(context.tenantId, context.conversation.customerAttributes)) ?? null;
       const { risk, reasons } = combineChurnRisk(base, signals);
-      return { result: { risk: Math.round(risk * 1000) / 1000, reasons, signals: { ...signals } } };
+      return {
+        result: {
+          risk: Math.round(risk * 1000) / 1000,
+          baseRisk: base ? Math.round(base.risk * 1000) / 1000 : null,
+          reasons,
+          signals: { ...signals },
+        },
+      };
     },
   };
 }
