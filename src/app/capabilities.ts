@@ -46,8 +46,8 @@ import { createQaFinalizer } from '../pipeline/finalizers/qa-finalizer.js';
 import { createChurnFinalizer } from '../pipeline/finalizers/churn-finalizer.js';
 import { createFollowUpsFinalizer } from '../pipeline/finalizers/follow-ups-finalizer.js';
 import { createRepeatContactFinalizer } from '../pipeline/finalizers/repeat-contact-finalizer.js';
-import { saveQaResult, saveScorecard } from '../wrap-up/qa/qa-store.js';
-import type { QaResult } from '../wrap-up/qa/auto-qa.js';
+import { saveQaResult } from '../wrap-up/qa/qa-store.js';
+import { createScorecardService, type ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 
 export interface Capabilities {
   analyzers: Analyzer[];
@@ -58,6 +58,7 @@ export interface Capabilities {
   knowledge: KnowledgeDeps;
   playbooks: PlaybookStore;
   churn: ChurnService;
+  scorecards: ScorecardService;
   /** The configured LLM, if any (on-demand summaries use it too). */
   chatModel: ChatModel | undefined;
   /** Stops worker threads. */
@@ -140,35 +141,18 @@ export async function createDefaultCapabilities(
   const scorecard = await loadScorecard(
     path.join(config.knowledgeDir, 'scorecards', 'default.yaml'),
   );
-  const qa = createQaFinalizer(scorecard);
-  const savedScorecards = new Set<string>();
+  const scorecards = createScorecardService(db, scorecard);
   const finalizers: Finalizer[] = [
     createSummaryFinalizer({ chatModel }),
     createDispositionFinalizer(dispositions),
     createFollowUpsFinalizer(db),
     createRepeatContactFinalizer(db, () => config.repeatWindowHours),
     createChurnFinalizer({ baseRisk: churn.baseRisk }),
-    {
-      // QA scores go to their own table too, where reviewers' overrides refer to them.
-      name: qa.name,
-      async finalize(context) {
-        const output = await qa.finalize(context);
-        if (output?.result) {
-          if (!savedScorecards.has(context.tenantId)) {
-            await saveScorecard(db, context.tenantId, scorecard);
-            savedScorecards.add(context.tenantId);
-          }
-          await saveQaResult(
-            db,
-            context.tenantId,
-            context.conversation.id,
-            output.result as unknown as QaResult,
-          );
-        }
-        return output;
-      },
-    },
+    createQaFinalizer({
+      scorecardFor: (tenantId) => scorecards.currentFor(tenantId),
+      onScored: (tenantId, conversationId, result) => saveQaResult(db, tenantId, conversationId, result),
+    }),
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, churn, close: () => embeddings.close() };
+  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, churn, scorecards, close: () => embeddings.close() };
 }

@@ -12,6 +12,7 @@ import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import type { ChatModel } from '../providers/spec/chat-model.js';
 import type { ChurnService } from '../wrap-up/churn/churn-service.js';
+import type { ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -27,6 +28,7 @@ export interface ServiceOptions {
   playbooks?: PlaybookStore;
   chatModel?: ChatModel | undefined;
   churn?: ChurnService;
+  scorecards?: ScorecardService;
   /** Releases what the capabilities hold (worker threads). */
   close?: () => Promise<void>;
 }
@@ -69,6 +71,7 @@ export function createServices(options: ServiceOptions) {
     playbooks: options.playbooks,
     chatModel: options.chatModel,
     churn: options.churn,
+    scorecards: options.scorecards,
     async close() {
       await pipeline.drain();
       await options.close?.();

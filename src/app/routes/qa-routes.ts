@@ -17,6 +17,11 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = services;
 
+  const scorecardService = () => {
+    if (!services.scorecards) throw new CuecardError('provider_unavailable', 'QA scorecards are not configured on this server.');
+    return services.scorecards;
+  };
+
   async function visibleConversation(tenantId: string, id: string) {
     const conversation =
       (await services.conversations.getConversation(tenantId, id)) ??
@@ -140,6 +145,34 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         reviewer: request.body.reviewer ?? principal.keyId,
       });
       return { scorecard: (await reviewOf(db, principal.tenantId, conversation.id)).scorecard };
+    },
+  );
+
+  routes.get(
+    '/api/scorecards',
+    {
+      schema: { tags: ['qa'], summary: "The tenant's current QA scorecard and its versions", response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse } },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      const scorecards = scorecardService();
+      return { current: await scorecards.currentFor(principal.tenantId), versions: await scorecards.versions(principal.tenantId) };
+    },
+  );
+
+  routes.put(
+    '/api/scorecards',
+    {
+      schema: {
+        tags: ['qa'],
+        summary: 'A new scorecard version (criteria with checks and weights); conversations ending from now on use it',
+        body: z.looseObject({}),
+        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'qa:review');
+      return { scorecard: await scorecardService().save(principal.tenantId, request.body) };
     },
   );
 
