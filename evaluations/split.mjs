@@ -30,4 +30,6 @@ if (file.endsWith('.csv')) {
   writeFileSync(outTrain, train.join('\n') + '\n');
   writeFileSync(outTest, test.join('\n') + '\n');
 }
-process.stderr.write(`${file}: fold ${fold}/${folds}: ${train.length} train, ${test.length} test\n`);
+process.stderr.write(
+  `${file}: fold ${fold}/${folds}: ${train.length} train, ${test.length} test\n`,
+);

@@ -15,8 +15,11 @@ async function main(): Promise<void> {
     `  Ingest:     ${ws}/ws/ingest      Subscribe: ${ws}/ws/subscribe`,
   ];
   if (cuecard.devKeys) {
-    lines.push(`  Development tenant "${cuecard.devKeys.tenantId}" keys (agent key is for ${cuecard.devKeys.agentId}):`);
-    for (const [role, key] of Object.entries(cuecard.devKeys.keys)) lines.push(`    ${role.padEnd(18)} ${key}`);
+    lines.push(
+      `  Development tenant "${cuecard.devKeys.tenantId}" keys (agent key is for ${cuecard.devKeys.agentId}):`,
+    );
+    for (const [role, key] of Object.entries(cuecard.devKeys.keys))
+      lines.push(`    ${role.padEnd(18)} ${key}`);
   }
   lines.push('  Try: npm run demo', '');
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -34,7 +37,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Cuecard failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Cuecard failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

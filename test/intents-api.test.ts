@@ -6,8 +6,24 @@ import { TestSocket } from './support/ws-client.js';
 const pets = {
   name: 'pet shop',
   intents: [
-    { name: 'book_grooming', examples: ['I want to book a grooming appointment', 'can my dog get a haircut on friday', 'schedule a bath and trim for my poodle', 'is there a grooming slot tomorrow'] },
-    { name: 'food_order', examples: ['I need to reorder the cat food', 'send me another bag of kibble', 'my dog food subscription is late', 'order more salmon treats'] },
+    {
+      name: 'book_grooming',
+      examples: [
+        'I want to book a grooming appointment',
+        'can my dog get a haircut on friday',
+        'schedule a bath and trim for my poodle',
+        'is there a grooming slot tomorrow',
+      ],
+    },
+    {
+      name: 'food_order',
+      examples: [
+        'I need to reorder the cat food',
+        'send me another bag of kibble',
+        'my dog food subscription is late',
+        'order more salmon treats',
+      ],
+    },
   ],
   outOfScope: ['what is the weather like', 'tell me a joke', 'who won the game last night'],
 };
@@ -15,32 +31,64 @@ const pets = {
 describe.each(engines)('intent taxonomy API on %s', (engine) => {
   let server: TestServer;
   const call = (method: 'GET' | 'PUT' | 'POST', url: string, key: string, payload?: object) =>
-    server.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+    server.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(payload ? { payload } : {}),
+    });
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, defaultCapabilities: true, env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' } });
+    server = await startTestServer({
+      engine,
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
+    });
   });
   afterAll(async () => server?.close());
 
   it('serves the default taxonomy, then retrains on a new one without a restart, for live conversations too', async () => {
     const before = (await call('GET', '/api/intents', server.keys.knowledgeManager)).json();
     expect(before).toMatchObject({ version: null, taxonomy: null, versions: [] });
-    const defaultGuess = (await call('POST', '/api/intents/predict', server.keys.agent, { text: 'can my dog get a haircut on saturday' })).json();
+    const defaultGuess = (
+      await call('POST', '/api/intents/predict', server.keys.agent, {
+        text: 'can my dog get a haircut on saturday',
+      })
+    ).json();
     expect(defaultGuess.intent).not.toBe('book_grooming');
 
     const put = await call('PUT', '/api/intents', server.keys.knowledgeManager, pets);
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ version: 1, intents: 2 });
-    const guess = (await call('POST', '/api/intents/predict', server.keys.agent, { text: 'can my dog get a haircut on saturday' })).json();
+    const guess = (
+      await call('POST', '/api/intents/predict', server.keys.agent, {
+        text: 'can my dog get a haircut on saturday',
+      })
+    ).json();
     expect(guess).toMatchObject({ intent: 'book_grooming', version: 1 });
 
     // A live conversation of this tenant now speaks the new taxonomy.
     const agent = await TestSocket.connect(`${server.wsUrl}/ws/subscribe`, server.keys.agent);
     await agent.request({ type: 'subscribe', scope: 'agent' }, (m) => m.type === 'subscribed');
     const connector = await TestSocket.connect(`${server.wsUrl}/ws/ingest`, server.keys.connector);
-    await connector.request({ type: 'open', conversationId: 'pets-1', channel: 'chat', agentId: 'alice' }, (m) => m.type === 'opened');
-    await connector.request({ type: 'utterance', conversationId: 'pets-1', seq: 1, speaker: 'customer', text: 'please send me another bag of the cat kibble', final: true }, (m) => m.type === 'ack');
-    const intent = await agent.next((m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'intent');
+    await connector.request(
+      { type: 'open', conversationId: 'pets-1', channel: 'chat', agentId: 'alice' },
+      (m) => m.type === 'opened',
+    );
+    await connector.request(
+      {
+        type: 'utterance',
+        conversationId: 'pets-1',
+        seq: 1,
+        speaker: 'customer',
+        text: 'please send me another bag of the cat kibble',
+        final: true,
+      },
+      (m) => m.type === 'ack',
+    );
+    const intent = await agent.next(
+      (m) => m.type === 'event' && (m.event as { analyzer?: string }).analyzer === 'intent',
+    );
     expect((intent.event as { result: { intent: string } }).result.intent).toBe('food_order');
     await Promise.all([agent.close(), connector.close()]);
     // Another tenant still has the default.
@@ -49,13 +97,18 @@ describe.each(engines)('intent taxonomy API on %s', (engine) => {
   });
 
   it('refuses a broken taxonomy with every problem listed, and keys without the right role', async () => {
-    const broken = await call('PUT', '/api/intents', server.keys.knowledgeManager, { name: 'x', intents: [{ name: 'Bad Name!', examples: [] }, { examples: ['hi'] }] });
+    const broken = await call('PUT', '/api/intents', server.keys.knowledgeManager, {
+      name: 'x',
+      intents: [{ name: 'Bad Name!', examples: [] }, { examples: ['hi'] }],
+    });
     expect(broken.statusCode).toBe(400);
     const { error } = broken.json();
     expect(error.code).toBe('validation_failed');
     expect(error.message).toMatch(/Bad Name!/);
     expect(error.message.split('\n- ').length).toBeGreaterThan(2);
     expect((await call('PUT', '/api/intents', server.keys.agent, pets)).statusCode).toBe(403);
-    expect((await call('GET', '/api/intents', server.keys.knowledgeManager)).json().versions).toHaveLength(1);
+    expect(
+      (await call('GET', '/api/intents', server.keys.knowledgeManager)).json().versions,
+    ).toHaveLength(1);
   });
 });

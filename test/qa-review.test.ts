@@ -146,28 +146,62 @@ describe.each(engines)('QA review on %s', (engine) => {
   it('versions scorecards per tenant; the next conversation is scored with the new version', async () => {
     const current = (await call('GET', '/api/scorecards', server.keys.supervisor)).json();
     expect(current.current).toMatchObject({ id: 'default', version: 1 });
-    const bad = await call('PUT', '/api/scorecards', server.keys.supervisor, { id: 'default', name: 'x', criteria: [{ id: 'c', check: 'charm' }] });
+    const bad = await call('PUT', '/api/scorecards', server.keys.supervisor, {
+      id: 'default',
+      name: 'x',
+      criteria: [{ id: 'c', check: 'charm' }],
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('criteria.0.check');
-    const saved = (await call('PUT', '/api/scorecards', server.keys.supervisor, {
-      id: 'default',
-      name: 'Lean',
-      criteria: [{ id: 'greeting', check: 'greeting', weight: 1 }, { id: 'closing', check: 'closing', weight: 2 }],
-    })).json();
+    const saved = (
+      await call('PUT', '/api/scorecards', server.keys.supervisor, {
+        id: 'default',
+        name: 'Lean',
+        criteria: [
+          { id: 'greeting', check: 'greeting', weight: 1 },
+          { id: 'closing', check: 'closing', weight: 2 },
+        ],
+      })
+    ).json();
     expect(saved.scorecard).toMatchObject({ version: 2, name: 'Lean' });
-    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter((s) => s.id === 'demo-cancel-plan');
+    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter(
+      (s) => s.id === 'demo-cancel-plan',
+    );
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
-    await replayCall(connector, script!, { conversationId: 'qa-call-2', agentId: 'alice', turnGapMs: 0, interims: 0 });
+    await replayCall(connector, script!, {
+      conversationId: 'qa-call-2',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
     connector.close();
     await server.services.pipeline.drain();
     const id = (await server.services.conversations.findByExternalId('acme', 'qa-call-2'))!.id;
-    const detail = (await call('GET', `/api/qa/conversations/${id}`, server.keys.supervisor)).json();
-    expect(detail.scorecard.map((c: { criterionId: string; scorecardVersion: number }) => [c.criterionId, c.scorecardVersion])).toEqual([['closing', 2], ['greeting', 2]]);
+    const detail = (
+      await call('GET', `/api/qa/conversations/${id}`, server.keys.supervisor)
+    ).json();
+    expect(
+      detail.scorecard.map((c: { criterionId: string; scorecardVersion: number }) => [
+        c.criterionId,
+        c.scorecardVersion,
+      ]),
+    ).toEqual([
+      ['closing', 2],
+      ['greeting', 2],
+    ]);
     // The earlier conversation keeps the version it was scored with.
-    const earlier = (await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)).json();
-    expect(earlier.scorecard.every((c: { scorecardVersion: number }) => c.scorecardVersion === 1)).toBe(true);
-    expect((await call('GET', '/api/scorecards', server.keys.otherTenantAdmin)).json().current.version).toBe(1);
-    expect((await call('PUT', '/api/scorecards', server.keys.agent, { id: 'x' })).statusCode).toBe(403);
+    const earlier = (
+      await call('GET', `/api/qa/conversations/${conversationId}`, server.keys.supervisor)
+    ).json();
+    expect(
+      earlier.scorecard.every((c: { scorecardVersion: number }) => c.scorecardVersion === 1),
+    ).toBe(true);
+    expect(
+      (await call('GET', '/api/scorecards', server.keys.otherTenantAdmin)).json().current.version,
+    ).toBe(1);
+    expect((await call('PUT', '/api/scorecards', server.keys.agent, { id: 'x' })).statusCode).toBe(
+      403,
+    );
   });
 
   it("records the agent's wrap-up code and learns from it, also after a restart", async () => {

@@ -27,7 +27,10 @@ import {
 } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
 import { createLocalEmbeddingModel } from '../providers/worker/local-embeddings.js';
 import { createIntentStore } from '../understanding/intent/intent-store.js';
-import { createIntentClassifierCache, type IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
+import {
+  createIntentClassifierCache,
+  type IntentClassifierCache,
+} from '../understanding/intent/intent-classifier-cache.js';
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
 import { createIntentAnalyzer } from '../pipeline/analyzers/intent/intent-analyzer.js';
 import { createArticleCardsAnalyzer } from '../pipeline/analyzers/article-cards/article-cards-analyzer.js';
@@ -106,13 +109,19 @@ export async function createDefaultCapabilities(
   const embeddings = await createLocalEmbeddingModel();
   const intents = createIntentClassifierCache({
     store: createIntentStore(db),
-    defaultTaxonomy: await loadTaxonomyFile(path.join(config.knowledgeDir, 'intents', 'default.yaml')),
+    defaultTaxonomy: await loadTaxonomyFile(
+      path.join(config.knowledgeDir, 'intents', 'default.yaml'),
+    ),
     embeddingModel: embeddings,
   });
   await intents.warmUp();
   const playbookStore = createPlaybookStore(db, playbooks);
   const churn = createChurnService(db);
-  const knowledge: KnowledgeDeps = { db, embedder: embeddings, splitter: createJiebaWordSplitter() };
+  const knowledge: KnowledgeDeps = {
+    db,
+    embedder: embeddings,
+    splitter: createJiebaWordSplitter(),
+  };
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
@@ -150,9 +159,22 @@ export async function createDefaultCapabilities(
     createChurnFinalizer({ baseRisk: churn.baseRisk }),
     createQaFinalizer({
       scorecardFor: (tenantId) => scorecards.currentFor(tenantId),
-      onScored: (tenantId, conversationId, result) => saveQaResult(db, tenantId, conversationId, result),
+      onScored: (tenantId, conversationId, result) =>
+        saveQaResult(db, tenantId, conversationId, result),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
   ];
-  return { analyzers, finalizers, redact: createTenantRedactor(config, settingsOf), dispositions, intents, knowledge, playbooks: playbookStore, chatModel, churn, scorecards, close: () => embeddings.close() };
+  return {
+    analyzers,
+    finalizers,
+    redact: createTenantRedactor(config, settingsOf),
+    dispositions,
+    intents,
+    knowledge,
+    playbooks: playbookStore,
+    chatModel,
+    churn,
+    scorecards,
+    close: () => embeddings.close(),
+  };
 }

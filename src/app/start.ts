@@ -50,9 +50,15 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
         : null;
     if (devKeys && services.knowledge) {
       // The demo knowledge base, on the first start only (later starts find the articles).
-      const report = await loadKnowledgeBaseIfEmpty(services.knowledge, devKeys.tenantId, path.join(config.knowledgeDir, 'articles'));
+      const report = await loadKnowledgeBaseIfEmpty(
+        services.knowledge,
+        devKeys.tenantId,
+        path.join(config.knowledgeDir, 'articles'),
+      );
       if (report && options.logger !== false) {
-        process.stderr.write(`Loaded the demo knowledge base: ${report.added} articles, ${report.chunks} passages.\n`);
+        process.stderr.write(
+          `Loaded the demo knowledge base: ${report.added} articles, ${report.chunks} passages.\n`,
+        );
       }
     }
     const app = await createApp({ services, logger: options.logger ?? true });

@@ -94,8 +94,12 @@ async function main(): Promise<void> {
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-bench-'));
     // With DATABASE_URL, a throw-away database on that server (real Postgres + pgvector).
-    const scratch = config.databaseUrl ? await createScratchDatabase(config.databaseUrl, `cuecard_bench_${runId}`) : null;
-    process.stderr.write(`Starting an in-process Cuecard on a throw-away ${scratch ? 'Postgres' : 'embedded'} database...\n`);
+    const scratch = config.databaseUrl
+      ? await createScratchDatabase(config.databaseUrl, `cuecard_bench_${runId}`)
+      : null;
+    process.stderr.write(
+      `Starting an in-process Cuecard on a throw-away ${scratch ? 'Postgres' : 'embedded'} database...\n`,
+    );
     const cuecard = await startCuecard(
       { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: scratch?.url },
       { logger: false, devTenant: true },
@@ -142,7 +146,10 @@ async function main(): Promise<void> {
         if (event.type === 'analysis') {
           const name = String(event.analyzer);
           analyses.set(name, (analyses.get(name) ?? 0) + 1);
-        } else if (event.type === 'item-final' && (event.item as { speaker?: string }).speaker === 'customer') {
+        } else if (
+          event.type === 'item-final' &&
+          (event.item as { speaker?: string }).speaker === 'customer'
+        ) {
           customerTurns++;
         }
         if (id !== null) {
@@ -234,11 +241,24 @@ async function main(): Promise<void> {
     p99_ms: round(percentile(latencies, 99)),
     item_final_p50_ms: round(percentile(finalLatencies, 50)),
     item_final_p95_ms: round(percentile(finalLatencies, 95)),
-    suggestion_p50_ms: round(percentile([...suggestionLatencies].sort((a, b) => a - b), 50)),
-    suggestion_p95_ms: round(percentile([...suggestionLatencies].sort((a, b) => a - b), 95)),
+    suggestion_p50_ms: round(
+      percentile(
+        [...suggestionLatencies].sort((a, b) => a - b),
+        50,
+      ),
+    ),
+    suggestion_p95_ms: round(
+      percentile(
+        [...suggestionLatencies].sort((a, b) => a - b),
+        95,
+      ),
+    ),
     // Share of customer turns for which each customer-turn analyzer reported (shedding shows here).
     coverage: Object.fromEntries(
-      ['intent', 'article-cards', 'replies'].map((name) => [name, customerTurns === 0 ? null : round((analyses.get(name) ?? 0) / customerTurns)]),
+      ['intent', 'article-cards', 'replies'].map((name) => [
+        name,
+        customerTurns === 0 ? null : round((analyses.get(name) ?? 0) / customerTurns),
+      ]),
     ),
     events_stored: eventsStored,
     events_lost: eventsLost,

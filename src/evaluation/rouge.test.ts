@@ -3,7 +3,14 @@ import { rouge, rougeMulti, rougeTokens } from './rouge.js';
 
 describe('rouge', () => {
   it('tokenizes lowercase alphanumerics, so speaker tags count as words', () => {
-    expect(rougeTokens("#Person1# asks #Person2#'s price: $5.")).toEqual(['person1', 'asks', 'person2', 's', 'price', '5']);
+    expect(rougeTokens("#Person1# asks #Person2#'s price: $5.")).toEqual([
+      'person1',
+      'asks',
+      'person2',
+      's',
+      'price',
+      '5',
+    ]);
   });
 
   it('gives 1 for identical texts and 0 for disjoint ones', () => {

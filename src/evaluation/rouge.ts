@@ -65,7 +65,10 @@ export function rouge(candidate: string, reference: string): RougeScores {
  * Scores against several references. `average` is what multi-reference DialogSum papers report;
  * `best` takes, per metric, the best reference (as TweetSumm's scripts do).
  */
-export function rougeMulti(candidate: string, references: readonly string[]): { average: RougeScores; best: RougeScores } {
+export function rougeMulti(
+  candidate: string,
+  references: readonly string[],
+): { average: RougeScores; best: RougeScores } {
   const scores = references.map((reference) => rouge(candidate, reference));
   const zero: RougeScores = { rouge1: 0, rouge2: 0, rougeL: 0 };
   if (scores.length === 0) return { average: zero, best: zero };

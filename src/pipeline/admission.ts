@@ -34,7 +34,8 @@ export function createAdmission(limit: number, maxBusyShare = 1) {
       if (released) return;
       released = true;
       active--;
-      if (maxBusyShare < 1) restUntil = Date.now() + (Date.now() - started) * (1 / maxBusyShare - 1);
+      if (maxBusyShare < 1)
+        restUntil = Date.now() + (Date.now() - started) * (1 / maxBusyShare - 1);
       grantNext();
     };
   };

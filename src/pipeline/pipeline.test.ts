@@ -21,24 +21,56 @@ describe('pipeline', () => {
   it('skips a load-shedding analyzer when the item waited too long, and keeps the others', async () => {
     const conversations = createConversationStore(db);
     const eventLog = createEventLog(db);
-    const slow: Analyzer = { name: 'slow', analyze: async () => { await new Promise((r) => setTimeout(r, 80)); return { result: { done: true } }; } };
-    const shed: Analyzer = { name: 'cards', cost: 'heavy', skipWhenBehindMs: 30, analyze: async () => ({ result: { ran: true } }) };
-    const light: Analyzer = { name: 'light', analyze: async ({ previous }) => ({ result: { sawSlow: previous.slow?.done === true } }) };
+    const slow: Analyzer = {
+      name: 'slow',
+      analyze: async () => {
+        await new Promise((r) => setTimeout(r, 80));
+        return { result: { done: true } };
+      },
+    };
+    const shed: Analyzer = {
+      name: 'cards',
+      cost: 'heavy',
+      skipWhenBehindMs: 30,
+      analyze: async () => ({ result: { ran: true } }),
+    };
+    const light: Analyzer = {
+      name: 'light',
+      analyze: async ({ previous }) => ({ result: { sawSlow: previous.slow?.done === true } }),
+    };
     const warnings: string[] = [];
     const pipeline = createPipeline({
-      db, conversations, eventLog, analyzers: [slow, shed, light], finalizers: [], timeoutMs: 1000,
+      db,
+      conversations,
+      eventLog,
+      analyzers: [slow, shed, light],
+      finalizers: [],
+      timeoutMs: 1000,
       logger: { warn: (_d, message) => warnings.push(message), error: () => undefined },
     });
-    const { conversation } = await conversations.open({ tenantId: 't', externalId: 'x', channel: 'chat' });
-    const outcome = await conversations.append('t', conversation.id, { kind: 'utterance', seq: 1, speaker: 'customer', text: 'hi' }, 'h1');
+    const { conversation } = await conversations.open({
+      tenantId: 't',
+      externalId: 'x',
+      channel: 'chat',
+    });
+    const outcome = await conversations.append(
+      't',
+      conversation.id,
+      { kind: 'utterance', seq: 1, speaker: 'customer', text: 'hi' },
+      'h1',
+    );
     if (outcome.status !== 'stored') throw new Error('not stored');
     const seen: CuecardEvent[] = [];
     await eventLog.subscribe({ tenantId: 't' }, null, (event) => seen.push(event));
     await pipeline.analyze(outcome.conversation, outcome.item);
-    const analyzers = seen.filter((e) => e.type === 'analysis').map((e) => (e as { analyzer: string }).analyzer);
+    const analyzers = seen
+      .filter((e) => e.type === 'analysis')
+      .map((e) => (e as { analyzer: string }).analyzer);
     expect(analyzers).toEqual(['slow', 'light']);
     expect(warnings).toContain('analyzer skipped: pipeline behind');
-    expect(seen.find((e) => e.type === 'analysis' && e.analyzer === 'light')).toMatchObject({ result: { sawSlow: true } });
+    expect(seen.find((e) => e.type === 'analysis' && e.analyzer === 'light')).toMatchObject({
+      result: { sawSlow: true },
+    });
   });
 });
 

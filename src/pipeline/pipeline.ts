@@ -65,7 +65,11 @@ export function createPipeline(options: PipelineOptions) {
   // Shedding analyzers run a few at a time across all conversations (one database, two cores).
   const admissionOf = (analyzer: Analyzer) => {
     let admission = admissions.get(analyzer.name);
-    if (!admission) admissions.set(analyzer.name, (admission = createAdmission(analyzer.maxConcurrent ?? 2, analyzer.maxBusyShare)));
+    if (!admission)
+      admissions.set(
+        analyzer.name,
+        (admission = createAdmission(analyzer.maxConcurrent ?? 2, analyzer.maxBusyShare)),
+      );
     return admission;
   };
   const caches = new Map<string, ConversationCache>();
@@ -161,7 +165,15 @@ export function createPipeline(options: PipelineOptions) {
         const remaining = analyzer.skipWhenBehindMs - (Date.now() - queuedAt);
         release = remaining > 0 ? await admissionOf(analyzer).enter(remaining) : null;
         if (!release) {
-          logger.warn({ conversationId: conversation.id, seq: item.seq, analyzer: analyzer.name, lagMs: Date.now() - queuedAt }, 'analyzer skipped: pipeline behind');
+          logger.warn(
+            {
+              conversationId: conversation.id,
+              seq: item.seq,
+              analyzer: analyzer.name,
+              lagMs: Date.now() - queuedAt,
+            },
+            'analyzer skipped: pipeline behind',
+          );
           continue;
         }
       }

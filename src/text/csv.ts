@@ -42,16 +42,24 @@ export function parseCsv(text: string, source: string): { header: string[]; rows
   }
   const nonEmpty = records.filter((r) => !(r.length === 1 && r[0] === ''));
   const header = nonEmpty[0];
-  if (!header) throw new CuecardError('data_invalid', `${source}: empty CSV, a header row is required`);
+  if (!header)
+    throw new CuecardError('data_invalid', `${source}: empty CSV, a header row is required`);
   const rows = nonEmpty.slice(1).map((cells, index) => {
     if (cells.length !== header.length) {
       const column = header[Math.min(cells.length, header.length - 1)] ?? '?';
-      throw new CuecardError('data_invalid', `${source}:${index + 2}: field "${column}" row has ${cells.length} cells, header has ${header.length}`, {
-        field: column,
-        details: { line: index + 2 },
-      });
+      throw new CuecardError(
+        'data_invalid',
+        `${source}:${index + 2}: field "${column}" row has ${cells.length} cells, header has ${header.length}`,
+        {
+          field: column,
+          details: { line: index + 2 },
+        },
+      );
     }
-    return { line: index + 2, value: Object.fromEntries(header.map((name, c) => [name, cells[c]])) };
+    return {
+      line: index + 2,
+      value: Object.fromEntries(header.map((name, c) => [name, cells[c]])),
+    };
   });
   return { header, rows };
 }

@@ -49,13 +49,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       .send({ error: { code: fastifyError.code ?? 'bad_request', message: error.message } });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `No route ${request.method} ${request.url.split('?')[0]}`,
-        },
-      }),
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
   );
 }

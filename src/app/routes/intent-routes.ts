@@ -13,7 +13,11 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const store = createIntentStore(services.db);
   const cache = () => {
-    if (!services.intents) throw new CuecardError('provider_unavailable', 'Intent detection is not configured on this server.');
+    if (!services.intents)
+      throw new CuecardError(
+        'provider_unavailable',
+        'Intent detection is not configured on this server.',
+      );
     return services.intents;
   };
 
@@ -22,7 +26,8 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['intents'],
-        summary: "The tenant's taxonomy (its latest version, or the built-in default), its versions and the model in use",
+        summary:
+          "The tenant's taxonomy (its latest version, or the built-in default), its versions and the model in use",
         response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
       },
     },
@@ -35,7 +40,14 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
         taxonomyName: model.taxonomyName,
         trainedAt: model.trainedAt,
         trainingMs: model.trainingMs,
-        taxonomy: stored ? { name: stored.name, intents: stored.intents, outOfScope: stored.outOfScope, minConfidence: stored.minConfidence } : null,
+        taxonomy: stored
+          ? {
+              name: stored.name,
+              intents: stored.intents,
+              outOfScope: stored.outOfScope,
+              minConfidence: stored.minConfidence,
+            }
+          : null,
         versions: await store.versions(principal.tenantId),
       };
     },
@@ -46,9 +58,19 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['intents'],
-        summary: 'Replace the taxonomy with a new version and retrain now; live conversations switch to it without a restart',
-        body: z.looseObject({}).describe('{ name, intents: [{ name, description?, examples: [..] }], outOfScope?: [..], minConfidence? }'),
-        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+        summary:
+          'Replace the taxonomy with a new version and retrain now; live conversations switch to it without a restart',
+        body: z
+          .looseObject({})
+          .describe(
+            '{ name, intents: [{ name, description?, examples: [..] }], outOfScope?: [..], minConfidence? }',
+          ),
+        response: {
+          200: z.looseObject({}),
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+        },
       },
     },
     async (request) => {
@@ -57,7 +79,12 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
       const taxonomy = parseTaxonomy(request.body, 'request body');
       const saved = await store.save(principal.tenantId, taxonomy, 'api');
       const model = await cache().retrain(principal.tenantId);
-      return { version: saved.version, intents: taxonomy.intents.length, trainedAt: model.trainedAt, trainingMs: model.trainingMs };
+      return {
+        version: saved.version,
+        intents: taxonomy.intents.length,
+        trainedAt: model.trainedAt,
+        trainingMs: model.trainingMs,
+      };
     },
   );
 
@@ -68,7 +95,12 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
         tags: ['intents'],
         summary: 'Try the current model on a phrase',
         body: z.object({ text: z.string().min(1).max(2000) }),
-        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+        },
       },
     },
     async (request) => {

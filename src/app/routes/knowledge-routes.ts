@@ -4,7 +4,12 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { createArticle, getArticle, listArticles, updateArticle } from '../../knowledge/article-admin.js';
+import {
+  createArticle,
+  getArticle,
+  listArticles,
+  updateArticle,
+} from '../../knowledge/article-admin.js';
 import { searchKnowledge } from '../../knowledge/search.js';
 import { knowledgeGaps, recordFeedback } from '../../knowledge/feedback.js';
 import type { KnowledgeDeps } from '../../knowledge/ingest.js';
@@ -18,7 +23,11 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 export function registerKnowledgeRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const deps = (): KnowledgeDeps => {
-    if (!services.knowledge) throw new CuecardError('provider_unavailable', 'The knowledge base is not configured on this server.');
+    if (!services.knowledge)
+      throw new CuecardError(
+        'provider_unavailable',
+        'The knowledge base is not configured on this server.',
+      );
     return services.knowledge;
   };
 
@@ -28,19 +37,36 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       schema: {
         tags: ['knowledge'],
         summary: 'Articles with usage and helpfulness of their cards',
-        querystring: z.object({ status: status.optional(), tag: z.string().optional(), language: z.string().optional(), q: z.string().optional() }),
+        querystring: z.object({
+          status: status.optional(),
+          tag: z.string().optional(),
+          language: z.string().optional(),
+          q: z.string().optional(),
+        }),
         response: { 200: ok, ...errors },
       },
     },
     async (request) => {
       const principal = authorize(request, 'knowledge:read');
-      return { articles: await listArticles(services.db, { tenantId: principal.tenantId, ...request.query }) };
+      return {
+        articles: await listArticles(services.db, {
+          tenantId: principal.tenantId,
+          ...request.query,
+        }),
+      };
     },
   );
 
   routes.get(
     '/api/articles/:id',
-    { schema: { tags: ['knowledge'], summary: 'One article with its versions (who changed what, when)', params: z.object({ id: z.string() }), response: { 200: ok, ...errors } } },
+    {
+      schema: {
+        tags: ['knowledge'],
+        summary: 'One article with its versions (who changed what, when)',
+        params: z.object({ id: z.string() }),
+        response: { 200: ok, ...errors },
+      },
+    },
     async (request) => {
       const principal = authorize(request, 'knowledge:read');
       return getArticle(services.db, principal.tenantId, request.params.id);
@@ -65,7 +91,12 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
     },
     async (request, reply) => {
       const principal = authorize(request, 'knowledge:write');
-      const article = await createArticle(deps(), principal.tenantId, request.body, principal.keyId);
+      const article = await createArticle(
+        deps(),
+        principal.tenantId,
+        request.body,
+        principal.keyId,
+      );
       return reply.status(201).send({ article });
     },
   );
@@ -88,24 +119,46 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
     },
     async (request) => {
       const principal = authorize(request, 'knowledge:write');
-      return { article: await updateArticle(deps(), principal.tenantId, request.params.id, request.body, principal.keyId) };
+      return {
+        article: await updateArticle(
+          deps(),
+          principal.tenantId,
+          request.params.id,
+          request.body,
+          principal.keyId,
+        ),
+      };
     },
   );
 
-  for (const [action, target] of [['publish', 'published'], ['retire', 'retired']] as const) {
+  for (const [action, target] of [
+    ['publish', 'published'],
+    ['retire', 'retired'],
+  ] as const) {
     routes.post(
       `/api/articles/:id/${action}`,
       {
         schema: {
           tags: ['knowledge'],
-          summary: action === 'publish' ? 'Publish: cards and search may show it' : 'Retire: kept with its history, no longer shown',
+          summary:
+            action === 'publish'
+              ? 'Publish: cards and search may show it'
+              : 'Retire: kept with its history, no longer shown',
           params: z.object({ id: z.string() }),
           response: { 200: ok, ...errors },
         },
       },
       async (request) => {
         const principal = authorize(request, 'knowledge:write');
-        return { article: await updateArticle(deps(), principal.tenantId, request.params.id, { status: target }, principal.keyId) };
+        return {
+          article: await updateArticle(
+            deps(),
+            principal.tenantId,
+            request.params.id,
+            { status: target },
+            principal.keyId,
+          ),
+        };
       },
     );
   }
@@ -135,13 +188,29 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
         limit: q.limit,
         filters: {
           ...(q.language ? { language: q.language } : {}),
-          ...(q.tags ? { tags: q.tags.split(',').map((tag) => tag.trim()).filter(Boolean) } : {}),
+          ...(q.tags
+            ? {
+                tags: q.tags
+                  .split(',')
+                  .map((tag) => tag.trim())
+                  .filter(Boolean),
+              }
+            : {}),
           ...(q.status ? { status: [q.status] } : {}),
         },
         log: { source: 'search', storeQueryText: true },
       });
       return {
-        results: results.map((r) => ({ articleId: r.articleId, title: r.title, tags: r.tags, language: r.language, score: r.confidence, passage: r.passage, highlighted: r.highlighted, matchedTerms: r.matchedTerms })),
+        results: results.map((r) => ({
+          articleId: r.articleId,
+          title: r.title,
+          tags: r.tags,
+          language: r.language,
+          score: r.confidence,
+          passage: r.passage,
+          highlighted: r.highlighted,
+          matchedTerms: r.matchedTerms,
+        })),
       };
     },
   );
@@ -152,14 +221,29 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       schema: {
         tags: ['knowledge'],
         summary: 'Questions that found no good article, grouped by topic, with counts and examples',
-        querystring: z.object({ sinceDays: z.coerce.number().int().min(1).max(365).default(30), maxScore: z.coerce.number().min(0).max(1).default(0.3) }),
+        querystring: z.object({
+          sinceDays: z.coerce.number().int().min(1).max(365).default(30),
+          maxScore: z.coerce.number().min(0).max(1).default(0.3),
+        }),
         response: { 200: ok, ...errors },
       },
     },
     async (request) => {
       const principal = authorize(request, 'knowledge:read');
-      const gaps = await knowledgeGaps(services.db, { tenantId: principal.tenantId, sinceDays: request.query.sinceDays, maxScore: request.query.maxScore });
-      return { gaps: gaps.map((gap) => ({ topic: gap.terms.slice(0, 4).join(' '), terms: gap.terms, count: gap.count, examples: gap.examples, lastSeen: gap.lastSeen })) };
+      const gaps = await knowledgeGaps(services.db, {
+        tenantId: principal.tenantId,
+        sinceDays: request.query.sinceDays,
+        maxScore: request.query.maxScore,
+      });
+      return {
+        gaps: gaps.map((gap) => ({
+          topic: gap.terms.slice(0, 4).join(' '),
+          terms: gap.terms,
+          count: gap.count,
+          examples: gap.examples,
+          lastSeen: gap.lastSeen,
+        })),
+      };
     },
   );
 
@@ -168,7 +252,8 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
     {
       schema: {
         tags: ['knowledge'],
-        summary: "An agent's verdict on a suggestion: used, helpful, not helpful, dismissed (article cards also move the ranking)",
+        summary:
+          "An agent's verdict on a suggestion: used, helpful, not helpful, dismissed (article cards also move the ranking)",
         body: z.object({
           suggestionId: z.string().min(1).max(200),
           conversationId: z.string().min(1).max(200),
@@ -185,9 +270,19 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       const conversation =
         (await services.conversations.getConversation(principal.tenantId, body.conversationId)) ??
         (await services.conversations.findByExternalId(principal.tenantId, body.conversationId));
-      if (!conversation) throw new CuecardError('not_found', `No conversation "${body.conversationId}" in this tenant.`, { field: 'conversationId' });
+      if (!conversation)
+        throw new CuecardError(
+          'not_found',
+          `No conversation "${body.conversationId}" in this tenant.`,
+          { field: 'conversationId' },
+        );
       if (body.kind === 'article') {
-        if (!body.articleId) throw new CuecardError('validation_failed', 'articleId is required for article feedback.', { field: 'articleId' });
+        if (!body.articleId)
+          throw new CuecardError(
+            'validation_failed',
+            'articleId is required for article feedback.',
+            { field: 'articleId' },
+          );
         await recordFeedback(services.db, {
           tenantId: principal.tenantId,
           articleId: body.articleId,
@@ -199,8 +294,24 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       }
       // Every verdict is also part of the conversation's record (QA sees what the agent did).
       await services.eventLog.append(
-        { tenantId: principal.tenantId, conversationId: conversation.id, agentId: conversation.agentId },
-        [{ type: 'analysis', analyzer: 'feedback', seq: conversation.lastSeq, result: { suggestionId: body.suggestionId, kind: body.kind, verdict: body.verdict, ...(body.articleId ? { articleId: body.articleId } : {}) } }],
+        {
+          tenantId: principal.tenantId,
+          conversationId: conversation.id,
+          agentId: conversation.agentId,
+        },
+        [
+          {
+            type: 'analysis',
+            analyzer: 'feedback',
+            seq: conversation.lastSeq,
+            result: {
+              suggestionId: body.suggestionId,
+              kind: body.kind,
+              verdict: body.verdict,
+              ...(body.articleId ? { articleId: body.articleId } : {}),
+            },
+          },
+        ],
       );
       return { recorded: true, verdict: body.verdict };
     },

@@ -13,16 +13,32 @@ const ok = z.looseObject({});
 export function registerPlaybookRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const store = () => {
-    if (!services.playbooks) throw new CuecardError('provider_unavailable', 'Playbooks are not configured on this server.');
+    if (!services.playbooks)
+      throw new CuecardError(
+        'provider_unavailable',
+        'Playbooks are not configured on this server.',
+      );
     return services.playbooks;
   };
 
   routes.get(
     '/api/playbooks',
-    { schema: { tags: ['assist'], summary: "The tenant's playbooks: bundled ones and its own versions", response: { 200: ok, 401: errorResponse, 403: errorResponse } } },
+    {
+      schema: {
+        tags: ['assist'],
+        summary: "The tenant's playbooks: bundled ones and its own versions",
+        response: { 200: ok, 401: errorResponse, 403: errorResponse },
+      },
+    },
     async (request) => {
       const principal = authorize(request, 'knowledge:read');
-      return { playbooks: (await store().effective(principal.tenantId)).map((entry) => ({ ...entry.playbook, source: entry.source, version: entry.version })) };
+      return {
+        playbooks: (await store().effective(principal.tenantId)).map((entry) => ({
+          ...entry.playbook,
+          source: entry.source,
+          version: entry.version,
+        })),
+      };
     },
   );
 
@@ -31,7 +47,8 @@ export function registerPlaybookRoutes(app: FastifyInstance, services: Services)
     {
       schema: {
         tags: ['assist'],
-        summary: 'Create or replace a playbook (new version); steps, conditions and the actions or phrases that complete them',
+        summary:
+          'Create or replace a playbook (new version); steps, conditions and the actions or phrases that complete them',
         params: z.object({ id: z.string() }),
         body: z.looseObject({}),
         response: { 200: ok, 400: errorResponse, 401: errorResponse, 403: errorResponse },
@@ -40,7 +57,10 @@ export function registerPlaybookRoutes(app: FastifyInstance, services: Services)
     async (request) => {
       const principal = authorize(request, 'knowledge:write');
       // Same validation as the YAML files: every problem listed with its path.
-      const playbook = parsePlaybook({ version: 1, ...request.body, id: request.params.id }, 'request body');
+      const playbook = parsePlaybook(
+        { version: 1, ...request.body, id: request.params.id },
+        'request body',
+      );
       const version = await store().save(principal.tenantId, playbook, principal.keyId);
       return { id: playbook.id, version };
     },
@@ -51,7 +71,8 @@ export function registerPlaybookRoutes(app: FastifyInstance, services: Services)
     {
       schema: {
         tags: ['assist'],
-        summary: "Retire the tenant's own version; a bundled playbook with the same id applies again",
+        summary:
+          "Retire the tenant's own version; a bundled playbook with the same id applies again",
         params: z.object({ id: z.string() }),
         response: { 200: ok, 401: errorResponse, 403: errorResponse, 404: errorResponse },
       },
@@ -59,7 +80,11 @@ export function registerPlaybookRoutes(app: FastifyInstance, services: Services)
     async (request) => {
       const principal = authorize(request, 'knowledge:write');
       if (!(await store().retire(principal.tenantId, request.params.id, principal.keyId))) {
-        throw new CuecardError('not_found', `No playbook "${request.params.id}" of this tenant to retire.`, { field: 'id' });
+        throw new CuecardError(
+          'not_found',
+          `No playbook "${request.params.id}" of this tenant to retire.`,
+          { field: 'id' },
+        );
       }
       return { id: request.params.id, retired: true };
     },

@@ -18,7 +18,11 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
   const { db } = services;
 
   const scorecardService = () => {
-    if (!services.scorecards) throw new CuecardError('provider_unavailable', 'QA scorecards are not configured on this server.');
+    if (!services.scorecards)
+      throw new CuecardError(
+        'provider_unavailable',
+        'QA scorecards are not configured on this server.',
+      );
     return services.scorecards;
   };
 
@@ -151,12 +155,19 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
   routes.get(
     '/api/scorecards',
     {
-      schema: { tags: ['qa'], summary: "The tenant's current QA scorecard and its versions", response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse } },
+      schema: {
+        tags: ['qa'],
+        summary: "The tenant's current QA scorecard and its versions",
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
     },
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const scorecards = scorecardService();
-      return { current: await scorecards.currentFor(principal.tenantId), versions: await scorecards.versions(principal.tenantId) };
+      return {
+        current: await scorecards.currentFor(principal.tenantId),
+        versions: await scorecards.versions(principal.tenantId),
+      };
     },
   );
 
@@ -165,9 +176,15 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     {
       schema: {
         tags: ['qa'],
-        summary: 'A new scorecard version (criteria with checks and weights); conversations ending from now on use it',
+        summary:
+          'A new scorecard version (criteria with checks and weights); conversations ending from now on use it',
         body: z.looseObject({}),
-        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+        },
       },
     },
     async (request) => {

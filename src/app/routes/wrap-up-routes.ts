@@ -97,9 +97,15 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['wrap-up'],
-        summary: 'Summary of the conversation so far, on demand (e.g. before a transfer); the final one comes at the end',
+        summary:
+          'Summary of the conversation so far, on demand (e.g. before a transfer); the final one comes at the end',
         params: z.object({ id: z.string() }),
-        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        response: {
+          200: z.looseObject({}),
+          401: errorResponse,
+          403: errorResponse,
+          404: errorResponse,
+        },
       },
     },
     async (request) => {
@@ -108,12 +114,24 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
         (await services.conversations.getConversation(principal.tenantId, request.params.id)) ??
         (await services.conversations.findByExternalId(principal.tenantId, request.params.id));
       if (!conversation || !canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError('not_found', `No conversation "${request.params.id}" visible to this key.`, { field: 'id' });
+        throw new CuecardError(
+          'not_found',
+          `No conversation "${request.params.id}" visible to this key.`,
+          { field: 'id' },
+        );
       }
       const transcript = await services.conversations.items(conversation.id);
       // The LLM (when configured) gets a few seconds; the offline summary is the fallback.
-      const summary = await summarizeConversation(transcript, { chatModel: services.chatModel, signal: AbortSignal.timeout(10_000) });
-      return { conversationId: conversation.id, status: conversation.status, throughSeq: conversation.lastSeq, ...summary };
+      const summary = await summarizeConversation(transcript, {
+        chatModel: services.chatModel,
+        signal: AbortSignal.timeout(10_000),
+      });
+      return {
+        conversationId: conversation.id,
+        status: conversation.status,
+        throughSeq: conversation.lastSeq,
+        ...summary,
+      };
     },
   );
 
@@ -122,24 +140,46 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['wrap-up'],
-        summary: 'Train the churn model from a customer table with known outcomes (CSV text: a customer id column, a Yes/No outcome column, attributes)',
-        body: z.object({ csv: z.string().min(1).max(50_000_000), idColumn: z.string().optional(), labelColumn: z.string().optional() }),
-        response: { 200: z.looseObject({}), 400: errorResponse, 401: errorResponse, 403: errorResponse },
+        summary:
+          'Train the churn model from a customer table with known outcomes (CSV text: a customer id column, a Yes/No outcome column, attributes)',
+        body: z.object({
+          csv: z.string().min(1).max(50_000_000),
+          idColumn: z.string().optional(),
+          labelColumn: z.string().optional(),
+        }),
+        response: {
+          200: z.looseObject({}),
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+        },
       },
       bodyLimit: 64 * 1024 * 1024,
     },
     async (request) => {
       const principal = authorize(request, 'tenant:admin');
-      if (!services.churn) throw new CuecardError('provider_unavailable', 'Churn scoring is not configured on this server.');
+      if (!services.churn)
+        throw new CuecardError(
+          'provider_unavailable',
+          'Churn scoring is not configured on this server.',
+        );
       const { csv, idColumn, labelColumn } = request.body;
-      return services.churn.train(principal.tenantId, csv, { idColumn, labelColumn, by: principal.keyId });
+      return services.churn.train(principal.tenantId, csv, {
+        idColumn,
+        labelColumn,
+        by: principal.keyId,
+      });
     },
   );
 
   routes.get(
     '/api/churn/model',
     {
-      schema: { tags: ['wrap-up'], summary: "The tenant's churn model: trained from how many customers, when", response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse } },
+      schema: {
+        tags: ['wrap-up'],
+        summary: "The tenant's churn model: trained from how many customers, when",
+        response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
+      },
     },
     async (request) => {
       const principal = authorize(request, 'read:tenant-conversations');

@@ -20,19 +20,34 @@ export function createPlaybookStore(db: Database, bundled: readonly Playbook[]) 
   async function effective(tenantId: string): Promise<EffectivePlaybook[]> {
     const hit = cache.get(tenantId);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.list;
-    const { rows } = await db.query<{ id: string; version: number; definition: unknown; retired: boolean }>(
+    const { rows } = await db.query<{
+      id: string;
+      version: number;
+      definition: unknown;
+      retired: boolean;
+    }>(
       `SELECT DISTINCT ON (id) id, version, definition, retired FROM tenant_playbooks
         WHERE tenant_id = $1 ORDER BY id, version DESC`,
       [tenantId],
     );
-    const byId = new Map<string, EffectivePlaybook>(bundled.map((playbook) => [playbook.id, { playbook, source: 'bundled', version: playbook.version }]));
+    const byId = new Map<string, EffectivePlaybook>(
+      bundled.map((playbook) => [
+        playbook.id,
+        { playbook, source: 'bundled', version: playbook.version },
+      ]),
+    );
     for (const row of rows) {
       if (row.retired) {
         const original = bundled.find((playbook) => playbook.id === row.id);
-        if (original) byId.set(row.id, { playbook: original, source: 'bundled', version: original.version });
+        if (original)
+          byId.set(row.id, { playbook: original, source: 'bundled', version: original.version });
         else byId.delete(row.id);
       } else {
-        byId.set(row.id, { playbook: parsePlaybook(row.definition, `stored playbook ${row.id} v${row.version}`), source: 'tenant', version: row.version });
+        byId.set(row.id, {
+          playbook: parsePlaybook(row.definition, `stored playbook ${row.id} v${row.version}`),
+          source: 'tenant',
+          version: row.version,
+        });
       }
     }
     const list = [...byId.values()].sort((a, b) => a.playbook.id.localeCompare(b.playbook.id));

@@ -5,12 +5,17 @@ import type { EvalTask } from '../task.js';
 
 function findColumn(file: string, header: readonly string[], wanted: string): string {
   const found = header.find((name) => name.trim().toLowerCase() === wanted.toLowerCase());
-  if (!found) throw new CuecardError('data_invalid', `${file}: no "${wanted}" column in the header`, { field: wanted });
+  if (!found)
+    throw new CuecardError('data_invalid', `${file}: no "${wanted}" column in the header`, {
+      field: wanted,
+    });
   return found;
 }
 
 function outcomeOf(file: string, row: Row, column: string): boolean | null {
-  const value = String(row.value[column] ?? '').trim().toLowerCase();
+  const value = String(row.value[column] ?? '')
+    .trim()
+    .toLowerCase();
   if (['yes', 'true', '1', 'churned', 'y'].includes(value)) return true;
   if (['no', 'false', '0', 'stayed', 'n'].includes(value)) return false;
   if (value === '') return null;
@@ -19,17 +24,20 @@ function outcomeOf(file: string, row: Row, column: string): boolean | null {
 
 /** ROC-AUC by the rank-sum formula, ties counted half. */
 export function rocAuc(scores: readonly number[], labels: readonly boolean[]): number {
-  const order = scores.map((score, i) => ({ score, label: labels[i]! })).sort((a, b) => a.score - b.score);
+  const order = scores
+    .map((score, i) => ({ score, label: labels[i]! }))
+    .sort((a, b) => a.score - b.score);
   let rankSumPositives = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.score === order[i]!.score) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k]!.label) {
-      rankSumPositives += averageRank;
-      positives++;
-    }
+    for (let k = i; k < j; k++)
+      if (order[k]!.label) {
+        rankSumPositives += averageRank;
+        positives++;
+      }
     i = j;
   }
   const negatives = order.length - positives;
@@ -39,9 +47,14 @@ export function rocAuc(scores: readonly number[], labels: readonly boolean[]): n
 
 export const task: EvalTask = {
   name: 'churn',
-  description: 'Churn risk from a customer table: inferred column types, one-hot + standardised + binned features, L2 logistic regression',
+  description:
+    'Churn risk from a customer table: inferred column types, one-hot + standardised + binned features, L2 logistic regression',
   async run(args, reporter) {
-    if (!args.train) throw new CuecardError('validation_failed', 'churn needs --train FILE.csv with known outcomes');
+    if (!args.train)
+      throw new CuecardError(
+        'validation_failed',
+        'churn needs --train FILE.csv with known outcomes',
+      );
     const train = await readCsv(args.train);
     const idColumn = findColumn(args.train, train.header, 'customerID');
     const labelColumn = findColumn(args.train, train.header, 'Churn');

@@ -7,13 +7,28 @@ import { scoreIntents, task } from './intent.js';
 const reporter = { progress: () => {} };
 
 const trainRows = [
-  ...['I want a refund', 'give me my money back', 'refund my last order', 'can I be reimbursed', 'please return my payment'].map(
-    (text) => ({ text, intent: 'refund' }),
-  ),
-  ...['where is my parcel', 'track my order', 'my delivery is late', 'when will the package arrive', 'has my order shipped'].map(
-    (text) => ({ text, intent: 'order_status' }),
-  ),
-  ...['hello', 'thanks a lot', 'good morning', 'bye now', 'what is the weather like', 'tell me a joke'].map((text) => ({
+  ...[
+    'I want a refund',
+    'give me my money back',
+    'refund my last order',
+    'can I be reimbursed',
+    'please return my payment',
+  ].map((text) => ({ text, intent: 'refund' })),
+  ...[
+    'where is my parcel',
+    'track my order',
+    'my delivery is late',
+    'when will the package arrive',
+    'has my order shipped',
+  ].map((text) => ({ text, intent: 'order_status' })),
+  ...[
+    'hello',
+    'thanks a lot',
+    'good morning',
+    'bye now',
+    'what is the weather like',
+    'tell me a joke',
+  ].map((text) => ({
     text,
     intent: 'oos',
     in_scope: false,
@@ -33,7 +48,11 @@ async function files(train: unknown[], test: unknown[]) {
     await writeFile(file, rows.map((row) => JSON.stringify(row)).join('\n'));
     return file;
   };
-  return { train: await write('train.jsonl', train), test: await write('test.jsonl', test), out: path.join(dir, 'out.jsonl') };
+  return {
+    train: await write('train.jsonl', train),
+    test: await write('test.jsonl', test),
+    out: path.join(dir, 'out.jsonl'),
+  };
 }
 
 describe('intent eval task', () => {
@@ -52,7 +71,10 @@ describe('intent eval task', () => {
   });
 
   it('names the file, line and field of a malformed row', async () => {
-    const paths = await files(trainRows, [{ id: 'a', text: 'hi', intent: 'refund' }, { id: 'b', intent: 'refund' }]);
+    const paths = await files(trainRows, [
+      { id: 'a', text: 'hi', intent: 'refund' },
+      { id: 'b', intent: 'refund' },
+    ]);
     await expect(task.run({ ...paths, kb: undefined }, reporter)).rejects.toMatchObject({
       code: 'data_invalid',
       message: expect.stringContaining(`${paths.test}:2: field "text" is missing`),

@@ -1,6 +1,9 @@
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { createLocalEmbeddingModel } from '../../providers/worker/local-embeddings.js';
-import { trainIntentClassifier, type IntentExample } from '../../understanding/intent/intent-classifier.js';
+import {
+  trainIntentClassifier,
+  type IntentExample,
+} from '../../understanding/intent/intent-classifier.js';
 import { dataError, readJsonl, requireId, requireString, writeJsonl, type Row } from '../io.js';
 import type { EvalTask } from '../task.js';
 
@@ -16,7 +19,8 @@ export function parseIntentRow(file: string, row: Row): IntentRow {
   const id = requireId(file, row);
   const text = requireString(file, row, 'text');
   const flag = row.value['in_scope'];
-  if (flag !== undefined && typeof flag !== 'boolean') throw dataError(file, row.line, 'in_scope', 'must be true or false');
+  if (flag !== undefined && typeof flag !== 'boolean')
+    throw dataError(file, row.line, 'in_scope', 'must be true or false');
   if (flag === false) return { id, text, intent: null };
   return { id, text, intent: requireString(file, row, 'intent') };
 }
@@ -29,7 +33,10 @@ export interface IntentScores {
 }
 
 /** Accuracy counts an out-of-scope row as right when the prediction is `null`. */
-export function scoreIntents(gold: readonly (string | null)[], predicted: readonly (string | null)[]): IntentScores {
+export function scoreIntents(
+  gold: readonly (string | null)[],
+  predicted: readonly (string | null)[],
+): IntentScores {
   let correct = 0;
   let inScope = 0;
   let inScopeCorrect = 0;
@@ -46,7 +53,10 @@ export function scoreIntents(gold: readonly (string | null)[], predicted: readon
       if (guess === label) inScopeCorrect++;
     }
   });
-  const scores: IntentScores = { n: gold.length, accuracy: gold.length === 0 ? 0 : correct / gold.length };
+  const scores: IntentScores = {
+    n: gold.length,
+    accuracy: gold.length === 0 ? 0 : correct / gold.length,
+  };
   if (outOfScope > 0) {
     scores.in_scope_accuracy = inScope === 0 ? 0 : inScopeCorrect / inScope;
     scores.oos_recall = outOfScopeCaught / outOfScope;
@@ -59,14 +69,19 @@ export const task: EvalTask = {
   description: 'Intent detection trained from --train examples, with out-of-scope (null) answers',
   async run(args, reporter) {
     if (!args.train) {
-      throw new CuecardError('validation_failed', 'The intent task needs --train FILE: the taxonomy examples to learn from.');
+      throw new CuecardError(
+        'validation_failed',
+        'The intent task needs --train FILE: the taxonomy examples to learn from.',
+      );
     }
     const trainFile = args.train;
     const train = (await readJsonl(trainFile)).map((row) => parseIntentRow(trainFile, row));
     const test = (await readJsonl(args.test)).map((row) => parseIntentRow(args.test, row));
     reporter.progress(`${train.length} training rows, ${test.length} test rows`);
     const examples: IntentExample[] = train.map((row) =>
-      row.intent === null ? { text: row.text, intent: '', inScope: false } : { text: row.text, intent: row.intent },
+      row.intent === null
+        ? { text: row.text, intent: '', inScope: false }
+        : { text: row.text, intent: row.intent },
     );
     const started = Date.now();
     const classifier = await trainIntentClassifier(examples, {
@@ -86,11 +101,20 @@ export const task: EvalTask = {
       rows.forEach((row, i) => {
         const prediction = predictions[i]!;
         predicted.push(prediction.intent);
-        out.write({ id: row.id, intent: prediction.intent, confidence: Number(prediction.confidence.toFixed(4)) });
+        out.write({
+          id: row.id,
+          intent: prediction.intent,
+          confidence: Number(prediction.confidence.toFixed(4)),
+        });
       });
       reporter.progress(`predicted ${Math.min(start + batch, test.length)}/${test.length}`);
     }
     await out.close();
-    return { ...scoreIntents(test.map((row) => row.intent), predicted) };
+    return {
+      ...scoreIntents(
+        test.map((row) => row.intent),
+        predicted,
+      ),
+    };
   },
 };

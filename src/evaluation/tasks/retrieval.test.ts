@@ -85,11 +85,19 @@ describe('retrieval eval task', () => {
     const stuck: EmbeddingModel = {
       ...createHashingEmbeddingModel(32),
       // Articles embed at once; query vectors never arrive (a machine far too busy).
-      embed: async (texts) => (texts.length > 0 && texts[0]!.includes('?') ? new Promise<never>(() => undefined) : createHashingEmbeddingModel(32).embed(texts)),
+      embed: async (texts) =>
+        texts.length > 0 && texts[0]!.includes('?')
+          ? new Promise<never>(() => undefined)
+          : createHashingEmbeddingModel(32).embed(texts),
     };
     const started = Date.now();
     const metrics = await runRetrieval(
-      { kb: path.join(dir, 'kb.jsonl'), test: path.join(dir, 'test.jsonl'), train: undefined, out: path.join(dir, 'late.jsonl') },
+      {
+        kb: path.join(dir, 'kb.jsonl'),
+        test: path.join(dir, 'test.jsonl'),
+        train: undefined,
+        out: path.join(dir, 'late.jsonl'),
+      },
       reporter,
       { embedder: stuck, budgetMs: 400 },
     );

@@ -14,7 +14,10 @@ function jsonl(name: string, rows: unknown[]): string {
 }
 
 function predictions(file: string): Array<{ id: string; label: string; score: number }> {
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('sentiment eval task', () => {
@@ -61,7 +64,11 @@ describe('sentiment eval task', () => {
       { id: 'y', text: 'b', label: 1 },
       { id: 'z', text: 'c', label: 2 },
     ]);
-    expect((await readSentimentFile(three)).map((row) => row.label)).toEqual(['negative', 'neutral', 'positive']);
+    expect((await readSentimentFile(three)).map((row) => row.label)).toEqual([
+      'negative',
+      'neutral',
+      'positive',
+    ]);
   });
 
   it('names the file, line and field of a bad row', async () => {
@@ -71,6 +78,8 @@ describe('sentiment eval task', () => {
     ]);
     await expect(readSentimentFile(bad)).rejects.toThrow(/bad\.jsonl:2: field "label"/);
     const missing = jsonl('missing.jsonl', [{ id: 'a', label: 'positive' }]);
-    await expect(readSentimentFile(missing)).rejects.toThrow(/missing\.jsonl:1: field "text" is missing/);
+    await expect(readSentimentFile(missing)).rejects.toThrow(
+      /missing\.jsonl:1: field "text" is missing/,
+    );
   });
 });

@@ -15,9 +15,16 @@ import {
  */
 
 const nameAliases: Record<string, SentimentLabel> = {
-  negative: 'negative', neg: 'negative', n: 'negative',
-  neutral: 'neutral', neu: 'neutral', none: 'neutral', objective: 'neutral',
-  positive: 'positive', pos: 'positive', p: 'positive',
+  negative: 'negative',
+  neg: 'negative',
+  n: 'negative',
+  neutral: 'neutral',
+  neu: 'neutral',
+  none: 'neutral',
+  objective: 'neutral',
+  positive: 'positive',
+  pos: 'positive',
+  p: 'positive',
 };
 
 interface LabelledRow {
@@ -30,7 +37,13 @@ interface LabelledRow {
 export async function readSentimentFile(file: string): Promise<LabelledRow[]> {
   const rows = await readJsonl(file);
   const numbers = new Set<number>();
-  const pending: Array<{ row: Row; id: string; text: string; name: string | null; number: number | null }> = [];
+  const pending: Array<{
+    row: Row;
+    id: string;
+    text: string;
+    name: string | null;
+    number: number | null;
+  }> = [];
   for (const row of rows) {
     const id = requireId(file, row);
     const text = requireString(file, row, 'text');
@@ -38,13 +51,19 @@ export async function readSentimentFile(file: string): Promise<LabelledRow[]> {
     const labelName = row.value.label_name;
     let name: string | null = null;
     let number: number | null = null;
-    if (typeof labelName === 'string' && nameAliases[labelName.trim().toLowerCase()]) name = labelName;
+    if (typeof labelName === 'string' && nameAliases[labelName.trim().toLowerCase()])
+      name = labelName;
     else if (typeof raw === 'string' && nameAliases[raw.trim().toLowerCase()]) name = raw;
     else if (typeof raw === 'number' || (typeof raw === 'string' && /^-?\d+$/.test(raw.trim()))) {
       number = Number(raw);
       numbers.add(number);
     } else {
-      throw dataError(file, row.line, 'label', `must be one of ${SENTIMENT_LABELS.join('/')} or a number (got ${JSON.stringify(raw)})`);
+      throw dataError(
+        file,
+        row.line,
+        'label',
+        `must be one of ${SENTIMENT_LABELS.join('/')} or a number (got ${JSON.stringify(raw)})`,
+      );
     }
     pending.push({ row, id, text, name, number });
   }
@@ -57,18 +76,30 @@ export async function readSentimentFile(file: string): Promise<LabelledRow[]> {
     sorted.forEach((value, i) => byNumber.set(value, SENTIMENT_LABELS[i]!));
   } else if (sorted.length > 3) {
     const row = pending.find((p) => p.number !== null)!.row;
-    throw dataError(file, row.line, 'label', `numeric labels must form 2 or 3 classes (found ${sorted.join(', ')}); add label_name`);
+    throw dataError(
+      file,
+      row.line,
+      'label',
+      `numeric labels must form 2 or 3 classes (found ${sorted.join(', ')}); add label_name`,
+    );
   }
   return pending.map(({ row, id, text, name, number }) => {
     const label = name !== null ? nameAliases[name.trim().toLowerCase()] : byNumber.get(number!);
-    if (!label) throw dataError(file, row.line, 'label', 'a single numeric class cannot be told apart; add label_name');
+    if (!label)
+      throw dataError(
+        file,
+        row.line,
+        'label',
+        'a single numeric class cannot be told apart; add label_name',
+      );
     return { id, text, label };
   });
 }
 
 export const task: EvalTask = {
   name: 'sentiment',
-  description: 'Utterance sentiment (negative/neutral/positive or binary), lexicons plus optional training rows',
+  description:
+    'Utterance sentiment (negative/neutral/positive or binary), lexicons plus optional training rows',
   async run(args, reporter) {
     const test = await readSentimentFile(args.test);
     const model = await createSentimentModel();
@@ -76,7 +107,9 @@ export const task: EvalTask = {
       const train = await readSentimentFile(args.train);
       const started = Date.now();
       model.fit(train.map((row): SentimentExample => ({ text: row.text, label: row.label })));
-      reporter.progress(`trained on ${train.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      reporter.progress(
+        `trained on ${train.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     } else reporter.progress('no --train: lexicons only');
     // A binary test set is scored as binary: never predict a label it cannot contain.
     const present = new Set(test.map((row) => row.label));
@@ -86,7 +119,11 @@ export const task: EvalTask = {
     test.forEach((row, i) => {
       const result = model.score(row.text, undefined, { labels });
       predicted.push(result.label);
-      out.write({ id: row.id, label: result.label, score: Math.round(result.score * 10000) / 10000 });
+      out.write({
+        id: row.id,
+        label: result.label,
+        score: Math.round(result.score * 10000) / 10000,
+      });
       if ((i + 1) % 2000 === 0) reporter.progress(`${i + 1}/${test.length}`);
     });
     await out.close();

@@ -7,7 +7,9 @@ import type { Finalizer } from '../analyzer.js';
  * sentiment trajectory, outcome) on top of a base risk: the tenant's model applied to the
  * customer's attributes when it has one, else the base rate.
  */
-export function createChurnFinalizer(options: { baseRisk?: ChurnService['baseRisk'] } = {}): Finalizer {
+export function createChurnFinalizer(
+  options: { baseRisk?: ChurnService['baseRisk'] } = {},
+): Finalizer {
   return {
     name: 'churn',
     async finalize(context) {
@@ -16,7 +18,9 @@ export function createChurnFinalizer(options: { baseRisk?: ChurnService['baseRis
         outcome: typeof outcome === 'string' ? outcome : undefined,
         repeatContact: context.previous['repeat-contact']?.repeatContact === true,
       });
-      const base = (await options.baseRisk?.(context.tenantId, context.conversation.customerAttributes)) ?? null;
+      const base =
+        (await options.baseRisk?.(context.tenantId, context.conversation.customerAttributes)) ??
+        null;
       const { risk, reasons } = combineChurnRisk(base, signals);
       return {
         result: {

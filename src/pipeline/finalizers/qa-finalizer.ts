@@ -14,7 +14,8 @@ export interface QaFinalizerOptions {
  * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
  */
 export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Finalizer {
-  const { scorecardFor, onScored } = 'scorecardFor' in options ? options : { scorecardFor: () => options, onScored: undefined };
+  const { scorecardFor, onScored } =
+    'scorecardFor' in options ? options : { scorecardFor: () => options, onScored: undefined };
   return {
     name: 'qa',
     async finalize(context) {

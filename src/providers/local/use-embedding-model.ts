@@ -31,7 +31,9 @@ export async function createUseEmbeddingModel(): Promise<EmbeddingModel> {
       for (let start = 0; start < texts.length; start += batchSize) {
         options?.signal?.throwIfAborted();
         // The tokenizer fails on empty strings; an empty text has no meaning to embed anyway.
-        const batch = texts.slice(start, start + batchSize).map((text) => (text.trim() === '' ? '.' : text));
+        const batch = texts
+          .slice(start, start + batchSize)
+          .map((text) => (text.trim() === '' ? '.' : text));
         const embedded = await model.embed(batch);
         for (const vector of embedded) vectors.push(Float32Array.from(vector));
       }

@@ -8,6 +8,12 @@ const useModule = fileURLToPath(new URL('../local/use-embedding-model.ts', impor
  * The offline sentence encoder (Universal Sentence Encoder, in the npm package) run in worker
  * threads: inference never blocks the event loop, and requests of all conversations share batches.
  */
-export function createLocalEmbeddingModel(workers = 1): Promise<EmbeddingModel & { close(): Promise<void> }> {
-  return createWorkerEmbeddingModel({ modulePath: useModule, exportName: 'createUseEmbeddingModel', workers });
+export function createLocalEmbeddingModel(
+  workers = 1,
+): Promise<EmbeddingModel & { close(): Promise<void> }> {
+  return createWorkerEmbeddingModel({
+    modulePath: useModule,
+    exportName: 'createUseEmbeddingModel',
+    workers,
+  });
 }

@@ -35,7 +35,9 @@ export interface IntentClassifierCacheOptions {
   embeddingModel?: EmbeddingModel | undefined;
 }
 
-export function createIntentClassifierCache(options: IntentClassifierCacheOptions): IntentClassifierCache {
+export function createIntentClassifierCache(
+  options: IntentClassifierCacheOptions,
+): IntentClassifierCache {
   const current = new Map<string, TrainedIntents>();
   // In-flight trainings, so that concurrent first calls train once.
   const pending = new Map<string, Promise<TrainedIntents>>();
@@ -55,7 +57,10 @@ export function createIntentClassifierCache(options: IntentClassifierCacheOption
     return stored ? trainFrom(stored, stored.version) : trainDefault();
   };
 
-  const trainFrom = async (taxonomy: IntentTaxonomy, version: number | null): Promise<TrainedIntents> => {
+  const trainFrom = async (
+    taxonomy: IntentTaxonomy,
+    version: number | null,
+  ): Promise<TrainedIntents> => {
     const started = Date.now();
     const classifier = await trainIntentClassifier(taxonomyExamples(taxonomy), {
       embeddingModel: options.embeddingModel,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateThreshold, trainIntentClassifier, type IntentExample } from './intent-classifier.js';
+import {
+  calibrateThreshold,
+  trainIntentClassifier,
+  type IntentExample,
+} from './intent-classifier.js';
 
 const examples: IntentExample[] = [
   ...[
@@ -101,7 +105,9 @@ describe('trainIntentClassifier', () => {
   });
 
   it('rejects a taxonomy without intents or with empty texts', async () => {
-    await expect(trainIntentClassifier(outOfScope)).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(trainIntentClassifier(outOfScope)).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
     await expect(trainIntentClassifier([{ text: ' ', intent: 'x' }])).rejects.toMatchObject({
       code: 'validation_failed',
       field: 'text',
@@ -110,7 +116,10 @@ describe('trainIntentClassifier', () => {
 });
 
 describe('calibrateThreshold', () => {
-  const row = (probabilities: number[], label: number) => ({ probabilities: Float64Array.from(probabilities), label });
+  const row = (probabilities: number[], label: number) => ({
+    probabilities: Float64Array.from(probabilities),
+    label,
+  });
   it('rejects uncertain predictions when out-of-scope traffic is expected', () => {
     // Class 2 is "none". In-scope rows are confident; out-of-scope rows look like weak class 0.
     const heldOut = [

@@ -1,7 +1,7 @@
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { hanShare } from './text-features.js';
-import { TfidfVectorizer, defaultTfidfOptions, type SparseVector } from './tfidf-vectorizer.js';
+import { TfidfVectorizer, defaultTfidfOptions } from './tfidf-vectorizer.js';
 import {
   SoftmaxRegression,
   defaultSoftmaxOptions,
@@ -51,7 +51,10 @@ export interface IntentClassifier {
   readonly threshold: number;
   readonly usesEmbeddings: boolean;
   predict(text: string, options?: { signal?: AbortSignal }): Promise<IntentPrediction>;
-  predictMany(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<IntentPrediction[]>;
+  predictMany(
+    texts: readonly string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<IntentPrediction[]>;
 }
 
 export interface TrainIntentOptions {
@@ -77,11 +80,6 @@ const noneLabel = '\u0000none';
 /** Embeddings are scaled against the unit-length TF-IDF block; 0.5 was best on HWU64 val. */
 const embeddingWeight = 0.5;
 
-interface Features {
-  sparse: SparseVector;
-  dense: Float32Array | undefined;
-}
-
 export async function trainIntentClassifier(
   examples: readonly IntentExample[],
   options: TrainIntentOptions = {},
@@ -89,13 +87,19 @@ export async function trainIntentClassifier(
   const inScope = examples.filter((example) => example.inScope !== false);
   const intents = [...new Set(inScope.map((example) => example.intent))].sort();
   if (intents.length === 0) {
-    throw new CuecardError('validation_failed', 'An intent taxonomy needs at least one intent with examples.', {
-      field: 'examples',
-    });
+    throw new CuecardError(
+      'validation_failed',
+      'An intent taxonomy needs at least one intent with examples.',
+      {
+        field: 'examples',
+      },
+    );
   }
   for (const [index, example] of examples.entries()) {
     if (example.text.trim() === '') {
-      throw new CuecardError('validation_failed', `Example ${index + 1} has an empty text.`, { field: 'text' });
+      throw new CuecardError('validation_failed', `Example ${index + 1} has an empty text.`, {
+        field: 'text',
+      });
     }
   }
   const hasNone = inScope.length < examples.length;
@@ -142,7 +146,14 @@ export async function trainIntentClassifier(
     // Above a few thousand examples the calibration folds train half as long: the eval budget
     // (15,000 examples, 151 classes, 15 minutes on 2 cores) cannot afford four full trainings.
     const epochShare = examples.length > 5000 ? 0.5 : 1;
-    const heldOut = crossValidate(examples.length, folds, (indices) => fit(indices, epochShare), texts, dense, options.signal);
+    const heldOut = crossValidate(
+      examples.length,
+      folds,
+      (indices) => fit(indices, epochShare),
+      texts,
+      dense,
+      options.signal,
+    );
     threshold = calibrateThreshold(
       heldOut.map((probabilities, i) => ({ probabilities, label: labelOf(examples[i]!) })),
       labelIndex.get(noneLabel)!,
@@ -222,7 +233,9 @@ async function embedCovered(
 function crossValidate(
   count: number,
   folds: number,
-  fit: (indices: readonly number[]) => (text: string, vector: Float32Array | undefined) => Float64Array,
+  fit: (
+    indices: readonly number[],
+  ) => (text: string, vector: Float32Array | undefined) => Float64Array,
   texts: readonly string[],
   dense: readonly (Float32Array | undefined)[],
   signal: AbortSignal | undefined,
@@ -253,7 +266,9 @@ export function calibrateThreshold(
 ): number {
   const inScope = heldOut.filter((row) => row.label !== noneIndex);
   const outOfScope = heldOut.filter((row) => row.label === noneIndex);
-  const summarize = (row: { probabilities: Float64Array }): { best: number; top: number; none: number } => {
+  const summarize = (row: {
+    probabilities: Float64Array;
+  }): { best: number; top: number; none: number } => {
     let best = noneIndex === 0 ? 1 : 0;
     for (let c = 0; c < row.probabilities.length; c++) {
       if (c !== noneIndex && row.probabilities[c]! > row.probabilities[best]!) best = c;
@@ -266,10 +281,14 @@ export function calibrateThreshold(
   let bestValue = -1;
   for (let step = 0; step <= 95; step++) {
     const threshold = step / 100;
-    const accepted = (row: { top: number; none: number }): boolean => row.top >= threshold && row.none <= row.top;
+    const accepted = (row: { top: number; none: number }): boolean =>
+      row.top >= threshold && row.none <= row.top;
     const inAccuracy =
-      inRows.length === 0 ? 1 : inRows.filter((row) => accepted(row) && row.best === row.label).length / inRows.length;
-    const outRecall = outRows.length === 0 ? 1 : outRows.filter((row) => !accepted(row)).length / outRows.length;
+      inRows.length === 0
+        ? 1
+        : inRows.filter((row) => accepted(row) && row.best === row.label).length / inRows.length;
+    const outRecall =
+      outRows.length === 0 ? 1 : outRows.filter((row) => !accepted(row)).length / outRows.length;
     const value = (1 - noneShare) * inAccuracy + noneShare * outRecall;
     if (value > bestValue + 1e-9) {
       bestValue = value;

@@ -9,8 +9,15 @@ import type { IntentTaxonomy } from './taxonomy.js';
 const shop: IntentTaxonomy = {
   name: 'shop',
   intents: [
-    { name: 'refund', description: 'Money back', examples: ['I want a refund', 'give me my money back', 'refund my order', '我想退款'] },
-    { name: 'order_status', examples: ['where is my order', 'track my package', 'my delivery is late'] },
+    {
+      name: 'refund',
+      description: 'Money back',
+      examples: ['I want a refund', 'give me my money back', 'refund my order', '我想退款'],
+    },
+    {
+      name: 'order_status',
+      examples: ['where is my order', 'track my package', 'my delivery is late'],
+    },
   ],
   outOfScope: ['hello', 'thanks', 'bye'],
 };
@@ -18,8 +25,14 @@ const shop: IntentTaxonomy = {
 const telecom: IntentTaxonomy = {
   name: 'telecom',
   intents: [
-    { name: 'outage', examples: ['my internet is down', 'no signal at home', 'the network is not working'] },
-    { name: 'roaming', examples: ['turn on roaming', 'will my phone work abroad', 'roaming charges'] },
+    {
+      name: 'outage',
+      examples: ['my internet is down', 'no signal at home', 'the network is not working'],
+    },
+    {
+      name: 'roaming',
+      examples: ['turn on roaming', 'will my phone work abroad', 'roaming charges'],
+    },
   ],
   outOfScope: [],
   minConfidence: 0.25,
@@ -30,7 +43,9 @@ let db: Database;
 beforeAll(async () => {
   db = await openDatabase({});
   await migrate(db);
-  await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'Tenant one'), ('t2', 'Tenant two')`);
+  await db.query(
+    `INSERT INTO tenants (id, name) VALUES ('t1', 'Tenant one'), ('t2', 'Tenant two')`,
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +61,12 @@ describe('IntentStore', () => {
     expect([first.version, second.version]).toEqual([1, 2]);
 
     const latest = await store.load('t1');
-    expect(latest).toMatchObject({ version: 2, name: 'telecom', source: 'api', minConfidence: 0.25 });
+    expect(latest).toMatchObject({
+      version: 2,
+      name: 'telecom',
+      source: 'api',
+      minConfidence: 0.25,
+    });
     expect(latest!.intents.map((intent) => intent.name)).toEqual(['outage', 'roaming']);
 
     const old = await store.load('t1', 1);

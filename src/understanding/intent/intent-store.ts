@@ -13,7 +13,9 @@ export interface IntentStore {
   save(tenantId: string, taxonomy: IntentTaxonomy, source: 'file' | 'api'): Promise<StoredTaxonomy>;
   /** The latest version, or the given one; `null` when the tenant has none. */
   load(tenantId: string, version?: number): Promise<StoredTaxonomy | null>;
-  versions(tenantId: string): Promise<{ version: number; name: string; source: string; createdAt: string }[]>;
+  versions(
+    tenantId: string,
+  ): Promise<{ version: number; name: string; source: string; createdAt: string }[]>;
 }
 
 export function createIntentStore(db: Database): IntentStore {
@@ -37,7 +39,9 @@ export function createIntentStore(db: Database): IntentStore {
           );
         }
         const examples = [
-          ...taxonomy.intents.flatMap((intent) => intent.examples.map((text) => [intent.name, text] as const)),
+          ...taxonomy.intents.flatMap((intent) =>
+            intent.examples.map((text) => [intent.name, text] as const),
+          ),
           ...taxonomy.outOfScope.map((text) => [null, text] as const),
         ];
         // One statement for all examples: taxonomies have thousands of them.
@@ -46,7 +50,12 @@ export function createIntentStore(db: Database): IntentStore {
             `INSERT INTO intent_examples (tenant_id, version, position, intent, text)
              SELECT $1, $2, position - 1, intent, text
              FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS e(intent, text, position)`,
-            [tenantId, version, examples.map(([intent]) => intent), examples.map(([, text]) => text)],
+            [
+              tenantId,
+              version,
+              examples.map(([intent]) => intent),
+              examples.map(([, text]) => text),
+            ],
           );
         }
         return {
@@ -106,7 +115,12 @@ export function createIntentStore(db: Database): IntentStore {
     },
 
     async versions(tenantId) {
-      const { rows } = await db.query<{ version: number; name: string; source: string; created_at: Date | string }>(
+      const { rows } = await db.query<{
+        version: number;
+        name: string;
+        source: string;
+        created_at: Date | string;
+      }>(
         `SELECT version, name, source, created_at FROM intent_taxonomies WHERE tenant_id = $1 ORDER BY version`,
         [tenantId],
       );

@@ -49,7 +49,16 @@ export class SoftmaxRegression {
     const classes = this.classCount;
     const out = new Float64Array(classes);
     for (let c = 0; c < classes; c++) out[c] = this.bias[c]!;
-    accumulate(out, sparse, dense, this.sparseWeights, this.denseWeights, this.denseSize, classes, 1);
+    accumulate(
+      out,
+      sparse,
+      dense,
+      this.sparseWeights,
+      this.denseWeights,
+      this.denseSize,
+      classes,
+      1,
+    );
     return out;
   }
 
@@ -80,7 +89,10 @@ export class SoftmaxRegression {
       bias: new Float32Array(classes),
       count: 0,
     };
-    const firstAveraged = Math.min(options.epochs - 1, Math.floor(options.epochs * options.averageFrom));
+    const firstAveraged = Math.min(
+      options.epochs - 1,
+      Math.floor(options.epochs * options.averageFrom),
+    );
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
       for (const index of order) {
@@ -88,7 +100,16 @@ export class SoftmaxRegression {
         const rate = options.learningRate / (1 + options.learningRate * options.l2 * step);
         step++;
         for (let c = 0; c < classes; c++) scores[c] = bias[c]!;
-        accumulate(scores, sample.sparse, sample.dense, sparseWeights, denseWeights, denseSize, classes, scale);
+        accumulate(
+          scores,
+          sample.sparse,
+          sample.dense,
+          sparseWeights,
+          denseWeights,
+          denseSize,
+          classes,
+          scale,
+        );
         softmaxInPlace(scores);
         scale *= 1 - rate * options.l2;
         // Gradient of the log loss: p - onehot(label).
@@ -128,10 +149,17 @@ export class SoftmaxRegression {
         for (let i = 0; i < denseWeights.length; i++) {
           averaged.dense[i]! += (denseWeights[i]! * scale - averaged.dense[i]!) * weight;
         }
-        for (let c = 0; c < classes; c++) averaged.bias[c]! += (bias[c]! - averaged.bias[c]!) * weight;
+        for (let c = 0; c < classes; c++)
+          averaged.bias[c]! += (bias[c]! - averaged.bias[c]!) * weight;
       }
     }
-    return new SoftmaxRegression(classes, averaged.sparse, averaged.dense, denseSize, averaged.bias);
+    return new SoftmaxRegression(
+      classes,
+      averaged.sparse,
+      averaged.dense,
+      denseSize,
+      averaged.bias,
+    );
   }
 }
 

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainIntentClassifier } from './intent-classifier.js';
-import { defaultTaxonomyPath, loadTaxonomyFile, parseTaxonomy, taxonomyExamples } from './taxonomy.js';
+import {
+  defaultTaxonomyPath,
+  loadTaxonomyFile,
+  parseTaxonomy,
+  taxonomyExamples,
+} from './taxonomy.js';
 
 const han = /\p{Script=Han}/u;
 
@@ -39,7 +44,8 @@ describe('the default contact-center taxonomy', () => {
       ['thanks, bye', null],
     ];
     let correct = 0;
-    for (const [text, intent] of cases) if ((await classifier.predict(text)).intent === intent) correct++;
+    for (const [text, intent] of cases)
+      if ((await classifier.predict(text)).intent === intent) correct++;
     expect(correct).toBeGreaterThanOrEqual(8);
   });
 });
@@ -50,7 +56,16 @@ describe('loadTaxonomyFile', () => {
     const file = path.join(dir, 'bad.yaml');
     await writeFile(
       file,
-      ['name: broken', 'intents:', '  - name: refund', '    examples: []', '  - name: Bad Name', '    examples: [hi]', '  - name: refund', '    examples: [x]'].join('\n'),
+      [
+        'name: broken',
+        'intents:',
+        '  - name: refund',
+        '    examples: []',
+        '  - name: Bad Name',
+        '    examples: [hi]',
+        '  - name: refund',
+        '    examples: [x]',
+      ].join('\n'),
     );
     const error = await loadTaxonomyFile(file).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'validation_failed' });
@@ -66,12 +81,19 @@ describe('loadTaxonomyFile', () => {
     const file = path.join(dir, 'syntax.yaml');
     await writeFile(file, 'name: [unclosed\n');
     await expect(loadTaxonomyFile(file)).rejects.toThrow(file);
-    await expect(loadTaxonomyFile(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({ code: 'not_found' });
+    await expect(loadTaxonomyFile(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('accepts the same shape as JSON from the API', () => {
     const taxonomy = parseTaxonomy(
-      { name: 'shop', intents: [{ name: 'refund', examples: ['money back'] }], outOfScope: ['hi'], minConfidence: 0.3 },
+      {
+        name: 'shop',
+        intents: [{ name: 'refund', examples: ['money back'] }],
+        outOfScope: ['hi'],
+        minConfidence: 0.3,
+      },
       'request body',
     );
     expect(taxonomyExamples(taxonomy)).toEqual([

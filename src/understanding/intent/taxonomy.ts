@@ -38,11 +38,18 @@ export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
   const problems: string[] = [];
   const record = isRecord(value) ? value : undefined;
   if (!record) {
-    throw new CuecardError('validation_failed', `${source}: a taxonomy must be an object with "name" and "intents".`, {
-      field: 'intents',
-    });
+    throw new CuecardError(
+      'validation_failed',
+      `${source}: a taxonomy must be an object with "name" and "intents".`,
+      {
+        field: 'intents',
+      },
+    );
   }
-  const name = typeof record['name'] === 'string' && record['name'].trim() !== '' ? record['name'].trim() : undefined;
+  const name =
+    typeof record['name'] === 'string' && record['name'].trim() !== ''
+      ? record['name'].trim()
+      : undefined;
   if (!name) problems.push('field "name" must be a non-empty string');
 
   const strings = (raw: unknown, where: string): string[] => {
@@ -76,7 +83,9 @@ export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
       const label = typeof raw['name'] === 'string' ? raw['name'] : undefined;
       const where = `intent "${label ?? `#${index + 1}`}"`;
       if (!label || !intentName.test(label)) {
-        problems.push(`${where}: field "name" must be lower-case letters, digits, "_", "-" or "." (max 64)`);
+        problems.push(
+          `${where}: field "name" must be lower-case letters, digits, "_", "-" or "." (max 64)`,
+        );
       } else if (seen.has(label)) {
         problems.push(`${where}: field "name" is used twice`);
       }
@@ -100,15 +109,22 @@ export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
       }
     });
   }
-  const outOfScope = strings(record['out_of_scope'] ?? record['outOfScope'], 'field "out_of_scope"');
+  const outOfScope = strings(
+    record['out_of_scope'] ?? record['outOfScope'],
+    'field "out_of_scope"',
+  );
   const rawMin = record['min_confidence'] ?? record['minConfidence'];
   if (rawMin !== undefined && (typeof rawMin !== 'number' || rawMin < 0 || rawMin >= 1)) {
     problems.push('field "min_confidence" must be a number from 0 to below 1');
   }
   if (problems.length > 0 || !name) {
-    throw new CuecardError('validation_failed', `${source}: invalid intent taxonomy:\n- ${problems.join('\n- ')}`, {
-      details: { problems },
-    });
+    throw new CuecardError(
+      'validation_failed',
+      `${source}: invalid intent taxonomy:\n- ${problems.join('\n- ')}`,
+      {
+        details: { problems },
+      },
+    );
   }
   return {
     name,
@@ -124,7 +140,9 @@ export async function loadTaxonomyFile(file: string): Promise<IntentTaxonomy> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CuecardError('not_found', `${file}: cannot read the intent taxonomy file.`, { cause: error });
+    throw new CuecardError('not_found', `${file}: cannot read the intent taxonomy file.`, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {
@@ -142,7 +160,9 @@ export async function loadTaxonomyFile(file: string): Promise<IntentTaxonomy> {
 /** The training examples of a taxonomy, out-of-scope phrases included. */
 export function taxonomyExamples(taxonomy: IntentTaxonomy): IntentExample[] {
   return [
-    ...taxonomy.intents.flatMap((intent) => intent.examples.map((text) => ({ text, intent: intent.name }))),
+    ...taxonomy.intents.flatMap((intent) =>
+      intent.examples.map((text) => ({ text, intent: intent.name })),
+    ),
     ...taxonomy.outOfScope.map((text) => ({ text, intent: '', inScope: false })),
   ];
 }

@@ -80,7 +80,10 @@ export function extractFeatures(
   if (tokens.length > 0) add(words, `b:${previous} </s>`);
 
   // Characters of the text without punctuation noise, words joined by one space.
-  const joined = ` ${normalized.replace(/[^\p{L}\p{N}'’ ]+/gu, ' ').replace(/ +/g, ' ').trim()} `;
+  const joined = ` ${normalized
+    .replace(/[^\p{L}\p{N}'’ ]+/gu, ' ')
+    .replace(/ +/g, ' ')
+    .trim()} `;
   const codepoints = Array.from(joined);
   for (let n = options.charMin; n <= options.charMax; n++) {
     for (let start = 0; start + n <= codepoints.length; start++) {

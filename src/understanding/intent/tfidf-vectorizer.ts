@@ -37,12 +37,17 @@ export class TfidfVectorizer {
     return this.idf.length;
   }
 
-  static fit(texts: readonly string[], options: TfidfOptions = defaultTfidfOptions): TfidfVectorizer {
+  static fit(
+    texts: readonly string[],
+    options: TfidfOptions = defaultTfidfOptions,
+  ): TfidfVectorizer {
     const documentFrequency = new Map<string, number>();
     for (const text of texts) {
       const { words, chars } = extractFeatures(text, options);
-      for (const key of words.keys()) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
-      for (const key of chars.keys()) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
+      for (const key of words.keys())
+        documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
+      for (const key of chars.keys())
+        documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
     }
     const vocabulary = new Map<string, number>();
     const idfValues: number[] = [];

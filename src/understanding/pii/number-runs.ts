@@ -143,7 +143,7 @@ function toGroups(tokens: Token[]): DigitGroup[] {
       case 'digit': {
         if (next?.kind === 'thousand' || next?.kind === 'hundred') {
           // A spoken cardinal: "four thousand [one hundred] [and] [eleven]".
-          let value = 0;
+          let value: number;
           let width = 3;
           let k = i;
           if (next.kind === 'thousand') {

@@ -29,7 +29,11 @@ export function createScorecardService(db: Database, defaultScorecard: Scorecard
         'SELECT id, version, created_at FROM scorecards WHERE tenant_id = $1 ORDER BY created_at DESC, version DESC',
         [tenantId],
       );
-      return rows.map((row) => ({ id: row.id, version: row.version, createdAt: new Date(row.created_at).toISOString() }));
+      return rows.map((row) => ({
+        id: row.id,
+        version: row.version,
+        createdAt: new Date(row.created_at).toISOString(),
+      }));
     },
     /** Validates (every problem listed) and stores the next version; new conversations use it. */
     async save(tenantId: string, body: unknown): Promise<Scorecard> {

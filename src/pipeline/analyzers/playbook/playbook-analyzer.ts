@@ -61,7 +61,9 @@ export function createPlaybookAnalyzer(options: {
     accepts: ['utterance', 'action'],
     async analyze(context) {
       const playbooks =
-        typeof options.playbooks === 'function' ? await options.playbooks(context.tenantId) : options.playbooks;
+        typeof options.playbooks === 'function'
+          ? await options.playbooks(context.tenantId)
+          : options.playbooks;
       const byId = new Map(playbooks.map((playbook) => [playbook.id, playbook]));
       const state = isState(context.state) ? context.state : undefined;
       const intent = readIntent(context.previous);
