@@ -115,8 +115,6 @@ function ArticlesTable() {
               <th scope="col">Title</th>
               <th scope="col">Status</th>
               <th scope="col">Tags</th>
-              <th scope="col">Language</th>
-              <th scope="col">Version</th>
               <th scope="col">Updated</th>
               <th scope="col" className="numeric">
                 Shown
@@ -133,7 +131,7 @@ function ArticlesTable() {
           <tbody>
             {!articles || articles.length === 0 ? (
               <tr>
-                <td colSpan={10} className="empty">
+                <td colSpan={8} className="empty">
                   {!articles
                     ? problem
                       ? 'No articles to show.'
@@ -153,7 +151,10 @@ function ArticlesTable() {
                       <Link to={`/knowledge/articles/${encodeURIComponent(article.id)}`}>
                         {article.title}
                       </Link>
-                      {article.owner ? <span className="meta owner">{article.owner}</span> : null}
+                      <span className="meta owner">
+                        {article.language} · v{article.version}
+                        {article.owner ? ` · ${article.owner}` : ''}
+                      </span>
                     </th>
                     <td>
                       <span className={`article-status status-${article.status}`}>
@@ -171,8 +172,6 @@ function ArticlesTable() {
                         ))
                       )}
                     </td>
-                    <td>{article.language}</td>
-                    <td className="numeric">v{article.version}</td>
                     <td>
                       <time dateTime={article.updatedAt} title={formatDate(article.updatedAt)}>
                         {formatDay(article.updatedAt)}
