@@ -83,17 +83,34 @@ describe('QA review and knowledge consoles in a real browser', () => {
   it('shows a live demo call with real article cards from the demo knowledge base, and records feedback', async () => {
     // The production pipeline end to end: redaction, sentiment, intent, hybrid search over the
     // demo articles, playbooks; nothing scripted.
-    await loadKnowledgeBaseIfEmpty(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
+    await loadKnowledgeBaseIfEmpty(
+      server.services.knowledge!,
+      'acme',
+      path.join(root, 'knowledge/articles'),
+    );
     const page = await signIn(server.keys.agent);
     await page.getByRole('heading', { name: 'Agent console' }).waitFor();
-    const script = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find((candidate) => candidate.id === 'demo-double-charge')!;
+    const script = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
+      (candidate) => candidate.id === 'demo-double-charge',
+    )!;
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
-    const replay = replayCall(connector, script, { conversationId: `agent-live-${Date.now().toString(36)}`, agentId: 'alice', turnGapMs: 400, interims: 1 });
-    await page.getByText('I was charged twice for my subscription').first().waitFor({ timeout: 30_000 });
+    const replay = replayCall(connector, script, {
+      conversationId: `agent-live-${Date.now().toString(36)}`,
+      agentId: 'alice',
+      turnGapMs: 400,
+      interims: 1,
+    });
+    await page
+      .getByText('I was charged twice for my subscription')
+      .first()
+      .waitFor({ timeout: 30_000 });
     const card = page.locator('.panel.articles .card').first();
     await card.waitFor({ timeout: 30_000 });
     const title = (await card.locator('h3').textContent())!.trim();
-    const { articles } = await api<{ articles: { title: string }[] }>(server.keys.knowledgeManager, '/api/articles');
+    const { articles } = await api<{ articles: { title: string }[] }>(
+      server.keys.knowledgeManager,
+      '/api/articles',
+    );
     expect(articles.map((article) => article.title)).toContain(title);
     await expect.poll(() => card.locator('mark').count()).toBeGreaterThan(0);
     // What the customer said about the e-mail address is redacted on screen too.
@@ -103,7 +120,15 @@ describe('QA review and knowledge consoles in a real browser', () => {
     await pinned.getByRole('button', { name: 'Helpful', exact: true }).click();
     await pinned.getByRole('status').waitFor();
     await expect
-      .poll(async () => (await api<{ articles: { title: string; usage: { helpful: number } }[] }>(server.keys.knowledgeManager, '/api/articles')).articles.find((a) => a.title === title)?.usage.helpful)
+      .poll(
+        async () =>
+          (
+            await api<{ articles: { title: string; usage: { helpful: number } }[] }>(
+              server.keys.knowledgeManager,
+              '/api/articles',
+            )
+          ).articles.find((a) => a.title === title)?.usage.helpful,
+      )
       .toBe(1);
     await replay;
     connector.close();
