@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { can, canReadConversation } from '../../tenancy/roles.js';
+import { can } from '../../tenancy/roles.js';
+import { visibleConversation } from './visible-conversation.js';
 import { conversationSchema, errorResponse, eventSchema, itemSchema } from './schemas.js';
 
 const listQuery = z.object({
@@ -81,16 +82,7 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
     },
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
-      const conversation =
-        (await services.conversations.getConversation(principal.tenantId, request.params.id)) ??
-        (await services.conversations.findByExternalId(principal.tenantId, request.params.id));
-      if (!conversation || !canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError(
-          'not_found',
-          `No conversation "${request.params.id}" visible to this key.`,
-          { field: 'id' },
-        );
-      }
+      const conversation = await visibleConversation(services, principal, request.params.id);
       const transcript = await services.conversations.items(conversation.id);
       const events =
         request.query.events === 'true'

@@ -14,6 +14,7 @@ import { searchKnowledge } from '../../knowledge/search.js';
 import { knowledgeGaps, recordFeedback } from '../../knowledge/feedback.js';
 import type { KnowledgeDeps } from '../../knowledge/ingest.js';
 import { errorResponse } from './schemas.js';
+import { visibleConversation } from './visible-conversation.js';
 
 const status = z.enum(['draft', 'published', 'retired']);
 const ok = z.looseObject({});
@@ -267,15 +268,12 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
     async (request) => {
       const principal = authorize(request, 'feedback');
       const body = request.body;
-      const conversation =
-        (await services.conversations.getConversation(principal.tenantId, body.conversationId)) ??
-        (await services.conversations.findByExternalId(principal.tenantId, body.conversationId));
-      if (!conversation)
-        throw new CuecardError(
-          'not_found',
-          `No conversation "${body.conversationId}" in this tenant.`,
-          { field: 'conversationId' },
-        );
+      const conversation = await visibleConversation(
+        services,
+        principal,
+        body.conversationId,
+        'conversationId',
+      );
       if (body.kind === 'article') {
         if (!body.articleId)
           throw new CuecardError(

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { canReadConversation } from '../../tenancy/roles.js';
 import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { errorResponse } from './schemas.js';
+import { visibleConversation } from './visible-conversation.js';
 import { dispositionText } from '../../wrap-up/disposition/disposition-service.js';
 
 const score = z.union([z.literal(0), z.literal(1), z.null()]);
@@ -25,17 +25,6 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
       );
     return services.scorecards;
   };
-
-  async function visibleConversation(tenantId: string, id: string) {
-    const conversation =
-      (await services.conversations.getConversation(tenantId, id)) ??
-      (await services.conversations.findByExternalId(tenantId, id));
-    if (!conversation)
-      throw new CuecardError('not_found', `No conversation "${id}" in this tenant.`, {
-        field: 'id',
-      });
-    return conversation;
-  }
 
   routes.get(
     '/api/qa/conversations',
@@ -93,7 +82,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     },
     async (request) => {
       const principal = authorize(request, 'qa:review');
-      const conversation = await visibleConversation(principal.tenantId, request.params.id);
+      const conversation = await visibleConversation(services, principal, request.params.id);
       const transcript = await services.conversations.items(conversation.id);
       return {
         conversation,
@@ -127,7 +116,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     },
     async (request) => {
       const principal = authorize(request, 'qa:review');
-      const conversation = await visibleConversation(principal.tenantId, request.params.id);
+      const conversation = await visibleConversation(services, principal, request.params.id);
       const review = await reviewOf(db, principal.tenantId, conversation.id);
       const criterion = review.scorecard.find(
         (entry) => entry.criterionId === request.body.criterionId,
@@ -228,14 +217,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     },
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
-      const conversation = await visibleConversation(principal.tenantId, request.params.id);
-      if (!canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError(
-          'not_found',
-          `No conversation "${request.params.id}" visible to this key.`,
-          { field: 'id' },
-        );
-      }
+      const conversation = await visibleConversation(services, principal, request.params.id);
       const { rows } = await db.query<{ result: { suggested?: string; confidence?: number } }>(
         `SELECT result FROM wrapup_results WHERE conversation_id = $1 AND kind = 'disposition'`,
         [conversation.id],

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { can, canReadConversation } from '../../tenancy/roles.js';
+import { can } from '../../tenancy/roles.js';
 import { summarizeConversation } from '../../wrap-up/summary/summarize.js';
 import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow-up-store.js';
 import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
+import { visibleConversation } from './visible-conversation.js';
 import { errorResponse } from './schemas.js';
 
 const status = z.enum(['open', 'done', 'cancelled']);
@@ -110,16 +111,7 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     },
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
-      const conversation =
-        (await services.conversations.getConversation(principal.tenantId, request.params.id)) ??
-        (await services.conversations.findByExternalId(principal.tenantId, request.params.id));
-      if (!conversation || !canReadConversation(principal, conversation.agentId)) {
-        throw new CuecardError(
-          'not_found',
-          `No conversation "${request.params.id}" visible to this key.`,
-          { field: 'id' },
-        );
-      }
+      const conversation = await visibleConversation(services, principal, request.params.id);
       const transcript = await services.conversations.items(conversation.id);
       // The LLM (when configured) gets a few seconds; the offline summary is the fallback.
       const summary = await summarizeConversation(transcript, {
