@@ -36,6 +36,10 @@ import { createIntentAnalyzer } from '../pipeline/analyzers/intent/intent-analyz
 import { createArticleCardsAnalyzer } from '../pipeline/analyzers/article-cards/article-cards-analyzer.js';
 import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
+import {
+  createCaseIndexFinalizer,
+  createSimilarCasesAnalyzer,
+} from '../pipeline/analyzers/similar-cases/similar-cases-analyzer.js';
 import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
 import {
@@ -132,6 +136,7 @@ export async function createDefaultCapabilities(
       // server runs them elsewhere, so more can run at once.
       ...(db.engine === 'pglite' ? { maxConcurrent: 1, maxBusyShare: 0.2 } : { maxConcurrent: 4 }),
     },
+    createSimilarCasesAnalyzer({ db, embedder: embeddings }),
     createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
     createRepliesAnalyzer({
       chatModel,
@@ -163,6 +168,7 @@ export async function createDefaultCapabilities(
         saveQaResult(db, tenantId, conversationId, result),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
+    createCaseIndexFinalizer({ db, embedder: embeddings }),
   ];
   return {
     analyzers,

@@ -55,11 +55,13 @@ export function createIngestService(deps: {
     const outcome = await conversations.append(principal.tenantId, conversation.id, item, hash);
     switch (outcome.status) {
       case 'stored':
-        // Acknowledge-worthy now; publication and analysis follow without blocking the ack.
+        // Acknowledge-worthy now; publication and analysis follow without blocking the ack. The
+        // event log writes in call order, so item-final still precedes the item's analysis, and
+        // the item is queued for analysis at once (a drain() right after the ack includes it).
         void eventLog
           .append(scope(outcome.conversation), [{ type: 'item-final', item: outcome.item }])
-          .then(() => sink.analyze(outcome.conversation, outcome.item))
           .catch(() => undefined);
+        void sink.analyze(outcome.conversation, outcome.item);
         return {
           status: 'stored' as const,
           conversationId: externalId,
