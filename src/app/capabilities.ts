@@ -126,25 +126,28 @@ export async function createDefaultCapabilities(
     embedder: embeddings,
     splitter: createJiebaWordSplitter(),
   };
+  // Order matters: each analyzer sees the results of the ones before it. Light ones first, so
+  // next steps, alerts and health never wait behind a knowledge search; replies come after the
+  // cards they cite.
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({ model: sentimentModel }),
     createIntentAnalyzer({ classifiers: intents }),
+    createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
+    createAlertsAnalyzer({ configFor: alertConfig }),
+    createCustomerHealthAnalyzer(),
     {
       ...createArticleCardsAnalyzer(knowledge),
       // Embedded PGlite runs SQL on this thread: searches may take a fifth of it at most. A
       // server runs them elsewhere, so more can run at once.
       ...(db.engine === 'pglite' ? { maxConcurrent: 1, maxBusyShare: 0.2 } : { maxConcurrent: 4 }),
     },
-    createSimilarCasesAnalyzer({ db, embedder: embeddings }),
-    createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
     createRepliesAnalyzer({
       chatModel,
       llmTimeoutMs: config.llm?.timeoutMs,
       usage: createLlmUsageStore(db),
     }),
-    createAlertsAnalyzer({ configFor: alertConfig }),
-    createCustomerHealthAnalyzer(),
+    createSimilarCasesAnalyzer({ db, embedder: embeddings }),
   ];
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.

@@ -7,6 +7,9 @@ import { CuecardError } from '../errors/cuecard-error.js';
 import type { Analyzer, AnalyzerOutput, Finalizer } from './analyzer.js';
 import { createAdmission } from './admission.js';
 
+/** The longest a shedding analyzer waits for a slot before its turn goes without it. */
+const MAX_ADMISSION_WAIT_MS = 300;
+
 export interface PipelineLogger {
   warn(details: Record<string, unknown>, message: string): void;
   error(details: Record<string, unknown>, message: string): void;
@@ -163,7 +166,11 @@ export function createPipeline(options: PipelineOptions) {
       let release: (() => void) | null = null;
       if (analyzer.skipWhenBehindMs !== undefined) {
         const remaining = analyzer.skipWhenBehindMs - (Date.now() - queuedAt);
-        release = remaining > 0 ? await admissionOf(analyzer).enter(remaining) : null;
+        // Waiting holds up this conversation's later analyzers too: wait briefly at most.
+        release =
+          remaining > 0
+            ? await admissionOf(analyzer).enter(Math.min(remaining, MAX_ADMISSION_WAIT_MS))
+            : null;
         if (!release) {
           logger.warn(
             {
