@@ -4,6 +4,7 @@ import { loadCallScripts } from '../src/cli/replay/call-script.js';
 import { replayCall } from '../src/cli/replay/replay-call.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
 import { engines } from './support/test-database.js';
+import { loadKnowledgeBaseIfEmpty } from '../src/knowledge/ingest.js';
 import {
   createDispositionService,
   dispositionText,
@@ -238,5 +239,47 @@ describe.each(engines)('QA review on %s', (engine) => {
     const restarted = createDispositionService(server.services.db, codeSet);
     expect((await restarted.suggest('acme', text)).code).toBe('refund_issued');
     expect((await restarted.suggest('globex', text)).code).toBe(before.code);
+  });
+});
+
+describe('QA "accurate information" with the knowledge base', () => {
+  let server: TestServer;
+  afterAll(async () => server?.close());
+
+  it('checks what the agent said against the article cards that were shown', async () => {
+    server = await startTestServer({
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
+    });
+    await loadKnowledgeBaseIfEmpty(
+      server.services.knowledge!,
+      'acme',
+      path.resolve('knowledge/articles'),
+    );
+    const [script] = (await loadCallScripts(path.resolve('knowledge/demo-calls'))).filter(
+      (s) => s.id === 'demo-double-charge',
+    );
+    const connector = await connectIngest(server.wsUrl, server.keys.connector);
+    await replayCall(connector, script!, {
+      conversationId: 'kb-call',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
+    connector.close();
+    await server.services.pipeline.drain();
+    const id = (await server.services.conversations.findByExternalId('acme', 'kb-call'))!.id;
+    const detail = (
+      await server.app.inject({
+        method: 'GET',
+        url: `/api/qa/conversations/${id}`,
+        headers: { authorization: `Bearer ${server.keys.supervisor}` },
+      })
+    ).json();
+    const accurate = detail.scorecard.find(
+      (c: { criterionId: string }) => c.criterionId === 'accurate_information',
+    );
+    expect(accurate.note).not.toBe('no knowledge articles were shown');
+    expect(accurate.autoScore).not.toBeNull();
   });
 });

@@ -167,6 +167,13 @@ export async function createDefaultCapabilities(
     createChurnFinalizer({ baseRisk: churn.baseRisk }),
     createQaFinalizer({
       scorecardFor: (tenantId) => scorecards.currentFor(tenantId),
+      articleTexts: async (tenantId, articleIds) => {
+        const { rows } = await db.query<{ body: string }>(
+          `SELECT title || ' ' || body AS body FROM articles WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+          [tenantId, [...articleIds]],
+        );
+        return rows.map((row) => row.body);
+      },
       onScored: (tenantId, conversationId, result) =>
         saveQaResult(db, tenantId, conversationId, result),
     }),

@@ -7,6 +7,8 @@ export interface QaFinalizerOptions {
   scorecardFor: (tenantId: string) => Scorecard | Promise<Scorecard>;
   /** Keeps the scores where reviewers' overrides can refer to them. */
   onScored?: (tenantId: string, conversationId: string, result: QaResult) => Promise<void>;
+  /** Texts of the articles shown during the conversation, for the "accurate information" check. */
+  articleTexts?: (tenantId: string, articleIds: readonly string[]) => Promise<string[]>;
 }
 
 /**
@@ -14,15 +16,25 @@ export interface QaFinalizerOptions {
  * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
  */
 export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Finalizer {
-  const { scorecardFor, onScored } =
-    'scorecardFor' in options ? options : { scorecardFor: () => options, onScored: undefined };
+  const { scorecardFor, onScored, articleTexts } =
+    'scorecardFor' in options
+      ? options
+      : { scorecardFor: () => options, onScored: undefined, articleTexts: undefined };
   return {
     name: 'qa',
     async finalize(context) {
       const suggestion = context.previous.disposition;
       const chosen = context.conversation.metadata.disposition;
+      // The cards the agent was shown, from the live article-cards results.
+      const shown = Object.values(context.analyses).flatMap((byAnalyzer) => {
+        const suggested = byAnalyzer['article-cards']?.suggested;
+        return typeof suggested === 'string' ? [suggested] : [];
+      });
+      const articles =
+        shown.length > 0 && articleTexts ? await articleTexts(context.tenantId, shown) : [];
       const result = scoreConversation(await scorecardFor(context.tenantId), {
         transcript: context.transcript,
+        articles,
         disposition: {
           chosen: typeof chosen === 'string' ? chosen : null,
           suggested: typeof suggestion?.suggested === 'string' ? suggestion.suggested : null,
