@@ -7,6 +7,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 /** A real Postgres server with the pgvector extension, through a connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 8): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (restart, failover) must not crash the process; the pool
+  // replaces it on the next query.
+  pool.on('error', () => undefined);
   try {
     await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
   } catch (error) {

@@ -43,7 +43,12 @@ export async function startTestServer(
   const db = await openTestDatabase(options.engine ?? 'pglite');
   const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
   const silent = { warn: () => undefined, error: () => undefined };
-  const defaults = options.defaultCapabilities ? await createDefaultCapabilities(config, db) : {};
+  const defaults = options.defaultCapabilities
+    ? await createDefaultCapabilities(config, db).catch(async (error: unknown) => {
+        await db.close();
+        throw error;
+      })
+    : {};
   const services = createServices({
     config,
     db,

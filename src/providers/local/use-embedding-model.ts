@@ -14,7 +14,12 @@ const batchSize = 32;
 export async function createUseEmbeddingModel(): Promise<EmbeddingModel> {
   let model: Awaited<ReturnType<typeof initModel>>;
   try {
-    model = await initModel(modelSource);
+    // One retry: loading the weights has failed once in a while on a busy machine (several
+    // threads loading at the same moment), and a second attempt succeeds.
+    model = await initModel(modelSource).catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return initModel(modelSource);
+    });
   } catch (error) {
     throw new CuecardError(
       'provider_unavailable',

@@ -53,9 +53,13 @@ load().then(
       );
     });
   },
-  (error: unknown) =>
+  (error: unknown) => {
+    // Name the underlying cause too: "could not load" alone does not say why.
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
     port.postMessage({
       type: 'fatal',
-      message: error instanceof Error ? error.message : String(error),
-    }),
+      message: `${error instanceof Error ? error.message : String(error)}${cause}`,
+    });
+  },
 );
