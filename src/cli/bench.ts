@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   const suggestionLatencies: number[] = [];
   let customerTurns = 0;
   const internalIds = new Map<string, string>(); // external → internal conversation id
+  const externalIds = new Map<string, string>(); // internal → external, looked up per event
   let utterances = 0;
 
   const deadline = performance.now() + seconds * 1000;
@@ -162,9 +163,7 @@ async function main(): Promise<void> {
             ? (event.item as { seq: number }).seq
             : (event.seq as number | undefined);
         if (seq === undefined || seq === null) return;
-        const external = [...internalIds.entries()].find(
-          ([, internal]) => internal === conversation,
-        )?.[0];
+        const external = externalIds.get(conversation);
         const key = `${external}#${seq}`;
         const sent = sentAt.get(key);
         if (sent === undefined) return;
@@ -195,6 +194,7 @@ async function main(): Promise<void> {
         agentId,
       });
       internalIds.set(conversationId, String(opened.id));
+      externalIds.set(String(opened.id), conversationId);
       const sent = await replayCall(connector, script, {
         conversationId,
         agentId,

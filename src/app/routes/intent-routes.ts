@@ -3,23 +3,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
-import { CuecardError } from '../../errors/cuecard-error.js';
 import { createIntentStore } from '../../understanding/intent/intent-store.js';
 import { parseTaxonomy } from '../../understanding/intent/taxonomy.js';
+import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
 
 /** A tenant's intent taxonomy: read it, replace it (retrained at once, no restart), try it. */
 export function registerIntentRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const store = createIntentStore(services.db);
-  const cache = () => {
-    if (!services.intents)
-      throw new CuecardError(
-        'provider_unavailable',
-        'Intent detection is not configured on this server.',
-      );
-    return services.intents;
-  };
+  const cache = () => requiredService(services.intents, 'Intent detection is not configured');
 
   routes.get(
     '/api/intents',

@@ -13,6 +13,7 @@ import {
 import { searchKnowledge } from '../../knowledge/search.js';
 import { knowledgeGaps, recordFeedback } from '../../knowledge/feedback.js';
 import type { KnowledgeDeps } from '../../knowledge/ingest.js';
+import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
 
@@ -23,14 +24,8 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 /** Articles for knowledge managers, search for everyone, feedback from agents, knowledge gaps. */
 export function registerKnowledgeRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const deps = (): KnowledgeDeps => {
-    if (!services.knowledge)
-      throw new CuecardError(
-        'provider_unavailable',
-        'The knowledge base is not configured on this server.',
-      );
-    return services.knowledge;
-  };
+  const deps = (): KnowledgeDeps =>
+    requiredService(services.knowledge, 'The knowledge base is not configured');
 
   routes.get(
     '/api/articles',

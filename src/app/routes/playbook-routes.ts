@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { parsePlaybook } from '../../assist/playbooks/playbook.js';
+import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
 
 const ok = z.looseObject({});
@@ -12,14 +13,7 @@ const ok = z.looseObject({});
 /** Knowledge managers define playbooks (guided workflows) per intent; live conversations use them at once. */
 export function registerPlaybookRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const store = () => {
-    if (!services.playbooks)
-      throw new CuecardError(
-        'provider_unavailable',
-        'Playbooks are not configured on this server.',
-      );
-    return services.playbooks;
-  };
+  const store = () => requiredService(services.playbooks, 'Playbooks are not configured');
 
   routes.get(
     '/api/playbooks',

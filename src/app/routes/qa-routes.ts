@@ -6,6 +6,7 @@ import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
+import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
 import { dispositionText } from '../../wrap-up/disposition/disposition-service.js';
@@ -17,14 +18,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = services;
 
-  const scorecardService = () => {
-    if (!services.scorecards)
-      throw new CuecardError(
-        'provider_unavailable',
-        'QA scorecards are not configured on this server.',
-      );
-    return services.scorecards;
-  };
+  const scorecardService = () =>
+    requiredService(services.scorecards, 'QA scorecards are not configured');
 
   routes.get(
     '/api/qa/conversations',

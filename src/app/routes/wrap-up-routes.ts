@@ -9,6 +9,7 @@ import { summarizeConversation } from '../../wrap-up/summary/summarize.js';
 import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow-up-store.js';
 import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import { visibleConversation } from './visible-conversation.js';
+import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
 
 const status = z.enum(['open', 'done', 'cancelled']);
@@ -150,13 +151,9 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     },
     async (request) => {
       const principal = authorize(request, 'tenant:admin');
-      if (!services.churn)
-        throw new CuecardError(
-          'provider_unavailable',
-          'Churn scoring is not configured on this server.',
-        );
+      const churn = requiredService(services.churn, 'Churn scoring is not configured');
       const { csv, idColumn, labelColumn } = request.body;
-      return services.churn.train(principal.tenantId, csv, {
+      return churn.train(principal.tenantId, csv, {
         idColumn,
         labelColumn,
         by: principal.keyId,

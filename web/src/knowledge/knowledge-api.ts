@@ -1,3 +1,4 @@
+import type { ArticleRecord } from '../../../src/knowledge/article-admin.js';
 import { apiFetch } from '../api.js';
 
 export type ArticleStatus = 'draft' | 'published' | 'retired';
@@ -23,19 +24,8 @@ export interface ArticleSummary {
   usage: ArticleUsage;
 }
 
-export interface Article {
-  id: string;
-  slug: string;
-  title: string;
-  /** Markdown. */
-  body: string;
-  tags: string[];
-  language: string;
-  status: ArticleStatus;
-  owner: string | null;
-  version: number;
-  updatedAt: string;
-}
+/** The service's own article shape: a change there fails `tsc -p web`. */
+export type Article = Omit<ArticleRecord, 'status'> & { status: ArticleStatus };
 
 export interface ArticleVersion {
   version: number;
