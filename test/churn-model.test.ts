@@ -20,13 +20,7 @@ function customerTable(): string {
 
 describe('churn model trained by the tenant', () => {
   let server: TestServer;
-  const call = (method: 'GET' | 'PUT', url: string, key: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
+  const call: TestServer['call'] = (...args) => server.call(...args);
 
   beforeAll(async () => {
     server = await startTestServer({

@@ -10,8 +10,7 @@ describe.each(engines)(
   'follow-ups, repeat contacts and first-contact resolution on %s',
   (engine) => {
     let server: TestServer;
-    const get = (url: string, key: string) =>
-      server.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    const get = (url: string, key: string) => server.call('GET', url, key);
 
     beforeAll(async () => {
       server = await startTestServer({
@@ -63,22 +62,19 @@ describe.each(engines)(
       expect(tasks.some((t: { conversationId: string }) => t.conversationId === second.id)).toBe(
         false,
       );
-      const done = await server.app.inject({
-        method: 'PATCH',
-        url: `/api/follow-ups/${callback.id}`,
-        headers: { authorization: `Bearer ${server.keys.agent}` },
-        payload: { status: 'done' },
+      const done = await server.call('PATCH', `/api/follow-ups/${callback.id}`, server.keys.agent, {
+        status: 'done',
       });
       expect(done.json()).toMatchObject({ id: callback.id, status: 'done' });
       const bobs = (
         await get(`/api/follow-ups?conversationId=${second.id}`, server.keys.supervisor)
       ).json().tasks;
-      const notMine = await server.app.inject({
-        method: 'PATCH',
-        url: `/api/follow-ups/${bobs[0].id}`,
-        headers: { authorization: `Bearer ${server.keys.agent}` },
-        payload: { status: 'done' },
-      });
+      const notMine = await server.call(
+        'PATCH',
+        `/api/follow-ups/${bobs[0].id}`,
+        server.keys.agent,
+        { status: 'done' },
+      );
       expect(notMine.statusCode).toBe(404);
     });
 

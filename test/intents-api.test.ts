@@ -30,13 +30,7 @@ const pets = {
 
 describe.each(engines)('intent taxonomy API on %s', (engine) => {
   let server: TestServer;
-  const call = (method: 'GET' | 'PUT' | 'POST', url: string, key: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
+  const call: TestServer['call'] = (...args) => server.call(...args);
 
   beforeAll(async () => {
     server = await startTestServer({

@@ -5,13 +5,7 @@ import { TestSocket } from './support/ws-client.js';
 
 describe.each(engines)('knowledge API on %s', (engine) => {
   let server: TestServer;
-  const call = (method: 'GET' | 'PUT' | 'POST', url: string, key: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
+  const call: TestServer['call'] = (...args) => server.call(...args);
 
   beforeAll(async () => {
     server = await startTestServer({

@@ -27,13 +27,7 @@ const warrantyClaim = {
 
 describe.each(engines)('playbooks API on %s', (engine) => {
   let server: TestServer;
-  const call = (method: 'GET' | 'PUT' | 'DELETE', url: string, key: string, payload?: object) =>
-    server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload } : {}),
-    });
+  const call: TestServer['call'] = (...args) => server.call(...args);
 
   beforeAll(async () => {
     server = await startTestServer({

@@ -15,13 +15,7 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 describe.each(engines)('QA review on %s', (engine) => {
   let server: TestServer;
   let conversationId: string;
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, key: string, payload?: unknown) =>
-    server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(payload ? { payload: payload as object } : {}),
-    });
+  const call: TestServer['call'] = (...args) => server.call(...args);
 
   beforeAll(async () => {
     server = await startTestServer({

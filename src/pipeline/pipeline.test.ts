@@ -72,6 +72,61 @@ describe('pipeline', () => {
       result: { sawSlow: true },
     });
   });
+
+  it('keeps transcripts and state right when conversations fall out of a bounded cache', async () => {
+    const conversations = createConversationStore(db);
+    const eventLog = createEventLog(db);
+    // Counts the turns it has seen (state) and how many the transcript holds.
+    const counter: Analyzer = {
+      name: 'counter',
+      analyze: async ({ state, transcript }) => {
+        const turns = ((state as { turns?: number } | undefined)?.turns ?? 0) + 1;
+        return { result: { turns, transcript: transcript.length }, state: { turns } };
+      },
+    };
+    const pipeline = createPipeline({
+      db,
+      conversations,
+      eventLog,
+      analyzers: [counter],
+      finalizers: [],
+      timeoutMs: 1000,
+      logger: { warn: () => undefined, error: () => undefined },
+      maxCachedConversations: 1,
+    });
+    const opened = await Promise.all(
+      ['a', 'b'].map((externalId) =>
+        conversations.open({ tenantId: 't', externalId: `lru-${externalId}`, channel: 'chat' }),
+      ),
+    );
+    const results: Array<Record<string, unknown>> = [];
+    await eventLog.subscribe({ tenantId: 't' }, null, (event) => {
+      if (event.type === 'analysis' && event.analyzer === 'counter') results.push(event.result);
+    });
+    // a1 b1 a2 b2 a3: every turn evicts the other conversation's cache.
+    const order = [0, 1, 0, 1, 0];
+    const seqs = [0, 0];
+    for (const which of order) {
+      const seq = ++seqs[which]!;
+      const { conversation } = opened[which]!;
+      const outcome = await conversations.append(
+        't',
+        conversation.id,
+        { kind: 'utterance', seq, speaker: 'customer', text: `turn ${seq}` },
+        `h-${which}-${seq}`,
+      );
+      if (outcome.status !== 'stored') throw new Error('not stored');
+      await pipeline.analyze(outcome.conversation, outcome.item);
+      expect(pipeline.cachedConversations()).toBe(1);
+    }
+    expect(results.slice(-5)).toEqual([
+      { turns: 1, transcript: 1 },
+      { turns: 1, transcript: 1 },
+      { turns: 2, transcript: 2 },
+      { turns: 2, transcript: 2 },
+      { turns: 3, transcript: 3 },
+    ]);
+  });
 });
 
 describe('admission', () => {

@@ -23,6 +23,12 @@ export interface PipelineOptions {
   finalizers: readonly Finalizer[];
   timeoutMs: number;
   logger: PipelineLogger;
+  /**
+   * Conversations whose transcript and analyzer state stay cached in memory, most recently
+   * used kept. Default 1,000. Conversations that never end (a dropped connector) would
+   * otherwise hold their transcripts forever; an evicted one is reloaded from the database.
+   */
+  maxCachedConversations?: number;
 }
 
 interface ConversationCache {
@@ -75,15 +81,28 @@ export function createPipeline(options: PipelineOptions) {
       );
     return admission;
   };
+  // Insertion order of a Map is its recency order: a hit is moved to the end.
   const caches = new Map<string, ConversationCache>();
+  const maxCached = options.maxCachedConversations ?? 1000;
 
   function cacheOf(conversationId: string): ConversationCache {
     let cache = caches.get(conversationId);
-    if (!cache) {
+    if (cache) {
+      caches.delete(conversationId);
+    } else {
       cache = { transcript: null, state: null };
-      caches.set(conversationId, cache);
     }
+    caches.set(conversationId, cache);
+    if (caches.size > maxCached) evictIdle();
     return cache;
+  }
+
+  /** Drops least recently used caches of conversations with no job queued or running. */
+  function evictIdle(): void {
+    for (const id of caches.keys()) {
+      if (caches.size <= maxCached) return;
+      if (!queues.has(id)) caches.delete(id);
+    }
   }
 
   function enqueue(conversationId: string, job: () => Promise<void>): Promise<void> {
@@ -315,6 +334,10 @@ export function createPipeline(options: PipelineOptions) {
     /** Queues the wrap-up after every item already queued for the conversation. */
     end(conversation: ConversationRecord): Promise<void> {
       return enqueue(conversation.id, () => finalize(conversation));
+    },
+    /** How many conversations' transcripts are held in memory (bounded by the cache size). */
+    cachedConversations(): number {
+      return caches.size;
     },
     /** Resolves when every queued job of every conversation is done (tests, shutdown). */
     async drain(): Promise<void> {

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app/create-app.js';
 import { createServices, type Services } from '../../src/app/services.js';
 import type { Analyzer, Finalizer } from '../../src/pipeline/analyzer.js';
 import type { Redact } from '../../src/conversations/ingest-service.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openTestDatabase } from './test-database.js';
 import { createDefaultCapabilities } from '../../src/app/capabilities.js';
 
@@ -23,6 +23,13 @@ export interface TestServer {
     otherTenantAdmin: string;
     otherTenantConnector: string;
   };
+  /** An authenticated REST call through `app.inject` (no socket), as the consoles make it. */
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    key: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,13 @@ export async function startTestServer(
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     keys,
+    call: (method, url, key, payload) =>
+      app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${key}` },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
     async close() {
       await app.close();
       await db.close();
