@@ -6,7 +6,7 @@ import { authorize } from '../plugins/auth.js';
 import { createIntentStore } from '../../understanding/intent/intent-store.js';
 import { parseTaxonomy } from '../../understanding/intent/taxonomy.js';
 import { requiredService } from './required-service.js';
-import { errorResponse } from './schemas.js';
+import { errorResponse, responses } from './schemas.js';
 
 /** A tenant's intent taxonomy: read it, replace it (retrained at once, no restart), try it. */
 export function registerIntentRoutes(app: FastifyInstance, services: Services): void {
@@ -58,12 +58,7 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
           .describe(
             '{ name, intents: [{ name, description?, examples: [..] }], outOfScope?: [..], minConfidence? }',
           ),
-        response: {
-          200: z.looseObject({}),
-          400: errorResponse,
-          401: errorResponse,
-          403: errorResponse,
-        },
+        response: responses(z.looseObject({}), 400, 401, 403),
       },
     },
     async (request) => {
@@ -88,12 +83,7 @@ export function registerIntentRoutes(app: FastifyInstance, services: Services): 
         tags: ['intents'],
         summary: 'Try the current model on a phrase',
         body: z.object({ text: z.string().min(1).max(2000) }),
-        response: {
-          200: z.looseObject({}),
-          400: errorResponse,
-          401: errorResponse,
-          403: errorResponse,
-        },
+        response: responses(z.looseObject({}), 400, 401, 403),
       },
     },
     async (request) => {

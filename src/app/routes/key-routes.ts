@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { roles } from '../../tenancy/roles.js';
-import { errorResponse } from './schemas.js';
+import { errorResponse, responses } from './schemas.js';
 
 /** Admins manage their tenant's API keys. A key is shown once, at creation. */
 export function registerKeyRoutes(app: FastifyInstance, services: Services): void {
@@ -84,12 +84,7 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
         tags: ['admin'],
         summary: 'Revoke a key; it stops working at once',
         params: z.object({ id: z.string() }),
-        response: {
-          200: z.object({ id: z.string(), revoked: z.literal(true) }),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.object({ id: z.string(), revoked: z.literal(true) }), 401, 403, 404),
       },
     },
     async (request) => {

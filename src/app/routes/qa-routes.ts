@@ -7,7 +7,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { requiredService } from './required-service.js';
-import { errorResponse } from './schemas.js';
+import { errorResponse, responses } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
 import { dispositionText } from '../../wrap-up/disposition/disposition-service.js';
 
@@ -67,12 +67,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         summary:
           'One conversation for review: transcript, summary, disposition, churn reasons, scorecard with evidence, sentiment timeline',
         params: z.object({ id: z.string() }),
-        response: {
-          200: z.looseObject({}),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.looseObject({}), 401, 403, 404),
       },
     },
     async (request) => {
@@ -101,12 +96,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           comment: z.string().max(2000).default(''),
           reviewer: z.string().min(1).max(200).optional().describe('defaults to the API key id'),
         }),
-        response: {
-          200: z.looseObject({}),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.looseObject({}), 401, 403, 404),
       },
     },
     async (request) => {
@@ -163,12 +153,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         summary:
           'A new scorecard version (criteria with checks and weights); conversations ending from now on use it',
         body: z.looseObject({}),
-        response: {
-          200: z.looseObject({}),
-          400: errorResponse,
-          401: errorResponse,
-          403: errorResponse,
-        },
+        response: responses(z.looseObject({}), 400, 401, 403),
       },
     },
     async (request) => {
@@ -202,12 +187,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         summary: "The agent's confirmed or corrected wrap-up code",
         params: z.object({ id: z.string() }),
         body: z.object({ code: z.string().min(1).max(100) }),
-        response: {
-          200: z.looseObject({}),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.looseObject({}), 401, 403, 404),
       },
     },
     async (request) => {

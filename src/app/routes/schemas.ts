@@ -5,6 +5,20 @@ export const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });
 
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503;
+
+/**
+ * A route's response schemas: its success body and the error statuses it answers with, which
+ * all share the error shape (so the OpenAPI document lists them without a copy per route).
+ */
+export function responses<Ok extends z.ZodType, Status extends ErrorStatus>(
+  ok: Ok,
+  ...errors: Status[]
+): { 200: Ok } & Record<Status, typeof errorResponse> {
+  const byStatus = Object.fromEntries(errors.map((status) => [status, errorResponse]));
+  return { 200: ok, ...byStatus } as { 200: Ok } & Record<Status, typeof errorResponse>;
+}
+
 export const conversationSchema = z.object({
   id: z.string(),
   tenantId: z.string(),

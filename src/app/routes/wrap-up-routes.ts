@@ -10,7 +10,7 @@ import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow
 import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import { visibleConversation } from './visible-conversation.js';
 import { requiredService } from './required-service.js';
-import { errorResponse } from './schemas.js';
+import { errorResponse, responses } from './schemas.js';
 
 const status = z.enum(['open', 'done', 'cancelled']);
 
@@ -64,12 +64,7 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
         summary: 'Mark a follow-up task done or cancelled (or open again)',
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: z.object({ status }),
-        response: {
-          200: z.looseObject({}),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.looseObject({}), 401, 403, 404),
       },
     },
     async (request) => {
@@ -102,12 +97,7 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
         summary:
           'Summary of the conversation so far, on demand (e.g. before a transfer); the final one comes at the end',
         params: z.object({ id: z.string() }),
-        response: {
-          200: z.looseObject({}),
-          401: errorResponse,
-          403: errorResponse,
-          404: errorResponse,
-        },
+        response: responses(z.looseObject({}), 401, 403, 404),
       },
     },
     async (request) => {
@@ -140,12 +130,7 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
           idColumn: z.string().optional(),
           labelColumn: z.string().optional(),
         }),
-        response: {
-          200: z.looseObject({}),
-          400: errorResponse,
-          401: errorResponse,
-          403: errorResponse,
-        },
+        response: responses(z.looseObject({}), 400, 401, 403),
       },
       bodyLimit: 64 * 1024 * 1024,
     },
