@@ -9,6 +9,7 @@ import { createServices, type Services } from './services.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
 import { createDefaultCapabilities } from './capabilities.js';
 import { loadKnowledgeBaseIfEmpty } from '../knowledge/ingest.js';
+import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 
 export interface Cuecard {
   app: FastifyInstance;
@@ -27,9 +28,10 @@ export interface StartOptions {
 
 /** Opens the database, migrates it, wires the capabilities and builds the app (not listening yet). */
 export async function startCuecard(config: Config, options: StartOptions = {}): Promise<Cuecard> {
-  const db =
-    options.db ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const origin = instanceOrigin(config);
+  const databaseUrl = config.databaseUrl && withApplicationName(config.databaseUrl, origin);
+  const db = options.db ?? (await openDatabase({ databaseUrl, dataDir: config.dataDir }));
+  let stopRelay: (() => Promise<void>) | undefined;
   try {
     await migrate(db);
     const capabilities = await createDefaultCapabilities(config, db);
@@ -41,6 +43,9 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
         appRef.app?.log.error(details, message),
     };
     const services = createServices({ config, db, logger, ...capabilities });
+    if (databaseUrl && !options.db) {
+      stopRelay = await startEventRelay(databaseUrl, origin, services.eventLog, logger);
+    }
     const devKeys =
       (options.devTenant ?? config.devTenant)
         ? await ensureDevTenant(
@@ -69,10 +74,12 @@ export async function startCuecard(config: Config, options: StartOptions = {}): 
       devKeys,
       async close() {
         await app.close();
+        await stopRelay?.();
         if (!options.db) await db.close();
       },
     };
   } catch (error) {
+    await stopRelay?.().catch(() => undefined);
     if (!options.db) await db.close().catch(() => undefined);
     throw error;
   }

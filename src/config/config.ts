@@ -16,6 +16,10 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  CUECARD_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'use 1–40 letters, digits, ".", "_" or "-"')
+    .optional(),
   CUECARD_DATA_DIR: z.string().min(1).default('.cuecard/data'),
   CUECARD_KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
   CUECARD_DEV_TENANT: booleanFromEnv.optional(),
@@ -44,6 +48,11 @@ export interface Config {
   readonly logLevel: RawConfig['LOG_LEVEL'];
   /** Absent: embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * Names this process among instances sharing one Postgres server (live events written by one
+   * reach subscribers of the others). Default: host name, process id and a random suffix.
+   */
+  readonly instanceId: string | undefined;
   readonly dataDir: string;
   readonly knowledgeDir: string;
   /** Create a development tenant with printed keys on first start. */
@@ -112,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: raw.PORT,
     logLevel: raw.LOG_LEVEL,
     databaseUrl: raw.DATABASE_URL,
+    instanceId: raw.CUECARD_INSTANCE_ID,
     dataDir: raw.CUECARD_DATA_DIR,
     knowledgeDir: raw.CUECARD_KNOWLEDGE_DIR,
     devTenant: raw.CUECARD_DEV_TENANT ?? raw.DATABASE_URL === undefined,

@@ -1,4 +1,5 @@
 import type { Database } from '../stores/database.js';
+import type { Notifications } from '../stores/notifications.js';
 import {
   EPHEMERAL_EVENT_TYPES,
   EVENT_VERSION,
@@ -37,6 +38,35 @@ export function matches(filter: EventFilter, event: CuecardEvent): boolean {
 
 /** The most a reconnecting subscriber is replayed at once; past that it must page via REST. */
 export const MAX_REPLAY = 5_000;
+
+/** Other instances sharing the database, reached through Postgres notifications. */
+export interface EventRelay {
+  /** This instance's name: the `application_name` of its database connections. */
+  origin: string;
+  notifications: Notifications;
+  onError?: (error: unknown) => void;
+}
+
+const DURABLE_CHANNEL = 'cuecard_events';
+const LIVE_CHANNEL = 'cuecard_live';
+// Postgres refuses notification payloads of 8,000 bytes or more.
+const MAX_LIVE_PAYLOAD = 7_900;
+// Rows of concurrent writers can commit out of id order: each pull looks again this far below
+// the highest id seen, for rows that committed late.
+const RELAY_OVERLAP = 256;
+const RELAY_PAGE = 1_000;
+
+function rowToEvent(row: EventRow): CuecardEvent {
+  return {
+    v: EVENT_VERSION,
+    id: row.id,
+    tenantId: row.tenant_id,
+    conversationId: row.conversation_id,
+    agentId: row.agent_id,
+    at: new Date(row.created_at).toISOString(),
+    ...row.payload,
+  };
+}
 
 /**
  * The event log: every durable event is written to Postgres first and then published to the
@@ -94,7 +124,76 @@ export function createEventLog(db: Database) {
       ...body,
     }));
     for (const event of events) publish(event);
+    if (relay) forwardEphemeral(relay, events);
     return events;
+  }
+
+  // ---- relay: events written by other instances on the same database ------------------------
+  let relay: EventRelay | null = null;
+  let remoteCursor = 0;
+  const remoteSeen = new Set<number>();
+  let pulling: Promise<void> | null = null;
+  let pullAgain = false;
+
+  /** Publishes rows other instances wrote since the last pull, each once, oldest first. */
+  function pullRemote(): Promise<void> {
+    if (pulling) {
+      pullAgain = true;
+      return pulling;
+    }
+    const origin = relay!.origin;
+    pulling = (async () => {
+      do {
+        pullAgain = false;
+        const from = Math.max(0, remoteCursor - RELAY_OVERLAP);
+        const { rows: ids } = await db.query<{ id: number }>(
+          'SELECT id FROM events WHERE id > $1 AND origin <> $2 ORDER BY id LIMIT $3',
+          [from, origin, RELAY_PAGE + RELAY_OVERLAP],
+        );
+        const fresh = ids.map((row) => row.id).filter((id) => !remoteSeen.has(id));
+        if (fresh.length > 0) {
+          const { rows } = await db.query<EventRow>(
+            `SELECT id, tenant_id, conversation_id, agent_id, payload, created_at FROM events
+             WHERE id = ANY($1::bigint[]) ORDER BY id`,
+            [fresh],
+          );
+          for (const row of rows) {
+            remoteSeen.add(row.id);
+            publish(rowToEvent(row));
+          }
+        }
+        const last = ids[ids.length - 1]?.id;
+        if (last !== undefined) remoteCursor = Math.max(remoteCursor, last);
+        for (const id of remoteSeen) if (id <= remoteCursor - RELAY_OVERLAP) remoteSeen.delete(id);
+        if (ids.length >= RELAY_PAGE + RELAY_OVERLAP) pullAgain = true;
+      } while (pullAgain);
+    })()
+      .catch((error: unknown) => relay?.onError?.(error))
+      .finally(() => {
+        pulling = null;
+      });
+    return pulling;
+  }
+
+  function forwardEphemeral(target: EventRelay, events: readonly CuecardEvent[]): void {
+    for (const event of events) {
+      if (event.id !== null) continue;
+      const payload = JSON.stringify({ origin: target.origin, event });
+      // Too big for a notification: it stays with this instance's subscribers.
+      if (Buffer.byteLength(payload) >= MAX_LIVE_PAYLOAD) continue;
+      target.notifications.notify(LIVE_CHANNEL, payload).catch((error: unknown) => {
+        target.onError?.(error);
+      });
+    }
+  }
+
+  function receiveLive(origin: string, payload: string): void {
+    try {
+      const message = JSON.parse(payload) as { origin?: string; event?: CuecardEvent };
+      if (message.origin !== origin && message.event) publish(message.event);
+    } catch (error) {
+      relay?.onError?.(error);
+    }
   }
 
   return {
@@ -124,15 +223,7 @@ export function createEventLog(db: Database) {
          WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
         params,
       );
-      return rows.map((row) => ({
-        v: EVENT_VERSION,
-        id: row.id,
-        tenantId: row.tenant_id,
-        conversationId: row.conversation_id,
-        agentId: row.agent_id,
-        at: new Date(row.created_at).toISOString(),
-        ...row.payload,
-      }));
+      return rows.map(rowToEvent);
     },
 
     /**
@@ -146,10 +237,12 @@ export function createEventLog(db: Database) {
     ): Promise<{ unsubscribe: () => void; replayed: number; truncated: boolean }> {
       let live = false;
       const buffered: CuecardEvent[] = [];
+      // Durable events up to here came from the replay; one relayed late is not sent twice.
+      let replayedUpTo = 0;
       const listener = (event: CuecardEvent) => {
         if (!matches(filter, event)) return;
-        if (live) deliver(event);
-        else buffered.push(event);
+        if (!live) buffered.push(event);
+        else if (event.id === null || event.id > replayedUpTo) deliver(event);
       };
       // Listen first, then read: an event written in between is in the buffer, not lost.
       listeners.add(listener);
@@ -166,8 +259,32 @@ export function createEventLog(db: Database) {
       for (const event of buffered) {
         if (cursor === null || event.id === null || event.id > lastId) deliver(event);
       }
+      if (cursor !== null) replayedUpTo = lastId;
       live = true;
       return { unsubscribe: () => listeners.delete(listener), replayed, truncated };
+    },
+
+    /**
+     * Also publishes what other instances write to the same database (Postgres only): their
+     * durable events are read back from the table when they notify, their ephemeral ones
+     * (interim previews, reply deltas) arrive in the notification itself.
+     */
+    async startRelay(options: EventRelay): Promise<void> {
+      const { rows } = await db.query<{ id: number | null }>('SELECT max(id) AS id FROM events');
+      remoteCursor = rows[0]?.id ?? 0;
+      relay = options;
+      await options.notifications.listen(DURABLE_CHANNEL, (payload) => {
+        // "<origin> <max id>": our own writes are published already.
+        if (payload.slice(0, payload.lastIndexOf(' ')) !== options.origin) void pullRemote();
+      });
+      await options.notifications.listen(LIVE_CHANNEL, (payload) =>
+        receiveLive(options.origin, payload),
+      );
+    },
+
+    /** Reads what other instances wrote while notifications were down (after a reconnect). */
+    catchUp(): Promise<void> {
+      return relay ? pullRemote() : Promise.resolve();
     },
 
     listenerCount(): number {

@@ -14,7 +14,10 @@ export const engines: Array<'pglite' | 'postgres'> = serverUrl
   : ['pglite'];
 
 /** A fresh, migrated database: in-memory PGlite, or a new throw-away database on the server. */
-export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<Database> {
+export async function openTestDatabase(
+  engine: 'pglite' | 'postgres',
+  options: { applicationName?: string } = {},
+): Promise<Database & { url?: string }> {
   if (engine === 'pglite') {
     const db = await openDatabase({});
     await migrate(db);
@@ -28,10 +31,12 @@ export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<D
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  if (options.applicationName) url.searchParams.set('application_name', options.applicationName);
   const db = await openDatabase({ databaseUrl: url.toString() });
   await migrate(db);
   return {
     ...db,
+    url: url.toString(),
     engine: db.engine,
     query: db.query,
     exec: db.exec,

@@ -7,12 +7,16 @@ import type { Redact } from '../../src/conversations/ingest-service.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openTestDatabase } from './test-database.js';
 import { createDefaultCapabilities } from '../../src/app/capabilities.js';
+import { instanceOrigin, startEventRelay, withApplicationName } from '../../src/app/event-relay.js';
+import { openDatabase } from '../../src/stores/open-database.js';
 
 export interface TestServer {
   app: FastifyInstance;
   services: Services;
   httpUrl: string;
   wsUrl: string;
+  /** The Postgres database it runs on (absent on PGlite). */
+  databaseUrl: string | undefined;
   keys: {
     connector: string;
     agent: string;
@@ -43,11 +47,24 @@ export async function startTestServer(
     env?: Record<string, string>;
     /** Use the production analyzers/finalizers/redaction (createDefaultCapabilities); explicit options win. */
     defaultCapabilities?: boolean;
+    /**
+     * Another instance on the same Postgres database as `server` (same tenants and keys), with
+     * live delivery between them. Postgres only.
+     */
+    secondInstanceOf?: TestServer;
+    /** Relay live events between instances sharing the database (Postgres only). */
+    relay?: boolean;
     /** Runs on the app after it is built and before it listens (extra routes, e.g. the web consoles). */
     beforeListen?: (app: FastifyInstance) => Promise<void> | void;
   } = {},
 ): Promise<TestServer> {
-  const db = await openTestDatabase(options.engine ?? 'pglite');
+  const first = options.secondInstanceOf;
+  const relayed = options.relay === true || first !== undefined;
+  const origin = relayed ? instanceOrigin({ instanceId: undefined }) : undefined;
+  if (first && !first.databaseUrl) throw new Error('a second instance needs a Postgres server');
+  const db = first?.databaseUrl
+    ? await openDatabase({ databaseUrl: withApplicationName(first.databaseUrl, origin!) })
+    : await openTestDatabase(options.engine ?? 'pglite', origin ? { applicationName: origin } : {});
   const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
   const silent = { warn: () => undefined, error: () => undefined };
   const defaults = options.defaultCapabilities
@@ -65,25 +82,12 @@ export async function startTestServer(
     ...(options.finalizers ? { finalizers: options.finalizers } : {}),
     ...(options.redact ? { redact: options.redact } : {}),
   });
+  const stopRelay =
+    relayed && db.engine === 'postgres'
+      ? await startEventRelay(first?.databaseUrl ?? db.url!, origin!, services.eventLog, silent)
+      : undefined;
   const { tenants } = services;
-  await tenants.createTenant({ id: 'acme', name: 'Acme' });
-  await tenants.createTenant({ id: 'globex', name: 'Globex' });
-  const issue = async (
-    tenantId: string,
-    role: Parameters<typeof tenants.issueKey>[0]['role'],
-    agentId?: string,
-  ) =>
-    (await tenants.issueKey({ tenantId, role, name: role, ...(agentId ? { agentId } : {}) })).key;
-  const keys = {
-    connector: await issue('acme', 'connector'),
-    agent: await issue('acme', 'agent', 'alice'),
-    otherAgent: await issue('acme', 'agent', 'bob'),
-    supervisor: await issue('acme', 'supervisor'),
-    knowledgeManager: await issue('acme', 'knowledge_manager'),
-    admin: await issue('acme', 'admin'),
-    otherTenantAdmin: await issue('globex', 'admin'),
-    otherTenantConnector: await issue('globex', 'connector'),
-  };
+  const keys = first?.keys ?? (await createTenantsAndKeys(tenants));
   const app = await createApp({ services, logger: false });
   await options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -93,6 +97,7 @@ export async function startTestServer(
     services,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
+    databaseUrl: first?.databaseUrl ?? db.url,
     keys,
     call: (method, url, key, payload) =>
       app.inject({
@@ -103,7 +108,30 @@ export async function startTestServer(
       }),
     async close() {
       await app.close();
+      await stopRelay?.();
       await db.close();
     },
+  };
+}
+
+/** Two tenants, acme and globex, and a key per role. */
+async function createTenantsAndKeys(tenants: Services['tenants']): Promise<TestServer['keys']> {
+  await tenants.createTenant({ id: 'acme', name: 'Acme' });
+  await tenants.createTenant({ id: 'globex', name: 'Globex' });
+  const issue = async (
+    tenantId: string,
+    role: Parameters<typeof tenants.issueKey>[0]['role'],
+    agentId?: string,
+  ) =>
+    (await tenants.issueKey({ tenantId, role, name: role, ...(agentId ? { agentId } : {}) })).key;
+  return {
+    connector: await issue('acme', 'connector'),
+    agent: await issue('acme', 'agent', 'alice'),
+    otherAgent: await issue('acme', 'agent', 'bob'),
+    supervisor: await issue('acme', 'supervisor'),
+    knowledgeManager: await issue('acme', 'knowledge_manager'),
+    admin: await issue('acme', 'admin'),
+    otherTenantAdmin: await issue('globex', 'admin'),
+    otherTenantConnector: await issue('globex', 'connector'),
   };
 }
