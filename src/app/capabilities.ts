@@ -25,7 +25,7 @@ import {
   createAlertsAnalyzer,
   createDisclosureFinalizer,
 } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
-import { createLocalEmbeddingModel } from '../providers/worker/local-embeddings.js';
+import { createEmbeddingModel } from '../providers/create-embedding-model.js';
 import { createIntentStore } from '../understanding/intent/intent-store.js';
 import {
   createIntentClassifierCache,
@@ -110,7 +110,8 @@ export async function createDefaultCapabilities(
   // Competitor names, disclosures and phrases are per tenant (settings.alerts), on our defaults.
   const alertConfig = async (tenantId: string) =>
     alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
-  const embeddings = await createLocalEmbeddingModel();
+  // CUECARD_EMBEDDINGS picks it (local by default); in worker threads, off the event loop.
+  const embeddings = await createEmbeddingModel(config);
   const intents = createIntentClassifierCache({
     store: createIntentStore(db),
     defaultTaxonomy: await loadTaxonomyFile(

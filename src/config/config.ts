@@ -34,6 +34,15 @@ const configSchema = z.object({
   CUECARD_EMBEDDINGS: z.enum(['local', 'transformers', 'openai']).default('local'),
   CUECARD_TRANSFORMERS_MODEL: z.string().min(1).optional(),
   CUECARD_MODELS_DIR: z.string().min(1).default('.cuecard/models'),
+  CUECARD_ALLOW_MODEL_DOWNLOAD: booleanFromEnv.default(false),
+  CUECARD_MODEL_HUB_URL: z.string().url().optional(),
+  CUECARD_TRANSFORMERS_LANGUAGES: z
+    .string()
+    .regex(
+      /^(any|[a-z]{2,3}(\s*,\s*[a-z]{2,3})*)$/i,
+      'must be "any" or a comma-separated list of language codes (e.g. "en,zh")',
+    )
+    .default('en'),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   CUECARD_LLM_MODEL: z.string().min(1).optional(),
@@ -66,6 +75,15 @@ export interface Config {
     readonly provider: 'local' | 'transformers' | 'openai';
     readonly transformersModel: string | undefined;
     readonly modelsDir: string;
+    /**
+     * Let transformers.js fetch a missing model from the Hugging Face Hub (into `modelsDir`).
+     * Off by default: an offline deployment must fail at start, not hang on a download.
+     */
+    readonly allowModelDownload: boolean;
+    /** Where downloads come from: a Hugging Face Hub mirror; unset = the Hub itself. */
+    readonly modelHubUrl: string | undefined;
+    /** What the transformers model is good at; other languages fall back to keyword search. */
+    readonly transformersLanguages: readonly string[] | 'any';
   };
   readonly llm:
     | {
@@ -133,6 +151,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       provider: raw.CUECARD_EMBEDDINGS,
       transformersModel: raw.CUECARD_TRANSFORMERS_MODEL,
       modelsDir: raw.CUECARD_MODELS_DIR,
+      allowModelDownload: raw.CUECARD_ALLOW_MODEL_DOWNLOAD,
+      modelHubUrl: raw.CUECARD_MODEL_HUB_URL,
+      transformersLanguages:
+        raw.CUECARD_TRANSFORMERS_LANGUAGES.toLowerCase() === 'any'
+          ? 'any'
+          : Object.freeze(
+              raw.CUECARD_TRANSFORMERS_LANGUAGES.split(',').map((code) =>
+                code.trim().toLowerCase(),
+              ),
+            ),
     },
     llm:
       raw.OPENAI_BASE_URL && raw.CUECARD_LLM_MODEL

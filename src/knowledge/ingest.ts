@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database, Queryable } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { chunkText, type ChunkOptions } from './chunk-text.js';
-import { parseDocument, type ArticleInput } from './parse-document.js';
+import { documentExtensions, readDocumentFile, type ArticleInput } from './parse-document.js';
 import {
   SEARCH_CONFIG,
   embeds,
@@ -43,8 +43,6 @@ export interface IngestReport {
   chunks: number;
   embedded: number;
 }
-
-const documentExtensions = new Set(['.md', '.markdown', '.txt', '.html', '.htm']);
 
 function contentHash(article: ArticleInput): string {
   const { id, title, body, tags, language, status, owner } = article;
@@ -233,7 +231,7 @@ async function retireMissing(db: Database, tenantId: string, sourcePrefix: strin
   return rows.length;
 }
 
-/** Reads every document (.md, .txt, .html) in a folder, recursively, or one file. */
+/** Reads every document (.md, .txt, .html, .pdf) in a folder, recursively, or one file. */
 export async function readDocuments(target: string): Promise<ArticleInput[]> {
   let info;
   try {
@@ -257,7 +255,7 @@ export async function readDocuments(target: string): Promise<ArticleInput[]> {
   const articles: ArticleInput[] = [];
   for (const file of files) {
     const resolved = path.resolve(file);
-    articles.push(parseDocument(resolved, await readFile(file, 'utf8'), resolved));
+    articles.push(await readDocumentFile(resolved));
   }
   return articles;
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { CuecardError } from '../errors/cuecard-error.js';
 
@@ -54,13 +55,75 @@ function stringList(value: unknown): string[] {
   return [];
 }
 
+/** File extensions that ingest reads: PDF as bytes, the others as UTF-8 text. */
+export const documentExtensions: ReadonlySet<string> = new Set([
+  '.md',
+  '.markdown',
+  '.txt',
+  '.html',
+  '.htm',
+  '.pdf',
+]);
+
+function baseNameOf(name: string): string {
+  return name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+}
+
+/** The fields every format shares: id, status, tags… from front matter, else defaults. */
+function toArticle(
+  name: string,
+  meta: Record<string, unknown>,
+  title: string | null,
+  body: string,
+  source: string | null,
+  defaultLanguage = 'en',
+): ArticleInput {
+  const baseName = baseNameOf(name);
+  if (typeof meta.title === 'string' && meta.title.trim() !== '') title = meta.title.trim();
+  title ??= baseName;
+
+  const status = meta.status === undefined ? 'published' : String(meta.status).toLowerCase();
+  if (!statuses.includes(status as ArticleStatus)) {
+    throw new CuecardError(
+      'data_invalid',
+      `${name}: status "${status}" must be one of ${statuses.join(', ')}`,
+      { field: 'status' },
+    );
+  }
+  const id =
+    typeof meta.id === 'string' || typeof meta.id === 'number'
+      ? String(meta.id)
+      : slugify(baseName) || slugify(title);
+  if (id === '')
+    throw new CuecardError(
+      'data_invalid',
+      `${name}: cannot derive an article id; add "id:" to the front matter`,
+    );
+  return {
+    id,
+    title,
+    body: body.trim(),
+    tags: stringList(meta.tags),
+    language:
+      typeof meta.language === 'string' && meta.language.trim() !== ''
+        ? meta.language.trim().toLowerCase()
+        : defaultLanguage,
+    status: status as ArticleStatus,
+    owner: typeof meta.owner === 'string' ? meta.owner : null,
+    source,
+  };
+}
+
 /**
  * Parses one document. Markdown may start with YAML front matter (title, tags, language,
  * owner, status, id); HTML is stripped to text; anything else is plain text whose first line is
  * the title. `name` is the file name, the fallback id.
  */
-export function parseDocument(name: string, content: string, source: string | null = null): ArticleInput {
-  const baseName = name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+export function parseDocument(
+  name: string,
+  content: string,
+  source: string | null = null,
+): ArticleInput {
   const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
   let meta: Record<string, unknown> = {};
   let body = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -77,10 +140,14 @@ export function parseDocument(name: string, content: string, source: string | nu
       try {
         parsed = parseYaml(front[1] ?? '');
       } catch (error) {
-        throw new CuecardError('data_invalid', `${name}: front matter is not valid YAML`, { cause: error });
+        throw new CuecardError('data_invalid', `${name}: front matter is not valid YAML`, {
+          cause: error,
+        });
       }
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) meta = parsed as Record<string, unknown>;
-      else if (parsed !== null) throw new CuecardError('data_invalid', `${name}: front matter must be a YAML mapping`);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        meta = parsed as Record<string, unknown>;
+      else if (parsed !== null)
+        throw new CuecardError('data_invalid', `${name}: front matter must be a YAML mapping`);
       body = body.slice(front[0].length);
     }
     // A leading "# Heading" is the title when the front matter gives none.
@@ -96,25 +163,63 @@ export function parseDocument(name: string, content: string, source: string | nu
       }
     }
   }
-  if (typeof meta.title === 'string' && meta.title.trim() !== '') title = meta.title.trim();
-  title ??= baseName;
+  return toArticle(name, meta, title, body, source);
+}
 
-  const status = meta.status === undefined ? 'published' : String(meta.status).toLowerCase();
-  if (!statuses.includes(status as ArticleStatus)) {
-    throw new CuecardError('data_invalid', `${name}: status "${status}" must be one of ${statuses.join(', ')}`, {
-      field: 'status',
-    });
+/**
+ * A PDF's language: the one it declares (`/Lang`), else Chinese or Japanese when their scripts
+ * make up most of its letters (PDFs have no front matter to say so), else English.
+ */
+function pdfLanguage(declared: string | null, text: string): string {
+  const base = declared?.toLowerCase().split(/[-_]/)[0];
+  if (base && /^[a-z]{2,3}$/.test(base)) return base;
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const kana = text.match(/[\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
+  if (letters > 0 && (han + kana) / letters > 0.5) return kana > 0 ? 'ja' : 'zh';
+  return 'en';
+}
+
+/**
+ * Parses a PDF: its text layer in reading order, page breaks kept as paragraph breaks; the title
+ * is the document's metadata title, else its first line. A PDF with no text (a scan) is an
+ * error rather than an empty article: it needs OCR first.
+ */
+export async function parsePdfDocument(
+  name: string,
+  bytes: Uint8Array,
+  source: string | null = null,
+): Promise<ArticleInput> {
+  // Loaded on demand: ingesting Markdown alone never loads PDF.js.
+  const { extractPdfText } = await import('../providers/unpdf/extract-pdf-text.js');
+  let pdf: Awaited<ReturnType<typeof extractPdfText>>;
+  try {
+    pdf = await extractPdfText(bytes);
+  } catch (error) {
+    throw new CuecardError(
+      'data_invalid',
+      `${name}: not a readable PDF (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
   }
-  const id = typeof meta.id === 'string' || typeof meta.id === 'number' ? String(meta.id) : slugify(baseName) || slugify(title);
-  if (id === '') throw new CuecardError('data_invalid', `${name}: cannot derive an article id; add "id:" to the front matter`);
-  return {
-    id,
-    title,
-    body: body.trim(),
-    tags: stringList(meta.tags),
-    language: typeof meta.language === 'string' && meta.language.trim() !== '' ? meta.language.trim().toLowerCase() : 'en',
-    status: status as ArticleStatus,
-    owner: typeof meta.owner === 'string' ? meta.owner : null,
-    source,
-  };
+  let body = pdf.pages.filter((page) => page.trim() !== '').join('\n\n');
+  if (body.trim() === '') {
+    throw new CuecardError(
+      'data_invalid',
+      `${name}: the PDF has no text layer (a scanned image?); run it through OCR first`,
+    );
+  }
+  let title = pdf.title;
+  if (title === null) {
+    const firstLine = /^\s*(.+)(\n|$)/.exec(body);
+    title = firstLine?.[1]?.trim() ?? null;
+    if (firstLine) body = body.slice(firstLine[0].length);
+  }
+  return toArticle(name, {}, title, body, source, pdfLanguage(pdf.language, body));
+}
+
+/** Reads and parses one document file, choosing by extension how to read it. */
+export async function readDocumentFile(file: string): Promise<ArticleInput> {
+  if (/\.pdf$/i.test(file)) return parsePdfDocument(file, await readFile(file), file);
+  return parseDocument(file, await readFile(file, 'utf8'), file);
 }

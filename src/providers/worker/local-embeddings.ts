@@ -10,10 +10,12 @@ const useModule = fileURLToPath(new URL('../local/use-embedding-model.ts', impor
  */
 export function createLocalEmbeddingModel(
   workers = 1,
+  batchSize?: number,
 ): Promise<EmbeddingModel & { close(): Promise<void> }> {
   return createWorkerEmbeddingModel({
     modulePath: useModule,
     exportName: 'createUseEmbeddingModel',
     workers,
+    ...(batchSize === undefined ? {} : { batchSize }),
   });
 }

@@ -61,7 +61,8 @@ export async function createWorkerEmbeddingModel(
   }
 
   const count = Math.max(1, options.workers ?? 1);
-  await Promise.all(
+  const started: Worker[] = [];
+  const starting = Promise.all(
     Array.from(
       { length: count },
       () =>
@@ -74,6 +75,7 @@ export async function createWorkerEmbeddingModel(
               args: options.args ?? [],
             },
           });
+          started.push(worker);
           const slot: Slot = { worker, busy: false };
           worker.on(
             'message',
@@ -143,6 +145,14 @@ export async function createWorkerEmbeddingModel(
         }),
     ),
   );
+  try {
+    await starting;
+  } catch (error) {
+    // One worker failing to load means the model is unusable: stop the others too, so that a
+    // failed start leaves no thread behind.
+    await Promise.all(started.map((worker) => worker.terminate()));
+    throw error;
+  }
 
   return {
     id: info!.id,
