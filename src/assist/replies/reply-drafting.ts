@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Citation } from '../../conversations/events.js';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatMessage } from '../../providers/spec/chat-model.js';
+import { fillSlots, loadPrompt } from '../../prompts/prompt-template.js';
 
 /**
  * What a suggested reply is grounded in: the playbook's next step and the best knowledge
@@ -20,12 +19,9 @@ export interface TemplateReply {
 }
 
 export const replyPromptVersion = 'suggest-reply.v1';
-const promptFile = join(import.meta.dirname, '../../../prompts', `${replyPromptVersion}.md`);
-let promptTemplate: Promise<string> | undefined;
 
 export function loadReplyPrompt(): Promise<string> {
-  promptTemplate ??= readFile(promptFile, 'utf8');
-  return promptTemplate;
+  return loadPrompt(replyPromptVersion);
 }
 
 /** The first sentences of a passage, up to about `maxChars`, never cut inside a sentence when avoidable. */
@@ -89,16 +85,11 @@ export function buildReplyMessages(
   const article = grounding.article
     ? `"${grounding.article.title}": ${leadSentences(grounding.article.passage, 800)}`
     : 'none';
-  // Replaced in one pass so that text inside a value is never treated as a placeholder.
-  const values: Record<string, string> = {
+  const content = fillSlots(template, {
     next_step: step,
     article,
     recent_turns: turns || '(none)',
     customer_message: asData(customerMessage),
-  };
-  const content = template.replace(
-    /\{\{(\w+)\}\}/g,
-    (whole, name: string) => values[name] ?? whole,
-  );
+  });
   return [{ role: 'user', content }];
 }

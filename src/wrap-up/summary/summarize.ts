@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { renderPrompt } from '../../prompts/prompt-template.js';
 import { z } from 'zod';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
@@ -54,15 +53,6 @@ const llmReply = z.object({
   outcome: z.string().optional(),
 });
 
-let promptTemplate: Promise<string> | undefined;
-function loadPrompt(): Promise<string> {
-  promptTemplate ??= readFile(
-    fileURLToPath(new URL(`../../../prompts/${summaryPromptVersion}.md`, import.meta.url)),
-    'utf8',
-  );
-  return promptTemplate;
-}
-
 function outcomeOf(
   text: string | undefined,
   fallback: StructuredSummary['outcome'],
@@ -91,7 +81,7 @@ export async function summarizeConversation(
     const lines = utteranceTurns(transcript).map(
       (turn) => `[${turn.seq}] ${turn.speaker}: ${turn.text}`,
     );
-    const prompt = (await loadPrompt()).replace('{{transcript}}', lines.join('\n'));
+    const prompt = await renderPrompt(summaryPromptVersion, { transcript: lines.join('\n') });
     const { text } = await options.chatModel.generate({
       messages: [{ role: 'user', content: prompt }],
       temperature: 0,
