@@ -9,6 +9,7 @@ import { openTestDatabase } from './test-database.js';
 import { createDefaultCapabilities } from '../../src/app/capabilities.js';
 import { instanceOrigin, startEventRelay, withApplicationName } from '../../src/app/event-relay.js';
 import { openDatabase } from '../../src/stores/open-database.js';
+import type { Database } from '../../src/stores/database.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -62,7 +63,7 @@ export async function startTestServer(
   const relayed = options.relay === true || first !== undefined;
   const origin = relayed ? instanceOrigin({ instanceId: undefined }) : undefined;
   if (first && !first.databaseUrl) throw new Error('a second instance needs a Postgres server');
-  const db = first?.databaseUrl
+  const db: Database & { url?: string } = first?.databaseUrl
     ? await openDatabase({ databaseUrl: withApplicationName(first.databaseUrl, origin!) })
     : await openTestDatabase(options.engine ?? 'pglite', origin ? { applicationName: origin } : {});
   const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
