@@ -47,6 +47,13 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   CUECARD_LLM_MODEL: z.string().min(1).optional(),
   CUECARD_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
+  CUECARD_LLM_ANALYZERS: z
+    .string()
+    .regex(
+      /^\s*(none|(intent|sentiment)(\s*,\s*(intent|sentiment))*)\s*$/,
+      'must be "none" or a comma-separated list of: intent, sentiment',
+    )
+    .default('none'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -91,6 +98,11 @@ export interface Config {
         readonly apiKey: string | undefined;
         readonly model: string;
         readonly timeoutMs: number;
+        /**
+         * Live analyzers that ask the LLM per turn (intent, sentiment), each falling back to its
+         * offline model when the LLM fails or is slow. Summaries and replies always use it.
+         */
+        readonly analyzers: ReadonlySet<'intent' | 'sentiment'>;
       }
     | undefined;
 }
@@ -128,6 +140,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (raw.CUECARD_EMBEDDINGS === 'openai' && !raw.OPENAI_BASE_URL) {
     problems.push('CUECARD_EMBEDDINGS=openai needs OPENAI_BASE_URL');
+  }
+  const llmAnalyzers = new Set(
+    raw.CUECARD_LLM_ANALYZERS.split(',')
+      .map((name) => name.trim())
+      .filter((name): name is 'intent' | 'sentiment' => name === 'intent' || name === 'sentiment'),
+  );
+  if (llmAnalyzers.size > 0 && !raw.OPENAI_BASE_URL) {
+    problems.push('CUECARD_LLM_ANALYZERS needs an LLM: set OPENAI_BASE_URL and CUECARD_LLM_MODEL');
   }
   if (raw.OPENAI_BASE_URL && !raw.CUECARD_LLM_MODEL) {
     problems.push('OPENAI_BASE_URL is set but CUECARD_LLM_MODEL is not: name the model to use');
@@ -169,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiKey: raw.OPENAI_API_KEY,
             model: raw.CUECARD_LLM_MODEL,
             timeoutMs: raw.CUECARD_LLM_TIMEOUT_MS,
+            analyzers: llmAnalyzers,
           }
         : undefined,
   };

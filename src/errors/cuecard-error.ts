@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'analyzer_failed'
   | 'analyzer_timeout'
   | 'provider_unavailable'
+  | 'provider_reply_invalid'
   | 'data_invalid'
   | 'migration_failed'
   | 'internal';
@@ -36,6 +37,7 @@ const statusByCode: Record<ErrorCode, number> = {
   analyzer_failed: 500,
   analyzer_timeout: 504,
   provider_unavailable: 503,
+  provider_reply_invalid: 502,
   data_invalid: 400,
   migration_failed: 500,
   internal: 500,
