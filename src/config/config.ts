@@ -43,6 +43,7 @@ const configSchema = z.object({
       'must be "any" or a comma-separated list of language codes (e.g. "en,zh")',
     )
     .default('en'),
+  CUECARD_SENTIMENT_MODEL: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   CUECARD_LLM_MODEL: z.string().min(1).optional(),
@@ -92,6 +93,12 @@ export interface Config {
     /** What the transformers model is good at; other languages fall back to keyword search. */
     readonly transformersLanguages: readonly string[] | 'any';
   };
+  /**
+   * A transformers.js text-classification (sentiment) model id under `embeddings.modelsDir`,
+   * e.g. an SST-2 DistilBERT exported to ONNX; downloads follow `embeddings.allowModelDownload`.
+   * Unset: the offline sentiment model.
+   */
+  readonly sentimentModel: string | undefined;
   readonly llm:
     | {
         readonly baseUrl: string;
@@ -182,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
               ),
             ),
     },
+    sentimentModel: raw.CUECARD_SENTIMENT_MODEL,
     llm:
       raw.OPENAI_BASE_URL && raw.CUECARD_LLM_MODEL
         ? {

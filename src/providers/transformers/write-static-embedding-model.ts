@@ -4,6 +4,9 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
+/** Special tokens first: `[PAD]` is id 0 (so padding rows can be zero), `[UNK]` id 1. */
+const specialTokens = ['[PAD]', '[UNK]'] as const;
+
 /**
  * Test support: writes a tiny transformers.js model that needs no download, laid out as a hub
  * model is (`<modelsDir>/<modelId>/{config.json, tokenizer.json, tokenizer_config.json,
@@ -19,8 +22,7 @@ export async function writeStaticEmbeddingModel(options: {
   dimensions: number;
 }): Promise<string> {
   const { modelsDir, modelId, dimensions } = options;
-  const specials = ['[PAD]', '[UNK]'];
-  const vocabulary = [...specials, ...new Set(options.words.map((word) => word.toLowerCase()))];
+  const vocabulary = wordLevelVocabulary(options.words);
   const dir = path.join(modelsDir, modelId);
   await mkdir(path.join(dir, 'onnx'), { recursive: true });
 
@@ -88,6 +90,24 @@ export async function writeStaticEmbeddingModel(options: {
     path.join(dir, 'config.json'),
     JSON.stringify({ model_type: 'bert', hidden_size: dimensions }),
   );
+  await writeWordLevelTokenizer(dir, vocabulary);
+  return dir;
+}
+
+/** The tokenizer's vocabulary in id order: the special tokens, then each word once, lower-cased. */
+export function wordLevelVocabulary(words: readonly string[]): string[] {
+  return [...specialTokens, ...new Set(words.map((word) => word.toLowerCase()))];
+}
+
+/**
+ * Test support: writes `tokenizer.json` and `tokenizer_config.json` for a word-level tokenizer
+ * (lower-case, split on whitespace and punctuation, unknown words to `[UNK]`, no special tokens
+ * added), the simplest tokenizer transformers.js loads. Shared by the test models of this folder.
+ */
+export async function writeWordLevelTokenizer(
+  dir: string,
+  vocabulary: readonly string[],
+): Promise<void> {
   await writeFile(
     path.join(dir, 'tokenizer_config.json'),
     JSON.stringify({
@@ -103,7 +123,7 @@ export async function writeStaticEmbeddingModel(options: {
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: specials.map((content, id) => ({
+      added_tokens: specialTokens.map((content, id) => ({
         id,
         content,
         single_word: false,
@@ -123,5 +143,4 @@ export async function writeStaticEmbeddingModel(options: {
       },
     }),
   );
-  return dir;
 }
