@@ -4,7 +4,7 @@ import type { EmbeddingModel } from './spec/embedding-model.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { createWorkerEmbeddingModel } from './worker/worker-embedding-model.js';
 import { createLocalEmbeddingModel } from './worker/local-embeddings.js';
-import { assertLocalModelFiles } from './transformers/local-model-files.js';
+import { startWithLocalModel } from './transformers/local-model-files.js';
 import type { TransformersEmbeddingOptions } from './transformers/transformers-embedding-model.js';
 
 export type ClosableEmbeddingModel = EmbeddingModel & { close(): Promise<void> };
@@ -47,35 +47,21 @@ export async function createEmbeddingModel(
         model,
         modelsDir: embeddings.modelsDir,
         languages: embeddings.transformersLanguages,
+        ...(embeddings.modelHubUrl ? { hubUrl: embeddings.modelHubUrl } : {}),
       };
-      const pool = (workers: number | undefined, allowDownload: boolean) =>
-        createWorkerEmbeddingModel({
-          modulePath: transformersModule,
-          exportName: 'createTransformersEmbeddingModel',
-          args: [
-            {
-              ...modelOptions,
-              allowDownload,
-              ...(embeddings.modelHubUrl ? { hubUrl: embeddings.modelHubUrl } : {}),
-            },
-          ],
-          ...(workers === undefined ? {} : { workers }),
-          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-        });
-      // Checked here as well as in each worker: one clear error before any thread starts.
-      const present = await assertLocalModelFiles(embeddings.modelsDir, model).then(
-        () => true,
-        (error: unknown) => {
-          if (!embeddings.allowModelDownload) throw error;
-          return false;
-        },
-      );
-      if (!present) {
-        // One thread downloads, so that several do not write the same files at once; then all
-        // of them load the copy in the models folder.
-        await (await pool(1, true)).close();
-      }
-      return pool(options.workers, false);
+      return startWithLocalModel({
+        modelsDir: embeddings.modelsDir,
+        modelId: model,
+        allowDownload: embeddings.allowModelDownload,
+        start: (download) =>
+          createWorkerEmbeddingModel({
+            modulePath: transformersModule,
+            exportName: 'createTransformersEmbeddingModel',
+            args: [{ ...modelOptions, allowDownload: download }],
+            workers: download ? 1 : options.workers,
+            batchSize: options.batchSize,
+          }),
+      });
     }
     case 'openai': {
       if (!config.llm) {

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { TextClassifier } from './spec/text-classifier.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { createWorkerTextClassifier } from './worker/worker-text-classifier.js';
-import { assertLocalModelFiles } from './transformers/local-model-files.js';
+import { startWithLocalModel } from './transformers/local-model-files.js';
 import type { TransformersTextClassifierOptions } from './transformers/transformers-text-classifier.js';
 
 export interface TextClassifierOptions {
@@ -34,47 +34,37 @@ export async function createTextClassifier(
   if (!model) return undefined;
   const { modelsDir, allowModelDownload, modelHubUrl } = config.embeddings;
 
-  const pool = (workers: number | undefined, allowDownload: boolean) => {
-    const modelOptions: TransformersTextClassifierOptions = {
-      model,
-      modelsDir,
-      allowDownload,
-      ...(modelHubUrl ? { hubUrl: modelHubUrl } : {}),
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-    };
-    return createWorkerTextClassifier({
-      modulePath: transformersModule,
-      exportName: 'createTransformersTextClassifier',
-      args: [modelOptions],
-      ...(workers === undefined ? {} : { workers }),
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-      ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
-    });
-  };
-
-  // Checked here as well as in each worker: one clear error before any thread starts.
-  const present = await assertLocalModelFiles(modelsDir, model).then(
-    () => true,
-    (error: unknown) => {
-      if (!allowModelDownload) {
-        // Say which setting named the model, and the way back to the offline default.
-        throw new CuecardError(
-          'provider_unavailable',
-          `CUECARD_SENTIMENT_MODEL: ${error instanceof Error ? error.message : String(error)} ` +
-            'Or unset CUECARD_SENTIMENT_MODEL to use the offline sentiment model.',
-          {
-            cause: error,
-            ...(CuecardError.isInstance(error) && error.details ? { details: error.details } : {}),
-          },
-        );
-      }
-      return false;
+  return startWithLocalModel({
+    modelsDir,
+    modelId: model,
+    allowDownload: allowModelDownload,
+    start: (download) => {
+      const modelOptions: TransformersTextClassifierOptions = {
+        model,
+        modelsDir,
+        allowDownload: download,
+        hubUrl: modelHubUrl,
+        batchSize: options.batchSize,
+      };
+      return createWorkerTextClassifier({
+        modulePath: transformersModule,
+        exportName: 'createTransformersTextClassifier',
+        args: [modelOptions],
+        workers: download ? 1 : options.workers,
+        batchSize: options.batchSize,
+        cacheSize: options.cacheSize,
+      });
     },
-  );
-  if (!present) {
-    // One thread downloads, so that several do not write the same files at once; then all of
-    // them load the copy in the models folder.
-    await (await pool(1, true)).close();
-  }
-  return pool(options.workers, false);
+    // Say which setting named the model, and the way back to the offline default.
+    explain: (error) =>
+      new CuecardError(
+        'provider_unavailable',
+        `CUECARD_SENTIMENT_MODEL: ${error instanceof Error ? error.message : String(error)} ` +
+          'Or unset CUECARD_SENTIMENT_MODEL to use the offline sentiment model.',
+        {
+          cause: error,
+          ...(CuecardError.isInstance(error) && error.details ? { details: error.details } : {}),
+        },
+      ),
+  });
 }

@@ -44,3 +44,28 @@ export async function assertLocalModelFiles(modelsDir: string, modelId: string):
   }
   return dir;
 }
+
+/**
+ * Starts the worker threads that run a model from `<modelsDir>/<modelId>/`, checking the folder
+ * here as well as in each worker: one clear error before any thread starts (`explain` may reword
+ * it). A missing model with downloads allowed is fetched first by one thread alone, so that
+ * several do not write the same files at once; then all of them load the copy in the folder.
+ * `start(true)` is that one downloading thread, `start(false)` the pool that is returned.
+ */
+export async function startWithLocalModel<Model extends { close(): Promise<void> }>(options: {
+  modelsDir: string;
+  modelId: string;
+  allowDownload: boolean;
+  start: (download: boolean) => Promise<Model>;
+  explain?: (error: unknown) => unknown;
+}): Promise<Model> {
+  const present = await assertLocalModelFiles(options.modelsDir, options.modelId).then(
+    () => true,
+    (error: unknown) => {
+      if (!options.allowDownload) throw options.explain ? options.explain(error) : error;
+      return false;
+    },
+  );
+  if (!present) await (await options.start(true)).close();
+  return options.start(false);
+}

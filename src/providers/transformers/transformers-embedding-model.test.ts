@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
+import { startFakeModelHub, type FakeModelHub } from '../fake/fake-model-hub.js';
 import { createEmbeddingModel } from '../create-embedding-model.js';
 import { createTransformersEmbeddingModel } from './transformers-embedding-model.js';
 import { writeStaticEmbeddingModel } from './write-static-embedding-model.js';
@@ -118,26 +116,11 @@ describe('transformers embedding model', () => {
   });
 
   describe('with downloads allowed (connected deployments)', () => {
-    let hub: Server;
-    let hubUrl: string;
-    const requested: string[] = [];
+    let hub: FakeModelHub;
     beforeAll(async () => {
-      // A stand-in for the Hub: serves `<model>/resolve/main/<file>` from the built model.
-      hub = createServer((request, response) => {
-        const match = /^\/(.+?)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(request.url ?? ''));
-        const file = match ? path.join(modelsDir, match[1]!, match[2]!) : '';
-        requested.push(request.url ?? '');
-        access(file).then(
-          () => createReadStream(file).pipe(response),
-          () => response.writeHead(404).end(),
-        );
-      });
-      await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-      hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
+      hub = await startFakeModelHub(modelsDir);
     });
-    afterAll(async () => {
-      await new Promise((resolve) => hub.close(resolve));
-    });
+    afterAll(() => hub.close());
 
     it('downloads a missing model into the models folder, then loads it offline', async () => {
       const emptyDir = await mkdtemp(path.join(tmpdir(), 'cuecard-models-empty-'));
@@ -146,9 +129,9 @@ describe('transformers embedding model', () => {
           model: modelId,
           modelsDir: emptyDir,
           allowDownload: true,
-          hubUrl,
+          hubUrl: hub.url,
         });
-        expect(requested.some((url) => url.endsWith('/onnx/model.onnx'))).toBe(true);
+        expect(hub.requested.some((url) => url.endsWith('/onnx/model.onnx'))).toBe(true);
         await access(path.join(emptyDir, modelId, 'onnx', 'model.onnx'));
         const offline = await createTransformersEmbeddingModel({
           model: modelId,
@@ -164,17 +147,17 @@ describe('transformers embedding model', () => {
 
     it('through the factory: downloads once, then every worker loads the local copy', async () => {
       const emptyDir = await mkdtemp(path.join(tmpdir(), 'cuecard-models-empty-'));
-      requested.length = 0;
+      hub.requested.length = 0;
       const config = loadConfig({
         CUECARD_EMBEDDINGS: 'transformers',
         CUECARD_TRANSFORMERS_MODEL: modelId,
         CUECARD_MODELS_DIR: emptyDir,
         CUECARD_ALLOW_MODEL_DOWNLOAD: 'true',
-        CUECARD_MODEL_HUB_URL: hubUrl,
+        CUECARD_MODEL_HUB_URL: hub.url,
       });
       const model = await createEmbeddingModel(config, { workers: 2 });
       try {
-        expect(requested.filter((url) => url.endsWith('/onnx/model.onnx'))).toHaveLength(1);
+        expect(hub.requested.filter((url) => url.endsWith('/onnx/model.onnx'))).toHaveLength(1);
         expect(model.dimensions).toBe(dimensions);
         const vectors = await model.embed(['refund the payment', 'the router is down']);
         expect(vectors.map((vector) => vector.length)).toEqual([dimensions, dimensions]);

@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
+import { startFakeModelHub, type FakeModelHub } from '../fake/fake-model-hub.js';
 import type { TextClassification } from '../spec/text-classifier.js';
 import { createTextClassifier } from '../create-text-classifier.js';
 import { createTransformersTextClassifier } from './transformers-text-classifier.js';
@@ -199,26 +197,11 @@ describe('transformers text classifier', () => {
   });
 
   describe('with downloads allowed (connected deployments)', () => {
-    let hub: Server;
-    let hubUrl: string;
-    const requested: string[] = [];
+    let hub: FakeModelHub;
     beforeAll(async () => {
-      // A stand-in for the Hub: serves `<model>/resolve/main/<file>` from the built model.
-      hub = createServer((request, response) => {
-        const match = /^\/(.+?)\/resolve\/main\/(.+)$/.exec(decodeURIComponent(request.url ?? ''));
-        const file = match ? path.join(modelsDir, match[1]!, match[2]!) : '';
-        requested.push(request.url ?? '');
-        access(file).then(
-          () => createReadStream(file).pipe(response),
-          () => response.writeHead(404).end(),
-        );
-      });
-      await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-      hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/`;
+      hub = await startFakeModelHub(modelsDir);
     });
-    afterAll(async () => {
-      await new Promise((resolve) => hub.close(resolve));
-    });
+    afterAll(() => hub.close());
 
     it('downloads a missing model once into the models folder, then runs the local copy', async () => {
       const emptyDir = await mkdtemp(path.join(tmpdir(), 'cuecard-classifiers-empty-'));
@@ -226,11 +209,11 @@ describe('transformers text classifier', () => {
         CUECARD_SENTIMENT_MODEL: modelId,
         CUECARD_MODELS_DIR: emptyDir,
         CUECARD_ALLOW_MODEL_DOWNLOAD: 'true',
-        CUECARD_MODEL_HUB_URL: hubUrl,
+        CUECARD_MODEL_HUB_URL: hub.url,
       });
       const classifier = (await createTextClassifier(config))!;
       try {
-        expect(requested.filter((url) => url.endsWith('/onnx/model.onnx'))).toHaveLength(1);
+        expect(hub.requested.filter((url) => url.endsWith('/onnx/model.onnx'))).toHaveLength(1);
         await access(path.join(emptyDir, modelId, 'onnx', 'model.onnx'));
         expect(classifier.labels).toEqual(labels);
         const [result] = await classifier.classify(['great']);

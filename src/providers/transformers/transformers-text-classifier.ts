@@ -1,33 +1,18 @@
-import path from 'node:path';
-import {
-  env,
-  LogLevel,
-  pipeline,
-  type TextClassificationPipeline,
-} from '@huggingface/transformers';
 import type { TextClassification, TextClassifier } from '../spec/text-classifier.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { assertLocalModelFiles } from './local-model-files.js';
+import {
+  loadTransformersPipeline,
+  runInBatches,
+  type TransformersModelOptions,
+} from './transformers-pipeline.js';
 
 /** Plain data only: the options cross into worker threads (structured clone). */
-export interface TransformersTextClassifierOptions {
+export interface TransformersTextClassifierOptions extends TransformersModelOptions {
   /**
    * Hub model id of a sequence-classification model exported to ONNX, e.g.
    * `Xenova/distilbert-base-uncased-finetuned-sst-2-english`; also its folder under `modelsDir`.
    */
   model: string;
-  modelsDir: string;
-  /** Fetch a missing model from the Hugging Face Hub into `modelsDir`. Off: offline only. */
-  allowDownload?: boolean;
-  /** Where to download from: the Hugging Face Hub, or a mirror of it. */
-  hubUrl?: string;
-  /** Texts per inference call; a batch is padded to its longest text. */
-  batchSize?: number;
-  /**
-   * ONNX Runtime threads per model. Default 1: parallelism comes from worker threads, and more
-   * threads per worker would only fight over the same cores.
-   */
-  threads?: number;
 }
 
 /**
@@ -42,39 +27,10 @@ export interface TransformersTextClassifierOptions {
 export async function createTransformersTextClassifier(
   options: TransformersTextClassifierOptions,
 ): Promise<TextClassifier> {
-  const batchSize = Math.max(1, options.batchSize ?? 16);
-  const modelsDir = path.resolve(options.modelsDir);
-  const modelDir = path.join(modelsDir, options.model);
-  const allowDownload = options.allowDownload ?? false;
-  if (!allowDownload) await assertLocalModelFiles(modelsDir, options.model);
-
-  // `env` is per module instance, i.e. per worker thread: the same settings as the embedding
-  // model, so that both read (and download into) the same models folder.
-  env.allowLocalModels = true;
-  env.localModelPath = modelsDir;
-  env.allowRemoteModels = allowDownload;
-  // Downloads are cached as `<modelsDir>/<model>/<file>`, the layout read offline afterwards.
-  env.cacheDir = modelsDir;
-  if (options.hubUrl)
-    env.remoteHost = options.hubUrl.endsWith('/') ? options.hubUrl : `${options.hubUrl}/`;
-  env.logLevel = LogLevel.ERROR;
-
-  let classifier: TextClassificationPipeline;
-  try {
-    classifier = await pipeline('text-classification', options.model, {
-      dtype: 'fp32',
-      device: 'cpu',
-      session_options: { intraOpNumThreads: Math.max(1, options.threads ?? 1) },
-    });
-  } catch (error) {
-    throw new CuecardError(
-      'provider_unavailable',
-      `Could not load transformers model "${options.model}" from ${modelDir}` +
-        (allowDownload ? ' or the Hugging Face Hub' : '') +
-        `: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error, details: { modelId: options.model, path: modelDir } },
-    );
-  }
+  const { pipe: classifier, modelDir } = await loadTransformersPipeline(
+    'text-classification',
+    options,
+  );
 
   async function run(texts: readonly string[]): Promise<TextClassification[]> {
     // top_k null: every label, best first (the caller may want the runner-up, e.g. "neutral").
@@ -111,20 +67,21 @@ export async function createTransformersTextClassifier(
   return {
     id: `transformers/${options.model}`,
     labels,
-    async classify(texts, classifyOptions) {
-      const results: TextClassification[] = [];
-      for (let start = 0; start < texts.length; start += batchSize) {
-        if (closed) {
-          throw new CuecardError(
-            'provider_unavailable',
-            `Text classifier "${options.model}" is closed`,
-          );
-        }
-        classifyOptions?.signal?.throwIfAborted();
-        results.push(...(await run(texts.slice(start, start + batchSize))));
-      }
-      return results;
-    },
+    classify: (texts, classifyOptions) =>
+      runInBatches(
+        texts,
+        options.batchSize,
+        () => {
+          if (closed) {
+            throw new CuecardError(
+              'provider_unavailable',
+              `Text classifier "${options.model}" is closed`,
+            );
+          }
+          classifyOptions?.signal?.throwIfAborted();
+        },
+        run,
+      ),
     async close() {
       if (closed) return;
       closed = true;
