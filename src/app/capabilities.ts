@@ -118,6 +118,8 @@ export async function createDefaultCapabilities(
       path.join(config.knowledgeDir, 'intents', 'default.yaml'),
     ),
     embeddingModel: embeddings,
+    // Beside the data folder, not in it: PGlite owns that folder as its Postgres data directory.
+    modelDir: path.join(path.dirname(path.resolve(config.dataDir)), 'trained'),
   });
   await intents.warmUp();
   const playbookStore = createPlaybookStore(db, playbooks);

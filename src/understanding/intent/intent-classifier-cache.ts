@@ -1,10 +1,20 @@
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
-import { trainIntentClassifier, type IntentClassifier } from './intent-classifier.js';
+import {
+  restoreIntentClassifier,
+  trainIntentClassifier,
+  type TrainedIntentClassifier,
+} from './intent-classifier.js';
+import {
+  intentModelKey,
+  intentModelPath,
+  loadIntentModel,
+  saveIntentModel,
+} from './intent-model-file.js';
 import type { IntentStore } from './intent-store.js';
 import { taxonomyExamples, type IntentTaxonomy } from './taxonomy.js';
 
 export interface TrainedIntents {
-  classifier: IntentClassifier;
+  classifier: TrainedIntentClassifier;
   /** Taxonomy version it was trained from; `null` for the built-in default taxonomy. */
   version: number | null;
   taxonomyName: string;
@@ -33,6 +43,11 @@ export interface IntentClassifierCacheOptions {
   /** Used for tenants that have not saved a taxonomy yet. */
   defaultTaxonomy: IntentTaxonomy;
   embeddingModel?: EmbeddingModel | undefined;
+  /**
+   * Folder where the default-taxonomy model is saved once trained, so that a restart with the
+   * same taxonomy and embedding model loads it instead of training again. Absent: always train.
+   */
+  modelDir?: string | undefined;
 }
 
 export function createIntentClassifierCache(
@@ -47,7 +62,7 @@ export function createIntentClassifierCache(
   // Tenants without a taxonomy of their own share one model of the default taxonomy.
   let defaultModel: Promise<TrainedIntents> | undefined;
   const trainDefault = (): Promise<TrainedIntents> => {
-    defaultModel ??= trainFrom(options.defaultTaxonomy, null);
+    defaultModel ??= loadOrTrainDefault();
     defaultModel.catch(() => (defaultModel = undefined));
     return defaultModel;
   };
@@ -73,6 +88,40 @@ export function createIntentClassifierCache(
       trainedAt: new Date().toISOString(),
       trainingMs: Date.now() - started,
     };
+  };
+
+  const loadOrTrainDefault = async (): Promise<TrainedIntents> => {
+    const taxonomy = options.defaultTaxonomy;
+    const embeddingModel = options.embeddingModel;
+    if (!options.modelDir) return trainFrom(taxonomy, null);
+    const file = intentModelPath(
+      options.modelDir,
+      'default',
+      intentModelKey(taxonomy, embeddingModel?.id ?? null),
+    );
+    const saved = await loadIntentModel(file);
+    if (saved) {
+      try {
+        const classifier = restoreIntentClassifier(saved.parameters, { embeddingModel });
+        return {
+          classifier,
+          version: null,
+          taxonomyName: taxonomy.name,
+          trainedAt: saved.trainedAt,
+          trainingMs: saved.trainingMs,
+        };
+      } catch {
+        // Parameters that do not fit (e.g. a hand-edited file): train afresh below.
+      }
+    }
+    const trained = await trainFrom(taxonomy, null);
+    // A cache that cannot be written (read-only disk) only costs the next start a retrain.
+    await saveIntentModel(file, {
+      parameters: trained.classifier.toParameters(),
+      trainedAt: trained.trainedAt,
+      trainingMs: trained.trainingMs,
+    }).catch(() => undefined);
+    return trained;
   };
 
   const start = (tenantId: string): Promise<TrainedIntents> => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrateThreshold,
+  restoreIntentClassifier,
   trainIntentClassifier,
   type IntentExample,
 } from './intent-classifier.js';
@@ -134,5 +135,16 @@ describe('calibrateThreshold', () => {
     expect(threshold).toBeLessThanOrEqual(0.8);
     // With no out-of-scope traffic expected, nothing should be rejected.
     expect(calibrateThreshold(heldOut, 2, 0)).toBe(0);
+  });
+});
+
+describe('restoreIntentClassifier', () => {
+  it('answers exactly as the trained classifier, including "none of these"', async () => {
+    const trained = await trainIntentClassifier([...examples, ...outOfScope]);
+    const restored = restoreIntentClassifier(trained.toParameters());
+    expect(restored.threshold).toBe(trained.threshold);
+    for (const text of ['could I get a refund for this', '密码忘了怎么办', 'hello there']) {
+      expect(await restored.predict(text)).toEqual(await trained.predict(text));
+    }
   });
 });

@@ -35,6 +35,16 @@ export const defaultSoftmaxOptions: SoftmaxOptions = {
   averageFrom: 1,
 };
 
+/** Everything a trained model is: enough to save it and load it back unchanged. */
+export interface SoftmaxParameters {
+  classCount: number;
+  denseSize: number;
+  /** Feature-major: weight of feature f for class c at `f * classCount + c`. */
+  sparseWeights: Float32Array;
+  denseWeights: Float64Array;
+  bias: Float32Array;
+}
+
 export class SoftmaxRegression {
   constructor(
     readonly classCount: number,
@@ -43,6 +53,28 @@ export class SoftmaxRegression {
     private readonly denseSize: number,
     private readonly bias: Float32Array,
   ) {}
+
+  static fromParameters(parameters: SoftmaxParameters): SoftmaxRegression {
+    const { classCount, denseSize, sparseWeights, denseWeights, bias } = parameters;
+    if (
+      bias.length !== classCount ||
+      sparseWeights.length % classCount !== 0 ||
+      denseWeights.length !== denseSize * classCount
+    ) {
+      throw new RangeError('Softmax parameters do not fit together.');
+    }
+    return new SoftmaxRegression(classCount, sparseWeights, denseWeights, denseSize, bias);
+  }
+
+  toParameters(): SoftmaxParameters {
+    return {
+      classCount: this.classCount,
+      denseSize: this.denseSize,
+      sparseWeights: this.sparseWeights,
+      denseWeights: this.denseWeights,
+      bias: this.bias,
+    };
+  }
 
   /** Raw class scores (logits). */
   scores(sparse: SparseVector, dense?: Float32Array): Float64Array {

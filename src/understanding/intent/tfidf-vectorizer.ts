@@ -22,6 +22,14 @@ export const defaultTfidfOptions: TfidfOptions = {
   wordWeight: 1,
 };
 
+/** A fitted vectorizer: enough to save it and load it back unchanged. */
+export interface TfidfParameters {
+  options: TfidfOptions;
+  /** Feature keys in index order. */
+  vocabulary: string[];
+  idf: Float32Array;
+}
+
 /**
  * TF-IDF over word and character features, fitted on the training texts only. Each block is
  * scaled to unit length on its own so that long character lists do not drown the words.
@@ -32,6 +40,22 @@ export class TfidfVectorizer {
     private readonly idf: Float32Array,
     private readonly options: TfidfOptions,
   ) {}
+
+  static fromParameters(parameters: TfidfParameters): TfidfVectorizer {
+    if (parameters.vocabulary.length !== parameters.idf.length) {
+      throw new RangeError('TF-IDF vocabulary and weights differ in length.');
+    }
+    return new TfidfVectorizer(
+      new Map(parameters.vocabulary.map((key, index) => [key, index])),
+      parameters.idf,
+      parameters.options,
+    );
+  }
+
+  toParameters(): TfidfParameters {
+    // Indices are assigned in insertion order, so the keys come out in index order.
+    return { options: this.options, vocabulary: [...this.vocabulary.keys()], idf: this.idf };
+  }
 
   get size(): number {
     return this.idf.length;
