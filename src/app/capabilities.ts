@@ -94,9 +94,8 @@ export async function createDefaultCapabilities(
   db: Database,
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
-  const [detector, sentimentModel, playbooks] = await Promise.all([
+  const [detector, playbooks] = await Promise.all([
     createLanguageDetector(),
-    createSentimentModel(),
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
   ]);
   const chatModel = config.llm
@@ -112,6 +111,9 @@ export async function createDefaultCapabilities(
     alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
   // CUECARD_EMBEDDINGS picks it (local by default); in worker threads, off the event loop.
   const embeddings = await createEmbeddingModel(config);
+  // Sentiment reads the same encoder (same worker pool, same cache as intent) for the languages
+  // it covers; the rest stays on the word lists.
+  const sentimentModel = await createSentimentModel({ embeddingModel: embeddings });
   const intents = createIntentClassifierCache({
     store: createIntentStore(db),
     defaultTaxonomy: await loadTaxonomyFile(

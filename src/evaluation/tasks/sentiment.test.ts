@@ -35,6 +35,8 @@ describe('sentiment eval task', () => {
     expect(rows[0]!.score).toBeGreaterThan(0);
     expect(rows[1]!.score).toBeLessThan(0);
     expect(metrics).toMatchObject({ n: 3, accuracy: 1, macro_recall: 1, macro_f1: 1 });
+    // English text: the bundled sentence encoder took part.
+    expect(metrics.embeddings).toBe(true);
   });
 
   it('reads numeric binary labels, predicts only those two, and learns from --train', async () => {
@@ -56,6 +58,8 @@ describe('sentiment eval task', () => {
     expect(rows.every((row) => row.label === 'negative' || row.label === 'positive')).toBe(true);
     expect(rows.slice(0, 2).map((row) => row.label)).toEqual(['positive', 'negative']);
     expect(metrics.trained).toBe(true);
+    // An all-Chinese run does not start the English-only encoder.
+    expect(metrics.embeddings).toBe(false);
   });
 
   it('maps numeric labels by the set they form', async () => {

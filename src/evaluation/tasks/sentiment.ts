@@ -1,3 +1,4 @@
+import { createLocalEmbeddingModel } from '../../providers/worker/local-embeddings.js';
 import { dataError, readJsonl, requireId, requireString, writeJsonl, type Row } from '../io.js';
 import { classificationMetrics } from '../metrics.js';
 import type { EvalTask } from '../task.js';
@@ -102,42 +103,63 @@ export const task: EvalTask = {
     'Utterance sentiment (negative/neutral/positive or binary), lexicons plus optional training rows',
   async run(args, reporter) {
     const test = await readSentimentFile(args.test);
-    const model = await createSentimentModel();
-    if (args.train) {
-      const train = await readSentimentFile(args.train);
-      const started = Date.now();
-      model.fit(train.map((row): SentimentExample => ({ text: row.text, label: row.label })));
-      reporter.progress(
-        `trained on ${train.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    const train = args.train ? await readSentimentFile(args.train) : undefined;
+    // The bundled sentence encoder covers English only; it is started (two worker threads, one
+    // per core) only when some text will use it, so a Chinese set pays nothing for it.
+    const english = [...test, ...(train ?? [])].some((row) => !/[\u3400-\u9fff]/.test(row.text));
+    const embeddings = english ? await createLocalEmbeddingModel(2) : undefined;
+    try {
+      const model = await createSentimentModel({ embeddingModel: embeddings });
+      if (train) {
+        const started = Date.now();
+        await model.fit(
+          train.map((row): SentimentExample => ({ text: row.text, label: row.label })),
+          { onProgress: (message) => reporter.progress(message) },
+        );
+        reporter.progress(
+          `trained on ${train.length} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+      } else reporter.progress('no --train: lexicons (and seed-sentence similarity) only');
+      // A binary test set is scored as binary: never predict a label it cannot contain.
+      const present = new Set(test.map((row) => row.label));
+      const labels = SENTIMENT_LABELS.filter((label) => present.has(label) || present.size === 1);
+      const out = writeJsonl(args.out);
+      const predicted: SentimentLabel[] = [];
+      // Batches big enough to keep both embedding workers busy, small enough to report progress.
+      const batch = 512;
+      for (let start = 0; start < test.length; start += batch) {
+        const rows = test.slice(start, start + batch);
+        const results = await model.scoreMany(
+          rows.map((row) => ({ text: row.text })),
+          { labels },
+        );
+        rows.forEach((row, i) => {
+          const result = results[i]!;
+          predicted.push(result.label);
+          out.write({
+            id: row.id,
+            label: result.label,
+            score: Math.round(result.score * 10000) / 10000,
+          });
+        });
+        reporter.progress(`scored ${Math.min(start + batch, test.length)}/${test.length}`);
+      }
+      await out.close();
+      const metrics = classificationMetrics(
+        test.map((row) => row.label),
+        predicted,
       );
-    } else reporter.progress('no --train: lexicons only');
-    // A binary test set is scored as binary: never predict a label it cannot contain.
-    const present = new Set(test.map((row) => row.label));
-    const labels = SENTIMENT_LABELS.filter((label) => present.has(label) || present.size === 1);
-    const out = writeJsonl(args.out);
-    const predicted: SentimentLabel[] = [];
-    test.forEach((row, i) => {
-      const result = model.score(row.text, undefined, { labels });
-      predicted.push(result.label);
-      out.write({
-        id: row.id,
-        label: result.label,
-        score: Math.round(result.score * 10000) / 10000,
-      });
-      if ((i + 1) % 2000 === 0) reporter.progress(`${i + 1}/${test.length}`);
-    });
-    await out.close();
-    const metrics = classificationMetrics(
-      test.map((row) => row.label),
-      predicted,
-    );
-    return {
-      n: metrics.n,
-      macro_recall: metrics.macro_recall,
-      macro_f1: metrics.macro_f1,
-      accuracy: metrics.accuracy,
-      trained: args.train !== undefined,
-      per_label: metrics.per_label,
-    };
+      return {
+        n: metrics.n,
+        macro_recall: metrics.macro_recall,
+        macro_f1: metrics.macro_f1,
+        accuracy: metrics.accuracy,
+        trained: train !== undefined,
+        embeddings: model.usesEmbeddings,
+        per_label: metrics.per_label,
+      };
+    } finally {
+      await embeddings?.close();
+    }
   },
 };

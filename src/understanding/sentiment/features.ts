@@ -1,9 +1,19 @@
 import type { SparseVector } from './logistic-regression.js';
 import type { LexiconScore } from './english-lexicon.js';
 
-/** Hashed n-gram features (words, negation-marked, and characters) plus the lexicon's verdict. */
+/**
+ * Hashed n-gram features (words, negation-marked, and characters), the lexicon's verdict, and a
+ * sentence embedding where one covers the text's language.
+ */
 export const FEATURE_BITS = 19;
 const mask = (1 << FEATURE_BITS) - 1;
+/** Dense embedding dimensions sit after the hashed space, so the two never collide. */
+const denseOffset = 1 << FEATURE_BITS;
+
+/** Size of the weight space for a model whose embeddings have `denseDimensions` dimensions. */
+export function featureDimensions(denseDimensions: number): number {
+  return denseOffset + denseDimensions;
+}
 
 function hash(feature: string): number {
   let h = 2166136261;
@@ -48,14 +58,21 @@ class FeatureBag {
     const value = scale / Math.sqrt(features.length);
     for (const feature of features) this.add(feature, value);
   }
-  toVector(): SparseVector {
-    const indices = new Uint32Array(this.weights.size);
-    const values = new Float32Array(this.weights.size);
+  toVector(dense?: Float32Array, scale = 1): SparseVector {
+    const size = this.weights.size + (dense?.length ?? 0);
+    const indices = new Uint32Array(size);
+    const values = new Float32Array(size);
     let i = 0;
     for (const [index, value] of this.weights) {
       indices[i] = index;
       values[i] = value;
       i++;
+    }
+    if (dense) {
+      for (let d = 0; d < dense.length; d++, i++) {
+        indices[i] = denseOffset + d;
+        values[i] = dense[d]! * scale;
+      }
     }
     return { indices, values };
   }
@@ -84,13 +101,17 @@ export interface FeatureWeights {
   words: number;
   chars: number;
   lexicon: number;
+  /** Scale of the (unit-length) sentence embedding against the other groups. */
+  embedding: number;
 }
 
 // Measured by 5-fold cross-validation on small dev sets (1-2k rows): n-grams help only on top of
-// a strong lexicon feature; English character n-grams cost time and did not help.
-const defaultWeights: Record<'en' | 'zh', FeatureWeights> = {
-  en: { words: 0.5, chars: 0, lexicon: 2 },
-  zh: { words: 0.5, chars: 0.25, lexicon: 2 },
+// a strong lexicon feature; English character n-grams cost time and did not help; the embedding
+// at twice unit length beat 1 and 4. How much the words count is chosen per training set
+// (sentiment-model.ts), since it depends on how many examples there are.
+export const defaultFeatureWeights: Readonly<Record<'en' | 'zh', FeatureWeights>> = {
+  en: { words: 0.5, chars: 0, lexicon: 2, embedding: 2 },
+  zh: { words: 0.5, chars: 0.25, lexicon: 2, embedding: 2 },
 };
 
 export function featurize(
@@ -98,7 +119,8 @@ export function featurize(
   language: 'en' | 'zh',
   lexicon: LexiconScore,
   chineseWords: () => string[],
-  weights: FeatureWeights = defaultWeights[language],
+  weights: FeatureWeights = defaultFeatureWeights[language],
+  embedding?: Float32Array,
 ): SparseVector {
   const bag = new FeatureBag();
   if (language === 'zh') {
@@ -126,6 +148,15 @@ export function featurize(
   bag.add('lex:neg', Math.max(0, -s) * w);
   bag.add(`lex:bin:${Math.round(s * 4)}`, w / 2);
   for (const cue of lexicon.cues) bag.add(`cue:${cue}`, w / 2);
+  if (lexicon.shares) {
+    bag.add('lex:share:pos', lexicon.shares.positive * w);
+    bag.add('lex:share:neg', lexicon.shares.negative * w);
+    bag.add('lex:share:neu', lexicon.shares.neutral * w);
+  }
+  if (lexicon.wordList) {
+    bag.add('lex:list:pos', lexicon.wordList.positive * w);
+    bag.add('lex:list:neg', lexicon.wordList.negative * w);
+  }
   bag.add('bias');
-  return bag.toVector();
+  return bag.toVector(embedding, weights.embedding);
 }

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
 import type { ConversationRecord, Speaker, UtteranceItem } from '../../../conversations/types.js';
 import { createSentimentModel } from '../../../understanding/sentiment/index.js';
+import type { EmbeddingModel } from '../../../providers/spec/embedding-model.js';
+import { createUseEmbeddingModel } from '../../../providers/local/use-embedding-model.js';
 import { createSentimentAnalyzer, type SentimentAnalyzerResult } from './sentiment-analyzer.js';
 
 const conversation: ConversationRecord = {
@@ -105,5 +107,45 @@ describe('sentiment analyzer', () => {
     ]);
     expect(results.map((r) => r.label)).toEqual(['negative', 'positive']);
     expect(results[1]!.customerTrend!.direction).toBe('improving');
+  });
+
+  describe('with the sentence encoder', () => {
+    let encoder: EmbeddingModel;
+    beforeAll(async () => {
+      encoder = await createUseEmbeddingModel();
+    });
+
+    it('follows the same call the same way', async () => {
+      const withEncoder = createSentimentAnalyzer({
+        model: await createSentimentModel({ embeddingModel: encoder }),
+      });
+      // It waits on a worker thread: the pipeline must treat it as heavy.
+      expect(withEncoder.cost).toBe('heavy');
+      const results = await run(withEncoder, [
+        ['customer', 'You charged me twice this month and nobody called me back.'],
+        ['customer', 'Great, another hour on hold. This is ridiculous, I want to cancel.'],
+        ['customer', 'Perfect, thanks so much for sorting it out!'],
+      ]);
+      expect(results.map((r) => r.label)).toEqual(['negative', 'negative', 'positive']);
+      expect(results[2]!.customerTrend!.direction).toBe('improving');
+    });
+
+    it('does not hold the sentiment event for a stalled encoder', async () => {
+      let stall = false;
+      const stalling: EmbeddingModel = {
+        ...encoder,
+        embed: (texts, options) =>
+          stall ? new Promise<Float32Array[]>(() => {}) : encoder.embed(texts, options),
+      };
+      const analyzerWithStall = createSentimentAnalyzer({
+        model: await createSentimentModel({ embeddingModel: stalling }),
+        encoderBudgetMs: 50,
+      });
+      stall = true;
+      const started = performance.now();
+      const [result] = await run(analyzerWithStall, [['customer', 'I want to cancel my plan']]);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(result!.label).toBe('negative');
+    });
   });
 });

@@ -30,6 +30,12 @@ export interface SentimentAnalyzerOptions {
   slopeWindow?: number;
   /** |slope| below this is steady. */
   steadyBelow?: number;
+  /**
+   * Longest wait for the sentence encoder; past it the word lists score the utterance. Well
+   * under the pipeline's analyzer timeout (2 s by default), so a busy embedding pool delays the
+   * sentiment event a little instead of losing it.
+   */
+  encoderBudgetMs?: number;
 }
 
 function round(value: number): number {
@@ -56,12 +62,19 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
   const alpha = options.alpha ?? 0.4;
   const slopeWindow = options.slopeWindow ?? 3;
   const steadyBelow = options.steadyBelow ?? 0.05;
+  const encoderBudgetMs = options.encoderBudgetMs ?? 500;
   return {
     name: 'sentiment',
+    // With a sentence encoder the text is embedded in a worker thread (the intent analyzer after
+    // this one can then find the same text's vector in the pool's cache).
+    ...(options.model.usesEmbeddings ? { cost: 'heavy' as const } : {}),
     async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
       const { item } = context;
       if (item.kind !== 'utterance' || item.text.trim() === '') return null;
-      const { score, label } = options.model.score(item.text, languageOf(context));
+      const { score, label } = await options.model.score(item.text, languageOf(context), {
+        signal: context.signal,
+        encoderBudgetMs,
+      });
       const state = readState(context.state);
       const totals = (state.speakers[item.speaker] ??= { count: 0, sum: 0 });
       totals.count++;
