@@ -1,9 +1,5 @@
-import {
-  trainSoftmax,
-  type FeatureVector,
-  type RankedLabel,
-  type SoftmaxModel,
-} from './sparse-softmax.js';
+import { SoftmaxRegression } from '../../learning/softmax-regression.js';
+import { FeatureIndex, type FeatureBag } from '../../learning/sparse-vector.js';
 import { matchStepToLabel, type Workflow } from './workflows.js';
 
 /**
@@ -24,6 +20,11 @@ export interface NextActionInput {
 
 export interface NextActionExample extends NextActionInput {
   action: string;
+}
+
+export interface RankedLabel {
+  label: string;
+  probability: number;
 }
 
 export interface NextActionModel {
@@ -112,7 +113,7 @@ const NEW_TOKENS = 60;
 const CROSS_TOKENS = 20;
 const TOP_WORKFLOWS = 3;
 
-function extractFeatures(input: NextActionInput, context: FeatureContext): FeatureVector {
+function extractFeatures(input: NextActionInput, context: FeatureContext): FeatureBag {
   const features = new Map<string, number>();
   const tokens = tokenize(input.context);
   const previousLength =
@@ -180,16 +181,28 @@ export function trainNextActionModel(
       workflow.steps.map((step) => matchStepToLabel(step, actions)),
     ),
   };
-  const model: SoftmaxModel = trainSoftmax(
-    examples.map((example) => ({
-      features: extractFeatures(example, context),
-      label: example.action,
+  const bags = examples.map((example) => extractFeatures(example, context));
+  // Features seen once are mostly one conversation's particulars (names, amounts).
+  const index = FeatureIndex.fit(bags, 2);
+  const actionIndex = new Map(actions.map((action, i) => [action, i]));
+  // AdaGrad: binary features of very different frequency; rare but telling ones (a guideline
+  // step, an action pair) keep a large rate.
+  const model = SoftmaxRegression.train(
+    bags.map((bag, i) => ({
+      sparse: index.transform(bag),
+      label: actionIndex.get(examples[i]!.action)!,
     })),
-    { epochs: options.epochs ?? 10, minFeatureCount: 2, learningRate: 0.1 },
+    { sparseSize: index.size, classCount: actions.length },
+    { optimizer: 'adagrad', epochs: options.epochs ?? 10, learningRate: 0.1, l2: 1e-6, seed: 7 },
   );
   return {
     actions,
-    rank: (input) => model.rank(extractFeatures(input, context)),
+    rank(input) {
+      const probabilities = model.probabilities(index.transform(extractFeatures(input, context)));
+      return actions
+        .map((label, c) => ({ label, probability: probabilities[c]! }))
+        .sort((a, b) => b.probability - a.probability);
+    },
   };
 }
 

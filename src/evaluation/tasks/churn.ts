@@ -1,5 +1,6 @@
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { TabularRiskModel, type CustomerRecord } from '../../wrap-up/churn/tabular-model.js';
+import { rocAuc } from '../../learning/roc-auc.js';
 import { dataError, readCsv, writeJsonl, type Row } from '../io.js';
 import type { EvalTask } from '../task.js';
 
@@ -22,33 +23,12 @@ function outcomeOf(file: string, row: Row, column: string): boolean | null {
   throw dataError(file, row.line, column, `must be Yes or No, got "${value.slice(0, 20)}"`);
 }
 
-/** ROC-AUC by the rank-sum formula, ties counted half. */
-export function rocAuc(scores: readonly number[], labels: readonly boolean[]): number {
-  const order = scores
-    .map((score, i) => ({ score, label: labels[i]! }))
-    .sort((a, b) => a.score - b.score);
-  let rankSumPositives = 0;
-  let positives = 0;
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j < order.length && order[j]!.score === order[i]!.score) j++;
-    const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++)
-      if (order[k]!.label) {
-        rankSumPositives += averageRank;
-        positives++;
-      }
-    i = j;
-  }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+export { rocAuc };
 
 export const task: EvalTask = {
   name: 'churn',
   description:
-    'Churn risk from a customer table: inferred column types, one-hot + standardised + binned features, L2 logistic regression',
+    'Churn risk from a customer table: inferred column types, one-hot + standardised + log + binned features; L2 logistic regression blended with boosted trees, both chosen by cross-validation',
   async run(args, reporter) {
     if (!args.train)
       throw new CuecardError(
@@ -68,7 +48,16 @@ export const task: EvalTask = {
     }
     const model = new TabularRiskModel({ exclude: [idColumn, labelColumn] });
     model.fit(records, outcomes);
-    reporter.progress(`trained on ${records.length} customers`);
+    const selection = model.selection;
+    reporter.progress(
+      `trained on ${records.length} customers` +
+        (selection
+          ? ` (L2 ${selection.l2}, linear share ${selection.linearShare}` +
+            (selection.cvAuc === null
+              ? ')'
+              : `, cross-validated AUC ${selection.cvAuc.toFixed(4)})`)
+          : ''),
+    );
     const test = await readCsv(args.test);
     const testId = findColumn(args.test, test.header, 'customerID');
     const testLabel = test.header.find((name) => name.trim().toLowerCase() === 'churn');

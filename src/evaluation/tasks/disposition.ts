@@ -24,7 +24,7 @@ export function conversationText(file: string, row: Row): string {
 export const task: EvalTask = {
   name: 'disposition',
   description:
-    'Wrap-up code suggestion: TF-IDF word+char n-grams, multinomial logistic regression trained from --train',
+    'Wrap-up code suggestion: TF-IDF over words and the opening words, multinomial logistic regression trained from --train',
   async run(args, reporter) {
     if (!args.train)
       throw new CuecardError(

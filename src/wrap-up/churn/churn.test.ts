@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../../evaluation/tasks/churn.js';
-import { mulberry32 } from '../learning/softmax-regression.js';
+import { mulberry32 } from '../../learning/random.js';
 import { buildTranscript } from '../test-transcript.js';
 import { combineChurnRisk, conversationSignals } from './conversation-risk.js';
 import { TabularRiskModel, type CustomerRecord } from './tabular-model.js';
@@ -57,6 +57,40 @@ describe('TabularRiskModel', () => {
         .map((r) => r.attribute)
         .sort(),
     ).toEqual(['contract', 'tenure']);
+  });
+
+  it('catches churn that depends on a combination of attributes, by choosing trees in cross-validation', () => {
+    // Fibre customers without a contract leave; either attribute alone says little.
+    const table = (n: number, seed: number) => {
+      const random = mulberry32(seed);
+      const records: CustomerRecord[] = [];
+      const outcomes: boolean[] = [];
+      for (let i = 0; i < n; i++) {
+        const fibre = random() < 0.5;
+        const contract = random() < 0.5;
+        records.push({
+          id: `c${i}`,
+          internet: fibre ? 'Fibre' : 'DSL',
+          contract: contract ? 'One year' : 'None',
+          charges: (20 + random() * 80).toFixed(2),
+        });
+        outcomes.push(random() < (fibre && !contract ? 0.7 : fibre || !contract ? 0.25 : 0.35));
+      }
+      return { records, outcomes };
+    };
+    const train = table(1500, 3);
+    const test = table(600, 4);
+    const chosen = new TabularRiskModel({ exclude: ['id'] });
+    chosen.fit(train.records, train.outcomes);
+    const linearOnly = new TabularRiskModel({ exclude: ['id'], linearShare: 1 });
+    linearOnly.fit(train.records, train.outcomes);
+    const auc = (model: TabularRiskModel) =>
+      rocAuc(
+        test.records.map((r) => model.predict(r)),
+        test.outcomes,
+      );
+    expect(chosen.selection?.linearShare).toBeLessThan(1);
+    expect(auc(chosen)).toBeGreaterThan(auc(linearOnly) + 0.02);
   });
 
   it('computes ROC-AUC with ties', () => {

@@ -46,6 +46,26 @@ describe('DispositionClassifier', () => {
     );
   });
 
+  it('learns codes from labelled conversations alone, reading why the customer called', () => {
+    // The middle of every call is the same verification routine; only the opening differs.
+    const routine =
+      'can I have your name and email please sure it is on file thank you for verifying one moment';
+    const reasons: Record<string, string[]> = {
+      refund: ['I want my money back for the shoes', 'please refund the jacket I returned'],
+      shipping: ['my package has not arrived yet', 'where is my delivery it is late'],
+      password: ['I cannot log in to my account', 'I forgot my password again'],
+    };
+    const classifier = new DispositionClassifier(undefined);
+    for (const [label, openings] of Object.entries(reasons))
+      for (const opening of openings)
+        for (let i = 0; i < 5; i++)
+          classifier.add([{ text: `hello ${opening} ${routine} anything else no thanks`, label }]);
+    const ranked = classifier.rank(`hi my delivery has not arrived ${routine} bye`);
+    expect(ranked.map((entry) => entry.code)).toHaveLength(3);
+    expect(ranked[0]?.code).toBe('shipping');
+    expect(ranked.reduce((sum, entry) => sum + entry.confidence, 0)).toBeCloseTo(1, 6);
+  });
+
   it('runs as the disposition finalizer with a confidence and alternatives', async () => {
     const classifier = new DispositionClassifier(codeSet);
     const finalizer = createDispositionFinalizer({
