@@ -202,17 +202,19 @@ describe.each(engines)('QA review on %s', (engine) => {
   it("records the agent's wrap-up code and learns from it, also after a restart", async () => {
     const text = dispositionText(await server.services.conversations.items(conversationId));
     const before = await server.services.dispositions!.suggest('acme', text);
-    expect(before.code).not.toBe('refund_issued');
+    // The default code set already reads a double charge as a refund; this tenant's agents file
+    // such calls differently, and the suggestion must follow them.
+    const corrected = before.code === 'billing_question' ? 'complaint' : 'billing_question';
     const confirmed = await call(
       'POST',
       `/api/conversations/${conversationId}/disposition`,
       server.keys.agent,
-      { code: 'refund_issued' },
+      { code: corrected },
     );
     expect(confirmed.statusCode).toBe(200);
-    expect(confirmed.json()).toMatchObject({ code: 'refund_issued' });
+    expect(confirmed.json()).toMatchObject({ code: corrected });
     const list = (
-      await call('GET', '/api/qa/conversations?disposition=refund_issued', server.keys.supervisor)
+      await call('GET', `/api/qa/conversations?disposition=${corrected}`, server.keys.supervisor)
     ).json();
     expect(list.total).toBe(1);
     expect(
@@ -225,13 +227,13 @@ describe.each(engines)('QA review on %s', (engine) => {
         )
       ).statusCode,
     ).toBe(404);
-    expect((await server.services.dispositions!.suggest('acme', text)).code).toBe('refund_issued');
+    expect((await server.services.dispositions!.suggest('acme', text)).code).toBe(corrected);
     // A fresh process reads the confirmations back from the database.
     const codeSet = await loadDispositionCodeSet(
       path.resolve('knowledge/dispositions/default.yaml'),
     );
     const restarted = createDispositionService(server.services.db, codeSet);
-    expect((await restarted.suggest('acme', text)).code).toBe('refund_issued');
+    expect((await restarted.suggest('acme', text)).code).toBe(corrected);
     expect((await restarted.suggest('globex', text)).code).toBe(before.code);
   });
 });

@@ -26,6 +26,11 @@ import {
   createDisclosureFinalizer,
 } from '../pipeline/analyzers/alerts/alerts-analyzer.js';
 import { createEmbeddingModel } from '../providers/create-embedding-model.js';
+import { createTextClassifier } from '../providers/create-text-classifier.js';
+import {
+  chatSentiment,
+  classifierSentiment,
+} from '../understanding/sentiment/external-sentiment.js';
 import { createIntentStore } from '../understanding/intent/intent-store.js';
 import {
   createIntentClassifierCache,
@@ -111,6 +116,13 @@ export async function createDefaultCapabilities(
     alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
   // CUECARD_EMBEDDINGS picks it (local by default); in worker threads, off the event loop.
   const embeddings = await createEmbeddingModel(config);
+  // Connected deployments may score sentiment with a transformers.js model, and ask the LLM
+  // per turn for intent and/or sentiment; the offline models answer whenever those fail.
+  const sentimentClassifier = await createTextClassifier(config);
+  const llmFor = (analyzer: 'intent' | 'sentiment') =>
+    config.llm?.analyzers.has(analyzer) ? chatModel : undefined;
+  // Within the analyzer's own time limit, leaving the offline model time to answer.
+  const llmBudgetMs = Math.min(config.llm?.timeoutMs ?? 1500, config.analyzerTimeoutMs * 0.75);
   // Sentiment reads the same encoder (same worker pool, same cache as intent) for the languages
   // it covers; the rest stays on the word lists.
   const sentimentModel = await createSentimentModel({ embeddingModel: embeddings });
@@ -136,8 +148,18 @@ export async function createDefaultCapabilities(
   // cards they cite.
   const analyzers: Analyzer[] = [
     createLanguageAnalyzer({ detector }),
-    createSentimentAnalyzer({ model: sentimentModel }),
-    createIntentAnalyzer({ classifiers: intents }),
+    createSentimentAnalyzer({
+      model: sentimentModel,
+      external: sentimentClassifier
+        ? classifierSentiment(sentimentClassifier)
+        : llmFor('sentiment') && chatSentiment(llmFor('sentiment')!),
+      externalBudgetMs: llmBudgetMs,
+    }),
+    createIntentAnalyzer({
+      classifiers: intents,
+      chatModel: llmFor('intent'),
+      llmBudgetMs,
+    }),
     createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
     createAlertsAnalyzer({ configFor: alertConfig }),
     createCustomerHealthAnalyzer(),
@@ -196,6 +218,9 @@ export async function createDefaultCapabilities(
     chatModel,
     churn,
     scorecards,
-    close: () => embeddings.close(),
+    close: async () => {
+      await embeddings.close();
+      await sentimentClassifier?.close();
+    },
   };
 }

@@ -39,4 +39,18 @@ describe('loadConfig', () => {
     });
     expect(config.llm).toMatchObject({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'llama3' });
   });
+
+  it('lets live analyzers ask the LLM only when one is configured, naming the allowed ones', () => {
+    expect(() => loadConfig({ CUECARD_LLM_ANALYZERS: 'intent' })).toThrow(/OPENAI_BASE_URL/);
+    expect(() => loadConfig({ CUECARD_LLM_ANALYZERS: 'intent,summary' })).toThrow(
+      /intent, sentiment/,
+    );
+    const config = loadConfig({
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
+      CUECARD_LLM_MODEL: 'llama3',
+      CUECARD_LLM_ANALYZERS: 'sentiment, intent',
+    });
+    expect([...config.llm!.analyzers].sort()).toEqual(['intent', 'sentiment']);
+    expect(loadConfig({}).llm).toBeUndefined();
+  });
 });

@@ -18,6 +18,8 @@ export interface TrainedIntents {
   /** Taxonomy version it was trained from; `null` for the built-in default taxonomy. */
   version: number | null;
   taxonomyName: string;
+  /** The intents it was trained on, with descriptions and examples (an LLM labeler reads them). */
+  taxonomy: IntentTaxonomy;
   trainedAt: string;
   trainingMs: number;
 }
@@ -85,6 +87,7 @@ export function createIntentClassifierCache(
       classifier,
       version,
       taxonomyName: taxonomy.name,
+      taxonomy,
       trainedAt: new Date().toISOString(),
       trainingMs: Date.now() - started,
     };
@@ -107,6 +110,7 @@ export function createIntentClassifierCache(
           classifier,
           version: null,
           taxonomyName: taxonomy.name,
+          taxonomy,
           trainedAt: saved.trainedAt,
           trainingMs: saved.trainingMs,
         };

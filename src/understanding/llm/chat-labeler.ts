@@ -103,3 +103,14 @@ export async function labelWithChatModel(
     promptVersion: request.promptVersion,
   };
 }
+
+/** Why an LLM answer was not used, in the words the events use (`fallbackReason`). */
+export function llmFallbackReason(
+  error: unknown,
+): 'llm_reply_invalid' | 'llm_timeout' | 'llm_unavailable' {
+  if (CuecardError.isInstance(error) && error.code === 'provider_reply_invalid') {
+    return 'llm_reply_invalid';
+  }
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError' ? 'llm_timeout' : 'llm_unavailable';
+}

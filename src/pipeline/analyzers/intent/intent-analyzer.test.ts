@@ -8,7 +8,13 @@ import type {
 import { trainIntentClassifier } from '../../../understanding/intent/intent-classifier.js';
 import type { TrainedIntents } from '../../../understanding/intent/intent-classifier-cache.js';
 import { taxonomyExamples, type IntentTaxonomy } from '../../../understanding/intent/taxonomy.js';
-import { createIntentAnalyzer, type IntentAnalysis } from './intent-analyzer.js';
+import {
+  createIntentAnalyzer,
+  type IntentAnalysis,
+  type IntentAnalyzerOptions,
+} from './intent-analyzer.js';
+import { startFakeOpenAiServer } from '../../../providers/fake/fake-openai-server.js';
+import { createOpenAiChatModel } from '../../../providers/openai/openai-chat-model.js';
 
 const taxonomy: IntentTaxonomy = {
   name: 'test',
@@ -63,15 +69,16 @@ const conversation: ConversationRecord = {
   endedAt: null,
 };
 
-async function setup() {
+async function setup(llm: Pick<IntentAnalyzerOptions, 'chatModel' | 'llmBudgetMs'> = {}) {
   const trained: TrainedIntents = {
     classifier: await trainIntentClassifier(taxonomyExamples(taxonomy)),
     version: 3,
     taxonomyName: taxonomy.name,
+    taxonomy,
     trainedAt: new Date().toISOString(),
     trainingMs: 0,
   };
-  const analyzer = createIntentAnalyzer({ classifiers: { get: async () => trained } });
+  const analyzer = createIntentAnalyzer({ classifiers: { get: async () => trained }, ...llm });
   const transcript: ConversationItem[] = [];
   let state: unknown;
   const say = async (speaker: Speaker, text: string) => {
@@ -137,5 +144,45 @@ describe('intent analyzer', () => {
   it('works for Chinese turns', async () => {
     const { say } = await setup();
     expect((await say('customer', '我想取消订阅'))!.intent).toBe('cancel_subscription');
+  });
+
+  it('asks the LLM when configured, with the taxonomy and the turns before, and falls back to the trained model', async () => {
+    const server = await startFakeOpenAiServer();
+    try {
+      const chatModel = createOpenAiChatModel({
+        baseUrl: server.baseUrl,
+        model: 'm',
+        timeoutMs: 2000,
+      });
+      const { say } = await setup({ chatModel, llmBudgetMs: 1500 });
+      // The trained model would read "bill" as a billing dispute; the LLM reads the whole turn.
+      server.script({ kind: 'reply', text: '{"label": "cancel_subscription", "confidence": 0.9}' });
+      const turn = await say('customer', 'this bill is the last straw, I am done with you');
+      expect(turn).toMatchObject({
+        intent: 'cancel_subscription',
+        confidence: 0.9,
+        source: 'llm',
+        promptVersion: 'classify-intent.v1',
+      });
+      expect(turn!.ranked[0]).toEqual({ intent: 'cancel_subscription', score: 0.9 });
+      const prompt = JSON.stringify(server.requests.at(-1)!.body);
+      expect(prompt).toContain('billing_dispute');
+      expect(prompt).toContain('I was charged twice');
+
+      // An answer outside the taxonomy, then a hung server: the trained model answers.
+      server.script({ kind: 'reply', text: '{"label": "refund"}' }, { kind: 'hang' });
+      expect(await say('customer', 'I was charged twice this month')).toMatchObject({
+        intent: 'billing_dispute',
+        source: 'offline',
+        fallbackReason: 'llm_reply_invalid',
+      });
+      expect(await say('customer', 'the router keeps disconnecting')).toMatchObject({
+        intent: 'technical_support',
+        source: 'offline',
+        fallbackReason: 'llm_timeout',
+      });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,11 @@
-import type { Analyzer } from '../../analyzer.js';
-import type { IntentClassifierCache } from '../../../understanding/intent/intent-classifier-cache.js';
+import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
+import type {
+  IntentClassifierCache,
+  TrainedIntents,
+} from '../../../understanding/intent/intent-classifier-cache.js';
+import type { IntentPrediction } from '../../../understanding/intent/intent-classifier.js';
+import type { ChatModel } from '../../../providers/spec/chat-model.js';
+import { labelWithChatModel, llmFallbackReason } from '../../../understanding/llm/chat-labeler.js';
 
 /**
  * Detects the intent of each final customer turn, and the intent of the conversation so far:
@@ -10,7 +16,16 @@ export interface IntentAnalyzerOptions {
   classifiers: Pick<IntentClassifierCache, 'get'>;
   /** Weight kept by earlier turns at each new matched turn. Default 0.7. */
   decay?: number;
+  /**
+   * Also asks an LLM for the turn's intent (CUECARD_LLM_ANALYZERS=intent). The trained model
+   * answers first; the LLM's answer replaces it when it comes within `llmBudgetMs`, else the
+   * trained model's answer stands (`source: 'offline'` with the reason).
+   */
+  chatModel?: ChatModel | undefined;
+  llmBudgetMs?: number;
 }
+
+export const intentPromptVersion = 'classify-intent.v1';
 
 export interface IntentAnalyzerState {
   /** Decayed sum of in-scope probabilities per intent. */
@@ -24,6 +39,11 @@ export interface IntentAnalysis extends Record<string, unknown> {
   ranked: { intent: string; score: number }[];
   conversation: { intent: string; confidence: number; turns: number } | null;
   taxonomyVersion: number | null;
+  /** Who answered: the trained model, or the LLM (with its prompt version). */
+  source: 'offline' | 'llm';
+  promptVersion?: string;
+  /** Why the LLM's answer was not used, when one was asked for. */
+  fallbackReason?: string;
 }
 
 export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
@@ -38,7 +58,11 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
       if (item.kind !== 'utterance' || item.speaker !== 'customer' || item.text.trim() === '')
         return null;
       const trained = await options.classifiers.get(context.tenantId);
-      const prediction = await trained.classifier.predict(item.text, { signal: context.signal });
+      const local = await trained.classifier.predict(item.text, { signal: context.signal });
+      const asked = options.chatModel
+        ? await askChatModel(options.chatModel, trained, local, context, options.llmBudgetMs)
+        : null;
+      const prediction = asked?.prediction ?? local;
       const previous = readState(context.state);
       let state = previous;
       if (prediction.intent !== null) {
@@ -59,10 +83,55 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
           .map(({ intent, score }) => ({ intent, score: round(score) })),
         conversation: conversationIntent(state),
         taxonomyVersion: trained.version,
+        source: asked?.prediction ? 'llm' : 'offline',
+        ...(asked?.prediction ? { promptVersion: intentPromptVersion } : {}),
+        ...(asked?.fallbackReason ? { fallbackReason: asked.fallbackReason } : {}),
       };
       return { result, state };
     },
   };
+}
+
+/**
+ * The LLM's label for the turn, with the taxonomy's descriptions and examples and the turns
+ * before it as context. Its intent goes first in `ranked`; the trained model's others follow.
+ */
+async function askChatModel(
+  chatModel: ChatModel,
+  trained: TrainedIntents,
+  local: IntentPrediction,
+  context: AnalyzerContext,
+  budgetMs = 1500,
+): Promise<{ prediction?: IntentPrediction; fallbackReason?: string }> {
+  const previousTurns = context.transcript
+    .filter((turn) => turn.kind === 'utterance' && turn.seq < context.item.seq)
+    .map((turn) => (turn.kind === 'utterance' ? `${turn.speaker}: ${turn.text}` : ''));
+  const budget = AbortSignal.timeout(budgetMs);
+  try {
+    const label = await labelWithChatModel(chatModel, {
+      promptVersion: intentPromptVersion,
+      choices: trained.taxonomy.intents.map((intent) => ({
+        label: intent.name,
+        description: intent.description,
+        examples: intent.examples,
+      })),
+      text: context.item.kind === 'utterance' ? context.item.text : '',
+      context: previousTurns,
+      signal: AbortSignal.any([context.signal, budget]),
+    });
+    const others = local.ranked.filter((entry) => entry.intent !== label.label);
+    return {
+      prediction: {
+        intent: label.label,
+        confidence: label.confidence,
+        ranked: label.label
+          ? [{ intent: label.label, score: label.confidence }, ...others]
+          : local.ranked,
+      },
+    };
+  } catch (error) {
+    return { fallbackReason: budget.aborted ? 'llm_timeout' : llmFallbackReason(error) };
+  }
 }
 
 function conversationIntent(state: IntentAnalyzerState): IntentAnalysis['conversation'] {

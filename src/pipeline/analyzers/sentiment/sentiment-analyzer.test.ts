@@ -5,6 +5,8 @@ import { createSentimentModel } from '../../../understanding/sentiment/index.js'
 import type { EmbeddingModel } from '../../../providers/spec/embedding-model.js';
 import { createUseEmbeddingModel } from '../../../providers/local/use-embedding-model.js';
 import { createSentimentAnalyzer, type SentimentAnalyzerResult } from './sentiment-analyzer.js';
+import type { ExternalSentiment } from '../../../understanding/sentiment/external-sentiment.js';
+import { CuecardError } from '../../../errors/cuecard-error.js';
 
 const conversation: ConversationRecord = {
   id: 'c1',
@@ -147,5 +149,50 @@ describe('sentiment analyzer', () => {
       expect(performance.now() - started).toBeLessThan(1000);
       expect(result!.label).toBe('negative');
     });
+  });
+
+  it('takes a configured outside model first and falls back to the offline one, saying why', async () => {
+    const seen: string[][] = [];
+    let calls = 0;
+    const external: ExternalSentiment = {
+      source: 'llm',
+      async score(text, context, signal) {
+        seen.push([...context]);
+        calls++;
+        if (calls === 2) throw new CuecardError('provider_reply_invalid', 'not JSON');
+        if (calls === 3) {
+          // Slower than the budget: the offline model answers.
+          await new Promise((resolve, reject) => {
+            const timer = setTimeout(resolve, 2000);
+            signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              reject(signal.reason);
+            });
+          });
+        }
+        return { label: 'negative', score: -0.9, promptVersion: 'classify-sentiment.v1' };
+      },
+    };
+    const analyzer = createSentimentAnalyzer({
+      model: await createSentimentModel(),
+      external,
+      externalBudgetMs: 200,
+    });
+    const [first, second, third] = await run(analyzer, [
+      ['customer', 'oh wonderful, another outage'],
+      ['agent', 'I am sorry to hear that'],
+      ['customer', 'thank you so much, that is great'],
+    ]);
+    expect(first).toMatchObject({ label: 'negative', score: -0.9, source: 'llm' });
+    expect(second).toMatchObject({ source: 'offline', fallbackReason: 'llm_reply_invalid' });
+    expect(third).toMatchObject({
+      label: 'positive',
+      source: 'offline',
+      fallbackReason: 'llm_timeout',
+    });
+    expect(seen[2]).toEqual([
+      'customer: oh wonderful, another outage',
+      'agent: I am sorry to hear that',
+    ]);
   });
 });

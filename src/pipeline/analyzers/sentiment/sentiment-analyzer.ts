@@ -1,5 +1,7 @@
 import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../analyzer.js';
 import type { SentimentLabel, SentimentModel } from '../../../understanding/sentiment/index.js';
+import type { ExternalSentiment } from '../../../understanding/sentiment/external-sentiment.js';
+import { llmFallbackReason } from '../../../understanding/llm/chat-labeler.js';
 
 export type TrendDirection = 'improving' | 'worsening' | 'steady';
 
@@ -20,6 +22,11 @@ export interface SentimentAnalyzerResult extends Record<string, unknown> {
   /** Running mean score per speaker. */
   averages: Record<string, number>;
   customerTrend: { ewma: number; slope: number; direction: TrendDirection } | null;
+  /** Who scored the turn: the offline model, or the configured transformers model / LLM. */
+  source: 'offline' | ExternalSentiment['source'];
+  promptVersion?: string;
+  /** Why the configured model's answer was not used. */
+  fallbackReason?: string;
 }
 
 export interface SentimentAnalyzerOptions {
@@ -36,6 +43,10 @@ export interface SentimentAnalyzerOptions {
    * sentiment event a little instead of losing it.
    */
   encoderBudgetMs?: number;
+  /** Asked first when configured; the offline model answers when it fails or is slow. */
+  external?: ExternalSentiment | undefined;
+  /** Longest wait for `external`. Default 1,500 ms. */
+  externalBudgetMs?: number;
 }
 
 function round(value: number): number {
@@ -71,10 +82,15 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
     async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
       const { item } = context;
       if (item.kind !== 'utterance' || item.text.trim() === '') return null;
-      const { score, label } = await options.model.score(item.text, languageOf(context), {
-        signal: context.signal,
-        encoderBudgetMs,
-      });
+      const asked = options.external
+        ? await askExternal(options.external, context, options.externalBudgetMs ?? 1500)
+        : null;
+      const { score, label } =
+        asked?.answer ??
+        (await options.model.score(item.text, languageOf(context), {
+          signal: context.signal,
+          encoderBudgetMs,
+        }));
       const state = readState(context.state);
       const totals = (state.speakers[item.speaker] ??= { count: 0, sum: 0 });
       totals.count++;
@@ -110,8 +126,33 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
         speaker: item.speaker,
         averages,
         customerTrend,
+        source: asked?.answer ? options.external!.source : 'offline',
+        ...(asked?.answer?.promptVersion ? { promptVersion: asked.answer.promptVersion } : {}),
+        ...(asked?.fallbackReason ? { fallbackReason: asked.fallbackReason } : {}),
       };
       return { result, state };
     },
   };
+}
+
+async function askExternal(
+  external: ExternalSentiment,
+  context: AnalyzerContext,
+  budgetMs: number,
+): Promise<{ answer?: Awaited<ReturnType<ExternalSentiment['score']>>; fallbackReason?: string }> {
+  const budget = AbortSignal.timeout(budgetMs);
+  const text = context.item.kind === 'utterance' ? context.item.text : '';
+  const before = context.transcript
+    .filter((turn) => turn.kind === 'utterance' && turn.seq < context.item.seq)
+    .map((turn) => (turn.kind === 'utterance' ? `${turn.speaker}: ${turn.text}` : ''));
+  try {
+    return {
+      answer: await external.score(text, before, AbortSignal.any([context.signal, budget])),
+    };
+  } catch (error) {
+    const reason = budget.aborted ? 'llm_timeout' : llmFallbackReason(error);
+    return {
+      fallbackReason: external.source === 'llm' ? reason : reason.replace('llm_', 'model_'),
+    };
+  }
 }
