@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './random.js';
-import { SoftmaxRegression, type SoftmaxSample } from './softmax-regression.js';
+import {
+  SoftmaxRegression,
+  balancedClassWeights,
+  type SoftmaxSample,
+} from './softmax-regression.js';
 import { FeatureIndex } from './sparse-vector.js';
 
 /** Three topics, each with its own marker words, plus shared noise words. */
@@ -76,5 +80,40 @@ describe('SoftmaxRegression', () => {
     expect(weighted.probabilities(empty, dense(0))[1]).toBeGreaterThan(
       model.probabilities(empty, dense(0))[1]!,
     );
+  });
+
+  it('saves to parameters and loads back unchanged, in single precision when asked', () => {
+    const shape = { sparseSize: index.size, classCount: 3 };
+    const x = index.transform(test.bags[7]!);
+    for (const optimizer of ['sgd', 'adagrad'] as const) {
+      const model = SoftmaxRegression.train(samples, shape, {
+        optimizer,
+        sparseStorage: 'float32',
+        biasStorage: 'float32',
+      });
+      const parameters = model.toParameters();
+      expect(parameters.sparseWeights).toBeInstanceOf(Float32Array);
+      expect(parameters.bias).toBeInstanceOf(Float32Array);
+      const restored = SoftmaxRegression.fromParameters({
+        ...parameters,
+        sparseWeights: parameters.sparseWeights.slice(),
+      });
+      expect(restored.scores(x)).toEqual(model.scores(x));
+      const double = SoftmaxRegression.train(samples, shape, { optimizer });
+      expect(double.toParameters().sparseWeights).toBeInstanceOf(Float64Array);
+      const [a, b] = [model.probabilities(x), double.probabilities(x)];
+      for (let c = 0; c < 3; c++) expect(a[c]).toBeCloseTo(b[c]!, 4);
+    }
+    const parameters = SoftmaxRegression.train(samples, shape).toParameters();
+    expect(() =>
+      SoftmaxRegression.fromParameters({ ...parameters, bias: new Float64Array(2) }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('balancedClassWeights', () => {
+  it('weighs each class inversely to its frequency, so that every class weighs the same', () => {
+    const weights = balancedClassWeights([0, 0, 0, 1, 2, 2], 4);
+    expect(weights).toEqual([6 / 12, 6 / 4, 6 / 8, 1]);
   });
 });

@@ -4,7 +4,8 @@ import type { SparseVector } from './sparse-vector.js';
 /**
  * Multinomial logistic regression over one sparse block (n-grams, named features) and one
  * optional dense block (e.g. a sentence embedding), trained online so that a tenant's model
- * trains in seconds at run time, offline and without dependencies.
+ * trains in seconds at run time, offline and without dependencies. A trained model saves to
+ * plain arrays (`toParameters`) and loads back unchanged (`fromParameters`).
  */
 export interface SoftmaxSample {
   sparse: SparseVector;
@@ -13,6 +14,17 @@ export interface SoftmaxSample {
   label: number;
   /** Relative weight of this sample in the loss (default 1). */
   weight?: number | undefined;
+}
+
+/**
+ * Sample weights that make every class count as much as every other in the loss: `n / (k ×
+ * count)` for a class with `count` of the `n` samples (1 for a class without samples), so that
+ * a rare class is not drowned (macro recall).
+ */
+export function balancedClassWeights(labels: readonly number[], classCount: number): number[] {
+  const counts = new Array<number>(classCount).fill(0);
+  for (const label of labels) counts[label]!++;
+  return counts.map((count) => (count === 0 ? 1 : labels.length / (classCount * count)));
 }
 
 export interface SoftmaxShape {
@@ -40,7 +52,19 @@ export interface SoftmaxOptions {
    * (0.5: the second half). 1 disables it.
    */
   averageFrom: number;
+  /**
+   * Number type of the stored sparse weights (and of AdaGrad's sums for them). `float32` halves
+   * the memory of a large model (intent: 100k+ features × 150 classes).
+   */
+  sparseStorage: Storage;
+  biasStorage: Storage;
+  /** adagrad only: starting value of every squared-gradient sum. */
+  initialSquaredGradient: number;
+  /** adagrad only: whether L2 also pulls the biases towards zero. */
+  l2OnBias: boolean;
 }
+
+export type Storage = 'float64' | 'float32';
 
 export const defaultSoftmaxOptions: SoftmaxOptions = {
   optimizer: 'sgd',
@@ -49,13 +73,33 @@ export const defaultSoftmaxOptions: SoftmaxOptions = {
   l2: 1e-5,
   seed: 7,
   averageFrom: 1,
+  sparseStorage: 'float64',
+  biasStorage: 'float64',
+  initialSquaredGradient: 1e-8,
+  l2OnBias: true,
 };
+
+type Floats = Float32Array | Float64Array;
+
+function allocate(storage: Storage, length: number): Floats {
+  return storage === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
 
 interface Weights {
   /** `[feature * classes + class]`. */
-  sparse: Float64Array;
+  sparse: Floats;
   dense: Float64Array;
-  bias: Float64Array;
+  bias: Floats;
+}
+
+/** Everything a trained model is: enough to save it and load it back unchanged. */
+export interface SoftmaxParameters {
+  classCount: number;
+  denseSize: number;
+  /** Feature-major: weight of feature f for class c at `f * classCount + c`. */
+  sparseWeights: Floats;
+  denseWeights: Float64Array;
+  bias: Floats;
 }
 
 export class SoftmaxRegression {
@@ -64,6 +108,32 @@ export class SoftmaxRegression {
     private readonly denseSize: number,
     private readonly weights: Weights,
   ) {}
+
+  static fromParameters(parameters: SoftmaxParameters): SoftmaxRegression {
+    const { classCount, denseSize, sparseWeights, denseWeights, bias } = parameters;
+    if (
+      bias.length !== classCount ||
+      sparseWeights.length % classCount !== 0 ||
+      denseWeights.length !== denseSize * classCount
+    ) {
+      throw new RangeError('Softmax parameters do not fit together.');
+    }
+    return new SoftmaxRegression(classCount, denseSize, {
+      sparse: sparseWeights,
+      dense: denseWeights,
+      bias,
+    });
+  }
+
+  toParameters(): SoftmaxParameters {
+    return {
+      classCount: this.classCount,
+      denseSize: this.denseSize,
+      sparseWeights: this.weights.sparse,
+      denseWeights: this.weights.dense,
+      bias: this.weights.bias,
+    };
+  }
 
   /** Raw class scores (logits). */
   scores(sparse: SparseVector, dense?: Float32Array): Float64Array {
@@ -85,9 +155,9 @@ export class SoftmaxRegression {
     const classes = shape.classCount;
     const denseSize = shape.denseSize ?? 0;
     const weights: Weights = {
-      sparse: new Float64Array(shape.sparseSize * classes),
+      sparse: allocate(settings.sparseStorage, shape.sparseSize * classes),
       dense: new Float64Array(denseSize * classes),
-      bias: new Float64Array(classes),
+      bias: allocate(settings.biasStorage, classes),
     };
     const trained =
       settings.optimizer === 'sgd'
@@ -111,9 +181,9 @@ function trainSgd(
   let scale = 1;
   let step = 0;
   const averaged: Weights = {
-    sparse: new Float64Array(weights.sparse.length),
+    sparse: allocate(options.sparseStorage, weights.sparse.length),
     dense: new Float64Array(weights.dense.length),
-    bias: new Float64Array(classes),
+    bias: allocate(options.biasStorage, classes),
   };
   let averagedCount = 0;
   const firstAveraged = Math.min(
@@ -169,14 +239,16 @@ function trainAdagrad(
   const random = mulberry32(options.seed);
   const order = samples.map((_, i) => i);
   const scores = new Float64Array(classes);
+  const initial = options.initialSquaredGradient;
   const squared: Weights = {
-    sparse: new Float64Array(weights.sparse.length).fill(1e-8),
-    dense: new Float64Array(weights.dense.length).fill(1e-8),
-    bias: new Float64Array(classes).fill(1e-8),
+    sparse: allocate(options.sparseStorage, weights.sparse.length).fill(initial),
+    dense: new Float64Array(weights.dense.length).fill(initial),
+    bias: new Float64Array(classes).fill(initial),
   };
   const { learningRate, l2 } = options;
-  const step = (target: Float64Array, sums: Float64Array, k: number, gradient: number) => {
-    const g = gradient + l2 * target[k]!;
+  const biasL2 = options.l2OnBias ? l2 : 0;
+  const step = (target: Floats, sums: Floats, k: number, gradient: number, penalty = l2) => {
+    const g = gradient + penalty * target[k]!;
     sums[k]! += g * g;
     target[k]! -= (learningRate * g) / Math.sqrt(sums[k]!);
   };
@@ -190,7 +262,7 @@ function trainAdagrad(
       scores[sample.label]! -= 1;
       const sampleWeight = sample.weight ?? 1;
       for (let c = 0; c < classes; c++) scores[c]! *= sampleWeight;
-      for (let c = 0; c < classes; c++) step(weights.bias, squared.bias, c, scores[c]!);
+      for (let c = 0; c < classes; c++) step(weights.bias, squared.bias, c, scores[c]!, biasL2);
       const { indices, values } = sample.sparse;
       for (let i = 0; i < indices.length; i++) {
         const base = indices[i]! * classes;

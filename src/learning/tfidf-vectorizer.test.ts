@@ -47,4 +47,17 @@ describe('TfidfVectorizer', () => {
     expect(pruned.transform(new Map([['w:track', 1]])).indices).toHaveLength(0);
     expect(pruned.size).toBeLessThan(vectorizer.size);
   });
+
+  it('saves to parameters and loads back unchanged', () => {
+    const vectorizer = TfidfVectorizer.fit(documents, { blockWeights: { c: 0.5 } });
+    const restored = TfidfVectorizer.fromParameters(
+      JSON.parse(
+        JSON.stringify({ ...vectorizer.toParameters(), idf: [...vectorizer.toParameters().idf] }),
+        (key, value: unknown) => (key === 'idf' ? Float32Array.from(value as number[]) : value),
+      ) as ReturnType<typeof vectorizer.toParameters>,
+    );
+    const x = bag('refund my zorblax order');
+    expect(restored.transform(x)).toEqual(vectorizer.transform(x));
+    expect(restored.size).toBe(vectorizer.size);
+  });
 });

@@ -25,6 +25,35 @@ function blockOf(name: string): string {
   return colon < 0 ? '' : name.slice(0, colon);
 }
 
+/** A fitted vectorizer: enough to save it and load it back unchanged. */
+export interface TfidfParameters {
+  options: TfidfOptions;
+  /** Feature names in index order. */
+  vocabulary: string[];
+  idf: Float32Array;
+}
+
+/** Block number of each feature (blocks numbered in order of first appearance) and their weights. */
+function numberBlocks(
+  names: Iterable<string>,
+  weightOf: Readonly<Record<string, number>>,
+): { blocks: Int32Array; blockWeights: Float32Array } {
+  const blocks: number[] = [];
+  const blockNumbers = new Map<string, number>();
+  for (const name of names) {
+    const block = blockOf(name);
+    let number = blockNumbers.get(block);
+    if (number === undefined) {
+      number = blockNumbers.size;
+      blockNumbers.set(block, number);
+    }
+    blocks.push(number);
+  }
+  const blockWeights = new Float32Array(blockNumbers.size);
+  for (const [block, number] of blockNumbers) blockWeights[number] = weightOf[block] ?? 1;
+  return { blocks: Int32Array.from(blocks), blockWeights };
+}
+
 /**
  * TF-IDF over named features (counts per document), fitted on training documents only. What a
  * feature is — word n-gram, character n-gram, opening words, speaker — is the caller's business;
@@ -39,6 +68,26 @@ export class TfidfVectorizer {
     private readonly blockWeights: Float32Array,
     private readonly options: TfidfOptions,
   ) {}
+
+  static fromParameters(parameters: TfidfParameters): TfidfVectorizer {
+    const { options, vocabulary, idf } = parameters;
+    if (vocabulary.length !== idf.length) {
+      throw new RangeError('TF-IDF vocabulary and weights differ in length.');
+    }
+    const { blocks, blockWeights } = numberBlocks(vocabulary, options.blockWeights);
+    return new TfidfVectorizer(
+      new Map(vocabulary.map((name, index) => [name, index])),
+      idf,
+      blocks,
+      blockWeights,
+      options,
+    );
+  }
+
+  toParameters(): TfidfParameters {
+    // Indices are assigned in insertion order, so the names come out in index order.
+    return { options: this.options, vocabulary: [...this.vocabulary.keys()], idf: this.idf };
+  }
 
   get size(): number {
     return this.idf.length;
@@ -55,30 +104,14 @@ export class TfidfVectorizer {
         documentFrequency.set(name, (documentFrequency.get(name) ?? 0) + 1);
     const vocabulary = new Map<string, number>();
     const idf: number[] = [];
-    const blocks: number[] = [];
-    const blockNumbers = new Map<string, number>();
     for (const [name, df] of documentFrequency) {
       if (df < settings.minDf) continue;
-      const block = blockOf(name);
-      let number = blockNumbers.get(block);
-      if (number === undefined) {
-        number = blockNumbers.size;
-        blockNumbers.set(block, number);
-      }
       vocabulary.set(name, idf.length);
       // Smoothed idf, as if one extra document contained every feature: never zero or negative.
       idf.push(Math.log((1 + documents.length) / (1 + df)) + 1);
-      blocks.push(number);
     }
-    const weights = new Float32Array(blockNumbers.size);
-    for (const [block, number] of blockNumbers) weights[number] = settings.blockWeights[block] ?? 1;
-    return new TfidfVectorizer(
-      vocabulary,
-      Float32Array.from(idf),
-      Int32Array.from(blocks),
-      weights,
-      settings,
-    );
+    const { blocks, blockWeights } = numberBlocks(vocabulary.keys(), settings.blockWeights);
+    return new TfidfVectorizer(vocabulary, Float32Array.from(idf), blocks, blockWeights, settings);
   }
 
   transform(document: FeatureBag): SparseVector {

@@ -81,9 +81,10 @@ function encode(model: SavedIntentModel): unknown {
     model: {
       classCount: weights.classCount,
       denseSize: weights.denseSize,
-      sparseWeights: base64(weights.sparseWeights),
+      // The classifier trains single-precision sparse weights and biases.
+      sparseWeights: base64(float32(weights.sparseWeights)),
       denseWeights: base64(weights.denseWeights),
-      bias: base64(weights.bias),
+      bias: base64(float32(weights.bias)),
     },
   };
 }
@@ -96,6 +97,8 @@ function decode(value: unknown): SavedIntentModel {
   const vectorizer = record(file['vectorizer']);
   const weights = record(file['model']);
   const options = record(vectorizer['options']);
+  const blockWeights = record(options['blockWeights']);
+  const features = record(file['features']);
   const vocabulary = vectorizer['vocabulary'];
   const intents = file['intents'];
   if (!isStringArray(vocabulary) || !isStringArray(intents)) throw new TypeError('bad lists');
@@ -112,12 +115,14 @@ function decode(value: unknown): SavedIntentModel {
       threshold: number(file['threshold']),
       rankedLimit: number(file['rankedLimit']),
       embeddingModelId,
+      features: { charMin: number(features['charMin']), charMax: number(features['charMax']) },
       vectorizer: {
         options: {
-          charMin: number(options['charMin']),
-          charMax: number(options['charMax']),
-          charMinDf: number(options['charMinDf']),
-          wordWeight: number(options['wordWeight']),
+          minDf: number(options['minDf']),
+          sublinearTf: boolean(options['sublinearTf']),
+          blockWeights: Object.fromEntries(
+            Object.entries(blockWeights).map(([block, weight]) => [block, number(weight)]),
+          ),
         },
         vocabulary,
         idf: new Float32Array(bytes(vectorizer['idf'])),
@@ -131,6 +136,10 @@ function decode(value: unknown): SavedIntentModel {
       },
     },
   };
+}
+
+function float32(array: Float32Array | Float64Array): Float32Array {
+  return array instanceof Float32Array ? array : Float32Array.from(array);
 }
 
 function base64(array: Float32Array | Float64Array): string {
@@ -155,6 +164,11 @@ function string(value: unknown): string {
 function number(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw new TypeError('expected a number');
+  return value;
+}
+
+function boolean(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('expected a boolean');
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { addFeature } from '../../learning/sparse-vector.js';
 
 /**
  * Lexical features for intent detection: word uni+bigrams and character n-grams. Chinese has no
@@ -56,28 +57,25 @@ export interface FeatureOptions {
 export const defaultFeatureOptions: FeatureOptions = { charMin: 2, charMax: 5 };
 
 /**
- * Counts of word features (`w:` unigrams, `b:` bigrams with sentence boundaries) and character
- * features (`c:` n-grams over the padded text; single Han characters too, since one Han
+ * Counts of the features TF-IDF reads: words in block `w` (unigrams, and bigrams with sentence
+ * boundaries: `w:refund`, `w:<s> refund`; one block, so both share its weight) and characters
+ * in block `c` (n-grams over the padded text; single Han characters too, since one Han
  * character often carries a whole word's meaning).
  */
-export function extractFeatures(
+export function intentFeatures(
   text: string,
   options: FeatureOptions = defaultFeatureOptions,
-): { words: Map<string, number>; chars: Map<string, number> } {
+): Map<string, number> {
   const normalized = normalizeText(text);
-  const words = new Map<string, number>();
-  const chars = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string): void => {
-    map.set(key, (map.get(key) ?? 0) + 1);
-  };
+  const bag = new Map<string, number>();
   const tokens = wordTokens(normalized);
   let previous = '<s>';
   for (const token of tokens) {
-    add(words, `w:${token}`);
-    add(words, `b:${previous} ${token}`);
+    addFeature(bag, `w:${token}`);
+    addFeature(bag, `w:${previous} ${token}`);
     previous = token;
   }
-  if (tokens.length > 0) add(words, `b:${previous} </s>`);
+  if (tokens.length > 0) addFeature(bag, `w:${previous} </s>`);
 
   // Characters of the text without punctuation noise, words joined by one space.
   const joined = ` ${normalized
@@ -89,9 +87,9 @@ export function extractFeatures(
     for (let start = 0; start + n <= codepoints.length; start++) {
       const gram = codepoints.slice(start, start + n).join('');
       if (gram.trim() === '') continue;
-      add(chars, `c:${gram}`);
+      addFeature(bag, `c:${gram}`);
     }
   }
-  for (const char of codepoints) if (hanChar.test(char)) add(chars, `c:${char}`);
-  return { words, chars };
+  for (const char of codepoints) if (hanChar.test(char)) addFeature(bag, `c:${char}`);
+  return bag;
 }

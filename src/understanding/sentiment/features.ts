@@ -1,4 +1,4 @@
-import type { SparseVector } from './logistic-regression.js';
+import type { SparseVector } from '../../learning/sparse-vector.js';
 import type { LexiconScore } from './english-lexicon.js';
 
 /**
@@ -60,7 +60,7 @@ class FeatureBag {
   }
   toVector(dense?: Float32Array, scale = 1): SparseVector {
     const size = this.weights.size + (dense?.length ?? 0);
-    const indices = new Uint32Array(size);
+    const indices = new Int32Array(size);
     const values = new Float32Array(size);
     let i = 0;
     for (const [index, value] of this.weights) {

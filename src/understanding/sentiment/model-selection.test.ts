@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { macroRecall, selectByCrossValidation, tuneOffsets } from './model-selection.js';
-import type { SparseVector } from './logistic-regression.js';
+import type { SparseVector } from '../../learning/sparse-vector.js';
 
 const log = (probabilities: number[]): Float64Array => Float64Array.from(probabilities, Math.log);
 
@@ -32,7 +32,7 @@ describe('choosing settings by cross-validation', () => {
     // Feature 1 says the label; feature 2 is noise. Candidate "useful" sees feature 1.
     const labels = Array.from({ length: 60 }, (_, i) => i % 2);
     const vector = (index: number, value: number): SparseVector => ({
-      indices: Uint32Array.from([0, index]),
+      indices: Int32Array.from([0, index]),
       values: Float32Array.from([1, value]),
     });
     const selection = selectByCrossValidation({

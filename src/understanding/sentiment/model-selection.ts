@@ -1,4 +1,9 @@
-import { LogisticRegression, type SparseVector, type TrainOptions } from './logistic-regression.js';
+import {
+  SoftmaxRegression,
+  balancedClassWeights,
+  type SoftmaxOptions,
+} from '../../learning/softmax-regression.js';
+import type { SparseVector } from '../../learning/sparse-vector.js';
 
 /**
  * Chooses the sentiment classifier's settings from the tenant's own training rows, by k-fold
@@ -9,6 +14,49 @@ import { LogisticRegression, type SparseVector, type TrainOptions } from './logi
  * reports macro-recall, and a rare label ("negative" in most contact-center traffic) matters as
  * much as a common one.
  */
+export interface TrainOptions {
+  /** Default 8. */
+  epochs?: number;
+  /** Default 1e-4. */
+  l2?: number;
+  /** Weight each class by 1/frequency, so a rare class is not drowned (macro recall). Default true. */
+  balanceClasses?: boolean;
+}
+
+/**
+ * AdaGrad over the hashed features (the embedding sits in the same sparse space): rare n-grams
+ * keep a large rate; L2 only on the weights a step touches, none on the biases.
+ */
+const softmaxOptions: Partial<SoftmaxOptions> = {
+  optimizer: 'adagrad',
+  learningRate: 0.3,
+  seed: 1,
+  sparseStorage: 'float32',
+  biasStorage: 'float64',
+  initialSquaredGradient: 1e-6,
+  l2OnBias: false,
+};
+
+/** A multinomial logistic regression over `dimensions` sparse features. */
+export function trainSentimentClassifier(
+  vectors: readonly SparseVector[],
+  labels: readonly number[],
+  shape: { classes: number; dimensions: number },
+  options: TrainOptions,
+): SoftmaxRegression {
+  const classWeights =
+    options.balanceClasses === false ? undefined : balancedClassWeights(labels, shape.classes);
+  return SoftmaxRegression.train(
+    vectors.map((sparse, i) => ({
+      sparse,
+      label: labels[i]!,
+      weight: classWeights?.[labels[i]!],
+    })),
+    { sparseSize: shape.dimensions, classCount: shape.classes },
+    { ...softmaxOptions, epochs: options.epochs ?? 8, l2: options.l2 ?? 1e-4 },
+  );
+}
+
 export interface Candidate<C> {
   config: C;
   train: TrainOptions;
@@ -127,14 +175,14 @@ export function selectByCrossValidation<C>(options: SelectOptions<C>): Selection
     for (let fold = 0; fold < folds; fold++) {
       // Every k-th row: deterministic, and even when the rows come sorted by label.
       const trainIndices = labels.map((_, i) => i).filter((i) => i % folds !== fold);
-      const model = new LogisticRegression(options.dimensions, classes);
-      model.train(
+      const model = trainSentimentClassifier(
         trainIndices.map((i) => vectors[i]!),
         trainIndices.map((i) => labels[i]!),
+        { classes, dimensions: options.dimensions },
         candidate.train,
       );
       for (let i = fold; i < vectors.length; i += folds)
-        heldOut[i] = model.predict(vectors[i]!).map(Math.log);
+        heldOut[i] = model.probabilities(vectors[i]!).map(Math.log);
     }
     const recall = macroRecall(heldOut, labels, new Array<number>(classes).fill(0));
     recalls.push(recall);

@@ -8,8 +8,14 @@ import {
   featurize,
   type FeatureWeights,
 } from './features.js';
-import { LogisticRegression, type SparseVector, type TrainOptions } from './logistic-regression.js';
-import { argmax, selectByCrossValidation, type Candidate } from './model-selection.js';
+import type { SoftmaxRegression } from '../../learning/softmax-regression.js';
+import type { SparseVector } from '../../learning/sparse-vector.js';
+import {
+  argmax,
+  selectByCrossValidation,
+  trainSentimentClassifier,
+  type Candidate,
+} from './model-selection.js';
 import { createPrototypes, unitLength, type Prototypes } from './prototypes.js';
 
 /**
@@ -156,7 +162,7 @@ interface FeatureConfig {
 }
 
 interface Trained {
-  classifier: LogisticRegression;
+  classifier: SoftmaxRegression;
   labels: SentimentLabel[];
   config: FeatureConfig;
   /** Per label, added to the log-probability (prior correction chosen by cross-validation). */
@@ -294,7 +300,9 @@ export async function createSentimentModel(
     embedding: Float32Array | undefined,
     allowed: readonly SentimentLabel[],
   ): SentimentScore {
-    const probabilities = model.classifier.predict(vectorOf(analysis, embedding, model.config));
+    const probabilities = model.classifier.probabilities(
+      vectorOf(analysis, embedding, model.config),
+    );
     const permitted = model.labels.map((label) => allowed.includes(label));
     const best = argmax(probabilities.map(Math.log), model.offsets, permitted);
     const positive = model.labels.indexOf('positive');
@@ -404,9 +412,12 @@ export async function createSentimentModel(
         );
       }
       signal?.throwIfAborted();
-      const classifier = new LogisticRegression(dimensions, seen.length);
-      const trainOptions: TrainOptions = settings.train;
-      classifier.train(vectors(settings.config), labelIndices, trainOptions);
+      const classifier = trainSentimentClassifier(
+        vectors(settings.config),
+        labelIndices,
+        { classes: seen.length, dimensions },
+        settings.train,
+      );
       // Swap only when training succeeded, so a failed retrain keeps the old model serving.
       trained = { classifier, labels: seen, config: settings.config, offsets };
     },
