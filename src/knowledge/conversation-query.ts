@@ -13,8 +13,15 @@ export interface ConversationQueryOptions {
   recencyDecay?: number;
   /** Floor of the decayed weight: the opening problem statement never vanishes. */
   minWeight?: number;
-  /** Words of recent customer speech sent to the (costly) sentence encoder. */
+  /** Words sent to the (costly) sentence encoder. */
   embedWords?: number;
+  /**
+   * Plain chats (no speakers): extra weight of the opening sentences, where the reason for
+   * contact is stated before verification and wrap-up talk. Sentence i gets
+   * 1 + openingBoost * exp(-i / openingSentences).
+   */
+  openingBoost?: number;
+  openingSentences?: number;
 }
 
 export interface ConversationQuery {
@@ -23,7 +30,17 @@ export interface ConversationQuery {
   vectorText: string;
 }
 
-const defaults: Required<ConversationQueryOptions> = { agentWeight: 0.5, recencyDecay: 0.85, minWeight: 0.35, embedWords: 60 };
+// embedWords 30: on ABCD dev chats the first 30 words fused as well as the first 60 (hit@1 equal
+// on whole and early chats) at half the encoder cost. openingBoost 2 / 8 sentences: tuned on one
+// half of the dev chats, +1 point of hit@1 on the other half (whole chats) with IDF_EMPHASIS.
+const defaults: Required<ConversationQueryOptions> = {
+  agentWeight: 0.5,
+  recencyDecay: 0.85,
+  minWeight: 0.35,
+  embedWords: 30,
+  openingBoost: 2,
+  openingSentences: 8,
+};
 
 /** Splits an unsegmented chat into sentence-like pieces (the eval format has no turns). */
 export function splitSentences(text: string): string[] {
@@ -47,13 +64,18 @@ function lastWords(text: string, count: number): string {
 /**
  * Builds a weighted query from a conversation so far. With speaker-labelled turns, customer
  * turns count more and recent turns more than old ones (down to a floor). Plain text (no
- * speakers) is split into sentences that all count the same, since who said what is unknown.
+ * speakers) is split into sentences, the opening ones weighing more, since who said what is
+ * unknown but a chat states its reason for contact early.
  */
 export function conversationQuery(conversation: string | readonly QueryTurn[], options: ConversationQueryOptions = {}): ConversationQuery {
   const settings = { ...defaults, ...options };
   if (typeof conversation === 'string') {
-    const segments = splitSentences(conversation).map((text) => ({ text, weight: 1 }));
-    // Without speakers, the opening of a chat is where the reason for contact is stated.
+    // Without speakers, the opening of a chat is where the reason for contact is stated; later
+    // sentences still count (a resolution often names the topic again), just less.
+    const segments = splitSentences(conversation).map((text, index) => ({
+      text,
+      weight: 1 + settings.openingBoost * Math.exp(-index / settings.openingSentences),
+    }));
     return { segments, vectorText: firstWords(conversation, settings.embedWords) };
   }
   const turns = conversation.filter((turn) => turn.text.trim() !== '');

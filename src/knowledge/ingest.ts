@@ -16,6 +16,7 @@ import {
 
 const TITLE_TF_WEIGHT = 3;
 const INGEST_GROUP = 16;
+const ANALYZE_AFTER_CHANGES = 20;
 // Term frequency of one unnested tsvector lexeme `t`, counting title (weight A) positions more.
 const termFrequencySql = `(SELECT coalesce(sum(CASE w WHEN 'A' THEN ${TITLE_TF_WEIGHT} ELSE 1 END), 1) FROM unnest(t.weights) w)::int`;
 
@@ -33,6 +34,12 @@ export interface IngestOptions {
   retireMissingUnder?: string;
   chunk?: ChunkOptions;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Bulk loads: do not create the model's HNSW index; the caller creates it afterwards with
+   * ensureEmbeddingIndex (one bulk build is much cheaper than keeping the graph up to date
+   * insert by insert). Searches meanwhile fall back to exact vector scans.
+   */
+  deferEmbeddingIndex?: boolean;
 }
 
 export interface IngestReport {
@@ -75,7 +82,7 @@ export async function ingestArticles(
     }
     seen.add(article.id);
   }
-  if (embedder) await ensureEmbeddingIndex(db, embedder);
+  if (embedder && !options.deferEmbeddingIndex) await ensureEmbeddingIndex(db, embedder);
 
   // Articles go in groups: the passages of a whole group are embedded in one call, so a batched
   // or multi-worker embedder stays busy, then each article is written in its own transaction.
@@ -124,19 +131,14 @@ export async function ingestArticles(
           );
         }
         await tx.query('DELETE FROM chunks WHERE tenant_id = $1 AND article_id = $2', [tenantId, article.id]);
-        for (const [ord, passage] of passages.entries()) {
-          await insertChunk(tx, {
-            tenantId,
-            articleId: article.id,
-            version,
-            ord,
-            text: passage,
-            searchText: splitter.split(passage),
-            searchTitle: splitter.split(article.title),
-            vector: articleVectors?.[ord] ?? null,
-            model: articleVectors && embedder ? embedder.id : null,
-          });
-        }
+        await insertChunks(tx, {
+          tenantId,
+          articleId: article.id,
+          version,
+          searchTitle: splitter.split(article.title),
+          model: articleVectors && embedder ? embedder.id : null,
+          passages: passages.map((passage, ord) => ({ text: passage, searchText: splitter.split(passage), vector: articleVectors?.[ord] ?? null })),
+        });
       });
       report.chunks += passages.length;
       if (articleVectors) report.embedded += articleVectors.length;
@@ -149,35 +151,41 @@ export async function ingestArticles(
   if (options.retireMissingUnder !== undefined) {
     report.retired = await retireMissing(db, tenantId, options.retireMissingUnder, [...seen], options.changedBy);
   }
+  // Fresh statistics after a bulk change: the embedded engine has no autovacuum, and a planner
+  // that believes the tables are empty picks plans that scan every posting. A single edit from
+  // the admin screen does not pay for it (it barely moves the statistics).
+  if (report.added + report.updated + report.retired >= ANALYZE_AFTER_CHANGES) await db.exec('ANALYZE articles, chunks, chunk_terms');
   return report;
 }
 
-async function insertChunk(
+async function insertChunks(
   tx: Queryable,
-  chunk: {
+  article: {
     tenantId: string;
     articleId: string;
     version: number;
-    ord: number;
-    text: string;
-    searchText: string;
     searchTitle: string;
-    vector: Float32Array | null;
     model: string | null;
+    passages: readonly { text: string; searchText: string; vector: Float32Array | null }[];
   },
 ): Promise<void> {
-  // One statement: the chunk, its BM25 document length, and its postings, all from the same
-  // tsvector. Title words carry weight A and count TITLE_TF_WEIGHT times (a BM25F-style field
-  // boost: a title says what the whole article is about). Postings include word pairs
-  // ("promo code", "two factor") in order of position, stop words skipped: measured +3 points
-  // of hit@1 on conversational queries over single words alone.
+  if (article.passages.length === 0) return;
+  // One statement per article: its chunks, their BM25 document lengths, and their postings, all
+  // from the same tsvectors (one round trip instead of one per passage: ingest is bound by
+  // statement count on the embedded engine). Title words carry weight A and count
+  // TITLE_TF_WEIGHT times (a BM25F-style field boost: a title says what the whole article is
+  // about). Postings include word pairs ("promo code", "two factor") in order of position, stop
+  // words skipped: measured +3 points of hit@1 on conversational queries over single words alone.
   await tx.query(
-    `WITH inserted AS (
+    `WITH input AS (
+       SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[]) AS i(ord, text, search_text, embedding)),
+     inserted AS (
        INSERT INTO chunks (tenant_id, article_id, version, ord, text, search_text, tsv, term_count, embedding, embedding_model)
-       SELECT $1, $2, $3, $4, $5, $6, v,
-              (SELECT coalesce(sum(${termFrequencySql}), 0) FROM unnest(v) t),
-              $7::vector, $8
-         FROM (SELECT setweight(to_tsvector('${SEARCH_CONFIG}', $9), 'A') || to_tsvector('${SEARCH_CONFIG}', $6) AS v) AS tsv
+       SELECT $1, $2, $3, i.ord, i.text, i.search_text, v.tsv,
+              (SELECT coalesce(sum(${termFrequencySql}), 0) FROM unnest(v.tsv) t),
+              i.embedding::vector, CASE WHEN i.embedding IS NULL THEN NULL ELSE $8 END
+         FROM input i
+         CROSS JOIN LATERAL (SELECT setweight(to_tsvector('${SEARCH_CONFIG}', $9), 'A') || to_tsvector('${SEARCH_CONFIG}', i.search_text) AS tsv) v
        RETURNING id, tenant_id, tsv),
      tokens AS (
        SELECT i.id, i.tenant_id, t.lexeme, p.pos, p.weight
@@ -193,15 +201,15 @@ async function insertChunk(
      UNION ALL
      SELECT id, tenant_id, term, tf FROM pairs`,
     [
-      chunk.tenantId,
-      chunk.articleId,
-      chunk.version,
-      chunk.ord,
-      chunk.text,
-      chunk.searchText,
-      chunk.vector ? vectorLiteral(chunk.vector) : null,
-      chunk.model,
-      chunk.searchTitle,
+      article.tenantId,
+      article.articleId,
+      article.version,
+      article.passages.map((_, ord) => ord),
+      article.passages.map((p) => p.text),
+      article.passages.map((p) => p.searchText),
+      article.passages.map((p) => (p.vector ? vectorLiteral(p.vector) : null)),
+      article.model,
+      article.searchTitle,
     ],
   );
 }
