@@ -101,9 +101,11 @@ describe('retrieval eval task', () => {
       reporter,
       { embedder: stuck, budgetMs: 400 },
     );
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Query vectors never come: without the fallback this would wait forever. (Most of the time
+    // is the embedded database starting; generous for a loaded CI machine.)
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(metrics['hit@1']).toBe(1);
-  });
+  }, 90_000);
 
   it('computes the metrics by the first relevant position', () => {
     expect(
