@@ -165,9 +165,10 @@ export async function createDefaultCapabilities(
     createCustomerHealthAnalyzer(),
     {
       ...createArticleCardsAnalyzer(knowledge),
-      // Embedded PGlite runs SQL on this thread: searches may take a fifth of it at most. A
-      // server runs them elsewhere, so more can run at once.
-      ...(db.engine === 'pglite' ? { maxConcurrent: 1, maxBusyShare: 0.2 } : { maxConcurrent: 4 }),
+      // Embedded PGlite runs SQL in its own thread, one statement at a time, searches behind
+      // interactive writes (docs/decisions/0004): two searches overlap embedding and SQL. A
+      // server runs statements side by side, so more can run at once.
+      maxConcurrent: db.engine === 'pglite' ? 2 : 4,
     },
     createRepliesAnalyzer({
       chatModel,

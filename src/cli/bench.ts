@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../config/config.js';
 import { startCuecard } from '../app/start.js';
+import { openInThreadPgliteDatabase } from '../stores/pglite-database.js';
 import { loadCallScripts } from './replay/call-script.js';
 import { replayCall } from './replay/replay-call.js';
 import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
@@ -77,12 +79,18 @@ async function main(): Promise<void> {
       'supervisor-key': { type: 'string' },
       'min-gap-ms': { type: 'string', default: '2000' },
       'max-gap-ms': { type: 'string', default: '4000' },
+      // Embedded PGlite in its worker thread (the service's default) or on the event loop, as
+      // before docs/decisions/0004: for before/after comparisons.
+      pglite: { type: 'string', default: 'worker' },
     },
   });
   const count = Number(values.conversations);
   const seconds = Number(values.seconds);
   const minGap = Number(values['min-gap-ms']);
   const maxGap = Number(values['max-gap-ms']);
+  if (values.pglite !== 'worker' && values.pglite !== 'in-thread')
+    throw new Error('--pglite is "worker" (default) or "in-thread".');
+  const pgliteInThread = values.pglite === 'in-thread';
   const config = loadConfig();
   const scripts = await loadCallScripts(path.join(config.knowledgeDir, 'demo-calls'));
 
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
   let supervisorKey = values['supervisor-key'];
   const runId = Date.now().toString(36);
   let stop = async () => undefined as void;
+  let database = 'external';
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-bench-'));
     // With DATABASE_URL, a throw-away database on that server (real Postgres + pgvector).
@@ -100,16 +109,22 @@ async function main(): Promise<void> {
     process.stderr.write(
       `Starting an in-process Cuecard on a throw-away ${scratch ? 'Postgres' : 'embedded'} database...\n`,
     );
+    const inThread =
+      !scratch && pgliteInThread
+        ? await openInThreadPgliteDatabase(path.join(dataDir, 'data'))
+        : undefined;
     const cuecard = await startCuecard(
       { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: scratch?.url },
-      { logger: false, devTenant: true },
+      { logger: false, devTenant: true, ...(inThread ? { db: inThread } : {}) },
     );
+    database = inThread ? 'pglite (in-thread)' : cuecard.services.db.engine;
     await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
     wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
     connectorKey = cuecard.devKeys!.keys.connector;
     supervisorKey = cuecard.devKeys!.keys.supervisor;
     stop = async () => {
       await cuecard.close();
+      await inThread?.close();
       await scratch?.drop();
       await rm(dataDir, { recursive: true, force: true });
     };
@@ -130,6 +145,11 @@ async function main(): Promise<void> {
   const externalIds = new Map<string, string>(); // internal → external, looked up per event
   let utterances = 0;
 
+  // Figures taken on a shared machine are only as good as its load: the run reports it.
+  const loadAtStart = loadavg()[0]!;
+  // How long the service's (and clients') event loop was held up: SQL on this thread shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const deadline = performance.now() + seconds * 1000;
   const startedAt = performance.now();
   const worker = async (index: number) => {
@@ -210,6 +230,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: count }, (_, index) => worker(index)));
   const elapsed = (performance.now() - startedAt) / 1000;
+  loopDelay.disable();
 
   // Lost = durable events stored for the bench's conversations that no subscriber received.
   let eventsLost = 0;
@@ -231,6 +252,7 @@ async function main(): Promise<void> {
   finalLatencies.sort((a, b) => a - b);
   const p50 = percentile(latencies, 50);
   const result = {
+    database,
     conversations: internalIds.size,
     concurrent: count,
     seconds: round(elapsed),
@@ -263,6 +285,9 @@ async function main(): Promise<void> {
     events_stored: eventsStored,
     events_lost: eventsLost,
     rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),
+    event_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6),
+    load_1m_start: round(loadAtStart),
+    load_1m_end: round(loadavg()[0]!),
     bare_ws_rtt_p50_ms: round(bare),
     added_latency_ratio_p50: round(p50 / bare),
   };

@@ -74,8 +74,7 @@ function rowToEvent(row: EventRow): CuecardEvent {
  */
 export function createEventLog(db: Database) {
   const listeners = new Set<(event: CuecardEvent) => void>();
-  // One writer at a time keeps publication order equal to id order within this process.
-  let tail: Promise<unknown> = Promise.resolve();
+  // One writer at a time (`drain`) keeps publication order equal to id order in this process.
 
   function publish(event: CuecardEvent): void {
     for (const listener of listeners) {
@@ -87,13 +86,26 @@ export function createEventLog(db: Database) {
     }
   }
 
-  async function write(scope: EventScope, bodies: readonly EventBody[]): Promise<CuecardEvent[]> {
+  interface PendingAppend {
+    scope: EventScope;
+    bodies: readonly EventBody[];
+    resolve: (events: CuecardEvent[]) => void;
+    reject: (error: unknown) => void;
+  }
+
+  /**
+   * Writes the durable events of several appends in one INSERT, then publishes all of them in
+   * append order. One statement per batch instead of per append: on the embedded engine every
+   * statement is a round trip to the database thread, and at a few hundred live conversations
+   * appends queue up behind each other (docs/decisions/0004).
+   */
+  async function write(batch: readonly PendingAppend[]): Promise<CuecardEvent[][]> {
     const at = new Date().toISOString();
-    const durable = bodies.filter((body) => !EPHEMERAL_EVENT_TYPES.has(body.type));
-    const ids: number[] = [];
-    if (durable.length > 0) {
-      const params: unknown[] = [];
-      const values = durable.map((body) => {
+    const params: unknown[] = [];
+    const values: string[] = [];
+    for (const { scope, bodies } of batch) {
+      for (const body of bodies) {
+        if (EPHEMERAL_EVENT_TYPES.has(body.type)) continue;
         const seq = 'seq' in body && typeof body.seq === 'number' ? body.seq : null;
         params.push(
           scope.tenantId,
@@ -104,8 +116,13 @@ export function createEventLog(db: Database) {
           JSON.stringify(body),
         );
         const base = params.length - 6;
-        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
-      });
+        values.push(
+          `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`,
+        );
+      }
+    }
+    const ids: number[] = [];
+    if (values.length > 0) {
       const { rows } = await db.query<{ id: number }>(
         `INSERT INTO events (tenant_id, conversation_id, agent_id, type, seq, payload)
          VALUES ${values.join(', ')} RETURNING id`,
@@ -114,18 +131,47 @@ export function createEventLog(db: Database) {
       ids.push(...rows.map((row) => row.id).sort((a, b) => a - b));
     }
     let next = 0;
-    const events = bodies.map((body): CuecardEvent => ({
-      v: EVENT_VERSION,
-      id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
-      tenantId: scope.tenantId,
-      conversationId: scope.conversationId,
-      agentId: scope.agentId,
-      at,
-      ...body,
-    }));
-    for (const event of events) publish(event);
-    if (relay) forwardEphemeral(relay, events);
-    return events;
+    const written = batch.map(({ scope, bodies }) =>
+      bodies.map((body): CuecardEvent => ({
+        v: EVENT_VERSION,
+        id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
+        tenantId: scope.tenantId,
+        conversationId: scope.conversationId,
+        agentId: scope.agentId,
+        at,
+        ...body,
+      })),
+    );
+    for (const events of written) {
+      for (const event of events) publish(event);
+      if (relay) forwardEphemeral(relay, events);
+    }
+    return written;
+  }
+
+  // Group commit: appends that arrive while a write is in flight go out together next.
+  const waiting: PendingAppend[] = [];
+  let draining = false;
+  const MAX_BATCH = 100;
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, MAX_BATCH);
+        try {
+          const written = await write(batch);
+          batch.forEach((entry, index) => entry.resolve(written[index]!));
+        } catch {
+          // One bad append must not fail the others queued with it: each alone, in order.
+          for (const entry of batch) {
+            await write([entry]).then(([events]) => entry.resolve(events!), entry.reject);
+          }
+        }
+      }
+    } finally {
+      draining = false;
+    }
   }
 
   // ---- relay: events written by other instances on the same database ------------------------
@@ -200,9 +246,10 @@ export function createEventLog(db: Database) {
     /** Stores (unless ephemeral) and publishes events; resolves once they are durable. */
     append(scope: EventScope, bodies: readonly EventBody[]): Promise<CuecardEvent[]> {
       if (bodies.length === 0) return Promise.resolve([]);
-      const result = tail.then(() => write(scope, bodies));
-      tail = result.catch(() => undefined);
-      return result;
+      return new Promise<CuecardEvent[]>((resolve, reject) => {
+        waiting.push({ scope, bodies, resolve, reject });
+        if (!draining) void drain();
+      });
     },
 
     /** Durable events after `cursor` (exclusive) that match, oldest first. */

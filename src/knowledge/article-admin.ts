@@ -48,7 +48,11 @@ const toRecord = (row: ArticleRow): ArticleRecord => ({
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 
-export async function getArticleRow(db: Queryable, tenantId: string, id: string): Promise<ArticleRow | null> {
+export async function getArticleRow(
+  db: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<ArticleRow | null> {
   const { rows } = await db.query<ArticleRow>(
     'SELECT id, slug, title, body, tags, language, status, owner, version, updated_at, source FROM articles WHERE tenant_id = $1 AND id = $2',
     [tenantId, id],
@@ -58,15 +62,30 @@ export async function getArticleRow(db: Queryable, tenantId: string, id: string)
 
 export async function getArticle(db: Queryable, tenantId: string, id: string) {
   const row = await getArticleRow(db, tenantId, id);
-  if (!row) throw new CuecardError('not_found', `No article "${id}" in this tenant.`, { field: 'id' });
-  const { rows: versions } = await db.query<{ version: number; title: string; status: string; changed_by: string | null; change_note: string | null; created_at: Date }>(
+  if (!row)
+    throw new CuecardError('not_found', `No article "${id}" in this tenant.`, { field: 'id' });
+  const { rows: versions } = await db.query<{
+    version: number;
+    title: string;
+    status: string;
+    changed_by: string | null;
+    change_note: string | null;
+    created_at: Date;
+  }>(
     `SELECT version, title, status, changed_by, change_note, created_at FROM article_versions
       WHERE tenant_id = $1 AND article_id = $2 ORDER BY version DESC`,
     [tenantId, id],
   );
   return {
     article: toRecord(row),
-    versions: versions.map((v) => ({ version: v.version, title: v.title, status: v.status, changedBy: v.changed_by, note: v.change_note, changedAt: new Date(v.created_at).toISOString() })),
+    versions: versions.map((v) => ({
+      version: v.version,
+      title: v.title,
+      status: v.status,
+      changedBy: v.changed_by,
+      note: v.change_note,
+      changedAt: new Date(v.created_at).toISOString(),
+    })),
   };
 }
 
@@ -80,7 +99,15 @@ export interface ArticleFilter {
 
 /** Articles with how agents used their cards: shown, used, helpful, not helpful, dismissed. */
 export async function listArticles(db: Queryable, filter: ArticleFilter) {
-  const { rows } = await db.query<ArticleRow & { shown: number; used: number; helpful: number; not_helpful: number; dismissed: number }>(
+  const { rows } = await db.query<
+    ArticleRow & {
+      shown: number;
+      used: number;
+      helpful: number;
+      not_helpful: number;
+      dismissed: number;
+    }
+  >(
     `SELECT a.id, a.slug, a.title, '' AS body, a.tags, a.language, a.status, a.owner, a.version, a.updated_at, a.source,
             coalesce(s.shown, 0)::int AS shown,
             count(f.*) FILTER (WHERE f.kind = 'used')::int AS used,
@@ -99,16 +126,33 @@ export async function listArticles(db: Queryable, filter: ArticleFilter) {
         AND ($5::text IS NULL OR a.title ILIKE '%' || $5 || '%')
       GROUP BY a.tenant_id, a.id, s.shown
       ORDER BY a.updated_at DESC, a.id`,
-    [filter.tenantId, filter.status ?? null, filter.tag ?? null, filter.language ?? null, filter.q ?? null],
+    [
+      filter.tenantId,
+      filter.status ?? null,
+      filter.tag ?? null,
+      filter.language ?? null,
+      filter.q ?? null,
+    ],
   );
   return rows.map((row) => ({
     ...toRecord(row),
     body: undefined,
-    usage: { shown: row.shown, used: row.used, helpful: row.helpful, notHelpful: row.not_helpful, dismissed: row.dismissed },
+    usage: {
+      shown: row.shown,
+      used: row.used,
+      helpful: row.helpful,
+      notHelpful: row.not_helpful,
+      dismissed: row.dismissed,
+    },
   }));
 }
 
-async function save(deps: KnowledgeDeps, tenantId: string, article: ArticleInput, changedBy: string): Promise<ArticleRecord> {
+async function save(
+  deps: KnowledgeDeps,
+  tenantId: string,
+  article: ArticleInput,
+  changedBy: string,
+): Promise<ArticleRecord> {
   await ingestArticles(deps, tenantId, [article], { changedBy });
   return toRecord((await getArticleRow(deps.db, tenantId, article.id))!);
 }
@@ -116,42 +160,65 @@ async function save(deps: KnowledgeDeps, tenantId: string, article: ArticleInput
 export async function createArticle(
   deps: KnowledgeDeps,
   tenantId: string,
-  input: { title: string; body: string; tags?: string[] | undefined; language?: string | undefined; status?: ArticleStatus | undefined },
+  input: {
+    title: string;
+    body: string;
+    tags?: string[] | undefined;
+    language?: string | undefined;
+    status?: ArticleStatus | undefined;
+  },
   changedBy: string,
 ): Promise<ArticleRecord> {
   const base = slugify(input.title) || 'article';
   let id = base;
   for (let n = 2; await getArticleRow(deps.db, tenantId, id); n++) id = `${base}-${n}`;
-  return save(deps, tenantId, {
-    id,
-    title: input.title,
-    body: input.body,
-    tags: input.tags ?? [],
-    language: input.language ?? 'en',
-    status: input.status ?? 'draft',
-    owner: changedBy,
-    source: null,
-  }, changedBy);
+  return save(
+    deps,
+    tenantId,
+    {
+      id,
+      title: input.title,
+      body: input.body,
+      tags: input.tags ?? [],
+      language: input.language ?? 'en',
+      status: input.status ?? 'draft',
+      owner: changedBy,
+      source: null,
+    },
+    changedBy,
+  );
 }
 
 export async function updateArticle(
   deps: KnowledgeDeps,
   tenantId: string,
   id: string,
-  changes: { title?: string | undefined; body?: string | undefined; tags?: string[] | undefined; language?: string | undefined; status?: ArticleStatus | undefined },
+  changes: {
+    title?: string | undefined;
+    body?: string | undefined;
+    tags?: string[] | undefined;
+    language?: string | undefined;
+    status?: ArticleStatus | undefined;
+  },
   changedBy: string,
 ): Promise<ArticleRecord> {
   const current = await getArticleRow(deps.db, tenantId, id);
-  if (!current) throw new CuecardError('not_found', `No article "${id}" in this tenant.`, { field: 'id' });
-  return save(deps, tenantId, {
-    id,
-    title: changes.title ?? current.title,
-    body: changes.body ?? current.body,
-    tags: changes.tags ?? current.tags,
-    language: changes.language ?? current.language,
-    status: changes.status ?? current.status,
-    owner: current.owner,
-    // Edited through the API, the article no longer follows its file.
-    source: null,
-  }, changedBy);
+  if (!current)
+    throw new CuecardError('not_found', `No article "${id}" in this tenant.`, { field: 'id' });
+  return save(
+    deps,
+    tenantId,
+    {
+      id,
+      title: changes.title ?? current.title,
+      body: changes.body ?? current.body,
+      tags: changes.tags ?? current.tags,
+      language: changes.language ?? current.language,
+      status: changes.status ?? current.status,
+      owner: current.owner,
+      // Edited through the API, the article no longer follows its file.
+      source: null,
+    },
+    changedBy,
+  );
 }

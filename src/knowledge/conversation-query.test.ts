@@ -30,8 +30,16 @@ describe('conversationQuery', () => {
   });
 
   it('splits plain chats into sentences, the opening ones weighing more', () => {
-    expect(splitSentences('Hi. I need a refund! When？ 我想退款。好的')).toEqual(['Hi.', 'I need a refund!', 'When？', '我想退款。', '好的']);
-    const { segments, vectorText } = conversationQuery('Hello. My order is late. Thanks. Bye.', { embedWords: 3 });
+    expect(splitSentences('Hi. I need a refund! When？ 我想退款。好的')).toEqual([
+      'Hi.',
+      'I need a refund!',
+      'When？',
+      '我想退款。',
+      '好的',
+    ]);
+    const { segments, vectorText } = conversationQuery('Hello. My order is late. Thanks. Bye.', {
+      embedWords: 3,
+    });
     expect(segments.map((s) => s.text)).toEqual(['Hello.', 'My order is late.', 'Thanks.', 'Bye.']);
     const weights = segments.map((s) => s.weight);
     expect(weights[0]).toBeCloseTo(3, 5);
@@ -45,7 +53,16 @@ describe('conversationQuery', () => {
 describe('searching with a whole chat', () => {
   let db: Database;
   const splitter = createJiebaWordSplitter();
-  const article = (id: string, title: string, body: string): ArticleInput => ({ id, title, body, tags: [], language: 'en', status: 'published', owner: null, source: null });
+  const article = (id: string, title: string, body: string): ArticleInput => ({
+    id,
+    title,
+    body,
+    tags: [],
+    language: 'en',
+    status: 'published',
+    owner: null,
+    source: null,
+  });
 
   beforeAll(async () => {
     db = await openDatabase({});
@@ -53,13 +70,34 @@ describe('searching with a whole chat', () => {
     await db.query(`INSERT INTO tenants (id, name) VALUES ('t', 'Test')`);
     // As in real guideline bases, most articles repeat the verification routine: its words are
     // everywhere, so they say little about which article fits.
-    const verify = 'First verify the customer: full name or account ID, username, email address and order ID.';
+    const verify =
+      'First verify the customer: full name or account ID, username, email address and order ID.';
     await ingestArticles({ db, embedder: null, splitter }, 't', [
-      article('refund-status', 'Refund status', `${verify} Tell the customer when the refund for a returned item reaches their card: 5 to 7 business days after the warehouse receives it.`),
-      article('verify-identity', 'Verify identity', `${verify} Confirm the zip code and phone number on file before any change to the account.`),
-      article('change-address', 'Change an address', `${verify} Update the shipping address on the account with the new street address and zip code.`),
-      article('promo-code', 'Promo code does not work', `${verify} Check the promo code expiry date. An expired code can be honoured once as a courtesy.`),
-      article('cancel-order', 'Cancel an order', `${verify} An order can be cancelled until it ships; after that, offer a return.`),
+      article(
+        'refund-status',
+        'Refund status',
+        `${verify} Tell the customer when the refund for a returned item reaches their card: 5 to 7 business days after the warehouse receives it.`,
+      ),
+      article(
+        'verify-identity',
+        'Verify identity',
+        `${verify} Confirm the zip code and phone number on file before any change to the account.`,
+      ),
+      article(
+        'change-address',
+        'Change an address',
+        `${verify} Update the shipping address on the account with the new street address and zip code.`,
+      ),
+      article(
+        'promo-code',
+        'Promo code does not work',
+        `${verify} Check the promo code expiry date. An expired code can be honoured once as a courtesy.`,
+      ),
+      article(
+        'cancel-order',
+        'Cancel an order',
+        `${verify} An order can be cancelled until it ships; after that, offer a return.`,
+      ),
     ]);
   });
 
@@ -77,7 +115,10 @@ describe('searching with a whole chat', () => {
       'Anything else I can help you with today? No, that is all. Have a great day!';
     const query = conversationQuery(chat);
     expect(query.segments.length).toBeGreaterThan(10);
-    const results = await searchKnowledge({ db, embedder: null, splitter }, { tenantId: 't', query: query.segments, limit: 3, log: false });
+    const results = await searchKnowledge(
+      { db, embedder: null, splitter },
+      { tenantId: 't', query: query.segments, limit: 3, log: false },
+    );
     expect(results[0]?.articleId).toBe('refund-status');
   });
 });

@@ -44,11 +44,13 @@ const defaults: Required<ConversationQueryOptions> = {
 
 /** Splits an unsegmented chat into sentence-like pieces (the eval format has no turns). */
 export function splitSentences(text: string): string[] {
-  return text
-    // Latin sentence ends need a following space ("3.5", "e.g.x"); CJK ones never have one.
-    .split(/(?<=[.!?])\s+|(?<=[。！？])\s*|\n+/u)
-    .map((piece) => piece.trim())
-    .filter((piece) => piece !== '');
+  return (
+    text
+      // Latin sentence ends need a following space ("3.5", "e.g.x"); CJK ones never have one.
+      .split(/(?<=[.!?])\s+|(?<=[。！？])\s*|\n+/u)
+      .map((piece) => piece.trim())
+      .filter((piece) => piece !== '')
+  );
 }
 
 function firstWords(text: string, count: number): string {
@@ -67,7 +69,10 @@ function lastWords(text: string, count: number): string {
  * speakers) is split into sentences, the opening ones weighing more, since who said what is
  * unknown but a chat states its reason for contact early.
  */
-export function conversationQuery(conversation: string | readonly QueryTurn[], options: ConversationQueryOptions = {}): ConversationQuery {
+export function conversationQuery(
+  conversation: string | readonly QueryTurn[],
+  options: ConversationQueryOptions = {},
+): ConversationQuery {
   const settings = { ...defaults, ...options };
   if (typeof conversation === 'string') {
     // Without speakers, the opening of a chat is where the reason for contact is stated; later
@@ -82,12 +87,16 @@ export function conversationQuery(conversation: string | readonly QueryTurn[], o
   const segments = turns.map((turn, index) => {
     const age = turns.length - 1 - index;
     const recency = Math.max(settings.minWeight, settings.recencyDecay ** age);
-    const speakerWeight = turn.speaker === 'agent' || turn.speaker === 'bot' ? settings.agentWeight : 1;
+    const speakerWeight =
+      turn.speaker === 'agent' || turn.speaker === 'bot' ? settings.agentWeight : 1;
     return { text: turn.text, weight: recency * speakerWeight };
   });
   const customerText = turns
     .filter((turn) => turn.speaker === 'customer' || turn.speaker === 'unknown')
     .map((turn) => turn.text)
     .join(' ');
-  return { segments, vectorText: lastWords(customerText || turns.map((t) => t.text).join(' '), settings.embedWords) };
+  return {
+    segments,
+    vectorText: lastWords(customerText || turns.map((t) => t.text).join(' '), settings.embedWords),
+  };
 }

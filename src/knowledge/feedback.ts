@@ -16,14 +16,31 @@ export interface FeedbackInput {
 /** Records what an agent did with a card; search reads it back as a ranking nudge. */
 export async function recordFeedback(db: Queryable, input: FeedbackInput): Promise<void> {
   if (!kinds.includes(input.kind)) {
-    throw new CuecardError('validation_failed', `feedback kind must be one of ${kinds.join(', ')}`, { field: 'kind' });
+    throw new CuecardError(
+      'validation_failed',
+      `feedback kind must be one of ${kinds.join(', ')}`,
+      { field: 'kind' },
+    );
   }
-  const { rows } = await db.query<{ ok: number }>('SELECT 1 AS ok FROM articles WHERE tenant_id = $1 AND id = $2', [input.tenantId, input.articleId]);
-  if (rows.length === 0) throw new CuecardError('not_found', `No article "${input.articleId}" in this tenant`, { field: 'articleId' });
+  const { rows } = await db.query<{ ok: number }>(
+    'SELECT 1 AS ok FROM articles WHERE tenant_id = $1 AND id = $2',
+    [input.tenantId, input.articleId],
+  );
+  if (rows.length === 0)
+    throw new CuecardError('not_found', `No article "${input.articleId}" in this tenant`, {
+      field: 'articleId',
+    });
   await db.query(
     `INSERT INTO article_feedback (tenant_id, article_id, kind, agent_id, conversation_id, suggestion_id)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [input.tenantId, input.articleId, input.kind, input.agentId, input.conversationId, input.suggestionId ?? null],
+    [
+      input.tenantId,
+      input.articleId,
+      input.kind,
+      input.agentId,
+      input.conversationId,
+      input.suggestionId ?? null,
+    ],
   );
 }
 
@@ -36,7 +53,13 @@ export interface FeedbackSummary {
 }
 
 export async function feedbackSummary(db: Queryable, tenantId: string): Promise<FeedbackSummary[]> {
-  const { rows } = await db.query<{ article_id: string; used: number; helpful: number; not_helpful: number; dismissed: number }>(
+  const { rows } = await db.query<{
+    article_id: string;
+    used: number;
+    helpful: number;
+    not_helpful: number;
+    dismissed: number;
+  }>(
     `SELECT article_id,
             count(*) FILTER (WHERE kind = 'used')::int AS used,
             count(*) FILTER (WHERE kind = 'helpful')::int AS helpful,
@@ -45,7 +68,13 @@ export async function feedbackSummary(db: Queryable, tenantId: string): Promise<
        FROM article_feedback WHERE tenant_id = $1 GROUP BY article_id ORDER BY article_id`,
     [tenantId],
   );
-  return rows.map((r) => ({ articleId: r.article_id, used: r.used, helpful: r.helpful, notHelpful: r.not_helpful, dismissed: r.dismissed }));
+  return rows.map((r) => ({
+    articleId: r.article_id,
+    used: r.used,
+    helpful: r.helpful,
+    notHelpful: r.not_helpful,
+    dismissed: r.dismissed,
+  }));
 }
 
 export interface KnowledgeGap {
@@ -71,7 +100,11 @@ export interface GapQuery {
  * my pet" form one gap. The biggest groups are the articles worth writing next.
  */
 export async function knowledgeGaps(db: Queryable, query: GapQuery): Promise<KnowledgeGap[]> {
-  const { rows } = await db.query<{ query: string | null; terms: string[]; created_at: Date | string }>(
+  const { rows } = await db.query<{
+    query: string | null;
+    terms: string[];
+    created_at: Date | string;
+  }>(
     `SELECT query, terms, created_at FROM search_log
       WHERE tenant_id = $1 AND top_score < $2 AND created_at > now() - make_interval(days => $3)
         AND cardinality(terms) > 0
@@ -81,10 +114,13 @@ export async function knowledgeGaps(db: Queryable, query: GapQuery): Promise<Kno
   const parent = rows.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const byTerm = new Map<string, number[]>();
-  rows.forEach((row, i) => row.terms.forEach((term) => byTerm.set(term, [...(byTerm.get(term) ?? []), i])));
+  rows.forEach((row, i) =>
+    row.terms.forEach((term) => byTerm.set(term, [...(byTerm.get(term) ?? []), i])),
+  );
   for (let i = 0; i < rows.length; i++) {
     const shared = new Map<number, number>();
-    for (const term of rows[i]!.terms) for (const j of byTerm.get(term)!) if (j > i) shared.set(j, (shared.get(j) ?? 0) + 1);
+    for (const term of rows[i]!.terms)
+      for (const j of byTerm.get(term)!) if (j > i) shared.set(j, (shared.get(j) ?? 0) + 1);
     for (const [j, count] of shared) {
       const needed = Math.min(2, rows[i]!.terms.length, rows[j]!.terms.length);
       if (count >= needed) parent[find(j)] = find(i);
@@ -94,11 +130,20 @@ export async function knowledgeGaps(db: Queryable, query: GapQuery): Promise<Kno
   rows.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
   const gaps: KnowledgeGap[] = [...groups.values()].map((members) => {
     const termCounts = new Map<string, number>();
-    for (const i of members) for (const term of rows[i]!.terms) termCounts.set(term, (termCounts.get(term) ?? 0) + 1);
-    const terms = [...termCounts].filter(([, n]) => n >= Math.max(1, members.length / 2)).sort((a, b) => b[1] - a[1]).map(([term]) => term).slice(0, 5);
-    const examples = [...new Set(members.map((i) => rows[i]!.query ?? rows[i]!.terms.join(' ')))].slice(0, 3);
+    for (const i of members)
+      for (const term of rows[i]!.terms) termCounts.set(term, (termCounts.get(term) ?? 0) + 1);
+    const terms = [...termCounts]
+      .filter(([, n]) => n >= Math.max(1, members.length / 2))
+      .sort((a, b) => b[1] - a[1])
+      .map(([term]) => term)
+      .slice(0, 5);
+    const examples = [
+      ...new Set(members.map((i) => rows[i]!.query ?? rows[i]!.terms.join(' '))),
+    ].slice(0, 3);
     const lastSeen = new Date(rows[members[0]!]!.created_at).toISOString();
     return { terms, count: members.length, examples, lastSeen };
   });
-  return gaps.sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen)).slice(0, query.limit ?? 20);
+  return gaps
+    .sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen))
+    .slice(0, query.limit ?? 20);
 }

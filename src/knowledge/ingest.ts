@@ -53,7 +53,9 @@ export interface IngestReport {
 
 function contentHash(article: ArticleInput): string {
   const { id, title, body, tags, language, status, owner } = article;
-  return createHash('sha256').update(JSON.stringify([id, title, body, tags, language, status, owner])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([id, title, body, tags, language, status, owner]))
+    .digest('hex');
 }
 
 interface StoredArticle {
@@ -74,11 +76,22 @@ export async function ingestArticles(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const { db, embedder, splitter } = deps;
-  const report: IngestReport = { added: 0, updated: 0, unchanged: 0, retired: 0, chunks: 0, embedded: 0 };
+  const report: IngestReport = {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    retired: 0,
+    chunks: 0,
+    embedded: 0,
+  };
   const seen = new Set<string>();
   for (const article of articles) {
     if (seen.has(article.id)) {
-      throw new CuecardError('data_invalid', `Two articles share the id "${article.id}"${article.source ? ` (${article.source})` : ''}; ids must be unique`, { field: 'id' });
+      throw new CuecardError(
+        'data_invalid',
+        `Two articles share the id "${article.id}"${article.source ? ` (${article.source})` : ''}; ids must be unique`,
+        { field: 'id' },
+      );
     }
     seen.add(article.id);
   }
@@ -89,7 +102,13 @@ export async function ingestArticles(
   let done = 0;
   for (let start = 0; start < articles.length; start += INGEST_GROUP) {
     const group = articles.slice(start, start + INGEST_GROUP);
-    const pending: { article: ArticleInput; hash: string; stored: StoredArticle | undefined; passages: string[]; embed: boolean }[] = [];
+    const pending: {
+      article: ArticleInput;
+      hash: string;
+      stored: StoredArticle | undefined;
+      passages: string[];
+      embed: boolean;
+    }[] = [];
     for (const article of group) {
       const hash = contentHash(article);
       const embed = embeds(embedder, article.language);
@@ -107,37 +126,81 @@ export async function ingestArticles(
         options.onProgress?.(++done, articles.length);
         continue;
       }
-      pending.push({ article, hash, stored, embed, passages: await chunkText(article.body || article.title, options.chunk) });
+      pending.push({
+        article,
+        hash,
+        stored,
+        embed,
+        passages: await chunkText(article.body || article.title, options.chunk),
+      });
     }
-    const toEmbed = pending.flatMap((entry) => (entry.embed ? entry.passages.map((passage) => `${entry.article.title}. ${passage}`) : []));
+    const toEmbed = pending.flatMap((entry) =>
+      entry.embed ? entry.passages.map((passage) => `${entry.article.title}. ${passage}`) : [],
+    );
     const vectors = embedder && toEmbed.length > 0 ? await embedder.embed(toEmbed) : [];
     let nextVector = 0;
     for (const { article, hash, stored, passages, embed } of pending) {
-      const articleVectors = embed ? vectors.slice(nextVector, (nextVector += passages.length)) : null;
-      const version = stored ? (stored.content_hash === hash ? stored.version : stored.version + 1) : 1;
+      const articleVectors = embed
+        ? vectors.slice(nextVector, (nextVector += passages.length))
+        : null;
+      const version = stored
+        ? stored.content_hash === hash
+          ? stored.version
+          : stored.version + 1
+        : 1;
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO articles (tenant_id, id, slug, title, body, tags, language, status, owner, source, version, content_hash)
            VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            ON CONFLICT (tenant_id, id) DO UPDATE SET title = $3, body = $4, tags = $5, language = $6, status = $7,
              owner = $8, source = $9, version = $10, content_hash = $11, updated_at = now()`,
-          [tenantId, article.id, article.title, article.body, article.tags, article.language, article.status, article.owner, article.source, version, hash],
+          [
+            tenantId,
+            article.id,
+            article.title,
+            article.body,
+            article.tags,
+            article.language,
+            article.status,
+            article.owner,
+            article.source,
+            version,
+            hash,
+          ],
         );
         if (!stored || stored.version !== version) {
           await tx.query(
             `INSERT INTO article_versions (tenant_id, article_id, version, title, body, tags, status, content_hash, changed_by, change_note)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [tenantId, article.id, version, article.title, article.body, article.tags, article.status, hash, options.changedBy ?? null, stored ? 'updated' : 'created'],
+            [
+              tenantId,
+              article.id,
+              version,
+              article.title,
+              article.body,
+              article.tags,
+              article.status,
+              hash,
+              options.changedBy ?? null,
+              stored ? 'updated' : 'created',
+            ],
           );
         }
-        await tx.query('DELETE FROM chunks WHERE tenant_id = $1 AND article_id = $2', [tenantId, article.id]);
+        await tx.query('DELETE FROM chunks WHERE tenant_id = $1 AND article_id = $2', [
+          tenantId,
+          article.id,
+        ]);
         await insertChunks(tx, {
           tenantId,
           articleId: article.id,
           version,
           searchTitle: splitter.split(article.title),
           model: articleVectors && embedder ? embedder.id : null,
-          passages: passages.map((passage, ord) => ({ text: passage, searchText: splitter.split(passage), vector: articleVectors?.[ord] ?? null })),
+          passages: passages.map((passage, ord) => ({
+            text: passage,
+            searchText: splitter.split(passage),
+            vector: articleVectors?.[ord] ?? null,
+          })),
         });
       });
       report.chunks += passages.length;
@@ -149,12 +212,19 @@ export async function ingestArticles(
     }
   }
   if (options.retireMissingUnder !== undefined) {
-    report.retired = await retireMissing(db, tenantId, options.retireMissingUnder, [...seen], options.changedBy);
+    report.retired = await retireMissing(
+      db,
+      tenantId,
+      options.retireMissingUnder,
+      [...seen],
+      options.changedBy,
+    );
   }
   // Fresh statistics after a bulk change: the embedded engine has no autovacuum, and a planner
   // that believes the tables are empty picks plans that scan every posting. A single edit from
   // the admin screen does not pay for it (it barely moves the statistics).
-  if (report.added + report.updated + report.retired >= ANALYZE_AFTER_CHANGES) await db.exec('ANALYZE articles, chunks, chunk_terms');
+  if (report.added + report.updated + report.retired >= ANALYZE_AFTER_CHANGES)
+    await db.exec('ANALYZE articles, chunks, chunk_terms');
   return report;
 }
 
@@ -214,7 +284,13 @@ async function insertChunks(
   );
 }
 
-async function retireMissing(db: Database, tenantId: string, sourcePrefix: string, keep: string[], changedBy: string | undefined): Promise<number> {
+async function retireMissing(
+  db: Database,
+  tenantId: string,
+  sourcePrefix: string,
+  keep: string[],
+  changedBy: string | undefined,
+): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM articles WHERE tenant_id = $1 AND status <> 'retired' AND source IS NOT NULL
         AND left(source, length($2)) = $2 AND NOT (id = ANY($3::text[]))`,
@@ -222,17 +298,36 @@ async function retireMissing(db: Database, tenantId: string, sourcePrefix: strin
   );
   for (const { id } of rows) {
     await db.transaction(async (tx) => {
-      const { rows: updated } = await tx.query<{ version: number; title: string; body: string; tags: string[]; content_hash: string }>(
+      const { rows: updated } = await tx.query<{
+        version: number;
+        title: string;
+        body: string;
+        tags: string[];
+        content_hash: string;
+      }>(
         `UPDATE articles SET status = 'retired', version = version + 1, updated_at = now()
           WHERE tenant_id = $1 AND id = $2 RETURNING version, title, body, tags, content_hash`,
         [tenantId, id],
       );
       const row = updated[0]!;
-      await tx.query('UPDATE chunks SET version = $3 WHERE tenant_id = $1 AND article_id = $2', [tenantId, id, row.version]);
+      await tx.query('UPDATE chunks SET version = $3 WHERE tenant_id = $1 AND article_id = $2', [
+        tenantId,
+        id,
+        row.version,
+      ]);
       await tx.query(
         `INSERT INTO article_versions (tenant_id, article_id, version, title, body, tags, status, content_hash, changed_by, change_note)
          VALUES ($1, $2, $3, $4, $5, $6, 'retired', $7, $8, 'source removed')`,
-        [tenantId, id, row.version, row.title, row.body, row.tags, row.content_hash, changedBy ?? null],
+        [
+          tenantId,
+          id,
+          row.version,
+          row.title,
+          row.body,
+          row.tags,
+          row.content_hash,
+          changedBy ?? null,
+        ],
       );
     });
   }
@@ -250,7 +345,9 @@ export async function readDocuments(target: string): Promise<ArticleInput[]> {
   const files: string[] = [];
   if (info.isDirectory()) {
     const walk = async (dir: string): Promise<void> => {
-      for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      )) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
         else if (documentExtensions.has(path.extname(entry.name).toLowerCase())) files.push(full);
@@ -269,7 +366,12 @@ export async function readDocuments(target: string): Promise<ArticleInput[]> {
 }
 
 /** Ingests a folder or file; with a folder, articles whose file was removed are retired. */
-export async function ingestPath(deps: KnowledgeDeps, tenantId: string, target: string, options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingestPath(
+  deps: KnowledgeDeps,
+  tenantId: string,
+  target: string,
+  options: IngestOptions = {},
+): Promise<IngestReport> {
   const articles = await readDocuments(target);
   const isFolder = (await stat(target)).isDirectory();
   return ingestArticles(deps, tenantId, articles, {
@@ -279,8 +381,16 @@ export async function ingestPath(deps: KnowledgeDeps, tenantId: string, target: 
 }
 
 /** First start: loads the bundled or configured folder when the tenant has no article yet. */
-export async function loadKnowledgeBaseIfEmpty(deps: KnowledgeDeps, tenantId: string, dir: string, options: IngestOptions = {}): Promise<IngestReport | null> {
-  const { rows } = await deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM articles WHERE tenant_id = $1', [tenantId]);
+export async function loadKnowledgeBaseIfEmpty(
+  deps: KnowledgeDeps,
+  tenantId: string,
+  dir: string,
+  options: IngestOptions = {},
+): Promise<IngestReport | null> {
+  const { rows } = await deps.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM articles WHERE tenant_id = $1',
+    [tenantId],
+  );
   if ((rows[0]?.n ?? 0) > 0) return null;
   return ingestPath(deps, tenantId, dir, { changedBy: 'system:first-start', ...options });
 }

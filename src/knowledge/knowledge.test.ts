@@ -16,11 +16,32 @@ const article = (title: string, tags: string, body: string, language = 'en') =>
   `---\ntitle: ${title}\ntags: [${tags}]\nlanguage: ${language}\nowner: test\nstatus: published\n---\n${body}\n`;
 
 const files: Record<string, string> = {
-  'refunds.md': article('Refund policy', 'billing, refunds', 'Refunds for a damaged item go back to the original card within 5 business days. Overpayments are always refunded in full.'),
-  'outage.md': article('Checking for an outage', 'outages', 'Open the outage map with the service address. If the area has a known outage, tell the customer the estimated fix time.'),
-  'cancel.md': article('Cancelling and retention offers', 'plans', 'Ask why the customer wants to cancel. Offer a loyalty discount when price is the reason. Never refuse a cancellation.'),
-  'roaming.md': article('Roaming abroad', 'plans, billing', 'A travel pass costs 8 dollars per day abroad. Data roaming must be turned on in the phone settings.'),
-  'zh-refund.md': article('退款政策', 'billing', '重复付款的金额会全额退款，银行卡退款 3 至 5 个工作日到账。', 'zh'),
+  'refunds.md': article(
+    'Refund policy',
+    'billing, refunds',
+    'Refunds for a damaged item go back to the original card within 5 business days. Overpayments are always refunded in full.',
+  ),
+  'outage.md': article(
+    'Checking for an outage',
+    'outages',
+    'Open the outage map with the service address. If the area has a known outage, tell the customer the estimated fix time.',
+  ),
+  'cancel.md': article(
+    'Cancelling and retention offers',
+    'plans',
+    'Ask why the customer wants to cancel. Offer a loyalty discount when price is the reason. Never refuse a cancellation.',
+  ),
+  'roaming.md': article(
+    'Roaming abroad',
+    'plans, billing',
+    'A travel pass costs 8 dollars per day abroad. Data roaming must be turned on in the phone settings.',
+  ),
+  'zh-refund.md': article(
+    '退款政策',
+    'billing',
+    '重复付款的金额会全额退款，银行卡退款 3 至 5 个工作日到账。',
+    'zh',
+  ),
 };
 
 let dir: string;
@@ -30,13 +51,17 @@ let deps: KnowledgeDeps;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cuecard-kb-'));
-  for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+  for (const [name, content] of Object.entries(files))
+    await writeFile(path.join(dir, name), content);
   db = await openDatabase({});
   await migrate(db);
   await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'Test'), ('t2', 'Other')`);
   // The real offline encoder: what production uses by default.
   const base = await createUseEmbeddingModel();
-  const counting: EmbeddingModel = { ...base, embed: async (texts, options) => ((embedCalls += texts.length), base.embed(texts, options)) };
+  const counting: EmbeddingModel = {
+    ...base,
+    embed: async (texts, options) => ((embedCalls += texts.length), base.embed(texts, options)),
+  };
   deps = { db, embedder: counting, splitter: createJiebaWordSplitter() };
 });
 
@@ -80,7 +105,14 @@ describe('knowledge base', () => {
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 5, retired: 0 });
     expect(embedCalls).toBe(callsBefore);
 
-    await writeFile(path.join(dir, 'outage.md'), article('Checking for an outage', 'outages', 'Use the network status page; outages over 24 hours are credited automatically.'));
+    await writeFile(
+      path.join(dir, 'outage.md'),
+      article(
+        'Checking for an outage',
+        'outages',
+        'Use the network status page; outages over 24 hours are credited automatically.',
+      ),
+    );
     await unlink(path.join(dir, 'cancel.md'));
     const changed = await ingestPath(deps, 't1', dir);
     expect(changed).toMatchObject({ updated: 1, unchanged: 3, retired: 1 });
@@ -90,32 +122,63 @@ describe('knowledge base', () => {
     );
     expect(versions.rows.map((r) => r.version)).toEqual([1, 2]);
     expect((await search('network status page credited'))[0]?.articleId).toBe('outage');
-    expect((await search('cancel loyalty discount')).map((r) => r.articleId)).not.toContain('cancel');
-    expect((await search('cancel loyalty discount', { filters: { status: ['retired'] } }))[0]?.articleId).toBe('cancel');
+    expect((await search('cancel loyalty discount')).map((r) => r.articleId)).not.toContain(
+      'cancel',
+    );
+    expect(
+      (await search('cancel loyalty discount', { filters: { status: ['retired'] } }))[0]?.articleId,
+    ).toBe('cancel');
   });
 
   it('lets helpful and not-helpful feedback move a close ranking', async () => {
     // Keyword-only, so that the two articles' scores are close and known: each matches part of the
     // query (word order chosen so that no word pair matches).
     const keywordOnly = { ...deps, embedder: null };
-    const run = (useFeedback = true) => searchKnowledge(keywordOnly, { tenantId: 't1', query: 'pass refund travel', limit: 2, useFeedback });
+    const run = (useFeedback = true) =>
+      searchKnowledge(keywordOnly, {
+        tenantId: 't1',
+        query: 'pass refund travel',
+        limit: 2,
+        useFeedback,
+      });
     const before = await run();
     expect(before.map((r) => r.articleId).sort()).toEqual(['refunds', 'roaming']);
     // Precondition: a close call, which is all feedback is meant to decide.
     expect(before[1]!.score / before[0]!.score).toBeGreaterThan(0.8);
     const [first, second] = before.map((r) => r.articleId) as [string, string];
     for (let i = 0; i < 4; i++) {
-      await recordFeedback(db, { tenantId: 't1', articleId: second, kind: 'helpful', agentId: 'a1', conversationId: null });
-      await recordFeedback(db, { tenantId: 't1', articleId: first, kind: 'not_helpful', agentId: 'a1', conversationId: null });
+      await recordFeedback(db, {
+        tenantId: 't1',
+        articleId: second,
+        kind: 'helpful',
+        agentId: 'a1',
+        conversationId: null,
+      });
+      await recordFeedback(db, {
+        tenantId: 't1',
+        articleId: first,
+        kind: 'not_helpful',
+        agentId: 'a1',
+        conversationId: null,
+      });
     }
     expect((await run()).map((r) => r.articleId)).toEqual([second, first]);
     // Feedback can be switched off (evaluations, A/B checks).
     expect((await run(false)).map((r) => r.articleId)).toEqual([first, second]);
-    await expect(recordFeedback(db, { tenantId: 't1', articleId: 'nope', kind: 'used', agentId: null, conversationId: null })).rejects.toThrow(/No article/);
+    await expect(
+      recordFeedback(db, {
+        tenantId: 't1',
+        articleId: 'nope',
+        kind: 'used',
+        agentId: null,
+        conversationId: null,
+      }),
+    ).rejects.toThrow(/No article/);
   });
 
   it('logs weak searches and groups them into knowledge gaps', async () => {
-    for (const query of ['pet insurance claim', 'pet insurance price', 'insurance for my pet']) await search(query);
+    for (const query of ['pet insurance claim', 'pet insurance price', 'insurance for my pet'])
+      await search(query);
     const gaps = await knowledgeGaps(db, { tenantId: 't1', maxScore: 0.3 });
     const pet = gaps.find((gap) => gap.terms.includes('pet'));
     expect(pet?.count).toBe(3);

@@ -27,7 +27,8 @@ function buildPdf(pages: Run[][], info: { title?: string; lang?: string } = {}):
   const objects: string[] = [];
   const add = (body: string) => objects.push(body);
   const bytes = (text: string) => Buffer.byteLength(text, 'latin1');
-  const stream = (content: string) => `<< /Length ${bytes(content)} >>\nstream\n${content}\nendstream`;
+  const stream = (content: string) =>
+    `<< /Length ${bytes(content)} >>\nstream\n${content}\nendstream`;
   add(''); // 1: catalog, filled in below
   add(''); // 2: page tree
   add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'); // 3
@@ -116,17 +117,35 @@ describe('parseDocument', () => {
       'refunds.md',
       '---\ntitle: Refund policy\ntags: [billing, refunds]\nlanguage: EN\nowner: billing\nstatus: draft\n---\n# Refund policy\n\nRefunds take 5 days.\n',
     );
-    expect(article).toMatchObject({ id: 'refunds', title: 'Refund policy', tags: ['billing', 'refunds'], language: 'en', status: 'draft', owner: 'billing' });
+    expect(article).toMatchObject({
+      id: 'refunds',
+      title: 'Refund policy',
+      tags: ['billing', 'refunds'],
+      language: 'en',
+      status: 'draft',
+      owner: 'billing',
+    });
     expect(article.body).toBe('Refunds take 5 days.');
   });
 
   it('falls back to the heading, the file name and published', () => {
-    const article = parseDocument('dir/Late Fees.md', '# Late fees explained\nA fee after 10 days.');
-    expect(article).toMatchObject({ id: 'late-fees', title: 'Late fees explained', status: 'published', language: 'en' });
+    const article = parseDocument(
+      'dir/Late Fees.md',
+      '# Late fees explained\nA fee after 10 days.',
+    );
+    expect(article).toMatchObject({
+      id: 'late-fees',
+      title: 'Late fees explained',
+      status: 'published',
+      language: 'en',
+    });
   });
 
   it('strips HTML to text, without scripts, with entities decoded', () => {
-    const article = parseDocument('a.html', '<html><head><title>Outages</title><script>alert(1)</script></head><body><h1>Outages</h1><p>Check the map &amp; wait.</p><ul><li>One</li></ul></body></html>');
+    const article = parseDocument(
+      'a.html',
+      '<html><head><title>Outages</title><script>alert(1)</script></head><body><h1>Outages</h1><p>Check the map &amp; wait.</p><ul><li>One</li></ul></body></html>',
+    );
     expect(article.title).toBe('Outages');
     expect(article.body).toContain('Check the map & wait.');
     expect(article.body).not.toContain('alert');
@@ -134,11 +153,16 @@ describe('parseDocument', () => {
   });
 
   it('uses the first line of a text file as the title', () => {
-    expect(parseDocument('x.txt', 'Roaming\nZone 1 is free.')).toMatchObject({ title: 'Roaming', body: 'Zone 1 is free.' });
+    expect(parseDocument('x.txt', 'Roaming\nZone 1 is free.')).toMatchObject({
+      title: 'Roaming',
+      body: 'Zone 1 is free.',
+    });
   });
 
   it('rejects an unknown status with a data_invalid error naming the file', () => {
-    expect(() => parseDocument('bad.md', '---\nstatus: live\n---\nx')).toThrow(/bad\.md: status "live"/);
+    expect(() => parseDocument('bad.md', '---\nstatus: live\n---\nx')).toThrow(
+      /bad\.md: status "live"/,
+    );
   });
 
   it('keeps Chinese characters in slugs', () => {
@@ -169,7 +193,7 @@ describe('PDF documents', () => {
     );
   });
 
-  it('reads Chinese through the font\'s Unicode map; the first line is the title without metadata', async () => {
+  it("reads Chinese through the font's Unicode map; the first line is the title without metadata", async () => {
     const article = await parsePdfDocument('zh-refunds.pdf', chineseRefunds);
     expect(article).toMatchObject({ title: '退款政策', language: 'zh' });
     expect(article.body).toBe('重复付款的金额会全额退款。\n银行卡退款三至五个工作日到账。');
@@ -178,7 +202,10 @@ describe('PDF documents', () => {
   it('rejects a file that is not a PDF, or one without text, with data_invalid naming the file', async () => {
     await expect(
       parsePdfDocument('broken.pdf', new TextEncoder().encode('hello, not a pdf')),
-    ).rejects.toMatchObject({ code: 'data_invalid', message: expect.stringContaining('broken.pdf') });
+    ).rejects.toMatchObject({
+      code: 'data_invalid',
+      message: expect.stringContaining('broken.pdf'),
+    });
     await expect(parsePdfDocument('scan.pdf', buildPdf([[]]))).rejects.toMatchObject({
       code: 'data_invalid',
       message: expect.stringMatching(/scan\.pdf: .*no text layer/),
@@ -209,9 +236,17 @@ describe('PDF documents', () => {
       });
       expect(roaming).toMatchObject({ articleId: 'roaming', title: 'Roaming guide' });
       // Text from the second page is searchable too.
-      const [secondPage] = await searchKnowledge(deps, { tenantId: 't1', query: 'call 611', limit: 1 });
+      const [secondPage] = await searchKnowledge(deps, {
+        tenantId: 't1',
+        query: 'call 611',
+        limit: 1,
+      });
       expect(secondPage?.articleId).toBe('roaming');
-      const [chinese] = await searchKnowledge(deps, { tenantId: 't1', query: '银行卡退款', limit: 1 });
+      const [chinese] = await searchKnowledge(deps, {
+        tenantId: 't1',
+        query: '银行卡退款',
+        limit: 1,
+      });
       expect(chinese).toMatchObject({ articleId: 'refunds-zh', language: 'zh' });
     } finally {
       await db.close();

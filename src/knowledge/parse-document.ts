@@ -29,18 +29,30 @@ export function slugify(text: string): string {
     .slice(0, 80);
 }
 
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const entities: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
 
 /** HTML to plain text: drops scripts/styles and tags, keeps block boundaries as new lines. */
 export function htmlToText(html: string): { title: string | null; text: string } {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? null;
+  const title =
+    /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ??
+    /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ??
+    null;
   const text = html
     .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<(br|\/p|\/div|\/li|\/h[1-6]|\/tr)[^>]*>/gi, '\n')
     .replace(/<li[^>]*>/gi, '- ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(#\d+|[a-z]+);/gi, (whole, name: string) =>
-      name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : (entities[name.toLowerCase()] ?? whole),
+      name.startsWith('#')
+        ? String.fromCodePoint(Number(name.slice(1)))
+        : (entities[name.toLowerCase()] ?? whole),
     )
     .replace(/[ \t]+/g, ' ')
     .replace(/ *\n */g, '\n')
@@ -50,8 +62,13 @@ export function htmlToText(html: string): { title: string | null; text: string }
 }
 
 function stringList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map((item) => String(item).trim()).filter((item) => item !== '');
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (Array.isArray(value))
+    return value.map((item) => String(item).trim()).filter((item) => item !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   return [];
 }
 

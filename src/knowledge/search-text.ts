@@ -44,7 +44,10 @@ export function embeddingIndexName(model: Pick<EmbeddingModel, 'id' | 'dimension
  * dimension-less column, so models of different sizes can coexist and each search uses the
  * index of its own model. Created on the first ingest with that model.
  */
-export async function ensureEmbeddingIndex(db: Queryable, model: Pick<EmbeddingModel, 'id' | 'dimensions'>): Promise<void> {
+export async function ensureEmbeddingIndex(
+  db: Queryable,
+  model: Pick<EmbeddingModel, 'id' | 'dimensions'>,
+): Promise<void> {
   if (!Number.isInteger(model.dimensions) || model.dimensions <= 0 || model.dimensions > 16000) {
     throw new Error(`embedding model ${model.id} reports an invalid dimension ${model.dimensions}`);
   }

@@ -3,6 +3,9 @@ import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, vectorLiteral, type WordSplitter } from './search-text.js';
 import type { ArticleStatus } from './parse-document.js';
 
+/** Searches yield to live event writes on the embedded engine (docs/decisions/0004). */
+const BACKGROUND = { priority: 'background' } as const;
+
 /** A piece of the query with its importance (e.g. the customer's last turn weighs more). */
 export interface QuerySegment {
   text: string;
@@ -101,8 +104,15 @@ const MAX_EMBED_WORDS = 80;
  * long conversational queries: what the customer keeps coming back to is the topic); IDF keeps
  * frequent process words ("order", "account") from dominating.
  */
-export async function analyzeQuery(db: Queryable, splitter: WordSplitter, query: string | readonly QuerySegment[]): Promise<QueryTerm[]> {
-  const segments = typeof query === 'string' ? [{ text: query, weight: 1 }] : query.filter((s) => s.weight > 0 && s.text.trim() !== '');
+export async function analyzeQuery(
+  db: Queryable,
+  splitter: WordSplitter,
+  query: string | readonly QuerySegment[],
+): Promise<QueryTerm[]> {
+  const segments =
+    typeof query === 'string'
+      ? [{ text: query, weight: 1 }]
+      : query.filter((s) => s.weight > 0 && s.text.trim() !== '');
   if (segments.length === 0) return [];
   const { rows } = await db.query<{ ord: number; term: string; pos: number }>(
     `SELECT s.ord::int AS ord, t.lexeme AS term, p.pos::int AS pos
@@ -110,6 +120,7 @@ export async function analyzeQuery(db: Queryable, splitter: WordSplitter, query:
             unnest(t.positions) AS p(pos)
       ORDER BY s.ord, p.pos`,
     [segments.map((segment) => splitter.split(segment.text))],
+    BACKGROUND,
   );
   // Single words and ordered word pairs, as the articles were indexed (see insertChunks).
   const raw = new Map<string, number>();
@@ -118,7 +129,8 @@ export async function analyzeQuery(db: Queryable, splitter: WordSplitter, query:
     const weight = segments[row.ord - 1]?.weight ?? 0;
     add(row.term, weight);
     const next = rows[index + 1];
-    if (next && next.ord === row.ord && next.term !== row.term) add(`${row.term} ${next.term}`, weight);
+    if (next && next.ord === row.ord && next.term !== row.term)
+      add(`${row.term} ${next.term}`, weight);
   });
   return [...raw].map(([term, weight]) => ({ term, weight })).filter((t) => t.weight > 0);
 }
@@ -151,7 +163,12 @@ function filterParams(filters: SearchFilters | undefined): SqlParam[] {
  * on a freshly filled embedded database the planner had none, joined every posting of the
  * tenant to the query and took ~1 s per whole-chat query on 100 chunks.
  */
-async function keywordHits(db: Queryable, tenantId: string, terms: QueryTerm[], filters: SearchFilters | undefined): Promise<{ hits: Hit[]; maxScore: number }> {
+async function keywordHits(
+  db: Queryable,
+  tenantId: string,
+  terms: QueryTerm[],
+  filters: SearchFilters | undefined,
+): Promise<{ hits: Hit[]; maxScore: number }> {
   if (terms.length === 0) return { hits: [], maxScore: 0 };
   const { rows } = await db.query<Hit & { max_score: number }>(
     `WITH q AS (SELECT * FROM unnest($2::text[], $3::float8[]) AS q(term, weight)),
@@ -176,12 +193,19 @@ async function keywordHits(db: Queryable, tenantId: string, terms: QueryTerm[], 
                FROM q LEFT JOIN (SELECT DISTINCT term, df FROM postings) df USING (term), stats
               WHERE position(' ' in q.term) = 0) AS max_score
        FROM scored ORDER BY score DESC, chunk_id LIMIT ${CANDIDATES}`,
-    [tenantId, terms.map((t) => t.term), terms.map((t) => t.weight), ...filterParams(filters)]
+    [tenantId, terms.map((t) => t.term), terms.map((t) => t.weight), ...filterParams(filters)],
+    BACKGROUND,
   );
   return { hits: rows, maxScore: rows[0]?.max_score ?? 0 };
 }
 
-async function vectorHits(db: Queryable, tenantId: string, embedder: EmbeddingModel, vector: Float32Array, filters: SearchFilters | undefined): Promise<Hit[]> {
+async function vectorHits(
+  db: Queryable,
+  tenantId: string,
+  embedder: EmbeddingModel,
+  vector: Float32Array,
+  filters: SearchFilters | undefined,
+): Promise<Hit[]> {
   const dims = embedder.dimensions;
   // Same expression and predicate as the partial HNSW index of this model.
   const { rows } = await db.query<Hit>(
@@ -189,13 +213,17 @@ async function vectorHits(db: Queryable, tenantId: string, embedder: EmbeddingMo
        FROM chunks c JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
       WHERE c.tenant_id = $1 AND c.embedding_model = $3 AND ${filterSql(4)}
       ORDER BY c.embedding::vector(${dims}) <=> $2::vector(${dims}) LIMIT ${CANDIDATES}`,
-    [tenantId, vectorLiteral(vector), embedder.id, ...filterParams(filters)]
+    [tenantId, vectorLiteral(vector), embedder.id, ...filterParams(filters)],
+    BACKGROUND,
   );
   return rows;
 }
 
 /** Sum of 1 / (k + rank) over both rankings. */
-function reciprocalRankFusion(keyword: Map<string, Hit>, vector: Map<string, Hit>): Map<string, number> {
+function reciprocalRankFusion(
+  keyword: Map<string, Hit>,
+  vector: Map<string, Hit>,
+): Map<string, number> {
   const fused = new Map<string, number>();
   for (const ranking of [keyword, vector]) {
     let rank = 0;
@@ -213,20 +241,35 @@ function reciprocalRankFusion(keyword: Map<string, Hit>, vector: Map<string, Hit
  * a truncated list stretched tiny cosine differences into big ones and cost 7 points of hit@1).
  * Without vectors this is the keyword ranking itself.
  */
-function relativeScoreFusion(keyword: Map<string, Hit>, vector: Map<string, Hit>, weight: number): Map<string, number> {
+function relativeScoreFusion(
+  keyword: Map<string, Hit>,
+  vector: Map<string, Hit>,
+  weight: number,
+): Map<string, number> {
   const fused = new Map<string, number>();
   const maxKeyword = Math.max(0, ...[...keyword.values()].map((hit) => hit.score));
   const maxSim = Math.max(0, ...[...vector.values()].map((hit) => hit.score));
   const vectorWeight = vector.size > 0 && maxSim > 0 ? Math.min(1, Math.max(0, weight)) : 0;
-  for (const [articleId, hit] of keyword) fused.set(articleId, maxKeyword > 0 ? ((1 - vectorWeight) * hit.score) / maxKeyword : 0);
+  for (const [articleId, hit] of keyword)
+    fused.set(articleId, maxKeyword > 0 ? ((1 - vectorWeight) * hit.score) / maxKeyword : 0);
   if (vectorWeight > 0) {
-    for (const [articleId, hit] of vector) fused.set(articleId, (fused.get(articleId) ?? 0) + (vectorWeight * Math.max(0, hit.score)) / maxSim);
+    for (const [articleId, hit] of vector)
+      fused.set(
+        articleId,
+        (fused.get(articleId) ?? 0) + (vectorWeight * Math.max(0, hit.score)) / maxSim,
+      );
   }
   return fused;
 }
 
 /** Exact best-chunk similarity of the given articles (a handful: no index needed). */
-async function vectorScoresFor(db: Queryable, tenantId: string, embedder: EmbeddingModel, vector: Float32Array, articleIds: string[]): Promise<Hit[]> {
+async function vectorScoresFor(
+  db: Queryable,
+  tenantId: string,
+  embedder: EmbeddingModel,
+  vector: Float32Array,
+  articleIds: string[],
+): Promise<Hit[]> {
   const dims = embedder.dimensions;
   const { rows } = await db.query<Hit>(
     `SELECT DISTINCT ON (c.article_id) c.id AS chunk_id, c.article_id, 1 - (c.embedding::vector(${dims}) <=> $2::vector(${dims})) AS score
@@ -234,6 +277,7 @@ async function vectorScoresFor(db: Queryable, tenantId: string, embedder: Embedd
       WHERE c.tenant_id = $1 AND c.embedding_model = $3 AND c.article_id = ANY($4::text[])
       ORDER BY c.article_id, c.embedding::vector(${dims}) <=> $2::vector(${dims})`,
     [tenantId, vectorLiteral(vector), embedder.id, articleIds],
+    BACKGROUND,
   );
   return rows.sort((a, b) => b.score - a.score);
 }
@@ -251,7 +295,11 @@ function lastWords(text: string, count: number): string {
 }
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 // Private-use characters: ts_headline marks with them, then we escape the text and turn them
@@ -259,7 +307,11 @@ function escapeHtml(text: string): string {
 const OPEN = '\uE000';
 const CLOSE = '\uE001';
 
-export function renderHighlight(marked: string): { passage: string; highlighted: string; matched: string[] } {
+export function renderHighlight(marked: string): {
+  passage: string;
+  highlighted: string;
+  matched: string[];
+} {
   const matched = new Set<string>();
   for (const match of marked.matchAll(new RegExp(`${OPEN}([^${CLOSE}]*)${CLOSE}`, 'g'))) {
     if (match[1]) matched.add(match[1].toLowerCase());
@@ -273,9 +325,15 @@ export function renderHighlight(marked: string): { passage: string; highlighted:
 
 /** Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one word. */
 function markCjk(text: string, terms: readonly QueryTerm[]): string {
-  const cjk = terms.map((t) => t.term).filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term)).sort((a, b) => b.length - a.length);
+  const cjk = terms
+    .map((t) => t.term)
+    .filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term))
+    .sort((a, b) => b.length - a.length);
   if (cjk.length === 0) return text;
-  const pattern = new RegExp(cjk.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const pattern = new RegExp(
+    cjk.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
   return text.replace(pattern, (word) => `${OPEN}${word}${CLOSE}`);
 }
 
@@ -286,7 +344,8 @@ function excerpt(marked: string, maxChars: number): string {
   const start = first < 0 ? 0 : Math.max(0, first - Math.floor(maxChars / 4));
   let window = marked.slice(start, start + maxChars);
   // Never leave a mark open.
-  if (window.lastIndexOf(OPEN) > window.lastIndexOf(CLOSE)) window = window.slice(0, window.lastIndexOf(OPEN));
+  if (window.lastIndexOf(OPEN) > window.lastIndexOf(CLOSE))
+    window = window.slice(0, window.lastIndexOf(OPEN));
   return `${start > 0 ? '… ' : ''}${window}${start + maxChars < marked.length ? ' …' : ''}`;
 }
 
@@ -295,33 +354,55 @@ function excerpt(marked: string, maxChars: number): string {
  * article ranks by its best passage), by relative-score fusion (default) or reciprocal rank
  * fusion, then nudged by agent feedback.
  */
-export async function searchKnowledge(options: SearchOptions, request: SearchRequest): Promise<SearchResult[]> {
+export async function searchKnowledge(
+  options: SearchOptions,
+  request: SearchRequest,
+): Promise<SearchResult[]> {
   const { db, embedder, splitter } = options;
   const limit = request.limit ?? 5;
   const terms = await analyzeQuery(db, splitter, request.query);
   const keyword = await keywordHits(db, request.tenantId, terms, request.filters);
 
-  const fullText = typeof request.query === 'string' ? request.query : request.query.map((s) => s.text).join(' ');
+  const fullText =
+    typeof request.query === 'string' ? request.query : request.query.map((s) => s.text).join(' ');
   const vectorText = request.vectorText ?? lastWords(fullText, MAX_EMBED_WORDS);
   let vector: Hit[] = [];
   const language = request.filters?.language;
-  const languageOk = embedder !== null && (embedder.languages === 'any' || language === undefined || embedder.languages.includes(language));
+  const languageOk =
+    embedder !== null &&
+    (embedder.languages === 'any' ||
+      language === undefined ||
+      embedder.languages.includes(language));
   // A query in a script the encoder was not trained on would only add noise.
-  if (embedder && languageOk && vectorText.trim() !== '' && (embedder.languages === 'any' || !/[\u3400-\u9fff]/.test(vectorText))) {
+  if (
+    embedder &&
+    languageOk &&
+    vectorText.trim() !== '' &&
+    (embedder.languages === 'any' || !/[\u3400-\u9fff]/.test(vectorText))
+  ) {
     const embedding = request.queryVector ?? (await embedder.embed([vectorText]))[0];
     if (embedding) {
       vector = await vectorHits(db, request.tenantId, embedder, embedding, request.filters);
       // Keyword candidates the nearest-neighbour list missed still get their real similarity:
       // a missing vector score would count as zero and sink a strong keyword match.
       const found = new Set(vector.map((hit) => hit.article_id));
-      const missing = [...new Set(keyword.hits.map((hit) => hit.article_id))].filter((id) => !found.has(id));
-      if (missing.length > 0) vector = [...vector, ...(await vectorScoresFor(db, request.tenantId, embedder, embedding, missing))];
+      const missing = [...new Set(keyword.hits.map((hit) => hit.article_id))].filter(
+        (id) => !found.has(id),
+      );
+      if (missing.length > 0)
+        vector = [
+          ...vector,
+          ...(await vectorScoresFor(db, request.tenantId, embedder, embedding, missing)),
+        ];
     }
   }
 
   const keywordBest = bestPerArticle(keyword.hits);
   const vectorBest = bestPerArticle(vector);
-  const fused = request.fusion === 'rrf' ? reciprocalRankFusion(keywordBest, vectorBest) : relativeScoreFusion(keywordBest, vectorBest, request.vectorWeight ?? VECTOR_WEIGHT);
+  const fused =
+    request.fusion === 'rrf'
+      ? reciprocalRankFusion(keywordBest, vectorBest)
+      : relativeScoreFusion(keywordBest, vectorBest, request.vectorWeight ?? VECTOR_WEIGHT);
   if (fused.size === 0) {
     await logSearch(db, request, terms, null, 0, 0);
     return [];
@@ -332,7 +413,8 @@ export async function searchKnowledge(options: SearchOptions, request: SearchReq
   const results: SearchResult[] = ranked.map(([articleId, score]) => {
     const keywordHit = keywordBest.get(articleId);
     const vectorHit = vectorBest.get(articleId);
-    const coverage = keywordHit && keyword.maxScore > 0 ? Math.min(1, keywordHit.score / keyword.maxScore) : 0;
+    const coverage =
+      keywordHit && keyword.maxScore > 0 ? Math.min(1, keywordHit.score / keyword.maxScore) : 0;
     const similarity = vectorHit ? vectorHit.score : null;
     return {
       articleId,
@@ -340,7 +422,10 @@ export async function searchKnowledge(options: SearchOptions, request: SearchReq
       tags: [],
       language: '',
       score,
-      confidence: similarity === null ? coverage : Math.max(coverage, 0.5 * coverage + 0.5 * Math.max(0, similarity)),
+      confidence:
+        similarity === null
+          ? coverage
+          : Math.max(coverage, 0.5 * coverage + 0.5 * Math.max(0, similarity)),
       keywordScore: keywordHit?.score ?? 0,
       vectorSimilarity: similarity,
       passage: '',
@@ -363,11 +448,23 @@ async function fillDetails(
   vectorBest: Map<string, Hit>,
 ): Promise<void> {
   // The passage shown is the best keyword passage (it contains the words), else the best vector one.
-  const chunkIds = results.map((r) => (keywordBest.get(r.articleId) ?? vectorBest.get(r.articleId))!.chunk_id);
-  const topTerms = [...terms].filter((t) => !t.term.includes(' ')).sort((a, b) => b.weight - a.weight).slice(0, 40).map((t) => `'${t.term.replace(/'/g, "''")}'`);
+  const chunkIds = results.map(
+    (r) => (keywordBest.get(r.articleId) ?? vectorBest.get(r.articleId))!.chunk_id,
+  );
+  const topTerms = [...terms]
+    .filter((t) => !t.term.includes(' '))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 40)
+    .map((t) => `'${t.term.replace(/'/g, "''")}'`);
   const tsquery = topTerms.join(' | ');
   const withPassages = request.passages !== false;
-  const { rows } = await db.query<{ chunk_id: number; title: string; tags: string[]; language: string; marked: string }>(
+  const { rows } = await db.query<{
+    chunk_id: number;
+    title: string;
+    tags: string[];
+    language: string;
+    marked: string;
+  }>(
     `SELECT c.id AS chunk_id, a.title, a.tags, a.language,
             CASE WHEN $2 THEN
               CASE WHEN $3 = '' THEN left(c.text, 300)
@@ -377,6 +474,7 @@ async function fillDetails(
        FROM chunks c JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
       WHERE c.id = ANY($1::bigint[])`,
     [chunkIds, withPassages, tsquery],
+    BACKGROUND,
   );
   const byChunk = new Map(rows.map((row) => [row.chunk_id, row]));
   results.forEach((result, index) => {
@@ -398,12 +496,17 @@ async function fillDetails(
  * Feedback nudges, never overrides: an article agents marked helpful gains up to +15 %, one
  * marked unhelpful or dismissed loses up to 15 %, smoothed so that one click moves little.
  */
-export async function applyFeedback(db: Queryable, tenantId: string, fused: Map<string, number>): Promise<void> {
+export async function applyFeedback(
+  db: Queryable,
+  tenantId: string,
+  fused: Map<string, number>,
+): Promise<void> {
   const { rows } = await db.query<{ article_id: string; net: number }>(
     `SELECT article_id,
             sum(CASE kind WHEN 'helpful' THEN 1 WHEN 'used' THEN 0.5 WHEN 'not_helpful' THEN -1 WHEN 'dismissed' THEN -0.25 ELSE 0 END)::float8 AS net
        FROM article_feedback WHERE tenant_id = $1 AND article_id = ANY($2::text[]) GROUP BY article_id`,
     [tenantId, [...fused.keys()]],
+    BACKGROUND,
   );
   for (const row of rows) {
     const factor = 1 + 0.15 * Math.tanh(row.net / 4);
@@ -411,10 +514,24 @@ export async function applyFeedback(db: Queryable, tenantId: string, fused: Map<
   }
 }
 
-async function logSearch(db: Queryable, request: SearchRequest, terms: readonly QueryTerm[], topArticleId: string | null, topScore: number, count: number): Promise<void> {
+async function logSearch(
+  db: Queryable,
+  request: SearchRequest,
+  terms: readonly QueryTerm[],
+  topArticleId: string | null,
+  topScore: number,
+  count: number,
+): Promise<void> {
   if (request.log === false) return;
-  const log = request.log ?? { source: 'search', storeQueryText: typeof request.query === 'string' };
-  const topTerms = [...terms].filter((t) => !t.term.includes(' ')).sort((a, b) => b.weight - a.weight).slice(0, 8).map((t) => t.term);
+  const log = request.log ?? {
+    source: 'search',
+    storeQueryText: typeof request.query === 'string',
+  };
+  const topTerms = [...terms]
+    .filter((t) => !t.term.includes(' '))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 8)
+    .map((t) => t.term);
   await db.query(
     `INSERT INTO search_log (tenant_id, source, query, terms, top_article_id, top_score, result_count)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -427,5 +544,6 @@ async function logSearch(db: Queryable, request: SearchRequest, terms: readonly 
       topScore,
       count,
     ],
+    BACKGROUND,
   );
 }

@@ -2,6 +2,9 @@ import type { Queryable } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { vectorLiteral } from './search-text.js';
 
+/** Searches yield to live event writes on the embedded engine (docs/decisions/0004). */
+const BACKGROUND = { priority: 'background' } as const;
+
 export interface CaseRecord {
   conversationId: string;
   summary: string;
@@ -23,7 +26,17 @@ export async function indexCase(
      VALUES ($1, $2, $3::vector, $4, $5, $6, $7, $8)
      ON CONFLICT (conversation_id) DO UPDATE SET embedding = EXCLUDED.embedding, embedding_model = EXCLUDED.embedding_model,
        summary = EXCLUDED.summary, disposition = EXCLUDED.disposition, outcome = EXCLUDED.outcome, ended_at = EXCLUDED.ended_at`,
-    [input.conversationId, input.tenantId, vectorLiteral(vector), embedder.id, input.summary, input.disposition, input.outcome, input.endedAt],
+    [
+      input.conversationId,
+      input.tenantId,
+      vectorLiteral(vector),
+      embedder.id,
+      input.summary,
+      input.disposition,
+      input.outcome,
+      input.endedAt,
+    ],
+    BACKGROUND,
   );
 }
 
@@ -31,17 +44,31 @@ export async function indexCase(
 export async function findSimilarCases(
   db: Queryable,
   embedder: EmbeddingModel,
-  input: { tenantId: string; text: string; excludeConversationId: string; limit: number; minSimilarity: number },
+  input: {
+    tenantId: string;
+    text: string;
+    excludeConversationId: string;
+    limit: number;
+    minSimilarity: number;
+  },
 ): Promise<Array<CaseRecord & { similarity: number }>> {
   const [vector] = await embedder.embed([input.text]);
   if (!vector) return [];
-  const { rows } = await db.query<{ conversation_id: string; summary: string; disposition: string | null; outcome: string | null; ended_at: Date | null; similarity: number }>(
+  const { rows } = await db.query<{
+    conversation_id: string;
+    summary: string;
+    disposition: string | null;
+    outcome: string | null;
+    ended_at: Date | null;
+    similarity: number;
+  }>(
     `SELECT conversation_id, summary, disposition, outcome, ended_at, 1 - (embedding <=> $2::vector) AS similarity
        FROM case_vectors
       WHERE tenant_id = $1 AND embedding_model = $3 AND conversation_id <> $4
         AND coalesce(outcome, 'resolved') IN ('resolved', 'follow-up')
       ORDER BY embedding <=> $2::vector LIMIT $5`,
     [input.tenantId, vectorLiteral(vector), embedder.id, input.excludeConversationId, input.limit],
+    BACKGROUND,
   );
   return rows
     .filter((row) => row.similarity >= input.minSimilarity)

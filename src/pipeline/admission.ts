@@ -1,9 +1,10 @@
 /**
  * Bounded concurrency with a deadline: at most `limit` holders at once; a waiter that cannot get
  * in before its deadline gives up. With `maxBusyShare`, the slot also rests between holders so
- * that this work takes at most that share of wall time (work that runs on the event loop, like
- * SQL in embedded PGlite, would otherwise starve everything else). Used to shed heavy analyzer
- * work under overload instead of letting every conversation queue behind it.
+ * that this work takes at most that share of wall time: only for work that runs on the event loop
+ * itself and would otherwise starve everything else (embedded PGlite used to; since it runs in a
+ * worker thread it needs no cap, see docs/decisions/0004). Used to shed heavy analyzer work under
+ * overload instead of letting every conversation queue behind it.
  */
 export function createAdmission(limit: number, maxBusyShare = 1) {
   let active = 0;

@@ -4,10 +4,23 @@
  */
 export type SqlParam = string | number | boolean | null | Date | Uint8Array | unknown[] | object;
 
+/**
+ * `interactive` (default): short statements a live conversation waits for (items, events,
+ * state). `background`: long reads whose result is a suggestion that may come later or not at all
+ * (knowledge search, similar cases). The embedded engine runs one statement at a time and lets
+ * interactive ones go first; a Postgres server runs them side by side and ignores the hint.
+ */
+export type QueryPriority = 'interactive' | 'background';
+
+export interface QueryOptions {
+  priority?: QueryPriority | undefined;
+}
+
 export interface Queryable {
   query<Row = Record<string, unknown>>(
     sql: string,
     params?: readonly SqlParam[],
+    options?: QueryOptions,
   ): Promise<{ rows: Row[]; affectedRows: number }>;
   /** Runs a multi-statement script with no parameters (migrations). */
   exec(sql: string): Promise<void>;
@@ -15,7 +28,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
-  /** Runs `work` in one transaction on one connection; rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction on one connection; rolls back when it throws. On the embedded
+   * engine (one connection) other statements wait until it ends: keep `work` short.
+   */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Lets statements already issued finish, then closes; later calls are refused. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Database } from './database.js';
-import { openPgliteDatabase } from './pglite-database.js';
+import { openPgliteWorkerDatabase } from './pglite-worker-database.js';
 import { openPostgresDatabase } from './postgres-database.js';
 
 export interface DatabaseTarget {
@@ -9,8 +9,9 @@ export interface DatabaseTarget {
   dataDir?: string | undefined;
 }
 
+/** The embedded PGlite runs in its own worker thread, so SQL never blocks the service's loop. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.databaseUrl
     ? openPostgresDatabase(target.databaseUrl)
-    : openPgliteDatabase(target.dataDir);
+    : openPgliteWorkerDatabase(target.dataDir);
 }

@@ -7,7 +7,7 @@ import type { Database, Queryable, SqlParam } from './database.js';
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
 /** Embedded Postgres in WASM with pgvector, in a data folder (or in memory when none). */
-export async function openPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
@@ -15,7 +15,16 @@ export async function openPgliteDatabase(dataDir: string | undefined): Promise<D
     parsers,
   });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  return db;
+}
 
+/**
+ * PGlite on the calling thread: every statement blocks this event loop while it runs. The service
+ * uses `openPgliteWorkerDatabase` instead; this one is the reference the worker is tested against
+ * and suits one-shot scripts.
+ */
+export async function openInThreadPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  const db = await createPglite(dataDir);
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<Row>(sql: string, params: readonly SqlParam[] = []) {
       const result = await target.query<Row>(sql, params as unknown[]);

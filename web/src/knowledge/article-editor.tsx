@@ -291,7 +291,10 @@ export function ArticleEditor({ id }: { id: string | null }) {
               </thead>
               <tbody>
                 {[...versions]
-                  .sort((a, b) => b.version - a.version || Date.parse(b.changedAt) - Date.parse(a.changedAt))
+                  .sort(
+                    (a, b) =>
+                      b.version - a.version || Date.parse(b.changedAt) - Date.parse(a.changedAt),
+                  )
                   .map((version, index) => (
                     <tr key={`${version.version}-${version.changedAt}-${index}`}>
                       <td className="numeric">v{version.version}</td>

@@ -93,7 +93,11 @@ export async function createArticle(
   ).article;
 }
 
-export async function updateArticle(key: string, id: string, draft: ArticleDraft): Promise<Article> {
+export async function updateArticle(
+  key: string,
+  id: string,
+  draft: ArticleDraft,
+): Promise<Article> {
   return (
     await apiFetch<{ article: Article }>(key, articlePath(id), {
       method: 'PUT',

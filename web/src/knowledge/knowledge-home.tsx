@@ -275,7 +275,8 @@ function TryQuery() {
         ) : state.status === 'done' ? (
           state.results.length === 0 ? (
             <p className="empty">
-              Nothing in the published articles answers “{state.query}”. That is a gap worth filling.
+              Nothing in the published articles answers “{state.query}”. That is a gap worth
+              filling.
             </p>
           ) : (
             <ol className="cards search-results" aria-label="Search results">
