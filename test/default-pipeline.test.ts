@@ -1,29 +1,18 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
-import { startCuecard, type Cuecard } from '../src/app/start.js';
-import { openDatabase } from '../src/stores/open-database.js';
-import type { Database } from '../src/stores/database.js';
+import type { Cuecard } from '../src/app/start.js';
+import { startEmbeddedCuecard, type EmbeddedCuecard } from './support/embedded-cuecard.js';
 import { TestSocket } from './support/ws-client.js';
 
 /** The service as `npm start` assembles it: default offline capabilities, dev tenant, redaction. */
 describe('the default pipeline', () => {
-  let db: Database;
+  let embedded: EmbeddedCuecard;
   let cuecard: Cuecard;
   let wsUrl: string;
   beforeAll(async () => {
-    db = await openDatabase({});
-    const config = loadConfig({
-      CUECARD_DATA_DIR: `${process.env.TMPDIR ?? '/tmp'}/cuecard-test-${process.pid}/data`,
-    });
-    cuecard = await startCuecard(config, { db, logger: false, devTenant: true });
-    await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
-    wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
+    embedded = await startEmbeddedCuecard('test');
+    ({ cuecard, wsUrl } = embedded);
   });
-  afterAll(async () => {
-    await cuecard?.close();
-    await db?.close();
-  });
+  afterAll(async () => embedded?.close());
 
   it('stores and publishes only redacted text, and streams language and sentiment for every final utterance', async () => {
     const keys = cuecard.devKeys!.keys;
@@ -62,9 +51,13 @@ describe('the default pipeline', () => {
     expect(final.item.text).not.toContain('jo.lee@example.com');
     expect(final.item.text).toContain('[CARD_NUMBER]');
     expect(final.item.text).toContain('order 55231');
-    const { rows } = await db.query<{ text: string }>('SELECT text FROM conversation_items');
+    const { rows } = await cuecard.services.db.query<{ text: string }>(
+      'SELECT text FROM conversation_items',
+    );
     expect(rows[0]?.text).toBe(final.item.text);
-    const { rows: events } = await db.query<{ payload: unknown }>('SELECT payload FROM events');
+    const { rows: events } = await cuecard.services.db.query<{ payload: unknown }>(
+      'SELECT payload FROM events',
+    );
     expect(JSON.stringify(events)).not.toContain('4111');
     expect((sentiment.event as { result: { label: string } }).result.label).toBe('negative');
     expect(

@@ -1,9 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.js';
-import { startCuecard, type Cuecard } from '../src/app/start.js';
-import { openDatabase } from '../src/stores/open-database.js';
-import type { Database } from '../src/stores/database.js';
+import type { Cuecard } from '../src/app/start.js';
+import { startEmbeddedCuecard, type EmbeddedCuecard } from './support/embedded-cuecard.js';
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -20,27 +17,22 @@ const analysisOf = (message: Message) =>
  */
 describe('live analyzers asking an LLM', () => {
   let llm: FakeOpenAiServer;
-  let db: Database;
+  let embedded: EmbeddedCuecard;
   let cuecard: Cuecard;
   let wsUrl: string;
   beforeAll(async () => {
     llm = await startFakeOpenAiServer();
     llm.setDefaultReply('{"label": "negative", "score": -0.75, "confidence": 0.9}');
-    db = await openDatabase({});
-    const config = loadConfig({
-      CUECARD_DATA_DIR: `${process.env.TMPDIR ?? '/tmp'}/cuecard-llm-${process.pid}/data`,
+    embedded = await startEmbeddedCuecard('llm', {
       OPENAI_BASE_URL: llm.baseUrl,
       CUECARD_LLM_MODEL: 'test-model',
       CUECARD_LLM_ANALYZERS: 'intent,sentiment',
       CUECARD_ANALYZER_TIMEOUT_MS: '5000',
     });
-    cuecard = await startCuecard(config, { db, logger: false, devTenant: true });
-    await cuecard.app.listen({ host: '127.0.0.1', port: 0 });
-    wsUrl = `ws://127.0.0.1:${(cuecard.app.server.address() as AddressInfo).port}`;
+    ({ cuecard, wsUrl } = embedded);
   });
   afterAll(async () => {
-    await cuecard?.close();
-    await db?.close();
+    await embedded?.close();
     await llm?.close();
   });
 

@@ -18,6 +18,7 @@ import {
   vectorLiteral,
 } from '../knowledge/search-text.js';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { mulberry32 } from '../learning/random.js';
 
 const usage = `Usage: npm run bench:search -- [--chunks N] [--queries N] [--dims D] [--seed S] [--url postgres://...] [--tenant ID]
 
@@ -37,17 +38,6 @@ filled (on a server, a run stopped before its clean-up keeps its tenant) without
 interface Vocabulary {
   topics: string[][];
   all: string[];
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function loadVocabulary(): Promise<Vocabulary> {
