@@ -77,6 +77,12 @@ describe('sentiment with the bundled sentence encoder (no training)', () => {
     expect((await withEncoder.score(text)).label).toBe(label);
   });
 
+  it('keeps an emphatic complaint negative when account details follow it', async () => {
+    const text =
+      'This is useless, I was charged twice. My card is [CARD_NUMBER] and my email is [EMAIL], order 55231.';
+    expect(await withEncoder.score(text)).toMatchObject({ label: 'negative' });
+  });
+
   it('hears enthusiasm the word lists have no entry for', async () => {
     const text = "Can't wait to see you all at the concert tomorrow!!";
     expect((await model.score(text)).label).toBe('neutral');
