@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import type { Database, Queryable, SqlParam } from './database.js';
+import { SESSION_SETTINGS, type Database, type Queryable, type SqlParam } from './database.js';
 
 // int8 as a JS number (ids and counts stay far below 2^53), so both engines return the same.
 const parsers = { [types.INT8]: (value: string) => Number(value) };
@@ -15,6 +15,7 @@ export async function createPglite(dataDir: string | undefined): Promise<PGlite>
     parsers,
   });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  await db.exec(SESSION_SETTINGS);
   return db;
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, SqlParam } from './database.js';
+import { SESSION_SETTINGS, type Database, type Queryable, type SqlParam } from './database.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -10,6 +10,10 @@ export async function openPostgresDatabase(url: string, poolSize = 8): Promise<D
   // An idle connection the server ends (restart, failover) must not crash the process; the pool
   // replaces it on the next query.
   pool.on('error', () => undefined);
+  // Every pooled connection gets the same session settings before its first query.
+  pool.on('connect', (client) => {
+    client.query(SESSION_SETTINGS).catch(() => undefined);
+  });
   try {
     await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
   } catch (error) {
