@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useDefaultServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 /** A made-up customer table: short month-to-month customers leave, long contracts stay. */
@@ -22,13 +22,7 @@ describe('churn model trained by the tenant', () => {
   let server: TestServer;
   const call: TestServer['call'] = (...args) => server.call(...args);
 
-  beforeAll(async () => {
-    server = await startTestServer({
-      defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
-    });
-  });
-  afterAll(async () => server?.close());
+  useDefaultServer((started) => (server = started), { analyzerTimeoutMs: 5_000 });
 
   it('trains from a customer table and scores customers by their attributes at wrap-up, with reasons', async () => {
     expect((await call('GET', '/api/churn/model', server.keys.supervisor)).json()).toEqual({

@@ -4,7 +4,7 @@ import { loadCallScripts } from '../src/cli/replay/call-script.js';
 import { replayCall } from '../src/cli/replay/replay-call.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
 import { engines } from './support/test-database.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { startTestServer, useDefaultServer, type TestServer } from './support/test-server.js';
 
 describe.each(engines)(
   'follow-ups, repeat contacts and first-contact resolution on %s',
@@ -101,13 +101,7 @@ describe.each(engines)(
 
 describe('on-demand summary', () => {
   let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({
-      defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
-    });
-  });
-  afterAll(async () => server?.close());
+  useDefaultServer((started) => (server = started), { analyzerTimeoutMs: 5_000 });
 
   it('summarizes a live call so far, for a transfer, and only for keys that may read it', async () => {
     const connector = await connectIngest(server.wsUrl, server.keys.connector);

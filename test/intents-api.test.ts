@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engines } from './support/test-database.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useDefaultServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 const pets = {
@@ -32,14 +32,7 @@ describe.each(engines)('intent taxonomy API on %s', (engine) => {
   let server: TestServer;
   const call: TestServer['call'] = (...args) => server.call(...args);
 
-  beforeAll(async () => {
-    server = await startTestServer({
-      engine,
-      defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-    });
-  });
-  afterAll(async () => server?.close());
+  useDefaultServer((started) => (server = started), { engine });
 
   it('serves the default taxonomy, then retrains on a new one without a restart, for live conversations too', async () => {
     const before = (await call('GET', '/api/intents', server.keys.knowledgeManager)).json();

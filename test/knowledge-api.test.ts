@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engines } from './support/test-database.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useDefaultServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 describe.each(engines)('knowledge API on %s', (engine) => {
   let server: TestServer;
   const call: TestServer['call'] = (...args) => server.call(...args);
 
-  beforeAll(async () => {
-    server = await startTestServer({
-      engine,
-      defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-    });
-  });
-  afterAll(async () => server?.close());
+  useDefaultServer((started) => (server = started), { engine });
 
   it('creates, versions, publishes and retires articles; search follows their status', async () => {
     const created = await call('POST', '/api/articles', server.keys.knowledgeManager, {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engines } from './support/test-database.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useDefaultServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 const warrantyClaim = {
@@ -29,14 +29,7 @@ describe.each(engines)('playbooks API on %s', (engine) => {
   let server: TestServer;
   const call: TestServer['call'] = (...args) => server.call(...args);
 
-  beforeAll(async () => {
-    server = await startTestServer({
-      engine,
-      defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-    });
-  });
-  afterAll(async () => server?.close());
+  useDefaultServer((started) => (server = started), { engine });
 
   it('guides live conversations with a playbook the tenant defined through the API, step by step', async () => {
     const saved = await call(

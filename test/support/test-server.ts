@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/app/create-app.js';
 import { createServices, type Services } from '../../src/app/services.js';
@@ -135,4 +136,24 @@ async function createTenantsAndKeys(tenants: Services['tenants']): Promise<TestS
     otherTenantAdmin: await issue('globex', 'admin'),
     otherTenantConnector: await issue('globex', 'connector'),
   };
+}
+
+/**
+ * Starts a server with the production capabilities before the enclosing `describe` block's tests
+ * and closes it after them; `onStarted` hands it to the tests.
+ */
+export function useDefaultServer(
+  onStarted: (server: TestServer) => void,
+  options: { engine?: 'pglite' | 'postgres'; analyzerTimeoutMs?: number } = {},
+): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer({
+      ...(options.engine ? { engine: options.engine } : {}),
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: String(options.analyzerTimeoutMs ?? 10_000) },
+    });
+    onStarted(server);
+  });
+  afterAll(async () => server?.close());
 }
