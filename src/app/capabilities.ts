@@ -119,8 +119,8 @@ export async function createDefaultCapabilities(
   // Connected deployments may score sentiment with a transformers.js model, and ask the LLM
   // per turn for intent and/or sentiment; the offline models answer whenever those fail.
   const sentimentClassifier = await createTextClassifier(config);
-  const llmFor = (analyzer: 'intent' | 'sentiment') =>
-    config.llm?.analyzers.has(analyzer) ? chatModel : undefined;
+  const intentLlm = config.llm?.analyzers.has('intent') ? chatModel : undefined;
+  const sentimentLlm = config.llm?.analyzers.has('sentiment') ? chatModel : undefined;
   // Within the analyzer's own time limit, leaving the offline model time to answer.
   const llmBudgetMs = Math.min(config.llm?.timeoutMs ?? 1500, config.analyzerTimeoutMs * 0.75);
   // Sentiment reads the same encoder (same worker pool, same cache as intent) for the languages
@@ -152,12 +152,12 @@ export async function createDefaultCapabilities(
       model: sentimentModel,
       external: sentimentClassifier
         ? classifierSentiment(sentimentClassifier)
-        : llmFor('sentiment') && chatSentiment(llmFor('sentiment')!),
+        : sentimentLlm && chatSentiment(sentimentLlm),
       externalBudgetMs: llmBudgetMs,
     }),
     createIntentAnalyzer({
       classifiers: intents,
-      chatModel: llmFor('intent'),
+      chatModel: intentLlm,
       llmBudgetMs,
     }),
     createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),

@@ -5,7 +5,8 @@ import type {
 } from '../../../understanding/intent/intent-classifier-cache.js';
 import type { IntentPrediction } from '../../../understanding/intent/intent-classifier.js';
 import type { ChatModel } from '../../../providers/spec/chat-model.js';
-import { labelWithChatModel, llmFallbackReason } from '../../../understanding/llm/chat-labeler.js';
+import { labelWithChatModel } from '../../../understanding/llm/chat-labeler.js';
+import { askWithinBudget } from '../ask-within-budget.js';
 
 /**
  * Detects the intent of each final customer turn, and the intent of the conversation so far:
@@ -103,12 +104,8 @@ async function askChatModel(
   context: AnalyzerContext,
   budgetMs = 1500,
 ): Promise<{ prediction?: IntentPrediction; fallbackReason?: string }> {
-  const previousTurns = context.transcript
-    .filter((turn) => turn.kind === 'utterance' && turn.seq < context.item.seq)
-    .map((turn) => (turn.kind === 'utterance' ? `${turn.speaker}: ${turn.text}` : ''));
-  const budget = AbortSignal.timeout(budgetMs);
-  try {
-    const label = await labelWithChatModel(chatModel, {
+  const asked = await askWithinBudget(context, budgetMs, (turnsBefore, signal) =>
+    labelWithChatModel(chatModel, {
       promptVersion: intentPromptVersion,
       choices: trained.taxonomy.intents.map((intent) => ({
         label: intent.name,
@@ -116,22 +113,22 @@ async function askChatModel(
         examples: intent.examples,
       })),
       text: context.item.kind === 'utterance' ? context.item.text : '',
-      context: previousTurns,
-      signal: AbortSignal.any([context.signal, budget]),
-    });
-    const others = local.ranked.filter((entry) => entry.intent !== label.label);
-    return {
-      prediction: {
-        intent: label.label,
-        confidence: label.confidence,
-        ranked: label.label
-          ? [{ intent: label.label, score: label.confidence }, ...others]
-          : local.ranked,
-      },
-    };
-  } catch (error) {
-    return { fallbackReason: budget.aborted ? 'llm_timeout' : llmFallbackReason(error) };
-  }
+      context: turnsBefore,
+      signal,
+    }),
+  );
+  const label = asked.answer;
+  if (!label) return { fallbackReason: asked.fallbackReason! };
+  const others = local.ranked.filter((entry) => entry.intent !== label.label);
+  return {
+    prediction: {
+      intent: label.label,
+      confidence: label.confidence,
+      ranked: label.label
+        ? [{ intent: label.label, score: label.confidence }, ...others]
+        : local.ranked,
+    },
+  };
 }
 
 function conversationIntent(state: IntentAnalyzerState): IntentAnalysis['conversation'] {

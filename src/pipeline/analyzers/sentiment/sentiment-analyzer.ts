@@ -1,7 +1,7 @@
 import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../analyzer.js';
 import type { SentimentLabel, SentimentModel } from '../../../understanding/sentiment/index.js';
 import type { ExternalSentiment } from '../../../understanding/sentiment/external-sentiment.js';
-import { llmFallbackReason } from '../../../understanding/llm/chat-labeler.js';
+import { askWithinBudget } from '../ask-within-budget.js';
 
 export type TrendDirection = 'improving' | 'worsening' | 'steady';
 
@@ -82,8 +82,14 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
     async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
       const { item } = context;
       if (item.kind !== 'utterance' || item.text.trim() === '') return null;
-      const asked = options.external
-        ? await askExternal(options.external, context, options.externalBudgetMs ?? 1500)
+      const external = options.external;
+      const asked = external
+        ? await askWithinBudget(
+            context,
+            options.externalBudgetMs ?? 1500,
+            (turnsBefore, signal) => external.score(item.text, turnsBefore, signal),
+            external.source === 'llm' ? 'llm' : 'model',
+          )
         : null;
       const { score, label } =
         asked?.answer ??
@@ -133,26 +139,4 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
       return { result, state };
     },
   };
-}
-
-async function askExternal(
-  external: ExternalSentiment,
-  context: AnalyzerContext,
-  budgetMs: number,
-): Promise<{ answer?: Awaited<ReturnType<ExternalSentiment['score']>>; fallbackReason?: string }> {
-  const budget = AbortSignal.timeout(budgetMs);
-  const text = context.item.kind === 'utterance' ? context.item.text : '';
-  const before = context.transcript
-    .filter((turn) => turn.kind === 'utterance' && turn.seq < context.item.seq)
-    .map((turn) => (turn.kind === 'utterance' ? `${turn.speaker}: ${turn.text}` : ''));
-  try {
-    return {
-      answer: await external.score(text, before, AbortSignal.any([context.signal, budget])),
-    };
-  } catch (error) {
-    const reason = budget.aborted ? 'llm_timeout' : llmFallbackReason(error);
-    return {
-      fallbackReason: external.source === 'llm' ? reason : reason.replace('llm_', 'model_'),
-    };
-  }
 }
