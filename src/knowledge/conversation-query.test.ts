@@ -6,7 +6,7 @@ import type { Database } from '../stores/database.js';
 import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
 import { ingestArticles } from './ingest.js';
 import { searchKnowledge } from './search.js';
-import type { ArticleInput } from './parse-document.js';
+import { publishedArticle } from './testing/article-fixture.js';
 
 describe('conversationQuery', () => {
   it('weighs the customer over the agent and recent turns over old ones, with a floor', () => {
@@ -53,16 +53,7 @@ describe('conversationQuery', () => {
 describe('searching with a whole chat', () => {
   let db: Database;
   const splitter = createJiebaWordSplitter();
-  const article = (id: string, title: string, body: string): ArticleInput => ({
-    id,
-    title,
-    body,
-    tags: [],
-    language: 'en',
-    status: 'published',
-    owner: null,
-    source: null,
-  });
+  const article = publishedArticle;
 
   beforeAll(async () => {
     db = await openDatabase({});

@@ -4,7 +4,6 @@ import { migrate } from '../../../stores/migrate.js';
 import type { Database } from '../../../stores/database.js';
 import { createJiebaWordSplitter } from '../../../providers/local/jieba-word-splitter.js';
 import { ingestArticles } from '../../../knowledge/ingest.js';
-import type { ArticleInput } from '../../../knowledge/parse-document.js';
 import type {
   ConversationItem,
   ConversationRecord,
@@ -12,17 +11,9 @@ import type {
 } from '../../../conversations/types.js';
 import type { Analyzer, AnalyzerOutput } from '../../analyzer.js';
 import { createArticleCardsAnalyzer } from './article-cards-analyzer.js';
+import { publishedArticle } from '../../../knowledge/testing/article-fixture.js';
 
-const article = (id: string, title: string, body: string): ArticleInput => ({
-  id,
-  title,
-  body,
-  tags: [],
-  language: 'en',
-  status: 'published',
-  owner: null,
-  source: null,
-});
+const article = publishedArticle;
 
 let db: Database;
 let analyzer: Analyzer;
