@@ -19,19 +19,12 @@ import { registerWebConsoles } from '../src/app/plugins/static-web.js';
 import { loadCallScripts, type CallScript } from '../src/cli/replay/call-script.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
 import { replayCall, type IngestSocket } from '../src/cli/replay/replay-call.js';
+// The same headless Chromium flags as the browser tests (PLATFORM.md).
+import { CHROMIUM_ARGS } from '../test/e2e/browser-support.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'docs', 'screenshots');
 const viewport = { width: 1440, height: 900 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
