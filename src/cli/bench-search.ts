@@ -351,7 +351,31 @@ async function main(): Promise<void> {
       );
     }
 
-    // 4. HNSW recall@10 against exact search, at several ef_search values.
+    // 4. Keyword recall@10: the capped postings read (the default) against reading every
+    // posting of every query term, i.e. exact BM25.
+    const keywordRecall: Record<string, number> = {};
+    for (const [name, queries] of [
+      ['typed', typed],
+      ['conversation', conversations],
+    ] as const) {
+      let found = 0;
+      let total = 0;
+      for (const query of queries.slice(0, Math.min(queryCount, 50))) {
+        const request = { ...base, limit: 10, query, passages: false };
+        const truth = await searchKnowledge(
+          { db, embedder: null, splitter },
+          { ...request, postingsPerTerm: 'all' },
+        );
+        const capped = await searchKnowledge({ db, embedder: null, splitter }, request);
+        const ids = new Set(truth.map((r) => r.articleId));
+        found += capped.filter((r) => ids.has(r.articleId)).length;
+        total += truth.length;
+      }
+      keywordRecall[name] = round(total > 0 ? found / total : 1, 3);
+      log(`keyword ${name}: recall@10 of capped postings vs exact BM25 ${keywordRecall[name]}`);
+    }
+
+    // 5. HNSW recall@10 against exact search, at several ef_search values.
     const recallQueries = typedVectors.slice(0, Math.min(queryCount, 100));
     const exact = [];
     for (const vector of recallQueries) exact.push(await nearest(db, model, vector, 'exact'));
@@ -387,6 +411,7 @@ async function main(): Promise<void> {
         queries: queryCount,
         latency,
         recall,
+        keyword_recall_at_10: keywordRecall,
         exact_p50_ms: round(percentile(exactTimes, 50), 2),
         ingest,
         rss_mb: Math.round(rss),

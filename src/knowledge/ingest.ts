@@ -13,6 +13,7 @@ import {
   vectorLiteral,
   type WordSplitter,
 } from './search-text.js';
+import { tfFactorSql } from './bm25.js';
 
 const TITLE_TF_WEIGHT = 3;
 const INGEST_GROUP = 16;
@@ -224,7 +225,7 @@ export async function ingestArticles(
   // that believes the tables are empty picks plans that scan every posting. A single edit from
   // the admin screen does not pay for it (it barely moves the statistics).
   if (report.added + report.updated + report.retired >= ANALYZE_AFTER_CHANGES)
-    await db.exec('ANALYZE articles, chunks, chunk_terms');
+    await db.exec('ANALYZE articles, chunks, chunk_terms, term_stats');
   return report;
 }
 
@@ -256,7 +257,7 @@ async function insertChunks(
               i.embedding::vector, CASE WHEN i.embedding IS NULL THEN NULL ELSE $8 END
          FROM input i
          CROSS JOIN LATERAL (SELECT setweight(to_tsvector('${SEARCH_CONFIG}', $9), 'A') || to_tsvector('${SEARCH_CONFIG}', i.search_text) AS tsv) v
-       RETURNING id, tenant_id, tsv),
+       RETURNING id, tenant_id, tsv, term_count),
      tokens AS (
        SELECT i.id, i.tenant_id, t.lexeme, p.pos, p.weight
          FROM inserted i, unnest(i.tsv) t, unnest(t.positions, t.weights) AS p(pos, weight)),
@@ -265,11 +266,15 @@ async function insertChunks(
               sum(CASE weight WHEN 'A' THEN ${TITLE_TF_WEIGHT} ELSE 1 END)::int AS tf
          FROM (SELECT *, lead(lexeme) OVER (PARTITION BY id ORDER BY pos) AS next_lexeme FROM tokens) ordered
         WHERE next_lexeme IS NOT NULL AND next_lexeme <> lexeme
-        GROUP BY id, tenant_id, lexeme || ' ' || next_lexeme)
-     INSERT INTO chunk_terms (chunk_id, tenant_id, term, tf)
-     SELECT i.id, i.tenant_id, t.lexeme, ${termFrequencySql} FROM inserted i, unnest(i.tsv) t
-     UNION ALL
-     SELECT id, tenant_id, term, tf FROM pairs`,
+        GROUP BY id, tenant_id, lexeme || ' ' || next_lexeme),
+     postings AS (
+       SELECT i.id, i.tenant_id, t.lexeme AS term, ${termFrequencySql} AS tf FROM inserted i, unnest(i.tsv) t
+       UNION ALL
+       SELECT id, tenant_id, term, tf FROM pairs)
+     INSERT INTO chunk_terms (chunk_id, tenant_id, term, tf, impact)
+     SELECT p.id, p.tenant_id, p.term, p.tf, ${tfFactorSql('p.tf', 'i.term_count', 'greatest(coalesce(s.average, i.term_count), 1)')}
+       FROM postings p JOIN inserted i ON i.id = p.id
+       LEFT JOIN (SELECT total_terms::float8 / chunks AS average FROM chunk_stats WHERE tenant_id = $1 AND chunks > 0) s ON true`,
     [
       article.tenantId,
       article.articleId,

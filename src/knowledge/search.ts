@@ -2,6 +2,7 @@ import type { Queryable, SqlParam } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, vectorLiteral, type WordSplitter } from './search-text.js';
 import type { ArticleStatus } from './parse-document.js';
+import { K1, termIdf, tfFactorSql } from './bm25.js';
 
 /** Searches yield to live event writes on the embedded engine (docs/decisions/0004). */
 const BACKGROUND = { priority: 'background' } as const;
@@ -39,6 +40,11 @@ export interface SearchRequest {
   vectorWeight?: number;
   /** Skip fetching passages/highlights (bulk evaluation). */
   passages?: boolean;
+  /**
+   * Postings read per query term, strongest first (default POSTINGS_PER_TERM); 'all' reads every
+   * posting of every query term, the exact BM25 ranking (for measurements).
+   */
+  postingsPerTerm?: number | 'all';
 }
 
 export interface SearchResult {
@@ -73,19 +79,7 @@ export interface QueryTerm {
   weight: number;
 }
 
-// k1 = 2 saturates repeated words less than the textbook 1.2: articles are short and a word they
-// repeat is usually what they are about.
-const K1 = 2;
-const B = 0.75;
 const RRF_K = 60;
-/**
- * Query terms weigh idf^(1 + IDF_EMPHASIS) instead of idf: a long conversation repeats process
- * words (account, order, email) that every article mentions, and BM25's single idf factor still
- * lets their repetitions add up. Tuned on one half of ABCD dev chats, checked on the other: +0.5
- * to +1 point of hit@1 with the opening-sentence prior of conversationQuery; 0.5 over-favoured
- * rare words (names, typos that happen to match).
- */
-const IDF_EMPHASIS = 0.25;
 /**
  * Share of the vector side in relative-score fusion. Measured on long conversational queries
  * (ABCD dev, whole chats) with the offline 512-d encoder, hit@1: keyword-only 0.807; relative
@@ -156,47 +150,95 @@ function filterParams(filters: SearchFilters | undefined): SqlParam[] {
 }
 
 /**
+ * At most this many query terms are looked up, the heaviest by weight × idf. A whole chat has
+ * hundreds of distinct words and pairs; on ABCD dev chats keeping 60 or more cost no hit@1
+ * (20 cost 3 points), and each dropped term is one index range fewer to read.
+ */
+const MAX_QUERY_TERMS = 80;
+/**
+ * Postings read per query term, strongest (highest stored BM25 tf factor) first. Frequent words
+ * of a large base have tens of thousands of postings, and all of them cost time while only the
+ * strongest can lift a chunk into the top 100; a rare word's whole list is read. The bench
+ * (`npm run bench:search`) reports recall@10 of this against reading every posting.
+ */
+export const POSTINGS_PER_TERM = 1000;
+
+interface TermStatsRow {
+  term: string | null;
+  df: number | null;
+  n: number;
+  total: number;
+}
+
+/**
  * BM25 over the postings table, with per-query-term weights.
  *
- * The postings are read with `term = ANY(...)` on the (tenant_id, term) index and document
- * frequencies come from a window over them, so the plan does not depend on table statistics:
- * on a freshly filled embedded database the planner had none, joined every posting of the
- * tenant to the query and took ~1 s per whole-chat query on 100 chunks.
+ * Document frequencies and the tenant's chunk count and length come from tables that triggers
+ * keep up to date (migration 0010), so a search reads one row per query term before it reads any
+ * posting, keeps the terms that weigh most, and reads each one's postings in impact order through
+ * the (tenant_id, term, impact) index. Counting them from the postings at query time read every
+ * posting of every query term: 0.7-3 s a search at 100k chunks.
  */
 async function keywordHits(
   db: Queryable,
   tenantId: string,
-  terms: QueryTerm[],
+  terms: readonly QueryTerm[],
   filters: SearchFilters | undefined,
+  postingsPerTerm: number | 'all',
 ): Promise<{ hits: Hit[]; maxScore: number }> {
   if (terms.length === 0) return { hits: [], maxScore: 0 };
-  const { rows } = await db.query<Hit & { max_score: number }>(
-    `WITH q AS (SELECT * FROM unnest($2::text[], $3::float8[]) AS q(term, weight)),
-          stats AS MATERIALIZED (SELECT count(*)::float8 AS n, greatest(avg(term_count), 1)::float8 AS avgdl FROM chunks WHERE tenant_id = $1),
-          postings AS MATERIALIZED (
-            SELECT ct.term, ct.chunk_id, ct.tf, count(*) OVER (PARTITION BY ct.term)::float8 AS df
-              FROM chunk_terms ct WHERE ct.tenant_id = $1 AND ct.term = ANY($2::text[])),
-          weighted AS MATERIALIZED (
-            SELECT p.chunk_id, p.tf, q.weight * power(ln(1 + (stats.n - p.df + 0.5) / (p.df + 0.5)), ${1 + IDF_EMPHASIS}) AS wi
-              FROM postings p JOIN q USING (term) CROSS JOIN stats),
-          scored AS (
-            SELECT c.id AS chunk_id, c.article_id,
-                   sum(w.wi * w.tf * ${K1 + 1} / (w.tf + ${K1} * (1 - ${B} + ${B} * c.term_count / stats.avgdl))) AS score
-              FROM weighted w
-              JOIN chunks c ON c.id = w.chunk_id
-              JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
-              CROSS JOIN stats
-             WHERE ${filterSql(4)}
-             GROUP BY c.id, c.article_id)
-     SELECT chunk_id, article_id, score,
-            (SELECT sum(q.weight * power(ln(1 + (stats.n - coalesce(df.df, 0) + 0.5) / (coalesce(df.df, 0) + 0.5)), ${1 + IDF_EMPHASIS}))
-               FROM q LEFT JOIN (SELECT DISTINCT term, df FROM postings) df USING (term), stats
-              WHERE position(' ' in q.term) = 0) AS max_score
-       FROM scored ORDER BY score DESC, chunk_id LIMIT ${CANDIDATES}`,
-    [tenantId, terms.map((t) => t.term), terms.map((t) => t.weight), ...filterParams(filters)],
+  const { rows: stats } = await db.query<TermStatsRow>(
+    `SELECT ts.term, ts.df::float8 AS df, s.chunks::float8 AS n, s.total_terms::float8 AS total
+       FROM chunk_stats s LEFT JOIN term_stats ts ON ts.tenant_id = s.tenant_id AND ts.term = ANY($2::text[])
+      WHERE s.tenant_id = $1`,
+    [tenantId, terms.map((t) => t.term)],
     BACKGROUND,
   );
-  return { hits: rows, maxScore: rows[0]?.max_score ?? 0 };
+  const n = stats[0]?.n ?? 0;
+  if (n <= 0) return { hits: [], maxScore: 0 };
+  const averageLength = Math.max(1, (stats[0]?.total ?? 0) / n);
+  const df = new Map(stats.flatMap((row) => (row.term === null ? [] : [[row.term, row.df ?? 0]])));
+  // The best possible score: every single word of the query matched once (coverage's scale).
+  let maxScore = 0;
+  const weighted: { term: string; weight: number }[] = [];
+  for (const { term, weight } of terms) {
+    const frequency = df.get(term) ?? 0;
+    const idfWeight = weight * termIdf(n, frequency);
+    if (!term.includes(' ')) maxScore += idfWeight;
+    if (frequency > 0) weighted.push({ term, weight: idfWeight });
+  }
+  if (weighted.length === 0) return { hits: [], maxScore: 0 };
+  const kept =
+    postingsPerTerm === 'all'
+      ? weighted
+      : weighted
+          .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
+          .slice(0, MAX_QUERY_TERMS);
+  const { rows } = await db.query<Hit>(
+    `SELECT p.chunk_id, p.article_id,
+            sum(q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')})::float8 AS score
+       FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
+       CROSS JOIN LATERAL (
+         SELECT ct.chunk_id, ct.tf, c.article_id, c.term_count
+           FROM chunk_terms ct
+           JOIN chunks c ON c.id = ct.chunk_id
+           JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
+          WHERE ct.tenant_id = $1 AND ct.term = q.term AND ${filterSql(5)}
+          ORDER BY ct.impact DESC
+          LIMIT $8) p
+      GROUP BY p.chunk_id, p.article_id
+      ORDER BY score DESC, p.chunk_id LIMIT ${CANDIDATES}`,
+    [
+      tenantId,
+      kept.map((t) => t.term),
+      kept.map((t) => t.weight),
+      averageLength,
+      ...filterParams(filters),
+      postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm)),
+    ],
+    BACKGROUND,
+  );
+  return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
 }
 
 async function vectorHits(
@@ -361,7 +403,13 @@ export async function searchKnowledge(
   const { db, embedder, splitter } = options;
   const limit = request.limit ?? 5;
   const terms = await analyzeQuery(db, splitter, request.query);
-  const keyword = await keywordHits(db, request.tenantId, terms, request.filters);
+  const keyword = await keywordHits(
+    db,
+    request.tenantId,
+    terms,
+    request.filters,
+    request.postingsPerTerm ?? POSTINGS_PER_TERM,
+  );
 
   const fullText =
     typeof request.query === 'string' ? request.query : request.query.map((s) => s.text).join(' ');
