@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '../stores/database.js';
+import type { Database, Queryable, SqlParam } from '../stores/database.js';
 import type {
   Channel,
   ConversationItem,
@@ -133,7 +133,121 @@ export function contentHash(parts: unknown): string {
 const conversationColumns = `id, tenant_id, external_id, channel, agent_id, customer_id, customer_attributes,
   language, status, last_seq, metadata, started_at, ended_at`;
 
+/**
+ * One statement instead of a transaction: on the embedded engine every statement is a round trip
+ * to the worker thread and a transaction holds its only connection between them. `current` takes
+ * the row lock, so appends to one conversation are serialized on a server; under READ COMMITTED
+ * the locked row is re-read at its latest version, so the decisions below are made on the
+ * committed last_seq and status. Only the item lookup in `previous` uses the statement's older
+ * snapshot (see `append`).
+ */
+const appendStatement = `
+  WITH current AS MATERIALIZED (
+    SELECT last_seq, status FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE
+  ),
+  previous AS (
+    SELECT content_hash FROM conversation_items WHERE conversation_id = $2 AND seq = $3
+  ),
+  inserted AS (
+    INSERT INTO conversation_items (conversation_id, seq, tenant_id, kind, speaker, text, action,
+      data, content_hash, start_ms, end_ms, language)
+    SELECT $2, $3, $1, $4, $5, $6, $7, $8, $9, $10, $11, $12
+    FROM current WHERE current.status = 'active' AND $3 = current.last_seq + 1
+    RETURNING seq, kind, speaker, text, action, data, content_hash, start_ms, end_ms, language,
+      created_at
+  ),
+  updated AS (
+    UPDATE conversations SET last_seq = $3
+    WHERE tenant_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM inserted)
+    RETURNING ${conversationColumns}
+  )
+  SELECT current.last_seq AS current_last_seq, current.status AS current_status,
+    (SELECT content_hash FROM previous) AS previous_hash,
+    inserted.seq AS item_seq, inserted.kind AS item_kind, inserted.speaker AS item_speaker,
+    inserted.text AS item_text, inserted.action AS item_action, inserted.data AS item_data,
+    inserted.content_hash AS item_content_hash,
+    inserted.start_ms AS item_start_ms, inserted.end_ms AS item_end_ms,
+    inserted.language AS item_language, inserted.created_at AS item_created_at,
+    updated.*
+  FROM current LEFT JOIN inserted ON true LEFT JOIN updated ON true`;
+
+/** `updated.*` columns are null unless the item was stored (then `item_*` are set too). */
+interface AppendRow extends ConversationRow {
+  current_last_seq: number;
+  current_status: ConversationStatus;
+  previous_hash: string | null;
+  item_seq: number | null;
+  item_kind: ItemRow['kind'];
+  item_speaker: ItemRow['speaker'];
+  item_text: ItemRow['text'];
+  item_action: ItemRow['action'];
+  item_data: ItemRow['data'];
+  item_content_hash: ItemRow['content_hash'];
+  item_start_ms: ItemRow['start_ms'];
+  item_end_ms: ItemRow['end_ms'];
+  item_language: ItemRow['language'];
+  item_created_at: ItemRow['created_at'];
+}
+
+function storedItem(row: AppendRow): ConversationItem {
+  return toItem({
+    conversation_id: row.id,
+    seq: row.item_seq!,
+    kind: row.item_kind,
+    speaker: row.item_speaker,
+    text: row.item_text,
+    action: row.item_action,
+    data: row.item_data,
+    content_hash: row.item_content_hash,
+    start_ms: row.item_start_ms,
+    end_ms: row.item_end_ms,
+    language: row.item_language,
+    created_at: row.item_created_at,
+  });
+}
+
+function appendParams(tenantId: string, conversationId: string, item: NewItem, hash: string) {
+  return item.kind === 'utterance'
+    ? [
+        tenantId,
+        conversationId,
+        item.seq,
+        'utterance',
+        item.speaker,
+        item.text,
+        null,
+        '{}',
+        hash,
+        item.startMs ?? null,
+        item.endMs ?? null,
+        item.language ?? null,
+      ]
+    : [
+        tenantId,
+        conversationId,
+        item.seq,
+        'action',
+        null,
+        null,
+        item.action,
+        JSON.stringify(item.data ?? {}),
+        hash,
+        null,
+        null,
+        null,
+      ];
+}
+
 export function createConversationStore(db: Database) {
+  async function appendOnce(
+    conversationId: string,
+    params: readonly SqlParam[],
+  ): Promise<AppendRow> {
+    const { rows } = await db.query<AppendRow>(appendStatement, params);
+    if (!rows[0]) throw new Error(`conversation ${conversationId} vanished`);
+    return rows[0];
+  }
+
   async function getConversation(
     tenantId: string,
     id: string,
@@ -201,72 +315,25 @@ export function createConversationStore(db: Database) {
       item: NewItem,
       hash: string,
     ): Promise<AppendOutcome> {
-      return db.transaction(async (tx) => {
-        // Row lock: two sockets appending to one conversation are serialized here.
-        const { rows } = await tx.query<{ last_seq: number; status: ConversationStatus }>(
-          'SELECT last_seq, status FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
-          [tenantId, conversationId],
-        );
-        const current = rows[0];
-        if (!current) throw new Error(`conversation ${conversationId} vanished`);
-        if (item.seq <= current.last_seq) {
-          const { rows: previous } = await tx.query<{ content_hash: string }>(
-            'SELECT content_hash FROM conversation_items WHERE conversation_id = $1 AND seq = $2',
-            [conversationId, item.seq],
-          );
-          return previous[0]?.content_hash === hash
-            ? { status: 'duplicate', lastSeq: current.last_seq }
-            : { status: 'conflict', lastSeq: current.last_seq };
-        }
-        if (current.status === 'ended') return { status: 'ended' };
-        if (item.seq !== current.last_seq + 1)
-          return { status: 'gap', expected: current.last_seq + 1 };
-        const { rows: inserted } = await tx.query<ItemRow>(
-          `INSERT INTO conversation_items (conversation_id, seq, tenant_id, kind, speaker, text, action,
-             data, content_hash, start_ms, end_ms, language)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           RETURNING *`,
-          item.kind === 'utterance'
-            ? [
-                conversationId,
-                item.seq,
-                tenantId,
-                'utterance',
-                item.speaker,
-                item.text,
-                null,
-                '{}',
-                hash,
-                item.startMs ?? null,
-                item.endMs ?? null,
-                item.language ?? null,
-              ]
-            : [
-                conversationId,
-                item.seq,
-                tenantId,
-                'action',
-                null,
-                null,
-                item.action,
-                JSON.stringify(item.data ?? {}),
-                hash,
-                null,
-                null,
-                null,
-              ],
-        );
-        const { rows: updated } = await tx.query<ConversationRow>(
-          `UPDATE conversations SET last_seq = $3 WHERE tenant_id = $1 AND id = $2
-           RETURNING ${conversationColumns}`,
-          [tenantId, conversationId, item.seq],
-        );
-        return {
-          status: 'stored',
-          item: toItem(inserted[0]!),
-          conversation: toConversation(updated[0]!),
-        };
-      });
+      const params = appendParams(tenantId, conversationId, item, hash);
+      let row = await appendOnce(conversationId, params);
+      // An earlier seq with no item: on a server, whoever held the row while this statement
+      // waited for the lock stored it, committed but newer than this statement's snapshot. That
+      // branch wrote nothing, so asking again is safe, and the new snapshot holds every item up to
+      // the last_seq just read. Still none (items deleted): a conflict, as before.
+      if (row.previous_hash === null && item.seq <= row.current_last_seq) {
+        row = await appendOnce(conversationId, params);
+      }
+      if (row.item_seq !== null) {
+        return { status: 'stored', item: storedItem(row), conversation: toConversation(row) };
+      }
+      if (item.seq <= row.current_last_seq) {
+        return row.previous_hash === hash
+          ? { status: 'duplicate', lastSeq: row.current_last_seq }
+          : { status: 'conflict', lastSeq: row.current_last_seq };
+      }
+      if (row.current_status === 'ended') return { status: 'ended' };
+      return { status: 'gap', expected: row.current_last_seq + 1 };
     },
 
     /** Marks the conversation ended; returns null when it already was (idempotent end). */
