@@ -1,23 +1,26 @@
-import type { Queryable, SqlParam } from '../stores/database.js';
+import type { Queryable } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
-import { SEARCH_CONFIG, vectorLiteral, type WordSplitter } from './search-text.js';
-import type { ArticleStatus } from './parse-document.js';
-import { K1, termIdf, tfFactorSql } from './bm25.js';
+import { SEARCH_CONFIG, type WordSplitter } from './search-text.js';
+import {
+  BACKGROUND,
+  bestPerArticle,
+  keywordHits,
+  POSTINGS_PER_TERM,
+  vectorHits,
+  vectorScoresFor,
+  type Hit,
+  type QueryTerm,
+  type SearchFilters,
+} from './search-hits.js';
+import { reciprocalRankFusion, relativeScoreFusion } from './fusion.js';
+import { CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
 
-/** Searches yield to live event writes on the embedded engine (docs/decisions/0004). */
-const BACKGROUND = { priority: 'background' } as const;
+export type { QueryTerm, SearchFilters } from './search-hits.js';
 
 /** A piece of the query with its importance (e.g. the customer's last turn weighs more). */
 export interface QuerySegment {
   text: string;
   weight: number;
-}
-
-export interface SearchFilters {
-  tags?: readonly string[];
-  language?: string;
-  /** Default: published only. */
-  status?: readonly ArticleStatus[];
 }
 
 export interface SearchRequest {
@@ -74,12 +77,6 @@ export interface SearchOptions {
   splitter: WordSplitter;
 }
 
-export interface QueryTerm {
-  term: string;
-  weight: number;
-}
-
-const RRF_K = 60;
 /**
  * Share of the vector side in relative-score fusion. Measured on long conversational queries
  * (ABCD dev, whole chats) with the offline 512-d encoder, hit@1: keyword-only 0.807; relative
@@ -89,7 +86,6 @@ const RRF_K = 60;
  * 0.35 / 0.45 / 0.55 tried) for both whole and early chats.
  */
 const VECTOR_WEIGHT = 0.45;
-const CANDIDATES = 100;
 const MAX_EMBED_WORDS = 80;
 
 /**
@@ -129,266 +125,9 @@ export async function analyzeQuery(
   return [...raw].map(([term, weight]) => ({ term, weight })).filter((t) => t.weight > 0);
 }
 
-interface Hit {
-  chunk_id: number;
-  article_id: string;
-  score: number;
-}
-
-function filterSql(first: number): string {
-  return `a.status = ANY($${first}::text[])
-      AND ($${first + 1}::text[] IS NULL OR a.tags && $${first + 1}::text[])
-      AND ($${first + 2}::text IS NULL OR a.language = $${first + 2}::text)`;
-}
-
-function filterParams(filters: SearchFilters | undefined): SqlParam[] {
-  return [
-    [...(filters?.status ?? ['published'])],
-    filters?.tags && filters.tags.length > 0 ? [...filters.tags] : null,
-    filters?.language ?? null,
-  ];
-}
-
-/**
- * At most this many query terms are looked up, the heaviest by weight × idf. A whole chat has
- * hundreds of distinct words and pairs; on ABCD dev chats keeping 60 or more cost no hit@1
- * (20 cost 3 points), and each dropped term is one index range fewer to read.
- */
-const MAX_QUERY_TERMS = 80;
-/**
- * Postings read per query term, strongest (highest stored BM25 tf factor) first. Frequent words
- * of a large base have tens of thousands of postings, and all of them cost time while only the
- * strongest can lift a chunk into the top 100; a rare word's whole list is read. The bench
- * (`npm run bench:search`) reports recall@10 of this against reading every posting.
- */
-export const POSTINGS_PER_TERM = 1000;
-
-interface TermStatsRow {
-  term: string | null;
-  df: number | null;
-  n: number;
-  total: number;
-}
-
-/**
- * BM25 over the postings table, with per-query-term weights.
- *
- * Document frequencies and the tenant's chunk count and length come from tables that triggers
- * keep up to date (migration 0010), so a search reads one row per query term before it reads any
- * posting, keeps the terms that weigh most, and reads each one's postings in impact order through
- * the (tenant_id, term, impact) index. Counting them from the postings at query time read every
- * posting of every query term: 0.7-3 s a search at 100k chunks.
- */
-async function keywordHits(
-  db: Queryable,
-  tenantId: string,
-  terms: readonly QueryTerm[],
-  filters: SearchFilters | undefined,
-  postingsPerTerm: number | 'all',
-): Promise<{ hits: Hit[]; maxScore: number }> {
-  if (terms.length === 0) return { hits: [], maxScore: 0 };
-  const { rows: stats } = await db.query<TermStatsRow>(
-    `SELECT ts.term, ts.df::float8 AS df, s.chunks::float8 AS n, s.total_terms::float8 AS total
-       FROM chunk_stats s LEFT JOIN term_stats ts ON ts.tenant_id = s.tenant_id AND ts.term = ANY($2::text[])
-      WHERE s.tenant_id = $1`,
-    [tenantId, terms.map((t) => t.term)],
-    BACKGROUND,
-  );
-  const n = stats[0]?.n ?? 0;
-  if (n <= 0) return { hits: [], maxScore: 0 };
-  const averageLength = Math.max(1, (stats[0]?.total ?? 0) / n);
-  const df = new Map(stats.flatMap((row) => (row.term === null ? [] : [[row.term, row.df ?? 0]])));
-  // The best possible score: every single word of the query matched once (coverage's scale).
-  let maxScore = 0;
-  const weighted: { term: string; weight: number }[] = [];
-  for (const { term, weight } of terms) {
-    const frequency = df.get(term) ?? 0;
-    const idfWeight = weight * termIdf(n, frequency);
-    if (!term.includes(' ')) maxScore += idfWeight;
-    if (frequency > 0) weighted.push({ term, weight: idfWeight });
-  }
-  if (weighted.length === 0) return { hits: [], maxScore: 0 };
-  const kept =
-    postingsPerTerm === 'all'
-      ? weighted
-      : weighted
-          .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
-          .slice(0, MAX_QUERY_TERMS);
-  const { rows } = await db.query<Hit>(
-    `SELECT p.chunk_id, p.article_id,
-            sum(q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')})::float8 AS score
-       FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
-       CROSS JOIN LATERAL (
-         SELECT ct.chunk_id, ct.tf, c.article_id, c.term_count
-           FROM chunk_terms ct
-           JOIN chunks c ON c.id = ct.chunk_id
-           JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
-          WHERE ct.tenant_id = $1 AND ct.term = q.term AND ${filterSql(5)}
-          ORDER BY ct.impact DESC
-          LIMIT $8) p
-      GROUP BY p.chunk_id, p.article_id
-      ORDER BY score DESC, p.chunk_id LIMIT ${CANDIDATES}`,
-    [
-      tenantId,
-      kept.map((t) => t.term),
-      kept.map((t) => t.weight),
-      averageLength,
-      ...filterParams(filters),
-      postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm)),
-    ],
-    BACKGROUND,
-  );
-  return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
-}
-
-async function vectorHits(
-  db: Queryable,
-  tenantId: string,
-  embedder: EmbeddingModel,
-  vector: Float32Array,
-  filters: SearchFilters | undefined,
-): Promise<Hit[]> {
-  const dims = embedder.dimensions;
-  // Same expression and predicate as the partial HNSW index of this model.
-  const { rows } = await db.query<Hit>(
-    `SELECT c.id AS chunk_id, c.article_id, 1 - (c.embedding::vector(${dims}) <=> $2::vector(${dims})) AS score
-       FROM chunks c JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
-      WHERE c.tenant_id = $1 AND c.embedding_model = $3 AND ${filterSql(4)}
-      ORDER BY c.embedding::vector(${dims}) <=> $2::vector(${dims}) LIMIT ${CANDIDATES}`,
-    [tenantId, vectorLiteral(vector), embedder.id, ...filterParams(filters)],
-    BACKGROUND,
-  );
-  return rows;
-}
-
-/** Sum of 1 / (k + rank) over both rankings. */
-function reciprocalRankFusion(
-  keyword: Map<string, Hit>,
-  vector: Map<string, Hit>,
-): Map<string, number> {
-  const fused = new Map<string, number>();
-  for (const ranking of [keyword, vector]) {
-    let rank = 0;
-    for (const articleId of ranking.keys()) {
-      rank++;
-      fused.set(articleId, (fused.get(articleId) ?? 0) + 1 / (RRF_K + rank));
-    }
-  }
-  return fused;
-}
-
-/**
- * Keyword score divided by the best keyword score, cosine divided by the best cosine, mixed
- * with VECTOR_WEIGHT. Both ratios ignore how deep the candidate lists go (min-max scaling over
- * a truncated list stretched tiny cosine differences into big ones and cost 7 points of hit@1).
- * Without vectors this is the keyword ranking itself.
- */
-function relativeScoreFusion(
-  keyword: Map<string, Hit>,
-  vector: Map<string, Hit>,
-  weight: number,
-): Map<string, number> {
-  const fused = new Map<string, number>();
-  const maxKeyword = Math.max(0, ...[...keyword.values()].map((hit) => hit.score));
-  const maxSim = Math.max(0, ...[...vector.values()].map((hit) => hit.score));
-  const vectorWeight = vector.size > 0 && maxSim > 0 ? Math.min(1, Math.max(0, weight)) : 0;
-  for (const [articleId, hit] of keyword)
-    fused.set(articleId, maxKeyword > 0 ? ((1 - vectorWeight) * hit.score) / maxKeyword : 0);
-  if (vectorWeight > 0) {
-    for (const [articleId, hit] of vector)
-      fused.set(
-        articleId,
-        (fused.get(articleId) ?? 0) + (vectorWeight * Math.max(0, hit.score)) / maxSim,
-      );
-  }
-  return fused;
-}
-
-/** Exact best-chunk similarity of the given articles (a handful: no index needed). */
-async function vectorScoresFor(
-  db: Queryable,
-  tenantId: string,
-  embedder: EmbeddingModel,
-  vector: Float32Array,
-  articleIds: string[],
-): Promise<Hit[]> {
-  const dims = embedder.dimensions;
-  const { rows } = await db.query<Hit>(
-    `SELECT DISTINCT ON (c.article_id) c.id AS chunk_id, c.article_id, 1 - (c.embedding::vector(${dims}) <=> $2::vector(${dims})) AS score
-       FROM chunks c
-      WHERE c.tenant_id = $1 AND c.embedding_model = $3 AND c.article_id = ANY($4::text[])
-      ORDER BY c.article_id, c.embedding::vector(${dims}) <=> $2::vector(${dims})`,
-    [tenantId, vectorLiteral(vector), embedder.id, articleIds],
-    BACKGROUND,
-  );
-  return rows.sort((a, b) => b.score - a.score);
-}
-
-/** Best passage per article, in rank order. */
-function bestPerArticle(hits: readonly Hit[]): Map<string, Hit> {
-  const best = new Map<string, Hit>();
-  for (const hit of hits) if (!best.has(hit.article_id)) best.set(hit.article_id, hit);
-  return best;
-}
-
 function lastWords(text: string, count: number): string {
   const words = text.trim().split(/\s+/);
   return words.length <= count ? text.trim() : words.slice(-count).join(' ');
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
-// Private-use characters: ts_headline marks with them, then we escape the text and turn them
-// into <mark> tags, so article text can never inject HTML into an agent's screen.
-const OPEN = '\uE000';
-const CLOSE = '\uE001';
-
-export function renderHighlight(marked: string): {
-  passage: string;
-  highlighted: string;
-  matched: string[];
-} {
-  const matched = new Set<string>();
-  for (const match of marked.matchAll(new RegExp(`${OPEN}([^${CLOSE}]*)${CLOSE}`, 'g'))) {
-    if (match[1]) matched.add(match[1].toLowerCase());
-  }
-  return {
-    passage: marked.replaceAll(OPEN, '').replaceAll(CLOSE, ''),
-    highlighted: escapeHtml(marked).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>'),
-    matched: [...matched],
-  };
-}
-
-/** Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one word. */
-function markCjk(text: string, terms: readonly QueryTerm[]): string {
-  const cjk = terms
-    .map((t) => t.term)
-    .filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term))
-    .sort((a, b) => b.length - a.length);
-  if (cjk.length === 0) return text;
-  const pattern = new RegExp(
-    cjk.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-    'g',
-  );
-  return text.replace(pattern, (word) => `${OPEN}${word}${CLOSE}`);
-}
-
-/** Cuts a long passage to a window around its first highlight (ts_headline cannot shorten CJK text). */
-function excerpt(marked: string, maxChars: number): string {
-  if (marked.length <= maxChars) return marked;
-  const first = marked.indexOf(OPEN);
-  const start = first < 0 ? 0 : Math.max(0, first - Math.floor(maxChars / 4));
-  let window = marked.slice(start, start + maxChars);
-  // Never leave a mark open.
-  if (window.lastIndexOf(OPEN) > window.lastIndexOf(CLOSE))
-    window = window.slice(0, window.lastIndexOf(OPEN));
-  return `${start > 0 ? '… ' : ''}${window}${start + maxChars < marked.length ? ' …' : ''}`;
 }
 
 /**

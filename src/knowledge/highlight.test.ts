@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
+
+const mark = (word: string): string => `${OPEN}${word}${CLOSE}`;
+
+describe('search result highlights', () => {
+  it('escapes article text, so a passage cannot put HTML on the agent screen', () => {
+    const rendered = renderHighlight(`Use the <b>${mark('Refund')}</b> form & "wait"`);
+    expect(rendered.highlighted).toBe(
+      'Use the &lt;b&gt;<mark>Refund</mark>&lt;/b&gt; form &amp; &quot;wait&quot;',
+    );
+    expect(rendered.passage).toBe('Use the <b>Refund</b> form & "wait"');
+    expect(rendered.matched).toEqual(['refund']);
+  });
+
+  it('marks Chinese query words by literal match, longest first, and ignores word pairs', () => {
+    const marked = markCjk('退款申请需要三天', [
+      { term: '退款', weight: 1 },
+      { term: '退款申请', weight: 1 },
+      { term: '三天 退款', weight: 1 },
+    ]);
+    expect(renderHighlight(marked).matched).toEqual(['退款申请']);
+  });
+
+  it('cuts a long passage around its first mark without leaving a mark open', () => {
+    // The second mark opens inside the 100-character window and closes after it.
+    const text = `${'a '.repeat(200)}${mark('refund')} ${'b '.repeat(30)}${mark('lateness')} ${'c '.repeat(200)}`;
+    const cut = excerpt(text, 100);
+    expect(cut.startsWith('… ')).toBe(true);
+    expect(cut.endsWith(' …')).toBe(true);
+    expect(cut).toContain(mark('refund'));
+    expect(cut).not.toContain(OPEN + 'late');
+    expect(cut.split(OPEN).length).toBe(cut.split(CLOSE).length);
+    expect(excerpt('short text', 100)).toBe('short text');
+  });
+});

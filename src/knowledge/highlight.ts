@@ -1,0 +1,58 @@
+import type { QueryTerm } from './search-hits.js';
+
+/** The best passage of a search result, cut to a window and with the query's words marked. */
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+// Private-use characters: ts_headline marks with them, then we escape the text and turn them
+// into <mark> tags, so article text can never inject HTML into an agent's screen.
+export const OPEN = '\uE000';
+export const CLOSE = '\uE001';
+
+export function renderHighlight(marked: string): {
+  passage: string;
+  highlighted: string;
+  matched: string[];
+} {
+  const matched = new Set<string>();
+  for (const match of marked.matchAll(new RegExp(`${OPEN}([^${CLOSE}]*)${CLOSE}`, 'g'))) {
+    if (match[1]) matched.add(match[1].toLowerCase());
+  }
+  return {
+    passage: marked.replaceAll(OPEN, '').replaceAll(CLOSE, ''),
+    highlighted: escapeHtml(marked).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>'),
+    matched: [...matched],
+  };
+}
+
+/** Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one word. */
+export function markCjk(text: string, terms: readonly QueryTerm[]): string {
+  const cjk = terms
+    .map((t) => t.term)
+    .filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term))
+    .sort((a, b) => b.length - a.length);
+  if (cjk.length === 0) return text;
+  const pattern = new RegExp(
+    cjk.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
+  return text.replace(pattern, (word) => `${OPEN}${word}${CLOSE}`);
+}
+
+/** Cuts a long passage to a window around its first highlight (ts_headline cannot shorten CJK text). */
+export function excerpt(marked: string, maxChars: number): string {
+  if (marked.length <= maxChars) return marked;
+  const first = marked.indexOf(OPEN);
+  const start = first < 0 ? 0 : Math.max(0, first - Math.floor(maxChars / 4));
+  let window = marked.slice(start, start + maxChars);
+  // Never leave a mark open.
+  if (window.lastIndexOf(OPEN) > window.lastIndexOf(CLOSE))
+    window = window.slice(0, window.lastIndexOf(OPEN));
+  return `${start > 0 ? '… ' : ''}${window}${start + maxChars < marked.length ? ' …' : ''}`;
+}
