@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
 import { Link, navigate } from '../router.js';
+import { DataTable } from '../components/data-table.js';
 import {
   changeArticleStatus,
   createArticle,
@@ -278,34 +279,24 @@ export function ArticleEditor({ id }: { id: string | null }) {
           {versions.length === 0 ? (
             <p className="empty">No earlier versions.</p>
           ) : (
-            <table className="versions-table">
-              <caption className="sr-only">Versions of this article</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Title</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Changed by</th>
-                  <th scope="col">When</th>
+            <DataTable
+              className="versions-table"
+              caption="Versions of this article"
+              columns={['Version', 'Title', 'Status', 'Changed by', 'When']}
+              rows={[...versions].sort(
+                (a, b) =>
+                  b.version - a.version || Date.parse(b.changedAt) - Date.parse(a.changedAt),
+              )}
+              renderRow={(version, index) => (
+                <tr key={`${version.version}-${version.changedAt}-${index}`}>
+                  <td className="numeric">v{version.version}</td>
+                  <td>{version.title}</td>
+                  <td>{STATUS_LABELS[version.status] ?? version.status}</td>
+                  <td>{version.changedBy ?? '—'}</td>
+                  <td>{formatDate(version.changedAt)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {[...versions]
-                  .sort(
-                    (a, b) =>
-                      b.version - a.version || Date.parse(b.changedAt) - Date.parse(a.changedAt),
-                  )
-                  .map((version, index) => (
-                    <tr key={`${version.version}-${version.changedAt}-${index}`}>
-                      <td className="numeric">v{version.version}</td>
-                      <td>{version.title}</td>
-                      <td>{STATUS_LABELS[version.status] ?? version.status}</td>
-                      <td>{version.changedBy ?? '—'}</td>
-                      <td>{formatDate(version.changedAt)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+              )}
+            />
           )}
         </section>
       ) : null}

@@ -5,6 +5,7 @@ import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-co
 import { useSignedIn } from '../session.js';
 import { Link } from '../router.js';
 import { ConnectionBadge } from '../components/connection-badge.js';
+import { DataTable } from '../components/data-table.js';
 import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
@@ -114,68 +115,61 @@ export function SupervisorLive() {
       ) : null}
 
       <div className="table-wrap">
-        <table className="conversations">
-          <caption className="sr-only">Active conversations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Conversation</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Intent</th>
-              <th scope="col">Sentiment trend</th>
-              <th scope="col">Alerts</th>
+        <DataTable
+          className="conversations"
+          caption="Active conversations"
+          columns={[
+            'Conversation',
+            'Agent',
+            'Channel',
+            'Customer',
+            'Duration',
+            'Intent',
+            'Sentiment trend',
+            'Alerts',
+          ]}
+          rows={shown}
+          empty={
+            live.loading
+              ? 'Loading…'
+              : rows.length === 0
+                ? 'No conversation is in progress right now.'
+                : 'No conversation matches these filters.'
+          }
+          renderRow={({ state, record, view }) => (
+            <tr key={state.id} className={view.alerts.length > 0 ? 'has-alerts' : undefined}>
+              <th scope="row">
+                <Link to={`/supervisor/conversations/${encodeURIComponent(record.id)}`}>
+                  {record.externalId}
+                </Link>
+              </th>
+              <td>{record.agentId ?? '—'}</td>
+              <td>{CHANNEL_LABELS[record.channel] ?? record.channel}</td>
+              <td>{record.customerId ?? '—'}</td>
+              <td className="numeric">{conversationDuration(record, now)}</td>
+              <td>{view.intent ? humanize(view.intent) : <span className="meta">—</span>}</td>
+              <td>
+                {view.trend ? (
+                  <span className={`trend trend-${view.trend}`}>
+                    <span aria-hidden="true">{TREND_ARROWS[view.trend]} </span>
+                    {view.trend}
+                  </span>
+                ) : (
+                  <span className="meta">—</span>
+                )}
+              </td>
+              <td className="numeric">
+                {view.alerts.length > 0 ? (
+                  <span className="alert-count" aria-label={`${view.alerts.length} alerts`}>
+                    {view.alerts.length}
+                  </span>
+                ) : (
+                  '0'
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {shown.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="empty">
-                  {live.loading
-                    ? 'Loading…'
-                    : rows.length === 0
-                      ? 'No conversation is in progress right now.'
-                      : 'No conversation matches these filters.'}
-                </td>
-              </tr>
-            ) : (
-              shown.map(({ state, record, view }) => (
-                <tr key={state.id} className={view.alerts.length > 0 ? 'has-alerts' : undefined}>
-                  <th scope="row">
-                    <Link to={`/supervisor/conversations/${encodeURIComponent(record.id)}`}>
-                      {record.externalId}
-                    </Link>
-                  </th>
-                  <td>{record.agentId ?? '—'}</td>
-                  <td>{CHANNEL_LABELS[record.channel] ?? record.channel}</td>
-                  <td>{record.customerId ?? '—'}</td>
-                  <td className="numeric">{conversationDuration(record, now)}</td>
-                  <td>{view.intent ? humanize(view.intent) : <span className="meta">—</span>}</td>
-                  <td>
-                    {view.trend ? (
-                      <span className={`trend trend-${view.trend}`}>
-                        <span aria-hidden="true">{TREND_ARROWS[view.trend]} </span>
-                        {view.trend}
-                      </span>
-                    ) : (
-                      <span className="meta">—</span>
-                    )}
-                  </td>
-                  <td className="numeric">
-                    {view.alerts.length > 0 ? (
-                      <span className="alert-count" aria-label={`${view.alerts.length} alerts`}>
-                        {view.alerts.length}
-                      </span>
-                    ) : (
-                      '0'
-                    )}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+          )}
+        />
       </div>
     </div>
   );

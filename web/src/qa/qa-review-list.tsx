@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
 import { Link } from '../router.js';
+import { DataTable } from '../components/data-table.js';
 import { CHANNEL_LABELS, humanize } from '../format.js';
 import {
   getAgreement,
@@ -273,91 +274,84 @@ export function QaReviewList() {
       ) : null}
 
       <div className="table-wrap">
-        <table className="conversations review-table" aria-busy={loading || undefined}>
-          <caption className="sr-only">Conversations to review</caption>
-          <thead>
-            <tr>
-              <th scope="col">Conversation</th>
-              <th scope="col">Ended</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Disposition</th>
-              <th scope="col">QA score</th>
-              <th scope="col">Churn risk</th>
-              <th scope="col">Reviewed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={8} className="empty">
-                  {loading
-                    ? 'Loading…'
-                    : filtered
-                      ? 'No finished conversation matches these filters.'
-                      : 'No conversation has finished yet.'}
+        <DataTable
+          className="conversations review-table"
+          busy={loading}
+          caption="Conversations to review"
+          columns={[
+            'Conversation',
+            'Ended',
+            'Agent',
+            'Channel',
+            'Disposition',
+            'QA score',
+            'Churn risk',
+            'Reviewed',
+          ]}
+          rows={rows}
+          empty={
+            loading
+              ? 'Loading…'
+              : filtered
+                ? 'No finished conversation matches these filters.'
+                : 'No conversation has finished yet.'
+          }
+          renderRow={(row) => {
+            const risk = riskLevel(row.churnRisk);
+            return (
+              <tr key={row.id}>
+                <th scope="row" className="conversation-cell">
+                  <Link to={`/qa/conversations/${encodeURIComponent(row.id)}`}>
+                    {row.externalId}
+                  </Link>
+                  {row.summary ? <p className="row-summary">{row.summary}</p> : null}
+                </th>
+                <td>{formatDateTime(row.endedAt)}</td>
+                <td>{row.agentId ?? '—'}</td>
+                <td>{CHANNEL_LABELS[row.channel] ?? row.channel}</td>
+                <td>
+                  {row.disposition ? (
+                    humanize(row.disposition)
+                  ) : row.suggestedDisposition ? (
+                    <>
+                      {humanize(row.suggestedDisposition)} <span className="meta">(suggested)</span>
+                    </>
+                  ) : (
+                    <span className="meta">—</span>
+                  )}
+                </td>
+                <td className="numeric qa-score">
+                  {row.qaScore === null ? (
+                    <span className="meta">Not scored</span>
+                  ) : (
+                    <span className="score-bar">
+                      <span className="bar" aria-hidden="true">
+                        <span style={{ width: `${Math.round(row.qaScore * 100)}%` }} />
+                      </span>
+                      {percent(row.qaScore)}
+                    </span>
+                  )}
+                </td>
+                <td className="numeric">
+                  {row.churnRisk === null ? (
+                    <span className="meta">—</span>
+                  ) : (
+                    <span className={`risk risk-${risk}`}>
+                      {percent(row.churnRisk)} <span className="risk-word">{risk}</span>
+                    </span>
+                  )}
+                </td>
+                <td>
+                  {row.reviewed ? (
+                    <span className="reviewed-badge">Reviewed</span>
+                  ) : (
+                    <span className="meta">Not yet</span>
+                  )}
                 </td>
               </tr>
-            ) : (
-              rows.map((row) => {
-                const risk = riskLevel(row.churnRisk);
-                return (
-                  <tr key={row.id}>
-                    <th scope="row" className="conversation-cell">
-                      <Link to={`/qa/conversations/${encodeURIComponent(row.id)}`}>
-                        {row.externalId}
-                      </Link>
-                      {row.summary ? <p className="row-summary">{row.summary}</p> : null}
-                    </th>
-                    <td>{formatDateTime(row.endedAt)}</td>
-                    <td>{row.agentId ?? '—'}</td>
-                    <td>{CHANNEL_LABELS[row.channel] ?? row.channel}</td>
-                    <td>
-                      {row.disposition ? (
-                        humanize(row.disposition)
-                      ) : row.suggestedDisposition ? (
-                        <>
-                          {humanize(row.suggestedDisposition)}{' '}
-                          <span className="meta">(suggested)</span>
-                        </>
-                      ) : (
-                        <span className="meta">—</span>
-                      )}
-                    </td>
-                    <td className="numeric qa-score">
-                      {row.qaScore === null ? (
-                        <span className="meta">Not scored</span>
-                      ) : (
-                        <span className="score-bar">
-                          <span className="bar" aria-hidden="true">
-                            <span style={{ width: `${Math.round(row.qaScore * 100)}%` }} />
-                          </span>
-                          {percent(row.qaScore)}
-                        </span>
-                      )}
-                    </td>
-                    <td className="numeric">
-                      {row.churnRisk === null ? (
-                        <span className="meta">—</span>
-                      ) : (
-                        <span className={`risk risk-${risk}`}>
-                          {percent(row.churnRisk)} <span className="risk-word">{risk}</span>
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      {row.reviewed ? (
-                        <span className="reviewed-badge">Reviewed</span>
-                      ) : (
-                        <span className="meta">Not yet</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })
-            )}
-          </tbody>
-        </table>
+            );
+          }}
+        />
       </div>
 
       <nav className="pagination" aria-label="Pages">
