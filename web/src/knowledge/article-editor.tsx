@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
 import { Link, navigate } from '../router.js';
 import { DataTable } from '../components/data-table.js';
+import { FormField } from '../components/form-field.js';
 import {
   changeArticleStatus,
   createArticle,
@@ -206,45 +207,51 @@ export function ArticleEditor({ id }: { id: string | null }) {
 
       <div className="editor-grid">
         <form className="panel editor-form" onSubmit={(event) => void save(event)}>
-          <label htmlFor="article-title">Title</label>
-          <input id="article-title" type="text" required {...field('title')} />
+          <FormField id="article-title" label="Title">
+            {(control) => <input {...control} type="text" required {...field('title')} />}
+          </FormField>
           <div className="editor-row">
             <div>
-              <label htmlFor="article-tags">Tags</label>
-              <input
-                id="article-tags"
-                type="text"
-                placeholder="billing, refunds"
-                aria-describedby="article-tags-hint"
-                {...field('tags')}
-              />
-              <p id="article-tags-hint" className="meta">
-                Separate tags with commas.
-              </p>
+              <FormField id="article-tags" label="Tags" hint="Separate tags with commas.">
+                {(control) => (
+                  <input
+                    {...control}
+                    type="text"
+                    placeholder="billing, refunds"
+                    {...field('tags')}
+                  />
+                )}
+              </FormField>
             </div>
             <div>
-              <label htmlFor="article-language">Language</label>
-              <input
-                id="article-language"
-                type="text"
-                className="narrow"
-                placeholder="en"
-                {...field('language')}
-              />
+              <FormField id="article-language" label="Language">
+                {(control) => (
+                  <input
+                    {...control}
+                    type="text"
+                    className="narrow"
+                    placeholder="en"
+                    {...field('language')}
+                  />
+                )}
+              </FormField>
             </div>
           </div>
-          <label htmlFor="article-body">Body (Markdown)</label>
-          <textarea
+          <FormField
             id="article-body"
-            className="markdown-input"
-            rows={18}
-            spellCheck
-            aria-describedby="article-body-hint"
-            {...field('body')}
-          />
-          <p id="article-body-hint" className="meta">
-            # Heading, **bold**, *italic*, - lists, 1. numbered lists, [link](https://…).
-          </p>
+            label="Body (Markdown)"
+            hint="# Heading, **bold**, *italic*, - lists, 1. numbered lists, [link](https://…)."
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                className="markdown-input"
+                rows={18}
+                spellCheck
+                {...field('body')}
+              />
+            )}
+          </FormField>
           <div className="actions">
             <button type="submit" className="button primary" disabled={!canSave || busy !== null}>
               {busy === 'save' ? 'Saving…' : article ? 'Save new version' : 'Save draft'}
