@@ -56,6 +56,56 @@ function toFilters(form: FilterForm, offset: number): ReviewFilters {
   };
 }
 
+/** What `field()` hands a filter input: the form's value for it and how to change it. */
+interface FieldBinding {
+  value: string;
+  onChange: (event: { target: { value: string } }) => void;
+}
+
+/** A free-text filter that suggests the values seen so far, sorted. */
+function SuggestingTextField({
+  label,
+  listId,
+  placeholder,
+  suggestions,
+  ...binding
+}: FieldBinding & {
+  label: string;
+  listId: string;
+  placeholder: string;
+  suggestions: ReadonlySet<string>;
+}) {
+  return (
+    <label>
+      {label}
+      <input type="text" list={listId} placeholder={placeholder} {...binding} />
+      <datalist id={listId}>
+        {[...suggestions].sort().map((value) => (
+          <option key={value} value={value} />
+        ))}
+      </datalist>
+    </label>
+  );
+}
+
+/** One end of the QA score range, in whole percent (toFilters turns it into 0..1). */
+function ScoreBoundField({ label, ...binding }: FieldBinding & { label: string }) {
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={0}
+        max={100}
+        step={5}
+        inputMode="numeric"
+        className="narrow"
+        {...binding}
+      />
+    </label>
+  );
+}
+
 function AgreementPanel({ agreement }: { agreement: QaAgreement | null }) {
   const criteria = agreement ? Object.entries(agreement.byCriterion) : [];
   return (
@@ -192,15 +242,13 @@ export function QaReviewList() {
 
       <div className="review-top">
         <form className="filters" aria-label="Filters" onSubmit={apply}>
-          <label>
-            Agent
-            <input type="text" list="qa-agents" placeholder="Any agent" {...field('agentId')} />
-            <datalist id="qa-agents">
-              {[...seen.agents].sort().map((id) => (
-                <option key={id} value={id} />
-              ))}
-            </datalist>
-          </label>
+          <SuggestingTextField
+            label="Agent"
+            listId="qa-agents"
+            placeholder="Any agent"
+            suggestions={seen.agents}
+            {...field('agentId')}
+          />
           <label>
             Ended from
             <input type="date" {...field('from')} />
@@ -209,44 +257,15 @@ export function QaReviewList() {
             Ended to
             <input type="date" {...field('to')} />
           </label>
-          <label>
-            Disposition
-            <input
-              type="text"
-              list="qa-dispositions"
-              placeholder="Any code"
-              {...field('disposition')}
-            />
-            <datalist id="qa-dispositions">
-              {[...seen.dispositions].sort().map((code) => (
-                <option key={code} value={code} />
-              ))}
-            </datalist>
-          </label>
-          <label>
-            QA score from (%)
-            <input
-              type="number"
-              min={0}
-              max={100}
-              step={5}
-              inputMode="numeric"
-              className="narrow"
-              {...field('minScore')}
-            />
-          </label>
-          <label>
-            QA score to (%)
-            <input
-              type="number"
-              min={0}
-              max={100}
-              step={5}
-              inputMode="numeric"
-              className="narrow"
-              {...field('maxScore')}
-            />
-          </label>
+          <SuggestingTextField
+            label="Disposition"
+            listId="qa-dispositions"
+            placeholder="Any code"
+            suggestions={seen.dispositions}
+            {...field('disposition')}
+          />
+          <ScoreBoundField label="QA score from (%)" {...field('minScore')} />
+          <ScoreBoundField label="QA score to (%)" {...field('maxScore')} />
           <label>
             Churn risk
             <select {...field('minChurnRisk')}>
