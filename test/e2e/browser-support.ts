@@ -4,6 +4,10 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
+import { loadCallScripts, type CallScript } from '../../src/cli/replay/call-script.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -47,4 +51,50 @@ export async function buildConsoles(): Promise<void> {
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
+}
+
+/** Headless Chromium from the system package, with the flags above. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** For `startTestServer({ beforeListen })`: the consoles at `/`, until create-app.ts registers them itself. */
+export async function serveConsoles(app: FastifyInstance): Promise<void> {
+  if (!app.hasRoute({ method: 'GET', url: '/*' })) await registerWebConsoles(app);
+}
+
+/** A demo call script from knowledge/demo-calls, by id. */
+export async function loadDemoCall(id: string): Promise<CallScript> {
+  const script = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
+    (candidate) => candidate.id === id,
+  );
+  if (!script) throw new Error(`demo call ${id} is missing`);
+  return script;
+}
+
+/**
+ * Signs in with `key` in a fresh browser context (nothing remembered): the service's `/` sends
+ * an unsigned visitor to the sign-in page, where the key is entered. With `home`, it then waits
+ * for the page the role lands on (e.g. `/supervisor`).
+ */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  key: string,
+  options: { home?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  await page.goto(baseUrl);
+  await page.waitForURL('**/sign-in');
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (options.home !== undefined) await page.waitForURL(`**${options.home}`);
+  return page;
 }

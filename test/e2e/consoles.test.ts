@@ -1,17 +1,24 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
 import { createSentimentAnalyzer } from '../../src/pipeline/analyzers/sentiment/index.js';
 import { createSentimentModel } from '../../src/understanding/sentiment/index.js';
 import type { Analyzer } from '../../src/pipeline/analyzer.js';
-import { loadCallScripts, type CallScript } from '../../src/cli/replay/call-script.js';
+import type { CallScript } from '../../src/cli/replay/call-script.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
-import { buildConsoles, CHROMIUM_ARGS, root } from './browser-support.js';
+import {
+  buildConsoles,
+  launchChromium,
+  loadDemoCall,
+  root,
+  serveConsoles,
+  signIn,
+} from './browser-support.js';
 
 /** Intent as the supervisor sees it; the real intent analyzer is built elsewhere. */
 const scriptedIntent: Analyzer = {
@@ -107,44 +114,25 @@ describe('consoles in a real browser', () => {
 
   beforeAll(async () => {
     await buildConsoles();
-    const found = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
-      (s) => s.id === 'demo-double-charge',
-    );
-    if (!found) throw new Error('demo call demo-double-charge is missing');
-    script = found;
+    script = await loadDemoCall('demo-double-charge');
     const model = await createSentimentModel();
     server = await startTestServer({
       analyzers: [createSentimentAnalyzer({ model }), scriptedIntent, scriptedAssist],
       beforeListen: async (app) => {
-        // Until create-app.ts registers the consoles itself.
-        if (!app.hasRoute({ method: 'GET', url: '/*' })) await registerWebConsoles(app);
+        await serveConsoles(app);
         // Server-side handles on the consoles' sockets, to cut them like a network blip would.
         app.websocketServer.on('connection', (socket: WebSocket, request: { url?: string }) => {
           if (request.url?.startsWith('/ws/subscribe')) subscribeSockets.push(socket);
         });
       },
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
-
-  async function signIn(key: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(server.httpUrl);
-    await page.waitForURL('**/sign-in');
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
-  }
 
   it('serves the consoles at / with a history fallback, and keeps API 404s as JSON', async () => {
     const home = await fetch(`${server.httpUrl}/supervisor/conversations/x`);
@@ -168,7 +156,7 @@ describe('consoles in a real browser', () => {
   });
 
   it('refuses an unknown key on the sign-in page', async () => {
-    const page = await signIn('ck_not_a_real_key');
+    const page = await signIn(browser, server.httpUrl, 'ck_not_a_real_key');
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('unknown or has been revoked');
@@ -176,14 +164,14 @@ describe('consoles in a real browser', () => {
   });
 
   it('shows a live call to its agent and to a supervisor, through a socket reconnect', async () => {
-    const agent = await signIn(server.keys.agent);
-    await agent.waitForURL('**/agent');
+    const agent = await signIn(browser, server.httpUrl, server.keys.agent, { home: '/agent' });
     await agent.getByRole('heading', { name: 'Agent console' }).waitFor();
     await agent.getByText('Waiting for your next conversation').waitFor();
     await agent.locator('.connection-live').waitFor();
 
-    const supervisor = await signIn(server.keys.supervisor);
-    await supervisor.waitForURL('**/supervisor');
+    const supervisor = await signIn(browser, server.httpUrl, server.keys.supervisor, {
+      home: '/supervisor',
+    });
     await supervisor.getByText('No conversation is in progress right now.').waitFor();
     await supervisor.locator('.connection-live').waitFor();
     // Neither console offers the other's pages.
@@ -380,8 +368,9 @@ describe('consoles in a real browser', () => {
   });
 
   it('survives a reload: the key is remembered and deep links resolve', async () => {
-    const page = await signIn(server.keys.supervisor);
-    await page.waitForURL('**/supervisor');
+    const page = await signIn(browser, server.httpUrl, server.keys.supervisor, {
+      home: '/supervisor',
+    });
     await page.reload();
     await page.getByRole('heading', { name: 'Live conversations' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,12 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
-import { loadCallScripts } from '../../src/cli/replay/call-script.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
-import { buildConsoles, CHROMIUM_ARGS, root } from './browser-support.js';
+import {
+  buildConsoles,
+  launchChromium,
+  loadDemoCall,
+  root,
+  serveConsoles,
+  signIn,
+} from './browser-support.js';
 import { ingestPath } from '../../src/knowledge/ingest.js';
 
 interface ReviewRow {
@@ -27,15 +32,10 @@ describe('QA review and knowledge consoles in a real browser', () => {
       defaultCapabilities: true,
       // The real sentiment model on a busy two-core machine needs more than the suite's 300 ms.
       env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-      beforeListen: async (app) => {
-        if (!app.hasRoute({ method: 'GET', url: '/*' })) await registerWebConsoles(app);
-      },
+      beforeListen: serveConsoles,
     });
     // One finished call, replayed through /ws/ingest and wrapped up by the production finalizers.
-    const script = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
-      (candidate) => candidate.id === 'demo-double-charge',
-    );
-    if (!script) throw new Error('demo call demo-double-charge is missing');
+    const script = await loadDemoCall('demo-double-charge');
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
     await replayCall(connector, script, {
       conversationId: callId,
@@ -45,27 +45,13 @@ describe('QA review and knowledge consoles in a real browser', () => {
     });
     connector.close();
     await server.services.pipeline.drain();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
-
-  async function signIn(key: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    await page.goto(server.httpUrl);
-    await page.waitForURL('**/sign-in');
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
-  }
 
   async function navLinks(page: Page): Promise<string[]> {
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -88,8 +74,7 @@ describe('QA review and knowledge consoles in a real browser', () => {
       [server.keys.admin, ['Live conversations', 'QA review', 'Knowledge'], '/supervisor', null],
     ];
     for (const [key, links, home, forbidden] of expected) {
-      const page = await signIn(key);
-      await page.waitForURL(`**${home}`);
+      const page = await signIn(browser, server.httpUrl, key, { home });
       expect(await navLinks(page)).toEqual(links);
       if (forbidden) {
         // A deep link to a console the role may not use lands on its home instead.
@@ -109,8 +94,10 @@ describe('QA review and knowledge consoles in a real browser', () => {
     expect(call?.qaScore).not.toBeNull();
     const scorePercent = `${Math.round(call!.qaScore! * 100)}%`;
 
-    const page = await signIn(server.keys.supervisor, { width: 1280, height: 720 });
-    await page.waitForURL('**/supervisor');
+    const page = await signIn(browser, server.httpUrl, server.keys.supervisor, {
+      home: '/supervisor',
+      viewport: { width: 1280, height: 720 },
+    });
     await page.getByRole('link', { name: 'QA review' }).click();
     await page.waitForURL('**/qa');
     const row = page.locator('tbody tr', { hasText: callId });
@@ -238,8 +225,9 @@ describe('QA review and knowledge consoles in a real browser', () => {
   });
 
   it('previews Markdown as an agent will read it, never running markup from the article', async () => {
-    const page = await signIn(server.keys.knowledgeManager);
-    await page.waitForURL('**/knowledge');
+    const page = await signIn(browser, server.httpUrl, server.keys.knowledgeManager, {
+      home: '/knowledge',
+    });
     await page.getByRole('link', { name: 'New article' }).click();
     await page.waitForURL('**/knowledge/articles/new');
     await page.getByLabel('Title').fill('Preview check');
@@ -290,8 +278,9 @@ describe('QA review and knowledge consoles in a real browser', () => {
     );
     const phrase = `zebra voucher ${Date.now().toString(36)}`;
     const title = `Zebra vouchers for double charges ${Date.now().toString(36)}`;
-    const page = await signIn(server.keys.knowledgeManager);
-    await page.waitForURL('**/knowledge');
+    const page = await signIn(browser, server.httpUrl, server.keys.knowledgeManager, {
+      home: '/knowledge',
+    });
     await page.getByRole('link', { name: 'New article' }).click();
     await page.getByLabel('Title').fill(title);
     await page.getByLabel('Tags').fill('billing, refunds');
@@ -353,11 +342,9 @@ describe('QA review and knowledge consoles in a real browser', () => {
     // The production pipeline end to end: redaction, sentiment, intent, hybrid search over the
     // demo articles, playbooks; nothing scripted.
     await ingestPath(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
-    const page = await signIn(server.keys.agent);
+    const page = await signIn(browser, server.httpUrl, server.keys.agent);
     await page.getByRole('heading', { name: 'Agent console' }).waitFor();
-    const script = (await loadCallScripts(path.join(root, 'knowledge/demo-calls'))).find(
-      (candidate) => candidate.id === 'demo-double-charge',
-    )!;
+    const script = await loadDemoCall('demo-double-charge');
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
     const replay = replayCall(connector, script, {
       conversationId: `agent-live-${Date.now().toString(36)}`,
