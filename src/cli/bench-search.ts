@@ -26,7 +26,8 @@ Fills a scratch knowledge base with N synthetic passages (default 100000) and me
 latency (vector, keyword, hybrid), HNSW recall@10 against exact search, and ingest throughput.
 Without --url (or DATABASE_URL) it runs on embedded PGlite in a temporary folder. The last line
 of stdout is one JSON object with every figure. --tenant ID measures a tenant an earlier run
-filled (on a server, a run stopped before its clean-up keeps its tenant) without ingesting again.`;
+filled without ingesting again: on a server, --keep leaves the tenant in place (so does a run
+stopped before its clean-up), to compare two builds on the same base.`;
 
 /**
  * Synthetic passages: words drawn from the bundled knowledge/ articles, each passage mostly
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '7' },
       url: { type: 'string' },
       tenant: { type: 'string' },
+      keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -263,7 +265,9 @@ async function main(): Promise<void> {
           )
         ).rows[0]?.n ?? 0)
       : ingest!.chunks;
-    log(`engine ${db.engine}, ${stored} chunks, ${dims}-d hashing vectors, tenant ${tenantId}`);
+    log(
+      `engine ${db.engine}, ${stored} chunks, ${dims}-d hashing vectors, tenant ${tenantId}${values.keep ? ' (kept)' : ''}`,
+    );
 
     // 3. Queries: typed searches (a few words of one topic) and live-card queries (a stretch of
     // conversation: weighted segments of mixed topic and filler).
@@ -418,7 +422,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    if (databaseUrl && !reused) {
+    if (databaseUrl && !reused && !values.keep) {
       // A shared server keeps no trace of the run.
       await db
         .query('DELETE FROM articles WHERE tenant_id = $1', [tenantId])

@@ -40,7 +40,7 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(engine);
-    await db.query(`INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other')`);
+    await db.query(`INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other'), ('k3', 'Capped')`);
     deps = { db, embedder: null, splitter: createJiebaWordSplitter() };
   });
   afterAll(async () => {
@@ -98,5 +98,35 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
       exact.map((r) => r.articleId).slice(0, 2),
     );
     expect(capped[0]?.keywordScore).toBeCloseTo(exact[0]!.keywordScore, 6);
+  });
+
+  it('scores the candidates of a capped read exactly, including postings past the cap', async () => {
+    // "delivery" has more postings than the cap; the one article that has both words is read
+    // through "refund" only, and its "delivery" posting is past the cap.
+    const filler = 'The policy page lists what the store does and when it does it.';
+    await ingestArticles(deps, 'k3', [
+      publishedArticle('d0', 'Refunds 0', `${'refund '.repeat(9)}${filler}`),
+      publishedArticle('d1', 'Refunds 1', `${'refund '.repeat(9)}${filler}`),
+      publishedArticle('m', 'Refund or delivery', `${'refund '.repeat(5)}delivery ${filler}`),
+      ...Array.from({ length: 5 }, (_, i) =>
+        publishedArticle(`e${i}`, `Delivery ${i}`, `${'delivery '.repeat(6)}${filler}`),
+      ),
+    ]);
+    const search = (postingsPerTerm: number | 'all') =>
+      searchKnowledge(deps, {
+        tenantId: 'k3',
+        query: 'refund delivery',
+        limit: 3,
+        log: false,
+        useFeedback: false,
+        postingsPerTerm,
+      });
+    const exact = await search('all');
+    const capped = await search(3);
+    expect(exact[0]?.articleId).toBe('m');
+    expect(capped[0]?.articleId).toBe('m');
+    // Without the exact re-read its score would count "refund" only.
+    expect(capped[0]?.keywordScore).toBeCloseTo(exact[0]!.keywordScore, 6);
+    expect(capped.map((r) => r.articleId)).toEqual(exact.map((r) => r.articleId));
   });
 });

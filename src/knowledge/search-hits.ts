@@ -27,6 +27,8 @@ export interface QueryTerm {
 
 /** Candidates each side returns (chunks, before fusing at the article level). */
 export const CANDIDATES = 100;
+/** Candidates a capped keyword read takes before their exact scores pick the best CANDIDATES. */
+const RESCORED_CANDIDATES = 300;
 
 export interface Hit {
   chunk_id: number;
@@ -113,6 +115,11 @@ export async function keywordHits(
       : weighted
           .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
           .slice(0, MAX_QUERY_TERMS);
+  const cap = postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm));
+  // A capped read misses the weaker postings of frequent terms, so its sums are only partial
+  // scores. Then more candidates are read and each one's kept terms are looked up by primary key
+  // (chunk, term): its exact score, whichever postings the capped read skipped.
+  const truncated = cap !== null && kept.some((t) => (df.get(t.term) ?? 0) > cap);
   const { rows } = await db.query<Hit>(
     `SELECT p.chunk_id, p.article_id,
             sum(q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')})::float8 AS score
@@ -126,18 +133,37 @@ export async function keywordHits(
           ORDER BY ct.impact DESC
           LIMIT $8) p
       GROUP BY p.chunk_id, p.article_id
-      ORDER BY score DESC, p.chunk_id LIMIT ${CANDIDATES}`,
+      ORDER BY score DESC, p.chunk_id LIMIT $9`,
     [
       tenantId,
       kept.map((t) => t.term),
       kept.map((t) => t.weight),
       averageLength,
       ...filterParams(filters),
-      postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm)),
+      cap,
+      truncated ? RESCORED_CANDIDATES : CANDIDATES,
     ],
     BACKGROUND,
   );
-  return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
+  if (!truncated || rows.length === 0)
+    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
+  const { rows: exact } = await db.query<Hit>(
+    `SELECT ct.chunk_id, c.article_id,
+            sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
+       FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
+       JOIN chunk_terms ct ON ct.chunk_id = ANY($1::bigint[]) AND ct.term = q.term
+       JOIN chunks c ON c.id = ct.chunk_id
+      GROUP BY ct.chunk_id, c.article_id
+      ORDER BY score DESC, ct.chunk_id LIMIT ${CANDIDATES}`,
+    [
+      rows.map((row) => row.chunk_id),
+      kept.map((t) => t.term),
+      kept.map((t) => t.weight),
+      averageLength,
+    ],
+    BACKGROUND,
+  );
+  return { hits: exact, maxScore };
 }
 
 export async function vectorHits(
