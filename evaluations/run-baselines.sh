@@ -15,9 +15,15 @@ for task in $tasks; do
     sentiment)
       node evaluations/baselines/sentiment-lexicon.mjs --test "$D/tweeteval_sentiment/tweeteval_sentiment_val.jsonl" ;;
     retrieval)
-      for part in full early; do
-        node evaluations/baselines/retrieval-tfidf.mjs --kb "$D/abcd/retrieval/abcd_kb.jsonl" \
-          --test "$D/abcd/retrieval/abcd_dev_queries_$part.jsonl"
+      # The defaults first, then other plain TF-IDF settings (how much the mark's settings matter).
+      for settings in "" "--sublinear" "--stop-words" "--bigrams" "--sublinear --stop-words --bigrams" \
+        "--fit-queries --sublinear --stop-words"; do
+        for part in full early; do
+          echo "retrieval $part ${settings:-(defaults)}" >&2
+          # shellcheck disable=SC2086
+          node evaluations/baselines/retrieval-tfidf.mjs --kb "$D/abcd/retrieval/abcd_kb.jsonl" \
+            --test "$D/abcd/retrieval/abcd_dev_queries_$part.jsonl" $settings
+        done
       done ;;
     summary)
       for file in dialogsum/dialogsum_dev.jsonl tweetsumm/tweetsumm_dev.jsonl; do
