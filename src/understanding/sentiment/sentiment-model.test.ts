@@ -23,6 +23,16 @@ const contactCenterCases: Array<[string, string]> = [
   ['the router is not working again', 'negative'],
   ['Can you tell me the opening hours of the store?', 'neutral'],
   ['My order number is 10234', 'neutral'],
+  // An agent's apology and empathy are not the agent's displeasure.
+  [
+    "I'm sorry about that, I can see why that's frustrating. Let me pull up your account.",
+    'neutral',
+  ],
+  ['I apologize for the inconvenience, the replacement ships today.', 'neutral'],
+  ['Sure, it is [EMAIL].', 'neutral'],
+  // ...but an apology does not soften the complaint that follows it.
+  ["Sorry, but this is the worst service I've ever had", 'negative'],
+  ["I'm sorry for the awful mess you made of my order", 'negative'],
   ['服务态度非常好，很满意', 'positive'],
   ['太差了，再也不会买了', 'negative'],
   ['房间不干净，很失望', 'negative'],
