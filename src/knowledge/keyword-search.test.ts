@@ -40,7 +40,9 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(engine);
-    await db.query(`INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other'), ('k3', 'Capped')`);
+    await db.query(
+      `INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other'), ('k3', 'Capped')`,
+    );
     deps = { db, embedder: null, splitter: createJiebaWordSplitter() };
   });
   afterAll(async () => {
