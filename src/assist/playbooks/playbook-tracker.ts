@@ -20,12 +20,21 @@ export interface StepProgress {
   doneAt: number | null;
 }
 
+export type StepStatus = 'done' | 'passed' | 'remaining';
+
 export interface PlaybookProgress {
   playbook: Playbook;
   done: StepProgress[];
-  /** Steps that apply and are not done, in playbook order. */
+  /**
+   * Steps the conversation moved past without a sign they were done: a later step is done, so
+   * asking for them now would send the agent backwards.
+   */
+  passed: PlaybookStep[];
+  /** Steps that apply and are neither done nor passed, in playbook order. */
   remaining: PlaybookStep[];
   next: PlaybookStep | undefined;
+  /** Every step that applies, in playbook order, with where it stands. */
+  steps: { step: PlaybookStep; status: StepStatus }[];
 }
 
 /**
@@ -68,18 +77,43 @@ function applies(step: PlaybookStep, transcript: readonly ConversationItem[]): b
   );
 }
 
+/**
+ * Which steps are done, passed and left. Steps are recognised from phrases and actions, and an
+ * agent often does a step in words no list foresaw ("I see two charges on the 3rd" identifies the
+ * charge). So once a later step is done, the earlier open ones count as passed rather than
+ * pending, and the next step moves forward with the conversation instead of pointing back at
+ * the start. Verification is the exception: it stays pending until it is seen, since skipping it
+ * before account changes is what QA and compliance look for.
+ */
 export function trackPlaybook(
   playbook: Playbook,
   transcript: readonly ConversationItem[],
 ): PlaybookProgress {
+  const applying = playbook.steps
+    .map((step) => ({ step, completing: transcript.find((item) => completes(step, item)) }))
+    .filter(({ step, completing }) => completing !== undefined || applies(step, transcript));
+  let furthestDone = -1;
+  applying.forEach(({ completing }, index) => {
+    if (completing) furthestDone = index;
+  });
   const done: StepProgress[] = [];
+  const passed: PlaybookStep[] = [];
   const remaining: PlaybookStep[] = [];
-  for (const step of playbook.steps) {
-    const completing = transcript.find((item) => completes(step, item));
-    if (completing) done.push({ step, doneAt: completing.seq });
-    else if (applies(step, transcript)) remaining.push(step);
-  }
-  return { playbook, done, remaining, next: remaining[0] };
+  const steps = applying.map(({ step, completing }, index) => {
+    let status: StepStatus;
+    if (completing) {
+      done.push({ step, doneAt: completing.seq });
+      status = 'done';
+    } else if (index < furthestDone && step.kind !== 'verify') {
+      passed.push(step);
+      status = 'passed';
+    } else {
+      remaining.push(step);
+      status = 'remaining';
+    }
+    return { step, status };
+  });
+  return { playbook, done, passed, remaining, next: remaining[0], steps };
 }
 
 const pendingWording: Record<PlaybookStep['kind'], string> = {

@@ -69,11 +69,46 @@ describe('playbook tracker', () => {
       { customer: 'where is my order? it is 3 weeks late' },
       { action: 'shipping-status' },
     ]);
-    expect(trackPlaybook(selection.playbook, late).remaining.map((step) => step.id)).toEqual([
-      'find-order',
-      'late-remedy',
-      'confirm-close',
+    // The shipping status was checked, so the order was found: that step is behind the agent.
+    const lateProgress = trackPlaybook(selection.playbook, late);
+    expect(lateProgress.passed.map((step) => step.id)).toEqual(['find-order']);
+    expect(lateProgress.remaining.map((step) => step.id)).toEqual(['late-remedy', 'confirm-close']);
+  });
+
+  it('moves past open steps once a later one is done, but never past verification', () => {
+    const selection = selectPlaybook(shipped, [], 'billing_dispute')!;
+    // The agent identified the charge in words no list foresaw, then corrected it.
+    const items = transcript([
+      { customer: 'I was charged twice this month' },
+      { action: 'verify-identity' },
+      { agent: 'I see two charges of $24.99 on November 3rd.' },
+      { action: 'issue-refund' },
     ]);
+    const progress = trackPlaybook(selection.playbook, items);
+    expect(progress.passed.map((step) => step.id)).toEqual(['identify-charge']);
+    expect(progress.next?.id).toBe('confirm-close');
+    expect(progress.steps.map(({ step, status }) => `${step.id}:${status}`)).toEqual([
+      'verify-identity:done',
+      'identify-charge:passed',
+      'explain-or-correct:done',
+      'confirm-close:remaining',
+    ]);
+    // Without verification the agent is still asked to verify: compliance is not inferred.
+    const unverified = trackPlaybook(
+      selection.playbook,
+      transcript([{ customer: 'I was charged twice' }, { action: 'issue-refund' }]),
+    );
+    expect(unverified.passed.map((step) => step.id)).toEqual(['identify-charge']);
+    expect(unverified.next?.id).toBe('verify-identity');
+    // Everything done or passed: nothing next.
+    const closed = trackPlaybook(selection.playbook, [
+      ...items,
+      ...transcript([{ agent: 'The refund shows in 5 business days.' }]).map((item) => ({
+        ...item,
+        seq: item.seq + items.length,
+      })),
+    ]);
+    expect(closed.next).toBeUndefined();
   });
 
   it('understands Chinese customer words', () => {

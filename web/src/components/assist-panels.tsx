@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ConversationView } from '../live/conversation-state.js';
+import type { ConversationView, PlaybookStepStatus } from '../live/conversation-state.js';
 import type { Alert, Suggestion } from '../live/types.js';
 import { FeedbackButtons } from './feedback-buttons.js';
 import { HighlightedPassage } from './highlighted-passage.js';
@@ -133,6 +133,17 @@ export function ReplyPanel({
   );
 }
 
+const stepMarks: Record<PlaybookStepStatus, { mark: string; label: string }> = {
+  done: { mark: '✓', label: 'done' },
+  passed: { mark: '–', label: 'moved past' },
+  remaining: { mark: '', label: 'to do' },
+};
+
+/**
+ * The playbook checklist: step titles and where each stands, from the playbook analyzer's
+ * latest result (it follows every turn); the next-step suggestion gives the reason and takes
+ * feedback. Once every step is done the panel says so instead of pointing at an old step.
+ */
 export function NextStepsPanel({
   view,
   feedback,
@@ -142,40 +153,45 @@ export function NextStepsPanel({
 }) {
   const { isDismissed, dismiss } = useDismissed();
   const step = view.nextStep;
-  if (!step || isDismissed(step.suggestionId)) return null;
+  const playbook = view.playbook;
+  const complete = playbook?.complete === true;
+  if (!complete && (!step || isDismissed(step.suggestionId))) return null;
+  const checklist: { id: string; title: string; status: PlaybookStepStatus }[] = playbook
+    ? playbook.steps
+    : [
+        ...(step?.done ?? []).map((id) => ({ id, title: id, status: 'done' as const })),
+        ...(step?.remaining ?? []).map((id) => ({ id, title: id, status: 'remaining' as const })),
+      ];
   return (
     <section className="panel next-steps" aria-labelledby="next-steps-title">
       <h2 id="next-steps-title">Next steps</h2>
-      <p className="next-step-title">{step.title}</p>
+      <p className="next-step-title">
+        {complete ? `${playbook!.title}: every step done` : step!.title}
+      </p>
       <ul className="checklist">
-        {step.done.map((item) => (
-          <li key={`d-${item}`} className="done">
+        {checklist.map((item) => (
+          <li key={`${item.status}-${item.id}`} className={item.status}>
             <span className="check" aria-hidden="true">
-              ✓
+              {stepMarks[item.status].mark}
             </span>
             <span>
-              {item}
-              <span className="sr-only"> (done)</span>
-            </span>
-          </li>
-        ))}
-        {step.remaining.map((item) => (
-          <li key={`r-${item}`} className="remaining">
-            <span className="check" aria-hidden="true" />
-            <span>
-              {item}
-              <span className="sr-only"> (to do)</span>
+              {item.title}
+              <span className="sr-only"> ({stepMarks[item.status].label})</span>
             </span>
           </li>
         ))}
       </ul>
-      <p className="reason">{step.reason}</p>
-      <Feedback
-        key={step.suggestionId}
-        context={feedback}
-        suggestion={step}
-        onDismiss={() => dismiss(step.suggestionId)}
-      />
+      {complete || !step ? null : (
+        <>
+          <p className="reason">{step.reason}</p>
+          <Feedback
+            key={step.suggestionId}
+            context={feedback}
+            suggestion={step}
+            onDismiss={() => dismiss(step.suggestionId)}
+          />
+        </>
+      )}
     </section>
   );
 }

@@ -140,10 +140,21 @@ export interface TranscriptLine {
   sentiment: { label: SentimentLabel; score: number | null } | null;
 }
 
+export type PlaybookStepStatus = 'done' | 'passed' | 'remaining';
+
+/** Where the conversation stands in its playbook, from the playbook analyzer's latest result. */
+export interface PlaybookView {
+  title: string;
+  nextStepId: string | null;
+  steps: { id: string; title: string; status: PlaybookStepStatus }[];
+  complete: boolean;
+}
+
 export interface ConversationView {
   lines: TranscriptLine[];
   articles: Extract<Suggestion, { kind: 'article' }>[];
   nextStep: Extract<Suggestion, { kind: 'next-step' }> | null;
+  playbook: PlaybookView | null;
   replies: Extract<Suggestion, { kind: 'reply' }>[];
   /** Text of replies still being generated. */
   streaming: string[];
@@ -170,6 +181,28 @@ function intentName(result: Record<string, unknown>): string | null {
   return null;
 }
 
+const isStepStatus = (value: unknown): value is PlaybookStepStatus =>
+  value === 'done' || value === 'passed' || value === 'remaining';
+
+/** A playbook analysis result, or null when it lacks the checklist (older servers). */
+function playbookView(result: Record<string, unknown>): PlaybookView | null {
+  const { title, nextStepId, steps, complete } = result;
+  if (typeof title !== 'string' || !Array.isArray(steps)) return null;
+  const parsed: PlaybookView['steps'] = [];
+  for (const step of steps as unknown[]) {
+    const { id, title: stepTitle, status } = (step ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof stepTitle !== 'string' || !isStepStatus(status))
+      return null;
+    parsed.push({ id, title: stepTitle, status });
+  }
+  return {
+    title,
+    nextStepId: typeof nextStepId === 'string' ? nextStepId : null,
+    steps: parsed,
+    complete: complete === true,
+  };
+}
+
 /** The console's picture of a conversation, derived from its events. */
 export function deriveView(state: ConversationState): ConversationView {
   const sentimentBySeq = new Map<number, { label: SentimentLabel; score: number | null }>();
@@ -181,6 +214,7 @@ export function deriveView(state: ConversationState): ConversationView {
     lines,
     articles: [],
     nextStep: null,
+    playbook: null,
     replies,
     streaming: [],
     similarCases,
@@ -258,6 +292,8 @@ export function deriveView(state: ConversationState): ConversationView {
           }
         } else if (event.analyzer === 'intent') {
           view.intent = intentName(event.result) ?? view.intent;
+        } else if (event.analyzer === 'playbook') {
+          view.playbook = playbookView(event.result) ?? view.playbook;
         }
         break;
       case 'suggestion':

@@ -55,6 +55,31 @@ describe('playbook analyzer', () => {
     });
   });
 
+  it('follows the agent forward and says when the playbook is complete', async () => {
+    const analyzer = createPlaybookAnalyzer({ playbooks });
+    const runs = await runAnalyzer(analyzer, [
+      { customer: 'I was charged twice for my subscription' },
+      { action: 'verify-identity' },
+      { agent: 'I see two charges of $24.99 on November 3rd.' },
+      { action: 'issue-refund' },
+      { agent: 'Refunds arrive in 5 to 7 business days. Anything else I can help with?' },
+    ]);
+    expect(
+      nextSteps(runs).map((step) => step.suggestion.kind === 'next-step' && step.suggestion.stepId),
+    ).toEqual(['verify-identity', 'identify-charge', 'confirm-close']);
+    expect(runs.at(-1)!.output!.result).toMatchObject({
+      nextStepId: null,
+      complete: true,
+      passed: ['identify-charge'],
+      steps: [
+        { id: 'verify-identity', title: 'Verify the account holder', status: 'done' },
+        { id: 'identify-charge', title: 'Identify the disputed charge', status: 'passed' },
+        { id: 'explain-or-correct', status: 'done' },
+        { id: 'confirm-close', status: 'done' },
+      ],
+    });
+  });
+
   it('follows the intent analyzer when it is given', async () => {
     const analyzer = createPlaybookAnalyzer({ playbooks });
     const runs = await runAnalyzer(analyzer, [{ customer: 'I moved last month' }], {

@@ -4,6 +4,7 @@ import {
   selectPlaybook,
   trackPlaybook,
   type PlaybookSelection,
+  type StepStatus,
 } from '../../../assist/playbooks/playbook-tracker.js';
 import type { EventBody } from '../../../conversations/events.js';
 import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
@@ -28,7 +29,13 @@ export interface PlaybookResult extends Record<string, unknown> {
   /** A phrase the agent can use for the next step, when the playbook gives one. */
   nextStepPhrase: string | null;
   done: string[];
+  /** Steps the conversation moved past (a later step is done); not asked for any more. */
+  passed: string[];
   remaining: string[];
+  /** Every step that applies, in order, with its title and where it stands (for checklists). */
+  steps: { id: string; title: string; status: StepStatus }[];
+  /** No step left: the console can stop showing a next step. */
+  complete: boolean;
 }
 
 /** An intent from the intent analyzer must be this sure to switch an already chosen playbook. */
@@ -89,7 +96,14 @@ export function createPlaybookAnalyzer(options: {
         nextStepTitle: next?.title ?? null,
         nextStepPhrase: next?.suggested_phrase ?? null,
         done: progress.done.map((entry) => entry.step.id),
+        passed: progress.passed.map((step) => step.id),
         remaining: progress.remaining.map((step) => step.id),
+        steps: progress.steps.map(({ step, status }) => ({
+          id: step.id,
+          title: step.title,
+          status,
+        })),
+        complete: next === undefined,
       };
       const events: EventBody[] = [];
       const changed =
