@@ -104,7 +104,7 @@ export async function analyzeQuery(
       ? [{ text: query, weight: 1 }]
       : query.filter((s) => s.weight > 0 && s.text.trim() !== '');
   if (segments.length === 0) return [];
-  const { rows } = await db.query<{ ord: number; term: string; pos: number }>(
+  const { rows: lexemes } = await db.query<{ ord: number; term: string; pos: number }>(
     `SELECT s.ord::int AS ord, t.lexeme AS term, p.pos::int AS pos
        FROM unnest($1::text[]) WITH ORDINALITY AS s(txt, ord), unnest(to_tsvector('${SEARCH_CONFIG}', s.txt)) t,
             unnest(t.positions) AS p(pos)
@@ -112,6 +112,9 @@ export async function analyzeQuery(
     [segments.map((segment) => splitter.split(segment.text))],
     BACKGROUND,
   );
+  // A lone Latin letter is what the parser leaves of contractions ("I'm" → 'm'): it carries no
+  // topic, and shown as a matched word in a card's reason it looks broken.
+  const rows = lexemes.filter((row) => !/^[a-z]$/.test(row.term));
   // Single words and ordered word pairs, as the articles were indexed (see insertChunks).
   const raw = new Map<string, number>();
   const add = (term: string, weight: number) => raw.set(term, (raw.get(term) ?? 0) + weight);
