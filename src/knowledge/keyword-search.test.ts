@@ -25,6 +25,23 @@ async function statsDrift(db: Database, tenantId: string) {
   return { termRowsOff: terms[0]!.n, chunks: chunks[0]! };
 }
 
+/** The three best articles, reading at most `postingsPerTerm` postings per term (or all). */
+function top3(
+  deps: KnowledgeDeps,
+  tenantId: string,
+  query: string,
+  postingsPerTerm: number | 'all',
+) {
+  return searchKnowledge(deps, {
+    tenantId,
+    query,
+    limit: 3,
+    log: false,
+    useFeedback: false,
+    postingsPerTerm,
+  });
+}
+
 // Ten articles that all mention a refund; how much each is about it varies.
 const refundArticles = Array.from({ length: 10 }, (_, i) =>
   publishedArticle(
@@ -81,16 +98,8 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
   });
 
   it('reads the strongest postings first, so a capped search keeps the best matches', async () => {
-    const query = 'how long does my refund take';
     const search = (postingsPerTerm: number | 'all') =>
-      searchKnowledge(deps, {
-        tenantId: 'k1',
-        query,
-        limit: 3,
-        log: false,
-        useFeedback: false,
-        postingsPerTerm,
-      });
+      top3(deps, 'k1', 'how long does my refund take', postingsPerTerm);
     const exact = await search('all');
     const capped = await search(2);
     // a8 repeats "refund" most (a9 was deleted above): the exact top result, found with a cap
@@ -114,17 +123,8 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
         publishedArticle(`e${i}`, `Delivery ${i}`, `${'delivery '.repeat(6)}${filler}`),
       ),
     ]);
-    const search = (postingsPerTerm: number | 'all') =>
-      searchKnowledge(deps, {
-        tenantId: 'k3',
-        query: 'refund delivery',
-        limit: 3,
-        log: false,
-        useFeedback: false,
-        postingsPerTerm,
-      });
-    const exact = await search('all');
-    const capped = await search(3);
+    const exact = await top3(deps, 'k3', 'refund delivery', 'all');
+    const capped = await top3(deps, 'k3', 'refund delivery', 3);
     expect(exact[0]?.articleId).toBe('m');
     expect(capped[0]?.articleId).toBe('m');
     // Without the exact re-read its score would count "refund" only.
