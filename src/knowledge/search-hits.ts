@@ -116,14 +116,17 @@ export async function keywordHits(
           .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
           .slice(0, MAX_QUERY_TERMS);
   const cap = postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm));
-  // A capped read misses the weaker postings of frequent terms, so its sums are only partial
-  // scores. Then more candidates are read and each one's kept terms are looked up by primary key
-  // (chunk, term): its exact score, whichever postings the capped read skipped.
-  const truncated = cap !== null && kept.some((t) => (df.get(t.term) ?? 0) > cap);
-  const { rows } = await db.query<Hit>(
-    `SELECT p.chunk_id, p.article_id,
-            sum(q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')})::float8 AS score
-       FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
+  // A term with more postings than the cap is read only in part, so a chunk's sum over it may miss
+  // the chunk's weaker matches: a partial score. Then more candidates are read, and each one's
+  // postings of those terms alone are looked up by primary key (chunk, term); the other terms
+  // were read whole, so their share of the sum ("settled") is already exact.
+  const cut = kept.map((t) => cap !== null && (df.get(t.term) ?? 0) > cap);
+  const truncated = cut.some(Boolean);
+  const contribution = `q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')}`;
+  const { rows } = await db.query<Hit & { settled: number }>(
+    `SELECT p.chunk_id, p.article_id, sum(${contribution})::float8 AS score,
+            sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled
+       FROM unnest($2::text[], $3::float8[], $10::bool[]) AS q(term, weight, cut)
        CROSS JOIN LATERAL (
          SELECT ct.chunk_id, ct.tf, c.article_id, c.term_count
            FROM chunk_terms ct
@@ -142,28 +145,35 @@ export async function keywordHits(
       ...filterParams(filters),
       cap,
       truncated ? RESCORED_CANDIDATES : CANDIDATES,
+      cut,
     ],
     BACKGROUND,
   );
+  const hits = (list: readonly Hit[]) =>
+    list.map(({ chunk_id, article_id, score }) => ({ chunk_id, article_id, score }));
   if (!truncated || rows.length === 0)
-    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
-  const { rows: exact } = await db.query<Hit>(
-    `SELECT ct.chunk_id, c.article_id,
-            sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
+    return { hits: hits(rows), maxScore: rows.length > 0 ? maxScore : 0 };
+  const cutTerms = kept.filter((_, i) => cut[i]);
+  const { rows: rest } = await db.query<{ chunk_id: number; score: number }>(
+    `SELECT ct.chunk_id, sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
        FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
        JOIN chunk_terms ct ON ct.chunk_id = ANY($1::bigint[]) AND ct.term = q.term
        JOIN chunks c ON c.id = ct.chunk_id
-      GROUP BY ct.chunk_id, c.article_id
-      ORDER BY score DESC, ct.chunk_id LIMIT ${CANDIDATES}`,
+      GROUP BY ct.chunk_id`,
     [
       rows.map((row) => row.chunk_id),
-      kept.map((t) => t.term),
-      kept.map((t) => t.weight),
+      cutTerms.map((t) => t.term),
+      cutTerms.map((t) => t.weight),
       averageLength,
     ],
     BACKGROUND,
   );
-  return { hits: exact, maxScore };
+  const restByChunk = new Map(rest.map((row) => [row.chunk_id, row.score]));
+  const exact = rows
+    .map((row) => ({ ...row, score: row.settled + (restByChunk.get(row.chunk_id) ?? 0) }))
+    .sort((a, b) => b.score - a.score || Number(a.chunk_id) - Number(b.chunk_id))
+    .slice(0, CANDIDATES);
+  return { hits: hits(exact), maxScore };
 }
 
 export async function vectorHits(
