@@ -123,10 +123,12 @@ export async function keywordHits(
   const cut = kept.map((t) => cap !== null && (df.get(t.term) ?? 0) > cap);
   const truncated = cut.some(Boolean);
   const contribution = `q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')}`;
-  const { rows } = await db.query<Hit & { settled: number }>(
-    `SELECT p.chunk_id, p.article_id, sum(${contribution})::float8 AS score,
-            sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled
-       FROM unnest($2::text[], $3::float8[], $10::bool[]) AS q(term, weight, cut)
+  // Without a cut term (every base below the cap, e.g. the demo's) the statement is the plain
+  // one: no settled share to compute, no extra parameter, the same plan as before the re-read.
+  const { rows } = await db.query<Hit & { settled?: number }>(
+    `SELECT p.chunk_id, p.article_id, sum(${contribution})::float8 AS score
+            ${truncated ? `, sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled` : ''}
+       FROM ${truncated ? 'unnest($2::text[], $3::float8[], $9::bool[]) AS q(term, weight, cut)' : 'unnest($2::text[], $3::float8[]) AS q(term, weight)'}
        CROSS JOIN LATERAL (
          SELECT ct.chunk_id, ct.tf, c.article_id, c.term_count
            FROM chunk_terms ct
@@ -136,7 +138,7 @@ export async function keywordHits(
           ORDER BY ct.impact DESC
           LIMIT $8) p
       GROUP BY p.chunk_id, p.article_id
-      ORDER BY score DESC, p.chunk_id LIMIT $9`,
+      ORDER BY score DESC, p.chunk_id LIMIT ${truncated ? RESCORED_CANDIDATES : CANDIDATES}`,
     [
       tenantId,
       kept.map((t) => t.term),
@@ -144,8 +146,7 @@ export async function keywordHits(
       averageLength,
       ...filterParams(filters),
       cap,
-      truncated ? RESCORED_CANDIDATES : CANDIDATES,
-      cut,
+      ...(truncated ? [cut] : []),
     ],
     BACKGROUND,
   );
@@ -170,7 +171,7 @@ export async function keywordHits(
   );
   const restByChunk = new Map(rest.map((row) => [row.chunk_id, row.score]));
   const exact = rows
-    .map((row) => ({ ...row, score: row.settled + (restByChunk.get(row.chunk_id) ?? 0) }))
+    .map((row) => ({ ...row, score: (row.settled ?? 0) + (restByChunk.get(row.chunk_id) ?? 0) }))
     .sort((a, b) => b.score - a.score || Number(a.chunk_id) - Number(b.chunk_id))
     .slice(0, CANDIDATES);
   return { hits: hits(exact), maxScore };
