@@ -150,10 +150,9 @@ export async function keywordHits(
     ],
     BACKGROUND,
   );
-  const hits = (list: readonly Hit[]) =>
-    list.map(({ chunk_id, article_id, score }) => ({ chunk_id, article_id, score }));
+  // Rows of the plain statement are hits as they are; only a cut read carries the settled share.
   if (!truncated || rows.length === 0)
-    return { hits: hits(rows), maxScore: rows.length > 0 ? maxScore : 0 };
+    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
   const cutTerms = kept.filter((_, i) => cut[i]);
   const { rows: rest } = await db.query<{ chunk_id: number; score: number }>(
     `SELECT ct.chunk_id, sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
@@ -173,8 +172,9 @@ export async function keywordHits(
   const exact = rows
     .map((row) => ({ ...row, score: (row.settled ?? 0) + (restByChunk.get(row.chunk_id) ?? 0) }))
     .sort((a, b) => b.score - a.score || Number(a.chunk_id) - Number(b.chunk_id))
-    .slice(0, CANDIDATES);
-  return { hits: hits(exact), maxScore };
+    .slice(0, CANDIDATES)
+    .map(({ chunk_id, article_id, score }) => ({ chunk_id, article_id, score }));
+  return { hits: exact, maxScore };
 }
 
 export async function vectorHits(

@@ -167,11 +167,12 @@ const sarcasm =
   /(?:^|[.!?]\s*)(?:oh,?\s+|well,?\s+|just\s+)?(?:great|perfect|wonderful|fantastic|awesome|brilliant|lovely|nice|thanks a lot|thanks for nothing|just what i needed|love (?:it|that))\b[^.!?]{0,60}\b(?:another|again|hold|waiting|wait|hours?|broken|charged|cancel\w*|still|never|no one|nobody|nothing|late|delayed?)\b/;
 
 export function scoreEnglish(text: string): LexiconScore {
-  const fired: string[] = [];
+  let courteous = false;
   const withoutCourtesy = text.replace(courtesy, () => {
-    if (!fired.includes('courtesy')) fired.push('courtesy');
+    courteous = true;
     return ' ';
   });
+  const fired: string[] = courteous ? ['courtesy'] : [];
   const lower = withoutCourtesy.toLowerCase();
   const vaderScores = vader.SentimentIntensityAnalyzer.polarity_scores(withoutCourtesy);
   const wordList = scoreWordList(lower);
@@ -181,7 +182,7 @@ export function scoreEnglish(text: string): LexiconScore {
   let score =
     vaderScores.compound +
     0.5 * (wordList.positive - wordList.negative) +
-    (fired.includes('courtesy') ? COURTESY_WEIGHT : 0);
+    (courteous ? COURTESY_WEIGHT : 0);
   for (const [name, weight, pattern] of cues) {
     if (pattern.test(lower)) {
       fired.push(name);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ConversationView, PlaybookStepStatus } from '../live/conversation-state.js';
-import type { Alert, Suggestion } from '../live/types.js';
+import type { ConversationView } from '../live/conversation-state.js';
+import type { Alert, PlaybookStepLine, StepStatus, Suggestion } from '../live/types.js';
 import { FeedbackButtons } from './feedback-buttons.js';
 import { HighlightedPassage } from './highlighted-passage.js';
 
@@ -133,7 +133,7 @@ export function ReplyPanel({
   );
 }
 
-const stepMarks: Record<PlaybookStepStatus, { mark: string; label: string }> = {
+const stepMarks: Record<StepStatus, { mark: string; label: string }> = {
   done: { mark: '✓', label: 'done' },
   passed: { mark: '–', label: 'moved past' },
   remaining: { mark: '', label: 'to do' },
@@ -156,7 +156,7 @@ export function NextStepsPanel({
   const playbook = view.playbook;
   const complete = playbook?.complete === true;
   if (!complete && (!step || isDismissed(step.suggestionId))) return null;
-  const checklist: { id: string; title: string; status: PlaybookStepStatus }[] = playbook
+  const checklist: PlaybookStepLine[] = playbook
     ? playbook.steps
     : [
         ...(step?.done ?? []).map((id) => ({ id, title: id, status: 'done' as const })),

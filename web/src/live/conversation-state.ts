@@ -1,4 +1,12 @@
-import type { Alert, ConversationRecord, CuecardEvent, Speaker, Suggestion } from './types.js';
+import type {
+  Alert,
+  ConversationRecord,
+  CuecardEvent,
+  PlaybookStepLine,
+  Speaker,
+  StepStatus,
+  Suggestion,
+} from './types.js';
 
 /**
  * What a console knows about one conversation: its record, its durable events (unique by id,
@@ -140,13 +148,10 @@ export interface TranscriptLine {
   sentiment: { label: SentimentLabel; score: number | null } | null;
 }
 
-export type PlaybookStepStatus = 'done' | 'passed' | 'remaining';
-
 /** Where the conversation stands in its playbook, from the playbook analyzer's latest result. */
 export interface PlaybookView {
   title: string;
-  nextStepId: string | null;
-  steps: { id: string; title: string; status: PlaybookStepStatus }[];
+  steps: PlaybookStepLine[];
   complete: boolean;
 }
 
@@ -181,12 +186,12 @@ function intentName(result: Record<string, unknown>): string | null {
   return null;
 }
 
-const isStepStatus = (value: unknown): value is PlaybookStepStatus =>
+const isStepStatus = (value: unknown): value is StepStatus =>
   value === 'done' || value === 'passed' || value === 'remaining';
 
 /** A playbook analysis result, or null when it lacks the checklist (older servers). */
 function playbookView(result: Record<string, unknown>): PlaybookView | null {
-  const { title, nextStepId, steps, complete } = result;
+  const { title, steps, complete } = result;
   if (typeof title !== 'string' || !Array.isArray(steps)) return null;
   const parsed: PlaybookView['steps'] = [];
   for (const step of steps as unknown[]) {
@@ -195,12 +200,7 @@ function playbookView(result: Record<string, unknown>): PlaybookView | null {
       return null;
     parsed.push({ id, title: stepTitle, status });
   }
-  return {
-    title,
-    nextStepId: typeof nextStepId === 'string' ? nextStepId : null,
-    steps: parsed,
-    complete: complete === true,
-  };
+  return { title, steps: parsed, complete: complete === true };
 }
 
 /** The console's picture of a conversation, derived from its events. */

@@ -21,6 +21,13 @@ export interface PlaybookAnalyzerState {
   suggestedStepId: string | null;
 }
 
+/** One line of the playbook checklist, as the consoles show it. */
+export interface PlaybookStepLine {
+  id: string;
+  title: string;
+  status: StepStatus;
+}
+
 export interface PlaybookResult extends Record<string, unknown> {
   playbookId: string;
   title: string;
@@ -33,7 +40,7 @@ export interface PlaybookResult extends Record<string, unknown> {
   passed: string[];
   remaining: string[];
   /** Every step that applies, in order, with its title and where it stands (for checklists). */
-  steps: { id: string; title: string; status: StepStatus }[];
+  steps: PlaybookStepLine[];
   /** No step left: the console can stop showing a next step. */
   complete: boolean;
 }
