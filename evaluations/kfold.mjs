@@ -4,10 +4,11 @@
 // Usage: node evaluations/kfold.mjs [disposition|churn ...] [--folds 5] [--no-baseline]
 //   CUECARD_DATASETS=../shared/datasets by default.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pairedBootstrap } from './paired.mjs';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,6 +22,9 @@ const tasks = {
     id: 'id',
     extension: 'jsonl',
     metric: 'accuracy',
+    // What the paired comparison reads: the gold of a test row, and a prediction line's answer.
+    gold: (row) => String(row.label),
+    answer: (prediction) => String(prediction.label),
     baseline: 'evaluations/baselines/disposition-tfidf-lr.mjs',
   },
   churn: {
@@ -28,6 +32,8 @@ const tasks = {
     id: 'customerID',
     extension: 'csv',
     metric: 'roc_auc',
+    gold: (row) => ['yes', 'true', '1'].includes(String(row.Churn).trim().toLowerCase()),
+    answer: (prediction) => prediction.risk,
     baseline: 'evaluations/baselines/churn-lr.mjs',
   },
 };
@@ -42,6 +48,25 @@ const run = (command, args) =>
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
+const readPredictions = (file) =>
+  new Map(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line))
+      .map((prediction) => [String(prediction.id), prediction]),
+  );
+// Test rows as objects with their id, in file order (CSV here has no quoted commas, as in split.mjs).
+const readRows = (file, extension) => {
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
+  if (extension === 'jsonl') return lines.map((line) => JSON.parse(line));
+  const names = lines[0].split(',');
+  return lines
+    .slice(1)
+    .map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])));
+};
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 try {
@@ -49,6 +74,7 @@ try {
     const task = tasks[name];
     if (!task) throw new Error(`unknown task ${name} (known: ${Object.keys(tasks).join(', ')})`);
     const results = { product: [], baseline: [] };
+    const paired = [];
     for (let fold = 0; fold < folds; fold++) {
       const train = join(temporary, `train.${task.extension}`);
       const test = join(temporary, `test.${task.extension}`);
@@ -77,8 +103,26 @@ try {
       results.product.push(product[task.metric]);
       let line = `${name} fold ${fold}: product ${task.metric} ${product[task.metric].toFixed(4)} (${seconds.toFixed(0)} s)`;
       if (!options['no-baseline']) {
-        const baseline = run('node', [task.baseline, '--train', train, '--test', test]);
+        const baselineOut = join(temporary, 'baseline.jsonl');
+        const baseline = run('node', [
+          task.baseline,
+          '--train',
+          train,
+          '--test',
+          test,
+          '--out',
+          baselineOut,
+        ]);
         results.baseline.push(baseline[task.metric]);
+        const rows = readRows(test, task.extension);
+        const ids = rows.map((row) => String(row[task.id]));
+        const ours = readPredictions(out);
+        const theirs = readPredictions(baselineOut);
+        paired.push({
+          gold: rows.map(task.gold),
+          product: ids.map((id) => task.answer(ours.get(id))),
+          baseline: ids.map((id) => task.answer(theirs.get(id))),
+        });
         line += `, baseline ${baseline[task.metric].toFixed(4)}`;
       }
       process.stderr.write(line + '\n');
@@ -101,6 +145,8 @@ try {
                 mean: mean(results.baseline),
                 byFold: results.baseline,
               },
+              // Product − baseline, mean over folds, with a 95 % paired-bootstrap interval.
+              paired: pairedBootstrap(paired, task.metric),
             }),
       }),
     );

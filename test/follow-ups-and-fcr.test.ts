@@ -83,6 +83,11 @@ describe.each(engines)(
       const second = (await server.services.conversations.findByExternalId('acme', 'second'))!;
       expect(first.metadata).toMatchObject({ firstContactResolved: false, repeatedBy: second.id });
       expect(second.metadata).toMatchObject({ repeatContact: true, repeats: first.id });
+      // The topic is what the call is about (a duplicate charge), not the customer's passing
+      // threat to cancel in a later turn; the cancellation call keeps its own topic.
+      expect(first.metadata).toMatchObject({ topic: 'billing_dispute' });
+      const other = (await server.services.conversations.findByExternalId('acme', 'other'))!;
+      expect(other.metadata).toMatchObject({ topic: 'cancel_subscription' });
       const report = (await get('/api/reports/fcr?groupBy=agent', server.keys.supervisor)).json();
       expect(report.overall).toMatchObject({ conversations: 3, resolvedFirstTime: 2 });
       const alice = report.groups.find((g: { group: string }) => g.group === 'alice');

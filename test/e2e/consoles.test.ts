@@ -26,7 +26,11 @@ const scriptedIntent: Analyzer = {
   async analyze({ item }) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
     return {
-      result: { intent: 'billing-dispute', conversationIntent: 'billing-dispute', confidence: 0.9 },
+      result: {
+        intent: 'billing-dispute',
+        confidence: 0.9,
+        conversation: { intent: 'billing-dispute', confidence: 0.9, turns: 1 },
+      },
     };
   },
 };

@@ -1,16 +1,24 @@
 import type { Database } from '../../stores/database.js';
 import { recordTopicAndFindRepeat } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import type { Finalizer, FinalizerContext } from '../analyzer.js';
+import { conversationIntent, turnIntent } from '../analyzers/intent/intent-result.js';
 
-/** The conversation's topic: its detected intent, else the suggested wrap-up code. */
+/**
+ * The conversation's topic: the intent of the conversation as a whole (a billing dispute whose
+ * customer threatens to cancel halfway is still a billing dispute), else the last turn intent
+ * named, else the suggested wrap-up code.
+ */
 function topicOf(context: FinalizerContext): string | null {
   const seqs = Object.keys(context.analyses)
     .map(Number)
     .sort((a, b) => b - a);
   for (const seq of seqs) {
-    const intent = context.analyses[seq]?.intent;
-    const topic = intent?.conversationIntent ?? intent?.intent;
-    if (typeof topic === 'string' && topic) return topic;
+    const topic = conversationIntent(context.analyses[seq]?.intent)?.intent;
+    if (topic) return topic;
+  }
+  for (const seq of seqs) {
+    const topic = turnIntent(context.analyses[seq]?.intent)?.intent;
+    if (topic) return topic;
   }
   const suggested = context.previous.disposition?.suggested;
   return typeof suggested === 'string' ? suggested : null;

@@ -2,6 +2,7 @@ import type {
   Alert,
   ConversationRecord,
   CuecardEvent,
+  IntentAnalysis,
   PlaybookStepLine,
   Speaker,
   StepStatus,
@@ -175,15 +176,10 @@ export interface ConversationView {
 const isLabel = (value: unknown): value is SentimentLabel =>
   value === 'negative' || value === 'neutral' || value === 'positive';
 
+/** What the conversation is about so far; a single off-topic turn does not relabel it. */
 function intentName(result: Record<string, unknown>): string | null {
-  const value = result.conversationIntent ?? result.intent;
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const named = value as { label?: unknown; name?: unknown; intent?: unknown };
-    const name = named.label ?? named.name ?? named.intent;
-    if (typeof name === 'string') return name;
-  }
-  return null;
+  const { intent, conversation } = result as Partial<IntentAnalysis>;
+  return conversation?.intent ?? (typeof intent === 'string' && intent !== '' ? intent : null);
 }
 
 const isStepStatus = (value: unknown): value is StepStatus =>

@@ -9,6 +9,7 @@ export type {
   Suggestion,
 } from '../../../src/conversations/events.js';
 export type { PlaybookStepLine } from '../../../src/pipeline/analyzers/playbook/playbook-analyzer.js';
+export type { IntentAnalysis } from '../../../src/pipeline/analyzers/intent/intent-analyzer.js';
 export type { StepStatus } from '../../../src/assist/playbooks/playbook-tracker.js';
 export type {
   Channel,

@@ -10,6 +10,7 @@ import {
 } from '../../../assist/alerts/alert-rules.js';
 import { findPhrase } from '../../../assist/phrases.js';
 import type { EventBody } from '../../../conversations/events.js';
+import { turnIntent, type IntentReading } from '../intent/intent-result.js';
 import type { Analyzer, AnalyzerContext, Finalizer } from '../../analyzer.js';
 
 /**
@@ -43,13 +44,13 @@ function readSentiment(
     : { score: result.score };
 }
 
-function readIntent(
-  previous: AnalyzerContext['previous'],
-): { intent: string; confidence: number } | undefined {
-  const result = previous.intent;
-  const intent = result?.intent ?? result?.conversationIntent;
-  if (typeof intent !== 'string') return undefined;
-  return { intent, confidence: typeof result?.confidence === 'number' ? result.confidence : 1 };
+/** The turn's intent: an alert reacts to what the customer says now (e.g. a cancel threat). */
+function readIntent(previous: AnalyzerContext['previous']): IntentReading | undefined {
+  const reading = turnIntent(previous.intent);
+  // An intent without a confidence is taken as sure, as rules written by a tenant expect.
+  return reading && typeof previous.intent?.confidence !== 'number'
+    ? { ...reading, confidence: 1 }
+    : reading;
 }
 
 function toEvent(conversationId: string, entry: KeyedAlert, seq: number | null): EventBody {

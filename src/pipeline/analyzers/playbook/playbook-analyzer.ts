@@ -7,6 +7,7 @@ import {
   type StepStatus,
 } from '../../../assist/playbooks/playbook-tracker.js';
 import type { EventBody } from '../../../conversations/events.js';
+import { turnIntent, type IntentReading } from '../intent/intent-result.js';
 import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
 
 /**
@@ -48,14 +49,12 @@ export interface PlaybookResult extends Record<string, unknown> {
 /** An intent from the intent analyzer must be this sure to switch an already chosen playbook. */
 const SWITCH_CONFIDENCE = 0.8;
 
-function readIntent(
-  previous: AnalyzerContext['previous'],
-): { intent: string; confidence: number } | undefined {
-  const result = previous.intent;
-  const intent = result?.conversationIntent ?? result?.intent;
-  if (typeof intent !== 'string' || intent === '') return undefined;
-  const confidence = typeof result?.confidence === 'number' ? result.confidence : 0;
-  return { intent, confidence };
+/*
+ * The turn's intent, not the conversation's: a playbook is chosen by what the customer asks for
+ * and switched only when a later turn asks for something else with high confidence.
+ */
+function readIntent(previous: AnalyzerContext['previous']): IntentReading | undefined {
+  return turnIntent(previous.intent);
 }
 
 function isState(value: unknown): value is PlaybookAnalyzerState {
