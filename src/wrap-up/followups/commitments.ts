@@ -28,9 +28,10 @@ const promise =
   /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect|(?:arrives?|posts?|ships?|appears?) (?:in|within|by)|takes? (?:up to )?\d+)\b/i;
 // "I'll email you today, and I'll call you back Thursday" holds two commitments.
 const clauseBreak = /,?\s+and\s+(?=(?:i|we)(?:'ll| will| am going to|'m going to)\b)/i;
+const refundWords = /\b(refund|credit|reimburse|money back)\w*/i;
 const kinds: [Commitment['kind'], RegExp][] = [
   ['callback', /\b(call (?:you )?back|callback|call you|follow up|get back to you|reach out)\b/i],
-  ['refund', /\b(refund|credit|reimburse|money back)\w*/i],
+  ['refund', refundWords],
   ['delivery', /\b(arrive|deliver|ship|shipping|package|replacement)\w*/i],
   ['send', /\b(send|e-?mail|text you|mail you|forward)\w*/i],
   ['escalation', /\b(escalat|supervisor|manager|specialist|technician|engineer)\w*/i],
@@ -63,39 +64,75 @@ const numberWords: Record<string, number> = {
   couple: 2,
 };
 
-/** Resolves "tomorrow", "Thursday", "5 business days", "24 hours" against `now`. */
+/**
+ * When a commitment is due. `day` precision means "some time that day" (a weekday, a number of
+ * days): the time is a working-hours default and a message to the customer names only the date.
+ */
+export interface Due {
+  at: Date;
+  precision: 'day' | 'time';
+}
+
+/** Resolves "tomorrow", "Thursday", "5 business days", "24 hours" against `now` (UTC). */
 export function resolveDue(
   entities: readonly TextEntity[],
   sentence: string,
   now: Date,
-): Date | null {
+): Due | null {
   const lower = sentence.toLowerCase();
+  // In "5 to 7 business days" the last number matches: a promise is kept by its latest bound.
   const duration =
-    /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(?:business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(
+    /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(
       lower,
     );
+  const day = startOfDay(now);
   if (duration) {
     const count = /^\d+$/.test(duration[1]!)
       ? Number(duration[1])
       : (numberWords[duration[1]!] ?? 1);
-    return new Date(now.getTime() + count * unitMs[duration[2]!]!);
+    const unit = duration[3]!;
+    if (unit === 'minute' || unit === 'hour')
+      return { at: new Date(now.getTime() + count * unitMs[unit]!), precision: 'time' };
+    // Business days skip weekends: "7 business days" from a Sunday is the Tuesday after next.
+    const target = duration[2]
+      ? addBusinessDays(day, count)
+      : new Date(day.getTime() + count * unitMs[unit]!);
+    return { at: withTime(target, '', 17), precision: 'day' };
   }
-  const day = startOfDay(now);
-  if (/\btomorrow\b/.test(lower)) return withTime(new Date(day.getTime() + 86_400_000), lower);
-  if (/\btoday\b|\btonight\b|\bend of (?:the )?day\b/.test(lower)) return withTime(day, lower, 17);
-  if (/\bnext week\b/.test(lower)) return new Date(day.getTime() + 7 * 86_400_000);
+  if (/\btomorrow\b/.test(lower))
+    return timed(withTime(new Date(day.getTime() + 86_400_000), lower), lower);
+  if (/\btoday\b|\btonight\b|\bend of (?:the )?day\b/.test(lower))
+    return timed(withTime(day, lower, 17), lower);
+  if (/\bnext week\b/.test(lower))
+    return { at: withTime(new Date(day.getTime() + 7 * 86_400_000), '', 9), precision: 'day' };
   for (const [index, name] of weekdays.entries()) {
     if (lower.includes(name)) {
       const ahead = (index - now.getUTCDay() + 7) % 7 || 7;
-      return withTime(new Date(day.getTime() + ahead * 86_400_000), lower);
+      return timed(withTime(new Date(day.getTime() + ahead * 86_400_000), lower), lower);
     }
   }
   const date = entities.find((entity) => entity.type === 'DATE');
   if (date) {
-    const parsed = Date.parse(`${date.value} ${now.getUTCFullYear()}`);
-    if (!Number.isNaN(parsed)) return new Date(parsed);
+    const parsed = Date.parse(`${date.value} ${now.getUTCFullYear()} UTC`);
+    if (!Number.isNaN(parsed)) return timed(withTime(new Date(parsed), lower), lower);
   }
   return null;
+}
+
+const clockTime = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/;
+
+function timed(at: Date, sentence: string): Due {
+  return { at, precision: clockTime.test(sentence) ? 'time' : 'day' };
+}
+
+function addBusinessDays(day: Date, count: number): Date {
+  let date = day;
+  for (let added = 0; added < count;) {
+    date = new Date(date.getTime() + 86_400_000);
+    const weekday = date.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) added++;
+  }
+  return date;
 }
 
 function startOfDay(date: Date): Date {
@@ -103,7 +140,7 @@ function startOfDay(date: Date): Date {
 }
 
 function withTime(day: Date, sentence: string, defaultHour = 9): Date {
-  const time = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/.exec(sentence);
+  const time = clockTime.exec(sentence);
   let hour = defaultHour;
   let minute = 0;
   if (time) {
@@ -113,8 +150,14 @@ function withTime(day: Date, sentence: string, defaultHour = 9): Date {
   return new Date(day.getTime() + hour * 3_600_000 + minute * 60_000);
 }
 
-function draft(kind: Commitment['kind'], due: Date | null, amounts: readonly string[]): string {
-  const when = due ? ` by ${due.toUTCString().replace(/:\d\d GMT$/, ' UTC')}` : '';
+/** "Tue, 15 Dec 2026", or "Thu, 10 Dec 2026, 14:00 UTC" when a time was said. */
+function formatDue(due: Due): string {
+  const [date, time] = due.at.toUTCString().split(/ (?=\d\d:)/);
+  return due.precision === 'day' ? date! : `${date}, ${time!.slice(0, 5)} UTC`;
+}
+
+function draft(kind: Commitment['kind'], due: Due | null, amounts: readonly string[]): string {
+  const when = due ? ` by ${formatDue(due)}` : '';
   const amount = amounts.length > 0 ? ` of ${amounts.join(', ')}` : '';
   switch (kind) {
     case 'callback':
@@ -153,23 +196,35 @@ export function extractCommitments(
       let amounts = entities
         .filter((entity) => entity.type === 'MONEY')
         .map((entity) => entity.value);
-      // "I see the charge of $49.99. The refund will arrive..." — the amount is often said just before.
-      if (amounts.length === 0 && kind === 'refund') {
-        amounts = extractEntities(turn.text)
-          .filter((entity) => entity.type === 'MONEY')
-          .map((entity) => entity.value);
-      }
+      // "I'm refunding $49.99 … Refunds arrive in 5 to 7 business days": the amount is often
+      // said in the same turn or a turn or two before the timing.
+      if (amounts.length === 0 && kind === 'refund') amounts = refundAmountBefore(turns, turn.seq);
       const due = resolveDue(entities, sentence, now);
       found.push({
         seq: turn.seq,
         owner: turn.speaker,
         sentence,
         kind,
-        dueAt: due ? due.toISOString() : null,
+        dueAt: due ? due.at.toISOString() : null,
         amounts,
         draftMessage: draft(kind, due, amounts),
       });
     }
   }
   return found;
+}
+
+/**
+ * The amounts of the latest refund or credit mentioned up to and including turn `seq` (the
+ * whole turn first, then up to three earlier turns), for a refund promise that names none.
+ */
+function refundAmountBefore(turns: readonly CommitmentTurn[], seq: number): string[] {
+  const earlier = turns.filter((turn) => turn.seq <= seq).slice(-4);
+  for (const turn of earlier.reverse()) {
+    const money = extractEntities(turn.text)
+      .filter((entity) => entity.type === 'MONEY')
+      .map((entity) => entity.value);
+    if (money.length > 0 && (turn.seq === seq || refundWords.test(turn.text))) return money;
+  }
+  return [];
 }

@@ -76,7 +76,8 @@ describe('summarizeConversation', () => {
     expect(callback?.dueAt).toBe('2024-05-09T15:00:00.000Z');
     const refund = summary.followUps.find((f) => f.kind === 'refund');
     expect(refund?.amounts).toEqual(['$49.99']);
-    expect(refund?.dueAt).toBe('2024-05-11T10:10:00.000Z');
+    // 5 business days from Monday 6 May: Monday 13 May, by the end of the working day.
+    expect(refund?.dueAt).toBe('2024-05-13T17:00:00.000Z');
   });
 
   it('uses the chat model when it answers, and falls back offline when it fails or rambles', async () => {
