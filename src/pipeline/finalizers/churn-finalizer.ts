@@ -17,6 +17,10 @@ export function createChurnFinalizer(
       const signals = conversationSignals(context.transcript, {
         outcome: typeof outcome === 'string' ? outcome : undefined,
         repeatContact: context.previous['repeat-contact']?.repeatContact === true,
+        sentimentOf: (seq) => {
+          const score = context.analyses[seq]?.sentiment?.score;
+          return typeof score === 'number' ? score : undefined;
+        },
       });
       const base =
         (await options.baseRisk?.(context.tenantId, context.conversation.customerAttributes)) ??

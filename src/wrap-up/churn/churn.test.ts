@@ -123,4 +123,27 @@ describe('conversation churn signals', () => {
     expect(high.reasons[0]?.detail).toMatch(/cancel \(turns 3\)/);
     expect(high.reasons.map((r) => r.attribute)).toContain('conversation.competitor');
   });
+
+  it('reads the mood as the live sentiment model scored it, and lists no reason too small to matter', () => {
+    const transcript = buildTranscript([
+      ['customer', 'I was charged twice and I am annoyed.'],
+      ['agent', 'Sorry about that, let me fix it.'],
+      ['customer', 'Sure, it is [EMAIL].'],
+    ]);
+    // The live model: annoyed at first, neutral (not pleased) when giving an e-mail address.
+    const live = new Map([
+      [1, -0.6],
+      [3, -0.02],
+    ]);
+    const signals = conversationSignals(transcript, { sentimentOf: (seq) => live.get(seq) });
+    expect(signals.sentimentStart).toBeCloseTo(-0.31);
+    expect(signals.sentimentEnd).toBeCloseTo(-0.31);
+    const { reasons } = combineChurnRisk(null, {
+      ...signals,
+      sentimentStart: 0,
+      sentimentEnd: -0.02,
+    });
+    // -0.02 is neutral: it moves the risk a hair but is no "ended the conversation upset".
+    expect(reasons.map((r) => r.attribute)).not.toContain('conversation.negativeEnd');
+  });
 });

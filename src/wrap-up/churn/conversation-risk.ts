@@ -22,7 +22,16 @@ const competitorPattern =
 
 export function conversationSignals(
   transcript: readonly ConversationItem[],
-  context: { repeatContact?: boolean; outcome?: string | undefined } = {},
+  context: {
+    repeatContact?: boolean;
+    outcome?: string | undefined;
+    /**
+     * The live sentiment analyzer's score of a turn, when it has one: at wrap-up the risk then
+     * reads the customer's mood as the agent saw it on screen (that model knows that "Sure,
+     * it's [EMAIL]" is not praise). Turns without one fall back to the plain lexicon.
+     */
+    sentimentOf?: (seq: number) => number | undefined;
+  } = {},
 ): ConversationSignals {
   const customer = transcript.filter(
     (item) => item.kind === 'utterance' && item.speaker === 'customer',
@@ -34,7 +43,7 @@ export function conversationSignals(
     if (competitorPattern.test(item.text)) (evidence.competitorMention ??= []).push(item.seq);
   }
   const scores = customer.map((item) =>
-    item.kind === 'utterance' ? sentimentScore(item.text) : 0,
+    item.kind === 'utterance' ? (context.sentimentOf?.(item.seq) ?? sentimentScore(item.text)) : 0,
   );
   const mean = (values: number[]): number =>
     values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
@@ -63,6 +72,12 @@ export const defaultSignalWeights = {
   negativeEnd: 0.7,
 } as const;
 
+/**
+ * Below this many log-odds a signal still counts in the risk but is not listed as a reason: a
+ * customer whose sentiment ended at -0.02 did not "end the conversation upset".
+ */
+const MIN_REASON_CONTRIBUTION = 0.05;
+
 export interface ChurnRisk {
   risk: number;
   reasons: RiskReason[];
@@ -84,7 +99,7 @@ export function combineChurnRisk(
   const add = (attribute: string, detail: string, contribution: number): void => {
     if (contribution <= 0) return;
     logit += contribution;
-    reasons.push({ attribute, detail, contribution });
+    if (contribution >= MIN_REASON_CONTRIBUTION) reasons.push({ attribute, detail, contribution });
   };
   if (signals.cancelIntent)
     add(
