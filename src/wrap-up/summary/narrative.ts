@@ -1,5 +1,5 @@
 import { contentTokens, normalizeText, splitSentences, wordTokens } from '../text/text.js';
-import { speakerLabel } from './speakers.js';
+import { isRoleLabel, speakerLabel } from './speakers.js';
 import { toThirdPerson } from './third-person.js';
 
 /** One turn as a summarizer sees it: who spoke (any naming scheme) and what they said. */
@@ -76,7 +76,7 @@ export function narrativeSummary(
   const minWords = options.minWords ?? 12;
   const maxWords = options.maxWords ?? 80;
   const speakers = [...new Set(turns.map((turn) => turn.speaker))];
-  const labels = new Map(speakers.map((speaker) => [speaker, speakerLabel(speaker)]));
+  const labels = new Map(speakers.map((speaker) => [speaker, referenceOf(speakerLabel(speaker))]));
 
   const candidates: Candidate[] = [];
   let dialogueWords = 0;
@@ -164,18 +164,58 @@ export function narrativeSummary(
     .join(' ');
 }
 
-function renderSentence(candidate: Candidate, self: string, other: string | null): string {
-  const body = toThirdPerson(candidate.text, self, other)
-    .replace(/[.!?]+\s*$/, '')
-    .trim();
-  if (body.startsWith(self)) return `${body}.`;
+/**
+ * How the narrative names a speaker. Roles read as a supervisor writes them ("the customer", "the
+ * agent", referred back to as "they"); names and anonymised tags (#Person1#) stay as they are,
+ * because summaries of such dialogues repeat the tag rather than use a pronoun.
+ */
+interface Reference {
+  name: string;
+  pronouns: boolean;
+}
+
+function referenceOf(label: string): Reference {
+  return isRoleLabel(label)
+    ? { name: `the ${label.toLowerCase()}`, pronouns: true }
+    : { name: label, pronouns: false };
+}
+
+// Hedges a written summary leaves out: "I'm honestly pretty annoyed" → "is annoyed".
+const hedges =
+  /\b(?:honestly|frankly|literally|basically|totally)\b,?\s+|\bpretty\s+(?=(?:\w+ed|bad|sure|upset|mad|angry|sad|poor|slow)\b)/gi;
+// "I can offer you one month free" is a proposal, reported as what the speaker offered.
+const offer =
+  /^(?:(?:so|but|and|now|then)\s+)?(?:i|we)(?:\s+(?:can|could)|'d like to|\s+would like to|\s+want to|'m happy to|\s+am happy to|'m able to|\s+am able to)\s+(?:also\s+)?offer\s+(you\s+)?(.+?)[.!]*$/i;
+
+function renderSentence(candidate: Candidate, self: Reference, other: Reference | null): string {
+  const text = candidate.text.replace(hedges, '');
+  const opener = capitalizeFirst(self.name);
+  const thirdPerson = (sentence: string, lastNamed: 'self' | 'other' | null): string =>
+    toThirdPerson(sentence, self.name, other?.name ?? null, {
+      pronouns: self.pronouns,
+      lastNamed,
+    })
+      .replace(/[.!?]+\s*$/, '')
+      .trim();
+  const offered = candidate.question ? null : offer.exec(text);
+  if (offered) {
+    const toListener = offered[1] !== undefined;
+    const what = thirdPerson(offered[2]!, toListener ? 'other' : 'self');
+    return toListener
+      ? `${opener} offers ${other?.name ?? 'them'} ${what}.`
+      : `${opener} offers ${what}.`;
+  }
+  const plain = thirdPerson(text, null);
+  if (plain.startsWith(self.name)) return `${capitalizeFirst(plain)}.`;
+  // After "X tells Y" the listener was named last; after "X asks"/"X says", the speaker.
+  const framed = thirdPerson(text, other && !candidate.question ? 'other' : 'self');
   const lowered =
-    /^[A-Z][a-z]/.test(body) && !/^(I|Mr|Mrs|Ms|Dr)\b/.test(body)
-      ? body.charAt(0).toLowerCase() + body.slice(1)
-      : body;
+    /^[A-Z][a-z]/.test(framed) && !/^(I|Mr|Mrs|Ms|Dr)\b/.test(framed)
+      ? framed.charAt(0).toLowerCase() + framed.slice(1)
+      : framed;
   return candidate.question
-    ? `${capitalizeFirst(self)} asks ${lowered}.`
+    ? `${opener} asks ${lowered}.`
     : other
-      ? `${capitalizeFirst(self)} tells ${other} ${lowered}.`
-      : `${capitalizeFirst(self)} says ${lowered}.`;
+      ? `${opener} tells ${other.name} ${lowered}.`
+      : `${opener} says ${lowered}.`;
 }

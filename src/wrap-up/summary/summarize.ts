@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { narrativeSummary } from './narrative.js';
-import { structuredSummary, type StructuredSummary } from './structured.js';
+import {
+  structuredSummary,
+  type StructuredActionItem,
+  type StructuredSummary,
+} from './structured.js';
 
 export const summaryPromptVersion = 'summary.v1';
 
@@ -32,6 +36,12 @@ function utteranceTurns(
   );
 }
 
+function actionItems(transcript: readonly ConversationItem[]): StructuredActionItem[] {
+  return transcript.flatMap((item) =>
+    item.kind === 'action' ? [{ seq: item.seq, action: item.action, data: item.data }] : [],
+  );
+}
+
 /** The offline summary: extractive-compressive narrative + rule-based structured fields. */
 export function summarizeOffline(
   transcript: readonly ConversationItem[],
@@ -40,7 +50,7 @@ export function summarizeOffline(
   const turns = utteranceTurns(transcript);
   return {
     narrative: narrativeSummary(turns),
-    ...structuredSummary(turns, now),
+    ...structuredSummary(turns, now, actionItems(transcript)),
     source: 'offline',
     promptVersion: null,
   };

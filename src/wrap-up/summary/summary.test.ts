@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { createSummaryFinalizer } from '../../pipeline/finalizers/summary-finalizer.js';
 import { buildConversation, buildTranscript } from '../test-transcript.js';
+import { describeActionItem } from './describe-action-item.js';
 import { narrativeSummary } from './narrative.js';
 import { speakerLabel } from './speakers.js';
-import { summarizeConversation } from './summarize.js';
+import { summarizeConversation, summarizeOffline } from './summarize.js';
 import { toThirdPerson } from './third-person.js';
 
 const call = buildTranscript([
@@ -43,6 +45,32 @@ describe('speaker labels and third person', () => {
       'Customer just wants a refund',
     );
   });
+
+  it('refers back to a role as they/their and does not repeat the subject after "and"', () => {
+    const options = { pronouns: true };
+    expect(
+      toThirdPerson(
+        "I was billed twice for my plan and I'm upset about it",
+        'the customer',
+        'the agent',
+        options,
+      ),
+    ).toBe('the customer was billed twice for their plan and is upset about it');
+    // After "the customer tells the agent", a "they" could mean either, so the name is used.
+    expect(
+      toThirdPerson('so I am moving your line to the new plan', 'the agent', 'the customer', {
+        ...options,
+        lastNamed: 'other',
+      }),
+    ).toBe("so the agent is moving the customer's line to the new plan");
+    // Another "they" in the sentence: keep the name.
+    expect(
+      toThirdPerson('They charged my card again', 'the customer', 'the agent', {
+        ...options,
+        lastNamed: 'self',
+      }),
+    ).toBe("They charged the customer's card again");
+  });
 });
 
 describe('narrative summary', () => {
@@ -51,7 +79,7 @@ describe('narrative summary', () => {
       item.kind === 'utterance' ? [{ speaker: item.speaker, text: item.text }] : [],
     );
     const summary = narrativeSummary(turns);
-    expect(summary).toMatch(/Customer was charged twice/);
+    expect(summary).toMatch(/The customer was charged twice for their internet bill/);
     expect(summary).not.toMatch(/\bI\b|\bmy\b/);
     expect(summary).not.toMatch(/how can I help/i);
     expect(summary.split(/\s+/).length).toBeLessThan(
@@ -60,6 +88,138 @@ describe('narrative summary', () => {
         .join(' ')
         .split(/\s+/).length * 0.6,
     );
+  });
+});
+
+describe('narrative between a customer and an agent', () => {
+  const turns = [
+    {
+      speaker: 'customer',
+      text: 'Hello. I want to close my account because the app keeps crashing.',
+    },
+    {
+      speaker: 'agent',
+      text: 'I am sorry to hear that. Our engineers fixed the crash in the latest update.',
+    },
+    {
+      speaker: 'agent',
+      text: 'I can offer you three months at half price if you stay with us.',
+    },
+    { speaker: 'customer', text: "I'm honestly pretty frustrated, but okay, I'll stay." },
+  ];
+
+  it('reads like a supervisor note: "the customer", "their", offers reported as offers', () => {
+    const summary = narrativeSummary(turns, { minWords: 40 });
+    expect(summary).toMatch(/^The customer wants to close their account/);
+    expect(summary).toContain('The agent offers the customer three months at half price');
+    expect(summary).not.toMatch(/Customer's|Agent's|\bcan offer\b|honestly|pretty/);
+    // Mid-sentence roles are lower case.
+    expect(summary).not.toMatch(/\S (?:Customer|Agent)\b/);
+  });
+});
+
+/** A stored transcript whose action items carry the data the connector sent. */
+function withActionData(
+  items: ConversationItem[],
+  data: Record<string, Record<string, unknown>>,
+): ConversationItem[] {
+  return items.map((item) =>
+    item.kind === 'action' && data[item.action] ? { ...item, data: data[item.action]! } : item,
+  );
+}
+
+describe('actions and outcome', () => {
+  const now = new Date('2024-05-06T10:10:00Z');
+
+  it('describes action items by their name and data, whatever the action', () => {
+    expect(describeActionItem('issue-refund', { amount: 24.99, currency: 'USD' })).toBe(
+      'Issue refund: $24.99',
+    );
+    expect(describeActionItem('apply_credit', { months: 1 })).toBe('Apply credit: 1 month');
+    expect(describeActionItem('extendTrial', { days: 14, plan: 'Plus', audit: { by: 'x' } })).toBe(
+      'Extend trial: 14 days (plan: Plus)',
+    );
+    expect(describeActionItem('verify-identity', {})).toBe('Verify identity');
+  });
+
+  it('lists action items once, even when the agent says the same thing beside them', () => {
+    const transcript = withActionData(
+      buildTranscript([
+        ['customer', 'My internet bill shows the same charge twice.'],
+        ['agent', 'Let me check. Could you confirm your postcode?'],
+        ['customer', 'It is AB1 2CD.'],
+        { action: 'verify-identity' },
+        ['agent', "Thanks. I'm refunding the duplicate $49.50 to your card now."],
+        { action: 'issue-refund' },
+        ['customer', 'Thanks, that helps.'],
+      ]),
+      {
+        'verify-identity': { method: 'postcode' },
+        'issue-refund': { amount: 49.5, currency: 'GBP' },
+      },
+    );
+    expect(summarizeOffline(transcript, now).actions).toEqual([
+      'Verify identity (method: postcode)',
+      'Issue refund: £49.50',
+    ]);
+  });
+
+  it('counts steps the agent is taking or has completed, but not offers, promises or questions', () => {
+    const summary = summarizeOffline(
+      buildTranscript([
+        ['customer', 'I cannot log in and I want a cheaper plan.'],
+        ['agent', 'I am resetting your password now. Would you like me to email you a link?'],
+        ['customer', 'No thanks.'],
+        [
+          'agent',
+          'Your plan has been changed to Basic. I can offer you a free month too. Once the change is processed, you will get an email.',
+        ],
+        ['agent', "I'm going to send you a survey."],
+      ]),
+      now,
+    );
+    expect(summary.actions).toEqual([
+      'I am resetting your password now.',
+      'Your plan has been changed to Basic.',
+    ]);
+  });
+
+  it('calls a kept customer resolved when they accept the offer and the agent applies it', () => {
+    const summary = summarizeOffline(
+      withActionData(
+        buildTranscript([
+          [
+            'customer',
+            'I want to cancel my subscription, the video keeps freezing and it is useless.',
+          ],
+          ['agent', 'I am sorry. I can offer you two months at half price.'],
+          ['customer', 'Fine, I will stay for now.'],
+          { action: 'apply-discount' },
+          ['agent', 'Done, the discount is applied to your next two bills.'],
+        ]),
+        { 'apply-discount': { months: 2, percent: 50 } },
+      ),
+      now,
+    );
+    expect(summary.actions).toEqual(['Apply discount: 2 months (percent: 50)']);
+    expect(summary.outcome).toBe('resolved');
+  });
+
+  it('does not call a call resolved because of a step early on', () => {
+    const summary = summarizeOffline(
+      buildTranscript([
+        ['customer', 'My order never arrived.'],
+        { action: 'verify-identity' },
+        ['agent', 'Thanks, I have verified your account.'],
+        ['customer', 'So where is my order?'],
+        ['agent', 'I do not see it in our system yet.'],
+        ['customer', 'This is not good enough.'],
+        ['agent', 'I understand.'],
+      ]),
+      now,
+    );
+    expect(summary.actions).toEqual(['Verify identity']);
+    expect(summary.outcome).toBe('unresolved');
   });
 });
 
@@ -131,6 +291,6 @@ describe('summarizeConversation', () => {
       signal: new AbortController().signal,
     });
     expect(finalizer.name).toBe('summary');
-    expect(output?.result?.narrative).toEqual(expect.stringContaining('Customer'));
+    expect(output?.result?.narrative).toEqual(expect.stringContaining('The customer'));
   });
 });

@@ -65,21 +65,52 @@ const clauseOpeners =
 const looksLikeVerb = (word: string): boolean =>
   /^[a-z']+$/i.test(word) && !/^(and|or|but|the|a|an|to|for|too|guys|all)$/i.test(word);
 
-export function toThirdPerson(sentence: string, self: string, other: string | null): string {
+export interface ThirdPersonOptions {
+  /**
+   * Refer back to the speaker as "they"/"them"/"their" while they are the last person named, and
+   * drop a repeated subject after "and" ("… this month and is annoyed"), as a person writing a
+   * summary would. Off by default: with anonymised tags (#Person1#) summaries repeat the tag.
+   */
+  pronouns?: boolean;
+  /** Who the words before this sentence named last: `other` after "X tells Y", `self` after "X asks". */
+  lastNamed?: 'self' | 'other' | null;
+}
+
+// Third-person plural already in the sentence (or produced from "we"/"us"/"our") would make a
+// "they" for the speaker ambiguous, so such sentences keep the speaker's name.
+const thirdPlural =
+  /\b(they|them|their|theirs|themselves|they're|they've|they'll|they'd|we|us|our|ours|we're|we'll|we've)\b/i;
+const pluralForms: Record<string, string> = { am: 'are', was: 'were', "wasn't": "weren't" };
+
+export function toThirdPerson(
+  sentence: string,
+  self: string,
+  other: string | null,
+  options: ThirdPersonOptions = {},
+): string {
   const listener = other ?? 'them';
+  const pronouns = options.pronouns === true && other !== null && !thirdPlural.test(sentence);
   const words = sentence.split(/(\s+)/);
   const out: string[] = [];
   let conjugateNext = false;
+  let plural = false;
+  let skipSpace = false;
+  let lastNamed = options.lastNamed ?? null;
+  let lastSubject: 'self' | 'other' | null = null;
+  let previousWasPerson = false;
   for (let i = 0; i < words.length; i++) {
     const token = words[i]!;
     if (/^\s+$/.test(token) || token === '') {
-      out.push(token);
+      if (!skipSpace) out.push(token);
+      skipSpace = false;
       continue;
     }
+    skipSpace = false;
     const match = /^([^A-Za-z']*)([A-Za-z']+)([^A-Za-z']*)$/.exec(token);
     if (!match) {
       out.push(token);
       conjugateNext = false;
+      previousWasPerson = false;
       continue;
     }
     const [, lead = '', word = '', trail = ''] = match;
@@ -87,55 +118,89 @@ export function toThirdPerson(sentence: string, self: string, other: string | nu
     const previousWord = previousWordOf(out);
     const atClauseStart =
       previousWord === null || /[,;:.!?]$/.test(previousWord) || clauseOpeners.test(previousWord);
+    // "I was charged twice and I'm annoyed" → "… and is annoyed": same subject, so leave it out.
+    // Not after a person ("the agent and I"), where "and" joins two subjects.
+    const elide =
+      pronouns &&
+      lastSubject === 'self' &&
+      !previousWasPerson &&
+      previousWord !== null &&
+      /^(and|but)$/i.test(previousWord);
+    const pronoun = pronouns && lastNamed === 'self';
+    const selfSubject = (verb: string, pluralVerb: string): string =>
+      elide ? verb : pronoun ? `they ${pluralVerb}` : `${self} ${verb}`;
     let replacement: string | null = null;
     let subject = false;
+    let named: 'self' | 'other' | null = null;
+    let subjectOf: 'self' | 'other' | null = null;
     switch (lower) {
       case "i'm":
-        replacement = `${self} is`;
+        replacement = selfSubject('is', 'are');
+        named = subjectOf = 'self';
         break;
       case "i've":
-        replacement = `${self} has`;
+        replacement = selfSubject('has', 'have');
+        named = subjectOf = 'self';
         break;
       case "i'll":
-        replacement = `${self} will`;
+        replacement = selfSubject('will', 'will');
+        named = subjectOf = 'self';
         break;
       case "i'd":
-        replacement = `${self} would`;
+        replacement = selfSubject('would', 'would');
+        named = subjectOf = 'self';
         break;
       case 'i':
-        replacement = self;
+        replacement = elide ? '' : pronoun ? 'they' : self;
         subject = true;
+        named = subjectOf = 'self';
         break;
       case 'me':
+        replacement = pronoun ? 'them' : self;
+        named = 'self';
+        break;
       case 'myself':
-        replacement = self;
+        replacement = pronoun ? 'themselves' : self;
+        named = 'self';
         break;
       case 'my':
+        replacement = pronoun ? 'their' : `${self}'s`;
+        named = 'self';
+        break;
       case 'mine':
-        replacement = `${self}'s`;
+        replacement = pronoun ? 'theirs' : `${self}'s`;
+        named = 'self';
         break;
       case "you're":
         replacement = `${listener} is`;
+        named = subjectOf = 'other';
         break;
       case "you've":
         replacement = `${listener} has`;
+        named = subjectOf = 'other';
         break;
       case "you'll":
         replacement = `${listener} will`;
+        named = subjectOf = 'other';
         break;
       case "you'd":
         replacement = `${listener} would`;
+        named = subjectOf = 'other';
         break;
       case 'you':
         replacement = listener;
         subject = atClauseStart && other !== null;
+        named = 'other';
+        if (subject) subjectOf = 'other';
         break;
       case 'yourself':
         replacement = listener;
+        named = 'other';
         break;
       case 'your':
       case 'yours':
         replacement = `${listener}'s`;
+        named = 'other';
         break;
       case 'we':
         replacement = other === null ? 'they' : `${self} and ${listener}`;
@@ -157,16 +222,25 @@ export function toThirdPerson(sentence: string, self: string, other: string | nu
         break;
     }
     if (replacement !== null) {
-      out.push(`${lead}${replacement}${trail}`);
+      if (replacement === '') {
+        if (lead !== '') out.push(lead);
+        skipSpace = true;
+      } else out.push(`${lead}${replacement}${trail}`);
       conjugateNext = subject && trail === '';
+      plural = subject && replacement === 'they';
+      if (named !== null) lastNamed = named;
+      if (subjectOf !== null) lastSubject = subjectOf;
+      previousWasPerson = named !== null;
       continue;
     }
+    previousWasPerson = false;
     if (conjugateNext && looksLikeVerb(word)) {
       if (adverbs.has(lower)) {
         out.push(token);
         continue; // "I just want" → keep looking for the verb after the adverb.
       }
-      out.push(`${lead}${thirdPersonVerb(word)}${trail}`);
+      const verb = plural ? (pluralForms[lower] ?? word) : thirdPersonVerb(word);
+      out.push(`${lead}${verb}${trail}`);
     } else out.push(token);
     conjugateNext = false;
   }
