@@ -5,7 +5,11 @@ import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
-import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
+import {
+  applyConfirmedDisposition,
+  qaAgreement,
+  recordQaOverride,
+} from '../../wrap-up/qa/qa-store.js';
 import { requiredService } from './required-service.js';
 import { errorResponse, responses } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
@@ -216,6 +220,12 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           `UPDATE conversations SET metadata = metadata || jsonb_build_object('disposition', $3::text) WHERE tenant_id = $1 AND id = $2`,
           [principal.tenantId, conversation.id, request.body.code],
         );
+        // QA ran when the call ended, usually before the agent chose a code.
+        await applyConfirmedDisposition(tx, principal.tenantId, conversation.id, {
+          chosen: request.body.code,
+          suggested: suggested?.suggested ?? null,
+          confidence: suggested?.confidence ?? 0,
+        });
       });
       // From now on this conversation is training data for the tenant's classifier.
       await services.dispositions?.learn(

@@ -32,9 +32,16 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Fina
       });
       const articles =
         shown.length > 0 && articleTexts ? await articleTexts(context.tenantId, shown) : [];
+      // The live per-turn sentiment (what the agent saw), so "upset" means the same here.
+      const sentiment: Record<number, number> = {};
+      for (const [seq, byAnalyzer] of Object.entries(context.analyses)) {
+        const value = byAnalyzer.sentiment?.score;
+        if (typeof value === 'number') sentiment[Number(seq)] = value;
+      }
       const result = scoreConversation(await scorecardFor(context.tenantId), {
         transcript: context.transcript,
         articles,
+        sentiment,
         disposition: {
           chosen: typeof chosen === 'string' ? chosen : null,
           suggested: typeof suggestion?.suggested === 'string' ? suggestion.suggested : null,

@@ -1,6 +1,7 @@
 import type { ConversationItem, UtteranceItem } from '../../conversations/types.js';
-import { contentTokens } from '../text/text.js';
+import { contentTokens, splitSentences } from '../text/text.js';
 import { sentimentScore } from '../text/sentiment.js';
+import { numbersIn, policyFigures, type PolicyFigure } from './policy-figures.js';
 import type { QaCheck, Scorecard } from './scorecard.js';
 
 export interface CriterionScore {
@@ -26,22 +27,70 @@ export interface QaContext {
   disposition?: { chosen: string | null; suggested: string | null; confidence: number } | undefined;
   /** Texts of knowledge articles shown to the agent during the conversation. */
   articles?: readonly string[] | undefined;
+  /**
+   * Sentiment score in [-1, 1] per utterance seq, from the live sentiment analyzer (the score the
+   * agent saw during the call). Turns without one are scored here with the English lexicon.
+   */
+  sentiment?: Readonly<Record<number, number>> | undefined;
 }
 
 const greetingPattern =
   /\b(hello|hi|hey|good (?:morning|afternoon|evening)|welcome|thank(?:s| you) for (?:calling|contacting|reaching out))\b/i;
 const offerHelpPattern = /\b(how (?:can|may) i help|what can i do for you|how can i assist)\b/i;
 const verifyPattern =
-  /\b(verif\w*|confirm (?:your|the) (?:identity|name|date of birth|address|zip|postcode|pin|security)|security question|date of birth|last four|zip code|postcode|pin)\b/i;
+  /\b(verif\w*|confirm (?:your|the) (?:identity|name|date of birth|address|email|phone number|account number|zip|postcode|pin|security)|security question|date of birth|last four|zip code|postcode|pin)\b/i;
 const changeActionPattern =
   /\b(update|change|reset|cancel|refund|credit|modify|close|upgrade|downgrade|remove|add)\w*/i;
 const verifyActionPattern = /verif|authenticat|identity/i;
 const empathyPattern =
   /\b(sorry|apologi[sz]e|understand (?:how|your|that)|i understand|frustrat\w*|that must be|i can imagine|i hear you|appreciate your patience)\b/i;
-const resolutionPattern =
-  /\b(is there anything else|does that (?:help|solve|fix|answer)|have i (?:resolved|answered)|is (?:that|everything) (?:ok|okay|resolved|working|clear)|did that (?:help|work)|resolved (?:your|the) (?:issue|problem)|next steps?|you will (?:receive|get|see))\b/i;
+
+/**
+ * Words a customer uses to say they are unhappy. Lexicon sentiment misses many of them: "I'm
+ * honestly pretty annoyed" scores positive on "honestly" and "pretty".
+ */
+const displeasurePattern = new RegExp(
+  [
+    String.raw`\b(?:annoy(?:ed|ing)|frustrat(?:ed|ing)|angry|mad at|furious|livid|upset|irritat(?:ed|ing)|outrage(?:d|ous)|disappoint(?:ed|ing)|fed up|sick (?:and tired )?of|tired of|had enough|ridiculous|unacceptable|absurd|disgrace(?:ful)?|terrible|awful|horrible|useless|worst|pathetic|a joke|a nightmare|a waste of (?:my )?time)\b`,
+    // Repeat contacts: "this is the second time", "it keeps happening".
+    String.raw`\b(?:the|a) (?:second|third|fourth|fifth|\w+th|umpteenth|nth) time\b`,
+    String.raw`\b(?:keeps|kept) (?:happening|doing this|charging)\b`,
+    String.raw`\bnot (?:the )?first time\b`,
+    // Threats to leave: "if it happens again I'm leaving", "switch to another service".
+    String.raw`\bif\b[^.!?]*\b(?:i'?m|i am|i'?ll|i will|i'?m going to|i am going to|gonna)\s+(?:just\s+)?(?:leav|cancel|switch|go elsewhere|take my business|clos\w* my account|find another)`,
+    String.raw`\b(?:switch(?:ing)? to|go(?:ing)? (?:to|with)) (?:another|a different|a competitor|your competitor|someone else)\b`,
+    String.raw`\btake my (?:business|money) elsewhere\b`,
+    String.raw`\b(?:speak|talk) to (?:a|your) (?:manager|supervisor)\b`,
+    String.raw`\b(?:file|make|raise) a (?:formal )?complaint\b`,
+  ].join('|'),
+  'gi',
+);
+/** Phrases that are displeasure because of their negation. */
+const negatedContentPattern =
+  /\b(?:not (?:happy|ok(?:ay)?|acceptable|fair|good enough|impressed|satisfied)|unhappy|dissatisfied|can(?:'t|not) believe)\b/i;
+/** "not upset", "never annoyed", "isn't ridiculous": a negation just before the cue cancels it. */
+const negationBefore = /\b(?:not|never|no|nothing|\w*n't)\W+(?:\w+\W+){0,2}$/i;
+
+/** Sentiment at or below this is clearly negative (both the live analyzer and the lexicon). */
+const upsetSentiment = -0.4;
+
+/** The agent states that the fix is in place: "Done, the credit is applied to your bill." */
+const resolutionPattern = new RegExp(
+  [
+    String.raw`\b(?:is there anything else|does that (?:help|solve|fix|answer)|have i (?:resolved|answered)|is (?:that|everything) (?:ok|okay|resolved|working|clear)|did that (?:help|work)|resolved (?:your|the) (?:issue|problem)|next steps?|you will (?:receive|get|see)|you(?:'ll| will) (?:receive|get|see))\b`,
+    String.raw`^\W*(?:ok(?:ay)?\W+|great\W+|perfect\W+)?(?:all )?done\b`,
+    String.raw`\b(?:you(?:'re| are) all set|all sorted|taken care of|(?:that|it|this|everything)(?:'s| is| has been) (?:now )?(?:done|sorted|fixed|resolved|complete|completed|in place))\b`,
+    String.raw`\b(?:has|have) (?:now |just )?been (?:applied|processed|issued|refunded|credited|cancel{1,2}ed|updated|changed|reset|fixed|resolved|added|removed|scheduled|sent|activated|reactivated|restored|submitted|waived)\b`,
+    String.raw`\bi(?:'ve| have) (?:now |just |already )?(?:applied|processed|issued|refunded|credited|cancel{1,2}ed|updated|changed|reset|fixed|resolved|added|removed|scheduled|sent|activated|reactivated|restored|submitted|waived)\b`,
+    String.raw`\b(?:is|are) (?:now )?(?:applied|active|activated|processed|cancel{1,2}ed|credited|refunded|waived) (?:to|on|for|from) your\b`,
+  ].join('|'),
+  'i',
+);
 const closingPattern =
-  /\b(anything else|have a (?:great|nice|good|wonderful) (?:day|evening|night|weekend)|thank(?:s| you) for (?:calling|contacting|your patience|being)|take care|goodbye|bye)\b/i;
+  /\b(?:anything else|have a (?:great|nice|good|wonderful|lovely|fantastic|pleasant|safe) (?:day|evening|night|weekend|afternoon|morning|one|rest of (?:your|the) day)|enjoy (?:your|the rest of your) (?:day|evening|weekend)|thank(?:s| you)(?: so much| again)? for (?:calling|contacting|reaching out|getting in touch|chatting|your (?:patience|time|call|business|loyalty|understanding)|being (?:with|a)|staying(?: with)?|choosing|sticking with)|(?:we )?appreciate your (?:business|loyalty)|take care|good ?bye|bye)\b/i;
+/** A last sentence that only thanks the customer ("Thank you, Dana!") also closes a chat. */
+const thanksOnlyPattern =
+  /^\W*thank(?:s| you)(?: (?:so|very) much| again)?(?:,? [\p{L}' ]{1,30})?\W*$/iu;
 
 function utterances(
   transcript: readonly ConversationItem[],
@@ -59,6 +108,60 @@ function score(
   note: string,
 ): CriterionScore {
   return { criterionId, score: value, evidence, note };
+}
+
+/** A displeasure cue in the text that no negation just before it cancels. */
+function displeasureCue(text: string): string | undefined {
+  const negated = negatedContentPattern.exec(text);
+  if (negated) return negated[0];
+  for (const match of text.matchAll(displeasurePattern)) {
+    const before =
+      text
+        .slice(0, match.index)
+        // A negation reaches to the next comma or "but": "not angry, just disappointed".
+        .split(/[.!?;,]|\bbut\b/i)
+        .pop() ?? '';
+    if (!negationBefore.test(before)) return match[0];
+  }
+  return undefined;
+}
+
+/** Says so in words, or reads clearly negative to the live analyzer (or the lexicon without it). */
+function isUpset(turn: UtteranceItem, context: QaContext): boolean {
+  if (displeasureCue(turn.text) !== undefined) return true;
+  const live = context.sentiment?.[turn.seq];
+  return (live ?? sentimentScore(turn.text)) <= upsetSentiment;
+}
+
+/** An agent's policy figure, with the turn it was said in. */
+interface StatedFigure {
+  seq: number;
+  figure: PolicyFigure;
+}
+
+/** Some article states all the figure's numbers (and, for a duration, its kind of unit). */
+function supportedBy(figure: PolicyFigure, articles: readonly ArticleFigures[]): boolean {
+  return articles.some(
+    (article) =>
+      figure.values.every((value) => article.numbers.has(value)) &&
+      (figure.kind !== 'duration' ||
+        article.units.some((unit) => figure.text.toLowerCase().includes(unit))),
+  );
+}
+
+interface ArticleFigures {
+  numbers: ReadonlySet<number>;
+  units: readonly string[];
+}
+
+const durationUnits = ['second', 'minute', 'hour', 'day', 'week', 'month', 'year', 'bill'];
+
+function articleFigures(text: string): ArticleFigures {
+  const lower = text.toLowerCase();
+  return {
+    numbers: new Set(numbersIn(text)),
+    units: durationUnits.filter((unit) => lower.includes(unit)),
+  };
 }
 
 function runCheck(criterionId: string, check: QaCheck, context: QaContext): CriterionScore {
@@ -115,7 +218,7 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
         : score(criterionId, 0, [firstChange], 'account changed without a prior identity check');
     }
     case 'empathy_when_upset': {
-      const upset = customer.filter((turn) => sentimentScore(turn.text) <= -0.4);
+      const upset = customer.filter((turn) => isUpset(turn, context));
       if (upset.length === 0) return score(criterionId, null, [], 'customer was not upset');
       const first = upset[0]!;
       // The acknowledgement must come soon after the customer showed it: within the next two agent turns.
@@ -140,27 +243,40 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
       if (articles.length === 0)
         return score(criterionId, null, [], 'no knowledge articles were shown');
       const vocabulary = new Set(articles.flatMap((article) => contentTokens(article)));
-      // Agent statements with numbers (fees, days, amounts) are the ones that can be wrong.
-      const factual = agent.filter((turn) => /\d/.test(turn.text));
-      if (factual.length === 0) return score(criterionId, null, [], 'agent stated no figures');
-      const unsupported = factual.filter(
-        (turn) =>
-          (turn.text.match(/\d+(?:[.,]\d+)?/g) ?? []).some(
-            (number) => !articles.some((article) => article.includes(number)),
-          ) && contentTokens(turn.text).filter((t) => vocabulary.has(t)).length >= 2,
+      // Only rules (timelines, fees, percentages, limits) can be in an article; amounts, card
+      // digits and dates read off the customer's account never are. A rule is checked when its
+      // sentence is about what the articles cover (two shared words besides the figures).
+      const stated: StatedFigure[] = agent.flatMap((turn) =>
+        splitSentences(turn.text).flatMap((sentence) => {
+          const related =
+            contentTokens(sentence).filter((t) => !/^\d/.test(t) && vocabulary.has(t)).length >= 2;
+          return related
+            ? policyFigures(sentence).map((figure) => ({ seq: turn.seq, figure }))
+            : [];
+        }),
       );
+      if (stated.length === 0)
+        return score(
+          criterionId,
+          null,
+          [],
+          'no policy figures (timelines, fees, percentages, limits) to check; account details are not checked',
+        );
+      const known = articles.map(articleFigures);
+      const unsupported = stated.filter((entry) => !supportedBy(entry.figure, known));
+      const turns = (entries: StatedFigure[]) => [...new Set(entries.map((e) => e.seq))];
       return unsupported.length === 0
         ? score(
             criterionId,
             1,
-            factual.map((t) => t.seq),
-            'figures stated match the articles',
+            turns(stated),
+            `policy figures match the articles: ${stated.map((e) => `"${e.figure.text}"`).join(', ')}`,
           )
         : score(
             criterionId,
             0,
-            unsupported.map((t) => t.seq),
-            'figures stated are not in the articles shown',
+            turns(unsupported),
+            `policy figures not in the articles shown: ${unsupported.map((e) => `"${e.figure.text}"`).join(', ')}`,
           );
     }
     case 'correct_disposition': {
@@ -196,12 +312,21 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
           );
     }
     case 'closing': {
-      const tail = agent.slice(-3).filter((turn) => closingPattern.test(turn.text));
-      return tail.length > 0
+      // The first agent turn is the opening: its "thank you for calling" is a greeting.
+      const tail = agent.slice(1).slice(-3);
+      const last = tail[tail.length - 1];
+      const closing = tail.filter((turn) => closingPattern.test(turn.text));
+      if (
+        closing.length === 0 &&
+        last &&
+        thanksOnlyPattern.test(splitSentences(last.text).pop() ?? '')
+      )
+        closing.push(last);
+      return closing.length > 0
         ? score(
             criterionId,
             1,
-            tail.map((t) => t.seq),
+            closing.map((t) => t.seq),
             'agent closed the conversation politely',
           )
         : score(
@@ -216,9 +341,36 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
 
 /** Scores a finished conversation against a scorecard, with evidence for every criterion. */
 export function scoreConversation(scorecard: Scorecard, context: QaContext): QaResult {
-  const criteria = scorecard.criteria.map((criterion) =>
-    runCheck(criterion.id, criterion.check, context),
+  return withOverall(
+    scorecard,
+    scorecard.criteria.map((criterion) => runCheck(criterion.id, criterion.check, context)),
   );
+}
+
+/**
+ * The same result with its disposition criteria scored again against the code the agent
+ * confirmed after the call (QA runs at the end of the call, usually before the agent picks one).
+ * The other criteria depend on the transcript only and are kept as they were.
+ */
+export function rescoreDisposition(
+  scorecard: Scorecard,
+  previous: QaResult,
+  disposition: NonNullable<QaContext['disposition']>,
+): QaResult {
+  const earlier = new Map(previous.criteria.map((criterion) => [criterion.criterionId, criterion]));
+  return withOverall(
+    scorecard,
+    scorecard.criteria.map((criterion) => {
+      if (criterion.check === 'correct_disposition')
+        return runCheck(criterion.id, criterion.check, { transcript: [], disposition });
+      // Same scorecard version, so every criterion was scored; kept as a guard all the same.
+      return earlier.get(criterion.id) ?? score(criterion.id, null, [], 'not scored');
+    }),
+  );
+}
+
+/** Weighted share of the applicable criteria met; criteria in the scorecard's order. */
+function withOverall(scorecard: Scorecard, criteria: CriterionScore[]): QaResult {
   let weighted = 0;
   let total = 0;
   scorecard.criteria.forEach((criterion, i) => {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../stores/database.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import type { QaResult } from './auto-qa.js';
+import { rescoreDisposition, type QaContext, type QaResult } from './auto-qa.js';
 import type { Scorecard } from './scorecard.js';
 
 /** Stores a scorecard version; storing the same version again is a no-op. */
@@ -40,6 +40,39 @@ export async function saveQaResult(
       ],
     );
   }
+}
+
+/**
+ * Scores the disposition criteria again once the agent confirms or corrects the wrap-up code, in
+ * the stored result (list filters and the overall score) and in the per-criterion scores. Returns
+ * null when the conversation has no QA result yet: the QA finalizer then reads the confirmed code
+ * from the conversation itself.
+ */
+export async function applyConfirmedDisposition(
+  db: Queryable,
+  tenantId: string,
+  conversationId: string,
+  disposition: NonNullable<QaContext['disposition']>,
+): Promise<QaResult | null> {
+  const { rows } = await db.query<{ result: QaResult }>(
+    `SELECT result FROM wrapup_results WHERE tenant_id = $1 AND conversation_id = $2 AND kind = 'qa'`,
+    [tenantId, conversationId],
+  );
+  const previous = rows[0]?.result;
+  if (!previous) return null;
+  const { rows: cards } = await db.query<{ definition: Scorecard }>(
+    'SELECT definition FROM scorecards WHERE tenant_id = $1 AND id = $2 AND version = $3',
+    [tenantId, previous.scorecardId, previous.scorecardVersion],
+  );
+  const scorecard = cards[0]?.definition;
+  if (!scorecard) return null;
+  const result = rescoreDisposition(scorecard, previous, disposition);
+  await db.query(
+    `UPDATE wrapup_results SET result = $3 WHERE tenant_id = $1 AND conversation_id = $2 AND kind = 'qa'`,
+    [tenantId, conversationId, JSON.stringify(result)],
+  );
+  await saveQaResult(db, tenantId, conversationId, result);
+  return result;
 }
 
 export interface QaOverride {

@@ -4,8 +4,14 @@ import type { Database } from '../../stores/database.js';
 import { migrate } from '../../stores/migrate.js';
 import { openDatabase } from '../../stores/open-database.js';
 import { buildConversation, buildTranscript } from '../test-transcript.js';
-import { scoreConversation, updateCsat, type CsatState } from './auto-qa.js';
-import { qaAgreement, recordQaOverride, saveQaResult, saveScorecard } from './qa-store.js';
+import { scoreConversation, updateCsat, type CsatState, type QaContext } from './auto-qa.js';
+import {
+  applyConfirmedDisposition,
+  qaAgreement,
+  recordQaOverride,
+  saveQaResult,
+  saveScorecard,
+} from './qa-store.js';
 import { loadScorecard } from './scorecard.js';
 
 const scorecard = await loadScorecard(
@@ -33,6 +39,14 @@ const bad = buildTranscript([
   ['agent', 'Refund done.'],
 ]);
 
+function criteria(context: QaContext) {
+  const result = scoreConversation(scorecard, context);
+  return Object.fromEntries(result.criteria.map((c) => [c.criterionId, c]));
+}
+
+const refundArticle = `Refund timelines to tell the customer: card refunds show in 5 to 7 business days.
+Duplicate charges are refunded to the original payment method. Late fee: $10 per month.`;
+
 describe('auto-QA', () => {
   it('scores every criterion with evidence turns and an overall score', () => {
     const result = scoreConversation(scorecard, { transcript: good });
@@ -48,6 +62,111 @@ describe('auto-QA', () => {
     expect(poorById.identity_verified).toMatchObject({ score: 0, evidence: [3] });
     expect(poorById.empathy?.score).toBe(0);
     expect(poor.overall).toBe(0);
+  });
+
+  it('counts a customer who says they are annoyed as upset, even when the words score positive', () => {
+    const transcript = buildTranscript([
+      ['agent', 'Thanks for calling, how can I help you today?'],
+      [
+        'customer',
+        "I was charged twice for my subscription this month and I'm honestly pretty annoyed about it.",
+      ],
+      ['agent', "I'm sorry about that, I can see why that's frustrating."],
+    ]);
+    expect(criteria({ transcript }).empathy).toMatchObject({ score: 1, evidence: [2, 3] });
+
+    const cold = buildTranscript([
+      ['agent', 'Thanks for calling, how can I help you today?'],
+      ['customer', 'This is the second time this year. If it happens again I am leaving.'],
+      ['agent', 'Let me look at the account.'],
+    ]);
+    expect(criteria({ transcript: cold }).empathy).toMatchObject({ score: 0, evidence: [2, 3] });
+
+    const calm = buildTranscript([
+      ['agent', 'Thanks for calling, how can I help you today?'],
+      ['customer', "I'm not upset at all, I just want to know when my bill is due."],
+      ['agent', 'It is due on the 15th.'],
+    ]);
+    expect(criteria({ transcript: calm }).empathy).toMatchObject({
+      score: null,
+      note: 'customer was not upset',
+    });
+    const disappointed = buildTranscript([
+      ['agent', 'Thanks for calling, how can I help you today?'],
+      ['customer', "I don't want to shout, I'm not angry, just disappointed."],
+      ['agent', 'I understand, let me fix it.'],
+    ]);
+    expect(criteria({ transcript: disappointed }).empathy?.score).toBe(1);
+  });
+
+  it('uses the live sentiment of a turn to decide whether the customer was upset', () => {
+    const transcript = buildTranscript([
+      ['agent', 'Hello, how can I help?'],
+      ['customer', 'My router stopped working again on Friday.'],
+      ['agent', 'Let me check.'],
+    ]);
+    expect(criteria({ transcript }).empathy?.score).toBeNull();
+    expect(criteria({ transcript, sentiment: { 2: -0.7 } }).empathy).toMatchObject({
+      score: 0,
+      evidence: [2, 3],
+    });
+  });
+
+  it("checks policy figures against the articles and ignores the account's own figures", () => {
+    const accountTurns: ['agent' | 'customer', string][] = [
+      ['agent', 'Thanks for calling, how can I help you today?'],
+      ['customer', 'I was charged twice.'],
+      ['agent', 'I see two charges of $24.99 on November 3rd.'],
+      ['agent', "I'm issuing a refund of $24.99 to your card ending 4242 right now."],
+    ];
+    const accountOnly = buildTranscript(accountTurns);
+    expect(
+      criteria({ transcript: accountOnly, articles: [refundArticle] }).accurate_information,
+    ).toMatchObject({ score: null, evidence: [] });
+
+    const wrongTimeline = buildTranscript([
+      ...accountTurns,
+      ['agent', 'Card refunds arrive in 2 business days.'],
+    ]);
+    expect(
+      criteria({ transcript: wrongTimeline, articles: [refundArticle] }).accurate_information,
+    ).toMatchObject({ score: 0, evidence: [5] });
+
+    const rightTimeline = buildTranscript([
+      ['agent', "I'm issuing a refund of $24.99 to your card ending 4242 right now."],
+      ['agent', 'Card refunds arrive in five to seven business days.'],
+    ]);
+    expect(
+      criteria({ transcript: rightTimeline, articles: [refundArticle] }).accurate_information,
+    ).toMatchObject({ score: 1, evidence: [2] });
+  });
+
+  it('accepts "Done, X is applied" as confirming the resolution and a thank-you as the closing', () => {
+    const transcript = buildTranscript([
+      ['agent', "Hello, you're chatting with Priya. What can I do for you?"],
+      ['customer', 'I want to cancel, the app keeps buffering.'],
+      ['agent', 'I can offer you one month free as an apology.'],
+      ['customer', "One month free? Okay, I'll stay for now."],
+      { action: 'apply-credit' },
+      [
+        'agent',
+        'Done, the free month is applied to your next bill. Thank you for staying with us!',
+      ],
+    ]);
+    const byId = criteria({ transcript });
+    expect(byId.resolution_confirmed).toMatchObject({ score: 1, evidence: [6] });
+    expect(byId.closing).toMatchObject({ score: 1, evidence: [6] });
+
+    // Without either, both are still missed; the opening "thank you for calling" is no closing.
+    const abrupt = buildTranscript([
+      ['agent', 'Thank you for calling, how can I help?'],
+      ['customer', 'I want to cancel.'],
+      ['agent', 'I can offer you one month free.'],
+      ['customer', 'Fine.'],
+    ]);
+    const abruptById = criteria({ transcript: abrupt });
+    expect(abruptById.resolution_confirmed?.score).toBe(0);
+    expect(abruptById.closing).toMatchObject({ score: 0, evidence: [3] });
   });
 
   it('marks a confident disagreement with the suggested disposition through the finalizer', async () => {
@@ -133,5 +252,48 @@ describe('QA store', () => {
         humanScore: 1,
       }),
     ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('scores the disposition again when the agent confirms a code after the call', async () => {
+    await saveScorecard(db, 't1', scorecard);
+    const atWrapUp = scoreConversation(scorecard, { transcript: bad });
+    await saveQaResult(db, 't1', 'c2', atWrapUp);
+    await db.query(
+      `INSERT INTO wrapup_results (conversation_id, tenant_id, kind, result) VALUES ('c2', 't1', 'qa', $1)`,
+      [JSON.stringify(atWrapUp)],
+    );
+    const disposition = (result: { criteria: { criterionId: string }[] } | null) =>
+      result?.criteria.find((c) => c.criterionId === 'correct_disposition');
+    expect(disposition(atWrapUp)).toMatchObject({ score: null });
+
+    const confirmed = await applyConfirmedDisposition(db, 't1', 'c2', {
+      chosen: 'refund_issued',
+      suggested: 'refund_issued',
+      confidence: 0.9,
+    });
+    expect(disposition(confirmed)).toMatchObject({ score: 1 });
+    // Only the disposition criterion (weight 1 of the 10 applicable) is met.
+    expect(confirmed?.overall).toBeCloseTo(0.1);
+    const stored = await db.query<{ overall: number; auto_score: number }>(
+      `SELECT (w.result->>'overall')::float8 AS overall, s.auto_score
+         FROM wrapup_results w JOIN qa_scores s USING (conversation_id)
+        WHERE w.conversation_id = 'c2' AND w.kind = 'qa' AND s.criterion_id = 'correct_disposition'`,
+    );
+    expect(stored.rows[0]).toMatchObject({ overall: 0.1, auto_score: 1 });
+
+    const corrected = await applyConfirmedDisposition(db, 't1', 'c2', {
+      chosen: 'general_inquiry',
+      suggested: 'refund_issued',
+      confidence: 0.9,
+    });
+    expect(disposition(corrected)).toMatchObject({ score: 0 });
+    expect(corrected?.overall).toBe(0);
+    expect(
+      await applyConfirmedDisposition(db, 't1', 'c1', {
+        chosen: 'x',
+        suggested: null,
+        confidence: 0,
+      }),
+    ).toBeNull();
   });
 });
