@@ -45,4 +45,12 @@ describe('follow-ups from commitments', () => {
     expect(days!.dueAt).toBe('2026-12-09T17:00:00.000Z');
     expect(hours!.dueAt).toBe('2026-12-06T09:09:27.000Z');
   });
+
+  it('reads numbers as speech-to-text spells them', () => {
+    const [spelled] = extractCommitments(
+      [{ seq: 1, speaker: 'agent', text: 'Your refund should arrive in twenty-one days.' }],
+      { now },
+    );
+    expect(spelled!.dueAt).toBe('2026-12-27T17:00:00.000Z');
+  });
 });

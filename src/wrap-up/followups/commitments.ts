@@ -1,5 +1,6 @@
 import { normalizeText, splitSentences } from '../text/text.js';
 import { extractEntities, type TextEntity } from '../text/entities.js';
+import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
 
 /** A promise made during the conversation that someone has to keep after it ends. */
 export interface Commitment {
@@ -45,24 +46,12 @@ const unitMs: Record<string, number> = {
   week: 7 * 86_400_000,
   month: 30 * 86_400_000,
 };
-const numberWords: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  fourteen: 14,
-  thirty: 30,
-  few: 3,
-  couple: 2,
-};
+// Vague counts a promise may use: "in a few days", "a couple of hours".
+const vagueCounts: Record<string, number> = { a: 1, an: 1, few: 3, couple: 2 };
+
+const durationPattern = new RegExp(
+  String.raw`\b(\d+|${spelledNumber}|${Object.keys(vagueCounts).join('|')})(?:\s+of)?\s+(business\s+|working\s+)?(minute|hour|day|week|month)s?\b`,
+);
 
 /**
  * When a commitment is due. `day` precision means "some time that day" (a weekday, a number of
@@ -81,15 +70,12 @@ export function resolveDue(
 ): Due | null {
   const lower = sentence.toLowerCase();
   // In "5 to 7 business days" the last number matches: a promise is kept by its latest bound.
-  const duration =
-    /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty|few|couple)(?:\s+of)?\s+(business\s+|working\s+)?(minute|hour|day|week|month)s?\b/.exec(
-      lower,
-    );
+  const duration = durationPattern.exec(lower);
   const day = startOfDay(now);
   if (duration) {
     const count = /^\d+$/.test(duration[1]!)
       ? Number(duration[1])
-      : (numberWords[duration[1]!] ?? 1);
+      : (vagueCounts[duration[1]!] ?? spelledNumberValue(duration[1]!) ?? 1);
     const unit = duration[3]!;
     if (unit === 'minute' || unit === 'hour')
       return { at: new Date(now.getTime() + count * unitMs[unit]!), precision: 'time' };

@@ -5,6 +5,8 @@
  * that account: no article can contain them, so they are left out rather than failed.
  */
 
+import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
+
 export type PolicyFigureKind = 'duration' | 'percentage' | 'price' | 'limit';
 
 export interface PolicyFigure {
@@ -15,44 +17,8 @@ export interface PolicyFigure {
   values: number[];
 }
 
-const ones: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
-const tens: Record<string, number> = {
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-};
-const onesWords = Object.keys(ones).join('|');
-const tensWords = Object.keys(tens).join('|');
-// Speech-to-text often spells numbers out ("five to seven business days"), so words count too.
-const wordNumber = `(?:(?:${tensWords})(?:[-\\s](?:${onesWords}))?|${onesWords}|hundred)`;
 const digitNumber = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
-const numberPattern = `(?:${digitNumber}|${wordNumber})`;
+const numberPattern = `(?:${digitNumber}|${spelledNumber})`;
 const rangeJoin = String.raw`\s*(?:to|-|–|—|or|and)\s*`;
 
 const durationPattern = new RegExp(
@@ -116,13 +82,7 @@ export function numbersIn(text: string): number[] {
 }
 
 function numberValue(token: string): number | undefined {
-  const lower = token.toLowerCase();
-  if (/^\d/.test(lower)) return Number(lower.replaceAll(',', ''));
-  if (lower === 'hundred') return 100;
-  const [head, tail] = lower.split(/[-\s]/);
-  if (head === undefined) return undefined;
-  if (head in tens) return tens[head]! + (tail !== undefined ? (ones[tail] ?? 0) : 0);
-  return ones[head];
+  return /^\d/.test(token) ? Number(token.replaceAll(',', '')) : spelledNumberValue(token);
 }
 
 /** Checkable figures of one sentence, in order; account-specific ones are left out. */
