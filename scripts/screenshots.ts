@@ -170,14 +170,17 @@ async function main(): Promise<void> {
     await supervisor.getByRole('link', { name: 'QA review' }).click();
     await supervisor.getByRole('link', { name: reviewed }).click();
     await supervisor.getByRole('heading', { name: reviewed }).waitFor();
-    const greeting = supervisor.locator('li.criterion[data-criterion="greeting"]');
-    await greeting.getByRole('button', { name: 'Override Greeting' }).click();
-    await greeting.getByRole('radio', { name: 'Missed' }).check();
-    await greeting
+    // A reviewer who holds the call to a stricter policy than the automatic check knows.
+    const identity = supervisor.locator('li.criterion[data-criterion="identity_verified"]');
+    await identity.getByRole('button', { name: /^Override Identity/ }).click();
+    await identity.getByRole('radio', { name: 'Missed' }).check();
+    await identity
       .getByLabel('Comment')
-      .fill('Greeted, but did not give a name or offer help in the first turn.');
-    await greeting.getByRole('button', { name: 'Save override' }).click();
-    await greeting.locator('.override').waitFor();
+      .fill(
+        'An e-mail address alone is not enough before a refund: ask for the card last four too.',
+      );
+    await identity.getByRole('button', { name: 'Save override' }).click();
+    await identity.locator('.override').waitFor();
     await supervisor
       .locator('li.criterion[data-criterion="identity_verified"]')
       .getByRole('link')

@@ -74,6 +74,7 @@ describe.each(engines)('QA review on %s', (engine) => {
     );
     expect(greeting).toMatchObject({ autoScore: 1, override: null });
     expect(greeting.evidence).toContain(1);
+    expect(detail.reviewedOverall).toBe(detail.wrapup.qa.overall);
     expect(detail.wrapup.summary.narrative).toBeTruthy();
     expect(detail.wrapup.churn.reasons.length).toBeGreaterThan(0);
     expect(detail.sentimentTimeline.length).toBe(11);
@@ -110,7 +111,18 @@ describe.each(engines)('QA review on %s', (engine) => {
     expect(greeting).toMatchObject({
       autoScore: 1,
       override: { score: 0, comment: 'Greeting skipped the company name' },
+      weight: 1,
     });
+    // The reviewed score puts the reviewers' verdicts in place of the automatic ones; the
+    // automatic overall stays as it was.
+    type Row = { criterionId: string; autoScore: number | null; weight: number };
+    const rows: Row[] = detail.scorecard;
+    const closing = rows.find((c) => c.criterionId === 'closing')!;
+    const total = rows.reduce((sum, c) => sum + (c.autoScore === null ? 0 : c.weight), 0);
+    expect(detail.reviewedOverall).toBeCloseTo(
+      detail.wrapup.qa.overall + (-1 + closing.weight * (1 - (closing.autoScore ?? 1))) / total,
+    );
+    expect(detail.reviewedOverall).toBeLessThan(detail.wrapup.qa.overall);
     const agreement = (await call('GET', '/api/qa/agreement', server.keys.supervisor)).json();
     expect(agreement).toMatchObject({
       reviewed: 2,

@@ -179,6 +179,10 @@ describe('QA review and knowledge consoles in a real browser', () => {
     await greeting.getByRole('button', { name: 'Save override' }).click();
     await greeting.getByText(comment).waitFor();
     expect(await greeting.locator('.score-chip.human').textContent()).toContain('Missed');
+    // The headline score follows the review, with the automatic one beside it.
+    const score = page.locator('.qa-score-figure');
+    await expect.poll(() => score.textContent()).toContain('QA score, reviewed');
+    expect(await score.locator('.figure-note').textContent()).toMatch(/^automatic \d+%$/);
 
     await page.reload();
     await page.getByRole('heading', { name: callId }).waitFor();

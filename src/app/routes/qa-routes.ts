@@ -126,7 +126,12 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         comment: request.body.comment,
         reviewer: request.body.reviewer ?? principal.keyId,
       });
-      return { scorecard: (await reviewOf(db, principal.tenantId, conversation.id)).scorecard };
+      const { scorecard, reviewedOverall } = await reviewOf(
+        db,
+        principal.tenantId,
+        conversation.id,
+      );
+      return { scorecard, reviewedOverall };
     },
   );
 

@@ -114,6 +114,25 @@ export interface CriterionReview {
   note: string;
   /** The latest human review, if any; the automatic score is never overwritten. */
   override: { score: number | null; comment: string; reviewer: string; at: string } | null;
+  /** The criterion's weight in its scorecard version. */
+  weight: number;
+}
+
+/**
+ * The conversation's score once reviewed: the same weighted share as the automatic `overall`,
+ * with each reviewer's score in place of the automatic one (a reviewer may also mark a
+ * criterion not applicable). Null when no criterion applies.
+ */
+export function reviewedScore(criteria: readonly CriterionReview[]): number | null {
+  let weighted = 0;
+  let total = 0;
+  for (const criterion of criteria) {
+    const value = criterion.override ? criterion.override.score : criterion.autoScore;
+    if (value === null) continue;
+    weighted += criterion.weight * value;
+    total += criterion.weight;
+  }
+  return total === 0 ? null : weighted / total;
 }
 
 export async function reviewOf(db: Queryable, tenantId: string, conversationId: string) {
@@ -132,9 +151,13 @@ export async function reviewOf(db: Queryable, tenantId: string, conversationId: 
     comment: string | null;
     reviewer: string | null;
     reviewed_at: Date | null;
+    weight: number | null;
   }>(
     `SELECT s.criterion_id, s.scorecard_id, s.scorecard_version, s.auto_score, s.evidence_seqs, s.note,
-            o.human_score, o.comment, o.reviewer, o.created_at AS reviewed_at
+            o.human_score, o.comment, o.reviewer, o.created_at AS reviewed_at,
+            (SELECT (c->>'weight')::float8 FROM scorecards sc, jsonb_array_elements(sc.definition->'criteria') c
+              WHERE sc.tenant_id = s.tenant_id AND sc.id = s.scorecard_id AND sc.version = s.scorecard_version
+                AND c->>'id' = s.criterion_id LIMIT 1) AS weight
        FROM qa_scores s
        LEFT JOIN LATERAL (
          SELECT human_score, comment, reviewer, created_at FROM qa_overrides o
@@ -154,25 +177,28 @@ export async function reviewOf(db: Queryable, tenantId: string, conversationId: 
       ORDER BY seq`,
     [tenantId, conversationId],
   );
+  const scorecard = scores.map((row): CriterionReview => ({
+    criterionId: row.criterion_id,
+    scorecardId: row.scorecard_id,
+    scorecardVersion: row.scorecard_version,
+    autoScore: row.auto_score,
+    evidence: row.evidence_seqs,
+    note: row.note,
+    override:
+      row.reviewer === null
+        ? null
+        : {
+            score: row.human_score,
+            comment: row.comment ?? '',
+            reviewer: row.reviewer,
+            at: new Date(row.reviewed_at!).toISOString(),
+          },
+    weight: row.weight ?? 1,
+  }));
   return {
     wrapup: Object.fromEntries(results.map((row) => [row.kind, row.result])),
-    scorecard: scores.map((row): CriterionReview => ({
-      criterionId: row.criterion_id,
-      scorecardId: row.scorecard_id,
-      scorecardVersion: row.scorecard_version,
-      autoScore: row.auto_score,
-      evidence: row.evidence_seqs,
-      note: row.note,
-      override:
-        row.reviewer === null
-          ? null
-          : {
-              score: row.human_score,
-              comment: row.comment ?? '',
-              reviewer: row.reviewer,
-              at: new Date(row.reviewed_at!).toISOString(),
-            },
-    })),
+    scorecard,
+    reviewedOverall: reviewedScore(scorecard),
     sentimentTimeline: sentiment.map((row) => ({
       seq: row.seq,
       score: row.payload.result.score ?? 0,

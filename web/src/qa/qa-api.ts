@@ -64,6 +64,8 @@ export interface ConversationReview {
   transcript: ConversationItem[];
   wrapup: ReviewWrapup;
   scorecard: CriterionReview[];
+  /** The score with reviewers' overrides in place of automatic scores. */
+  reviewedOverall: number | null;
   sentimentTimeline: SentimentPoint[];
 }
 
@@ -86,11 +88,10 @@ export async function overrideCriterion(
   key: string,
   id: string,
   override: { criterionId: string; score: CriterionScore; comment: string },
-): Promise<CriterionReview[]> {
-  const answer = await apiFetch<{ scorecard: CriterionReview[] }>(
+): Promise<Pick<ConversationReview, 'scorecard' | 'reviewedOverall'>> {
+  return apiFetch<Pick<ConversationReview, 'scorecard' | 'reviewedOverall'>>(
     key,
     `/api/qa/conversations/${encodeURIComponent(id)}/overrides`,
     { method: 'POST', body: JSON.stringify(override) },
   );
-  return answer.scorecard;
 }

@@ -419,15 +419,20 @@ export function QaReviewDetail({ id }: { id: string }) {
 
   const saveOverride = useCallback(
     async (criterionId: string, score: 0 | 1 | null, comment: string) => {
-      const scorecard = await overrideCriterion(key, id, { criterionId, score, comment });
-      setReview((current) => (current ? { ...current, scorecard } : current));
+      const reviewed = await overrideCriterion(key, id, { criterionId, score, comment });
+      setReview((current) => (current ? { ...current, ...reviewed } : current));
     },
     [key, id],
   );
 
   const record = review?.conversation;
   const sentiment = new Map((review?.sentimentTimeline ?? []).map((point) => [point.seq, point]));
-  const overall = review?.wrapup.qa?.overall;
+  const automatic = review?.wrapup.qa?.overall;
+  // Once a reviewer has overridden a criterion, the reviewed score is the conversation's score;
+  // the automatic one stays beside it, since their gap is what QA calibrates the checks by.
+  const reviewed = review?.scorecard.some((criterion) => criterion.override)
+    ? review.reviewedOverall
+    : undefined;
 
   return (
     <div className="detail qa-detail">
@@ -457,11 +462,14 @@ export function QaReviewDetail({ id }: { id: string }) {
               </p>
             </div>
             <div className="headline-figures">
-              <div className="figure">
-                <span className="figure-label">QA score</span>
-                <span className="figure-value">
-                  {overall === undefined ? '—' : percent(overall)}
+              <div className="figure qa-score-figure">
+                <span className="figure-label">
+                  {reviewed === undefined ? 'QA score' : 'QA score, reviewed'}
                 </span>
+                <span className="figure-value">{percent(reviewed ?? automatic)}</span>
+                {reviewed === undefined ? null : (
+                  <span className="figure-note">automatic {percent(automatic)}</span>
+                )}
               </div>
               <div className="figure">
                 <span className="figure-label">Churn risk</span>
