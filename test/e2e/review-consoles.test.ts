@@ -397,6 +397,11 @@ describe('QA review and knowledge consoles in a real browser', () => {
       '✓Explain the charge or correct it (done)',
       '✓Confirm what happens next (done)',
     ]);
+    // The connector's actions read as words in the transcript, not as system ids.
+    expect(await page.locator('.line-action').allTextContents()).toEqual([
+      'Agent action Verify identity',
+      'Agent action Issue refund',
+    ]);
     connector.close();
     await page.context().close();
   });

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { TranscriptLine } from '../live/conversation-state.js';
+import { humanize } from '../format.js';
 
 const SPEAKERS: Record<string, string> = { customer: 'Customer', agent: 'Agent', bot: 'Bot' };
 
@@ -24,7 +25,7 @@ export function Transcript({
       {lines.map((line) =>
         line.kind === 'action' ? (
           <li key={line.key} className="line line-action">
-            <span className="action-label">Agent action</span> {line.text}
+            <span className="action-label">Agent action</span> {humanize(line.text)}
           </li>
         ) : (
           <li
