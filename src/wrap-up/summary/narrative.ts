@@ -1,5 +1,5 @@
 import { contentTokens, normalizeText, splitSentences, wordTokens } from '../text/text.js';
-import { isRoleLabel, speakerLabel } from './speakers.js';
+import { isRoleLabel, isServiceRole, speakerLabel } from './speakers.js';
 import { toThirdPerson } from './third-person.js';
 
 /** One turn as a summarizer sees it: who spoke (any naming scheme) and what they said. */
@@ -42,8 +42,18 @@ export function cleanUtterance(text: string): string {
     .trim();
 }
 
+// Service pleasantries say nothing about the call ("Thank you for calling, how can I help you
+// today?"); left in, they became "The agent asks for calling, how can they help …".
+const pleasantry =
+  /\b(?:(?:thank you|thanks)(?: so much| very much)? for (?:calling|contacting(?: us)?|reaching out(?: to us)?|getting in touch|your patience|waiting|holding|being with us|choosing us)|(?:how|what) (?:can|may) I (?:help|assist|do for) you(?: with)?(?: today)?|is there anything else(?: I can (?:help|assist) (?:you )?with)?(?: today)?|have a (?:great|good|nice|wonderful|lovely) (?:day|evening|weekend|night)(?: ahead)?)\b[\s,!.?-]*/gi;
+
 function stripFiller(sentence: string): string {
-  return sentence.replace(fillerStart, '').trim();
+  return sentence
+    .replace(pleasantry, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(fillerStart, '')
+    .trim();
 }
 
 function capitalizeFirst(text: string): string {
@@ -172,12 +182,14 @@ export function narrativeSummary(
 interface Reference {
   name: string;
   pronouns: boolean;
+  /** An agent's "we" is the company. */
+  organisation: boolean;
 }
 
 function referenceOf(label: string): Reference {
   return isRoleLabel(label)
-    ? { name: `the ${label.toLowerCase()}`, pronouns: true }
-    : { name: label, pronouns: false };
+    ? { name: `the ${label.toLowerCase()}`, pronouns: true, organisation: isServiceRole(label) }
+    : { name: label, pronouns: false, organisation: false };
 }
 
 // Hedges a written summary leaves out: "I'm honestly pretty annoyed" → "is annoyed".
@@ -194,6 +206,7 @@ function renderSentence(candidate: Candidate, self: Reference, other: Reference 
     toThirdPerson(sentence, self.name, other?.name ?? null, {
       pronouns: self.pronouns,
       lastNamed,
+      speaksForOrganisation: self.organisation,
     })
       .replace(/[.!?]+\s*$/, '')
       .trim();

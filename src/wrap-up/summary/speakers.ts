@@ -21,3 +21,8 @@ export function isRoleLabel(label: string): boolean {
     label,
   );
 }
+
+/** Roles that speak for the company: their "we" is the company, not "the agent and the customer". */
+export function isServiceRole(label: string): boolean {
+  return /^(agent|bot|representative|rep|advisor|assistant)$/i.test(label);
+}

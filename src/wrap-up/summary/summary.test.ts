@@ -71,6 +71,18 @@ describe('speaker labels and third person', () => {
       }),
     ).toBe("They charged the customer's card again");
   });
+
+  it('reads an agent\'s "we" as the company and a peer\'s "we" as both speakers', () => {
+    expect(
+      toThirdPerson("We don't run freight trains at night", 'the agent', 'the customer', {
+        pronouns: true,
+        speaksForOrganisation: true,
+      }),
+    ).toBe("they don't run freight trains at night");
+    expect(toThirdPerson("We're going to the cinema", '#Person1#', '#Person2#')).toBe(
+      '#Person1# and #Person2# are going to the cinema',
+    );
+  });
 });
 
 describe('narrative summary', () => {
@@ -107,6 +119,20 @@ describe('narrative between a customer and an agent', () => {
     },
     { speaker: 'customer', text: "I'm honestly pretty frustrated, but okay, I'll stay." },
   ];
+
+  it('leaves service pleasantries out of the narrative', () => {
+    const summary = narrativeSummary(
+      [
+        { speaker: 'agent', text: 'Thank you for calling Brightwave, how can I help you today?' },
+        { speaker: 'customer', text: 'My router keeps dropping the connection every evening.' },
+        { speaker: 'agent', text: 'I have reset the line from our side; it should hold now.' },
+        { speaker: 'agent', text: 'Is there anything else I can help you with? Have a great day!' },
+      ],
+      { minWords: 40 },
+    );
+    expect(summary).toMatch(/router keeps dropping/);
+    expect(summary).not.toMatch(/calling|help|great day/i);
+  });
 
   it('reads like a supervisor note: "the customer", "their", offers reported as offers', () => {
     const summary = narrativeSummary(turns, { minWords: 40 });

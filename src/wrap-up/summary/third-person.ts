@@ -74,6 +74,11 @@ export interface ThirdPersonOptions {
   pronouns?: boolean;
   /** Who the words before this sentence named last: `other` after "X tells Y", `self` after "X asks". */
   lastNamed?: 'self' | 'other' | null;
+  /**
+   * The speaker talks for an organisation (an agent): "we don't run freight trains" means the
+   * company, so "we" becomes "they", not "the agent and the customer".
+   */
+  speaksForOrganisation?: boolean;
 }
 
 // Third-person plural already in the sentence (or produced from "we"/"us"/"our") would make a
@@ -89,6 +94,7 @@ export function toThirdPerson(
   options: ThirdPersonOptions = {},
 ): string {
   const listener = other ?? 'them';
+  const organisation = options.speaksForOrganisation === true;
   const pronouns = options.pronouns === true && other !== null && !thirdPlural.test(sentence);
   const words = sentence.split(/(\s+)/);
   const out: string[] = [];
@@ -203,13 +209,13 @@ export function toThirdPerson(
         named = 'other';
         break;
       case 'we':
-        replacement = other === null ? 'they' : `${self} and ${listener}`;
+        replacement = other === null || organisation ? 'they' : `${self} and ${listener}`;
         break;
       case "we're":
-        replacement = other === null ? 'they are' : `${self} and ${listener} are`;
+        replacement = other === null || organisation ? 'they are' : `${self} and ${listener} are`;
         break;
       case "we'll":
-        replacement = other === null ? 'they will' : `${self} and ${listener} will`;
+        replacement = other === null || organisation ? 'they will' : `${self} and ${listener} will`;
         break;
       case 'us':
         replacement = 'them';
