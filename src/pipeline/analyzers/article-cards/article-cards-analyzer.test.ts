@@ -91,6 +91,11 @@ beforeAll(async () => {
       'Checking for an outage',
       'Open the outage map with the service address and tell the customer the estimated fix time.',
     ),
+    article(
+      'email',
+      'Changing the email address on an account',
+      'The customer can change the email address in the account settings; a link is emailed to confirm it. How long it takes: a few minutes.',
+    ),
   ]);
   analyzer = createArticleCardsAnalyzer({
     db,
@@ -139,6 +144,25 @@ describe('article-cards analyzer', () => {
       ),
     );
     expect(shifted.map((card) => card.articleId)).toEqual(['roaming']);
+  });
+
+  it('stays quiet on answers and follow-ups that lean on the turns before', async () => {
+    const say = createSession();
+    expect(
+      cards(await say('customer', 'I was charged twice, I need a refund of the duplicate payment')),
+    ).toHaveLength(1);
+    await say('agent', 'Sorry about that. Could you confirm the email address on the account?');
+    // A redacted e-mail address is an answer, not a question about e-mail settings.
+    expect(cards(await say('customer', 'Sure, it is [EMAIL].'))).toEqual([]);
+    await say('agent', 'Thanks, the duplicate payment is refunded to your card.');
+    // Alone, "how long does it take" matches any article that says so; it asks about the refund.
+    expect(cards(await say('customer', 'Okay. How long does that take?'))).toEqual([]);
+    // A new need, said in its own words, still gets its card.
+    expect(
+      cards(
+        await say('customer', 'One more thing: I want to change the email address on my account.'),
+      ).map((card) => card.articleId),
+    ).toEqual(['email']);
   });
 
   it('keeps its memory in the returned state only (a new conversation starts fresh)', async () => {

@@ -5,6 +5,7 @@ import type { Queryable } from '../../../stores/database.js';
 import type { EmbeddingModel } from '../../../providers/spec/embedding-model.js';
 import { conversationQuery, type QueryTurn } from '../../../knowledge/conversation-query.js';
 import { searchKnowledge, type SearchResult } from '../../../knowledge/search.js';
+import { contentTokens } from '../../../wrap-up/text/text.js';
 import type { WordSplitter } from '../../../knowledge/search-text.js';
 
 export interface ArticleCardsOptions {
@@ -64,6 +65,26 @@ function mergeConfidence(window: SearchResult[], lastTurn: SearchResult[]): Sear
  * new topic wins within a turn or two. A card is shown only when the search is confident, and
  * never twice in one conversation.
  */
+/**
+ * Redaction placeholders ("[EMAIL]", "[CARD:1a2b3c]") are not topics: "Sure, it's [EMAIL]" is a
+ * customer answering a verification question, not asking about e-mail settings.
+ */
+const placeholder = /\[[A-Z][A-Z_]*(?::[0-9a-f]+)?\]/g;
+const topical = (text: string): string => text.replace(placeholder, ' ');
+
+/**
+ * The last turn is searched on its own only when it says enough to stand alone: "How long does
+ * that take?" leans on the turns before it, and alone it matches whatever article says "take".
+ */
+const MIN_WORDS_ALONE = 3;
+
+function mostConfident(results: readonly SearchResult[]): SearchResult | undefined {
+  return results.reduce<SearchResult | undefined>(
+    (best, result) => (best && best.confidence >= result.confidence ? best : result),
+    undefined,
+  );
+}
+
 export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyzer {
   const minConfidence = options.minConfidence ?? 0.25;
   const windowTurns = options.windowTurns ?? 8;
@@ -83,7 +104,7 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
       const turns: QueryTurn[] = context.transcript
         .filter((entry) => entry.kind === 'utterance')
         .slice(-windowTurns)
-        .map((entry) => ({ speaker: entry.speaker, text: entry.text }));
+        .map((entry) => ({ speaker: entry.speaker, text: topical(entry.text) }));
       const query = conversationQuery(turns);
       if (query.segments.length === 0) return null;
       const language = context.conversation.language ?? undefined;
@@ -101,14 +122,27 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
         );
       // The window ranks; the customer's last turn alone is searched too, because a new topic is
       // a small part of a long window and would otherwise look unconfident for several turns.
+      const lastText = topical(item.text);
+      const standsAlone = contentTokens(lastText).length >= MIN_WORDS_ALONE;
       const [windowResults, lastTurnResults] = await Promise.all([
         search(query.segments, query.vectorText, true),
-        search([{ text: item.text, weight: 1 }], item.text, false),
+        standsAlone ? search([{ text: lastText, weight: 1 }], lastText, false) : [],
       ]);
       context.signal.throwIfAborted();
       const results = mergeConfidence(windowResults, lastTurnResults);
-      const fresh = results.find(
-        (result) => result.confidence >= minConfidence && !state.shown.includes(result.articleId),
+      // Only the leader of either search may become a new card. Once the conversation's article
+      // is on screen, the runners-up of the same search are its near misses (a plan-change
+      // article for "how long does that take?"), not a second need; a new need leads a search.
+      const leaders = new Set(
+        [mostConfident(windowResults), mostConfident(lastTurnResults)].map((r) => r?.articleId),
+      );
+      const fresh = mostConfident(
+        results.filter(
+          (result) =>
+            leaders.has(result.articleId) &&
+            result.confidence >= minConfidence &&
+            !state.shown.includes(result.articleId),
+        ),
       );
       const top = results[0];
       const result = {
