@@ -387,13 +387,13 @@ describe('QA review and knowledge consoles in a real browser', () => {
       )
       .toBe(1);
     await replay;
-    // The playbook follows the agent forward: a step done in words no list foresaw is passed,
-    // and at the close the panel says every step is done instead of pointing back at it.
+    // The playbook follows the agent: naming the charge from the account identifies it, and at
+    // the close the panel says every step is done instead of pointing back at one.
     const steps = page.locator('.next-steps');
     await steps.getByText('Billing dispute: every step done').waitFor({ timeout: 30_000 });
     expect(await steps.locator('li').allTextContents()).toEqual([
       '✓Verify the account holder (done)',
-      '–Identify the disputed charge (moved past)',
+      '✓Identify the disputed charge (done)',
       '✓Explain the charge or correct it (done)',
       '✓Confirm what happens next (done)',
     ]);

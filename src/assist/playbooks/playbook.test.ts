@@ -81,7 +81,7 @@ describe('playbook tracker', () => {
     const items = transcript([
       { customer: 'I was charged twice this month' },
       { action: 'verify-identity' },
-      { agent: 'I see two charges of $24.99 on November 3rd.' },
+      { agent: 'Yes, I found it: $24.99 twice on November 3rd.' },
       { action: 'issue-refund' },
     ]);
     const progress = trackPlaybook(selection.playbook, items);
@@ -93,6 +93,15 @@ describe('playbook tracker', () => {
       'explain-or-correct:done',
       'confirm-close:remaining',
     ]);
+    // Naming the charge from the account identifies it, as asking for it does.
+    const named = trackPlaybook(
+      selection.playbook,
+      transcript([
+        { customer: 'I was charged twice this month' },
+        { agent: 'I see two charges of $24.99 on November 3rd.' },
+      ]),
+    );
+    expect(named.steps.find(({ step }) => step.id === 'identify-charge')?.status).toBe('done');
     // Without verification the agent is still asked to verify: compliance is not inferred.
     const unverified = trackPlaybook(
       selection.playbook,

@@ -60,7 +60,7 @@ describe('playbook analyzer', () => {
     const runs = await runAnalyzer(analyzer, [
       { customer: 'I was charged twice for my subscription' },
       { action: 'verify-identity' },
-      { agent: 'I see two charges of $24.99 on November 3rd.' },
+      { agent: 'Yes, I found it: $24.99 twice on November 3rd.' },
       { action: 'issue-refund' },
       { agent: 'Refunds arrive in 5 to 7 business days. Anything else I can help with?' },
     ]);
