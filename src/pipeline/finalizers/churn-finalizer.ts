@@ -1,5 +1,6 @@
 import { combineChurnRisk, conversationSignals } from '../../wrap-up/churn/conversation-risk.js';
 import type { ChurnService } from '../../wrap-up/churn/churn-service.js';
+import { liveSentimentScores } from './live-sentiment.js';
 import type { Finalizer } from '../analyzer.js';
 
 /**
@@ -14,13 +15,11 @@ export function createChurnFinalizer(
     name: 'churn',
     async finalize(context) {
       const outcome = context.previous.summary?.outcome;
+      const sentiment = liveSentimentScores(context.analyses);
       const signals = conversationSignals(context.transcript, {
         outcome: typeof outcome === 'string' ? outcome : undefined,
         repeatContact: context.previous['repeat-contact']?.repeatContact === true,
-        sentimentOf: (seq) => {
-          const score = context.analyses[seq]?.sentiment?.score;
-          return typeof score === 'number' ? score : undefined;
-        },
+        sentimentOf: (seq) => sentiment[seq],
       });
       const base =
         (await options.baseRisk?.(context.tenantId, context.conversation.customerAttributes)) ??

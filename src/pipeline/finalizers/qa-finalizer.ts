@@ -1,5 +1,6 @@
 import { scoreConversation, type QaResult } from '../../wrap-up/qa/auto-qa.js';
 import type { Scorecard } from '../../wrap-up/qa/scorecard.js';
+import { liveSentimentScores } from './live-sentiment.js';
 import type { Finalizer } from '../analyzer.js';
 
 export interface QaFinalizerOptions {
@@ -32,16 +33,10 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Fina
       });
       const articles =
         shown.length > 0 && articleTexts ? await articleTexts(context.tenantId, shown) : [];
-      // The live per-turn sentiment (what the agent saw), so "upset" means the same here.
-      const sentiment: Record<number, number> = {};
-      for (const [seq, byAnalyzer] of Object.entries(context.analyses)) {
-        const value = byAnalyzer.sentiment?.score;
-        if (typeof value === 'number') sentiment[Number(seq)] = value;
-      }
       const result = scoreConversation(await scorecardFor(context.tenantId), {
         transcript: context.transcript,
         articles,
-        sentiment,
+        sentiment: liveSentimentScores(context.analyses),
         disposition: {
           chosen: typeof chosen === 'string' ? chosen : null,
           suggested: typeof suggestion?.suggested === 'string' ? suggestion.suggested : null,

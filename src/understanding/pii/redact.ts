@@ -274,6 +274,9 @@ function resolveOverlaps(candidates: Candidate[]): Candidate[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/** What `tokenFor` writes in place of personal data: "[EMAIL]", or "[EMAIL:1a2b3c]" when hashed. */
+export const redactionTokenPattern = /\[[A-Z][A-Z_]*(?::[0-9a-f]{6})?\]/g;
+
 function tokenFor(candidate: Candidate, options: RedactOptions): string {
   const label = candidate.type.toUpperCase();
   if (options.mode !== 'hash') return `[${label}]`;

@@ -6,6 +6,7 @@ import type { EmbeddingModel } from '../../../providers/spec/embedding-model.js'
 import { conversationQuery, type QueryTurn } from '../../../knowledge/conversation-query.js';
 import { searchKnowledge, type SearchResult } from '../../../knowledge/search.js';
 import { contentTokens } from '../../../wrap-up/text/text.js';
+import { redactionTokenPattern } from '../../../understanding/pii/redact.js';
 import type { WordSplitter } from '../../../knowledge/search-text.js';
 
 export interface ArticleCardsOptions {
@@ -69,8 +70,7 @@ function mergeConfidence(window: SearchResult[], lastTurn: SearchResult[]): Sear
  * Redaction placeholders ("[EMAIL]", "[CARD:1a2b3c]") are not topics: "Sure, it's [EMAIL]" is a
  * customer answering a verification question, not asking about e-mail settings.
  */
-const placeholder = /\[[A-Z][A-Z_]*(?::[0-9a-f]+)?\]/g;
-const topical = (text: string): string => text.replace(placeholder, ' ');
+const topical = (text: string): string => text.replace(redactionTokenPattern, ' ');
 
 /**
  * The last turn is searched on its own only when it says enough to stand alone: "How long does
