@@ -3,6 +3,19 @@ import { contentTokens, splitSentences } from '../text/text.js';
 import { sentimentScore } from '../text/sentiment.js';
 import { numbersIn, policyFigures, type PolicyFigure } from './policy-figures.js';
 import type { QaCheck, Scorecard } from './scorecard.js';
+import {
+  greetingPattern,
+  offerHelpPattern,
+  verifyPattern,
+  changeActionPattern,
+  verifyActionPattern,
+  empathyPattern,
+  upsetSentiment,
+  resolutionPattern,
+  closingPattern,
+  thanksOnlyPattern,
+  displeasureCue,
+} from './qa-cues.js';
 
 export interface CriterionScore {
   criterionId: string;
@@ -34,64 +47,6 @@ export interface QaContext {
   sentiment?: Readonly<Record<number, number>> | undefined;
 }
 
-const greetingPattern =
-  /\b(hello|hi|hey|good (?:morning|afternoon|evening)|welcome|thank(?:s| you) for (?:calling|contacting|reaching out))\b/i;
-const offerHelpPattern = /\b(how (?:can|may) i help|what can i do for you|how can i assist)\b/i;
-const verifyPattern =
-  /\b(verif\w*|confirm (?:your|the) (?:identity|name|date of birth|address|email|phone number|account number|zip|postcode|pin|security)|security question|date of birth|last four|zip code|postcode|pin)\b/i;
-const changeActionPattern =
-  /\b(update|change|reset|cancel|refund|credit|modify|close|upgrade|downgrade|remove|add)\w*/i;
-const verifyActionPattern = /verif|authenticat|identity/i;
-const empathyPattern =
-  /\b(sorry|apologi[sz]e|understand (?:how|your|that)|i understand|frustrat\w*|that must be|i can imagine|i hear you|appreciate your patience)\b/i;
-
-/**
- * Words a customer uses to say they are unhappy. Lexicon sentiment misses many of them: "I'm
- * honestly pretty annoyed" scores positive on "honestly" and "pretty".
- */
-const displeasurePattern = new RegExp(
-  [
-    String.raw`\b(?:annoy(?:ed|ing)|frustrat(?:ed|ing)|angry|mad at|furious|livid|upset|irritat(?:ed|ing)|outrage(?:d|ous)|disappoint(?:ed|ing)|fed up|sick (?:and tired )?of|tired of|had enough|ridiculous|unacceptable|absurd|disgrace(?:ful)?|terrible|awful|horrible|useless|worst|pathetic|a joke|a nightmare|a waste of (?:my )?time)\b`,
-    // Repeat contacts: "this is the second time", "it keeps happening".
-    String.raw`\b(?:the|a) (?:second|third|fourth|fifth|\w+th|umpteenth|nth) time\b`,
-    String.raw`\b(?:keeps|kept) (?:happening|doing this|charging)\b`,
-    String.raw`\bnot (?:the )?first time\b`,
-    // Threats to leave: "if it happens again I'm leaving", "switch to another service".
-    String.raw`\bif\b[^.!?]*\b(?:i'?m|i am|i'?ll|i will|i'?m going to|i am going to|gonna)\s+(?:just\s+)?(?:leav|cancel|switch|go elsewhere|take my business|clos\w* my account|find another)`,
-    String.raw`\b(?:switch(?:ing)? to|go(?:ing)? (?:to|with)) (?:another|a different|a competitor|your competitor|someone else)\b`,
-    String.raw`\btake my (?:business|money) elsewhere\b`,
-    String.raw`\b(?:speak|talk) to (?:a|your) (?:manager|supervisor)\b`,
-    String.raw`\b(?:file|make|raise) a (?:formal )?complaint\b`,
-  ].join('|'),
-  'gi',
-);
-/** Phrases that are displeasure because of their negation. */
-const negatedContentPattern =
-  /\b(?:not (?:happy|ok(?:ay)?|acceptable|fair|good enough|impressed|satisfied)|unhappy|dissatisfied|can(?:'t|not) believe)\b/i;
-/** "not upset", "never annoyed", "isn't ridiculous": a negation just before the cue cancels it. */
-const negationBefore = /\b(?:not|never|no|nothing|\w*n't)\W+(?:\w+\W+){0,2}$/i;
-
-/** Sentiment at or below this is clearly negative (both the live analyzer and the lexicon). */
-const upsetSentiment = -0.4;
-
-/** The agent states that the fix is in place: "Done, the credit is applied to your bill." */
-const resolutionPattern = new RegExp(
-  [
-    String.raw`\b(?:is there anything else|does that (?:help|solve|fix|answer)|have i (?:resolved|answered)|is (?:that|everything) (?:ok|okay|resolved|working|clear)|did that (?:help|work)|resolved (?:your|the) (?:issue|problem)|next steps?|you will (?:receive|get|see)|you(?:'ll| will) (?:receive|get|see))\b`,
-    String.raw`^\W*(?:ok(?:ay)?\W+|great\W+|perfect\W+)?(?:all )?done\b`,
-    String.raw`\b(?:you(?:'re| are) all set|all sorted|taken care of|(?:that|it|this|everything)(?:'s| is| has been) (?:now )?(?:done|sorted|fixed|resolved|complete|completed|in place))\b`,
-    String.raw`\b(?:has|have) (?:now |just )?been (?:applied|processed|issued|refunded|credited|cancel{1,2}ed|updated|changed|reset|fixed|resolved|added|removed|scheduled|sent|activated|reactivated|restored|submitted|waived)\b`,
-    String.raw`\bi(?:'ve| have) (?:now |just |already )?(?:applied|processed|issued|refunded|credited|cancel{1,2}ed|updated|changed|reset|fixed|resolved|added|removed|scheduled|sent|activated|reactivated|restored|submitted|waived)\b`,
-    String.raw`\b(?:is|are) (?:now )?(?:applied|active|activated|processed|cancel{1,2}ed|credited|refunded|waived) (?:to|on|for|from) your\b`,
-  ].join('|'),
-  'i',
-);
-const closingPattern =
-  /\b(?:anything else|have a (?:great|nice|good|wonderful|lovely|fantastic|pleasant|safe) (?:day|evening|night|weekend|afternoon|morning|one|rest of (?:your|the) day)|enjoy (?:your|the rest of your) (?:day|evening|weekend)|thank(?:s| you)(?: so much| again)? for (?:calling|contacting|reaching out|getting in touch|chatting|your (?:patience|time|call|business|loyalty|understanding)|being (?:with|a)|staying(?: with)?|choosing|sticking with)|(?:we )?appreciate your (?:business|loyalty)|take care|good ?bye|bye)\b/i;
-/** A last sentence that only thanks the customer ("Thank you, Dana!") also closes a chat. */
-const thanksOnlyPattern =
-  /^\W*thank(?:s| you)(?: (?:so|very) much| again)?(?:,? [\p{L}' ]{1,30})?\W*$/iu;
-
 function utterances(
   transcript: readonly ConversationItem[],
   speaker: UtteranceItem['speaker'],
@@ -108,22 +63,6 @@ function score(
   note: string,
 ): CriterionScore {
   return { criterionId, score: value, evidence, note };
-}
-
-/** A displeasure cue in the text that no negation just before it cancels. */
-function displeasureCue(text: string): string | undefined {
-  const negated = negatedContentPattern.exec(text);
-  if (negated) return negated[0];
-  for (const match of text.matchAll(displeasurePattern)) {
-    const before =
-      text
-        .slice(0, match.index)
-        // A negation reaches to the next comma or "but": "not angry, just disappointed".
-        .split(/[.!?;,]|\bbut\b/i)
-        .pop() ?? '';
-    if (!negationBefore.test(before)) return match[0];
-  }
-  return undefined;
 }
 
 /** Says so in words, or reads clearly negative to the live analyzer (or the lexicon without it). */
@@ -384,36 +323,5 @@ function withOverall(scorecard: Scorecard, criteria: CriterionScore[]): QaResult
     scorecardVersion: scorecard.version,
     overall: total === 0 ? null : weighted / total,
     criteria,
-  };
-}
-
-/** Running CSAT estimate, updated per customer turn. */
-export interface CsatState {
-  /** Exponentially weighted customer sentiment. */
-  sentiment: number;
-  turns: number;
-  /** 1..5. */
-  estimate: number;
-}
-
-const thanksPattern = /\b(thank(?:s| you)|great|perfect|awesome|that (?:helps|worked|fixed))\b/i;
-
-/**
- * Real-time CSAT proxy: customer sentiment weighted toward recent turns (how a call ends
- * dominates how it is rated), plus a lift for explicit thanks or a fix. Maps to 1..5.
- */
-export function updateCsat(state: CsatState | undefined, item: ConversationItem): CsatState {
-  const current = state ?? { sentiment: 0, turns: 0, estimate: 3 };
-  if (item.kind !== 'utterance' || item.speaker !== 'customer') return current;
-  const value = Math.max(
-    -1,
-    Math.min(1, sentimentScore(item.text) + (thanksPattern.test(item.text) ? 0.3 : 0)),
-  );
-  const alpha = current.turns === 0 ? 1 : 0.4;
-  const sentiment = alpha * value + (1 - alpha) * current.sentiment;
-  return {
-    sentiment,
-    turns: current.turns + 1,
-    estimate: Math.round((3 + 2 * sentiment) * 10) / 10,
   };
 }

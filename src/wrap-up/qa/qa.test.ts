@@ -4,7 +4,8 @@ import type { Database } from '../../stores/database.js';
 import { migrate } from '../../stores/migrate.js';
 import { openDatabase } from '../../stores/open-database.js';
 import { buildConversation, buildTranscript } from '../test-transcript.js';
-import { scoreConversation, updateCsat, type CsatState, type QaContext } from './auto-qa.js';
+import { scoreConversation, type QaContext } from './auto-qa.js';
+import { updateCsat, type CsatState } from './csat.js';
 import {
   applyConfirmedDisposition,
   qaAgreement,

@@ -1,5 +1,5 @@
 import { combineChurnRisk, conversationSignals } from '../../../wrap-up/churn/conversation-risk.js';
-import { updateCsat, type CsatState } from '../../../wrap-up/qa/auto-qa.js';
+import { updateCsat, type CsatState } from '../../../wrap-up/qa/csat.js';
 import type { Analyzer } from '../../analyzer.js';
 
 interface HealthState {
