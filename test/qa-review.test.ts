@@ -117,6 +117,8 @@ describe.each(engines)('QA review on %s', (engine) => {
     // automatic overall stays as it was.
     type Row = { criterionId: string; autoScore: number | null; weight: number };
     const rows: Row[] = detail.scorecard;
+    // Weights come from the scorecard version the call was scored with (default: 3 for identity).
+    expect(rows.find((c) => c.criterionId === 'identity_verified')?.weight).toBe(3);
     const closing = rows.find((c) => c.criterionId === 'closing')!;
     const total = rows.reduce((sum, c) => sum + (c.autoScore === null ? 0 : c.weight), 0);
     expect(detail.reviewedOverall).toBeCloseTo(

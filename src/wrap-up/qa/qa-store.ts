@@ -71,7 +71,16 @@ export async function applyConfirmedDisposition(
     `UPDATE wrapup_results SET result = $3 WHERE tenant_id = $1 AND conversation_id = $2 AND kind = 'qa'`,
     [tenantId, conversationId, JSON.stringify(result)],
   );
-  await saveQaResult(db, tenantId, conversationId, result);
+  // Only the disposition criteria changed; the other criterion rows stay as they are.
+  const changed = new Set(
+    scorecard.criteria
+      .filter((criterion) => criterion.check === 'correct_disposition')
+      .map((criterion) => criterion.id),
+  );
+  await saveQaResult(db, tenantId, conversationId, {
+    ...result,
+    criteria: result.criteria.filter((criterion) => changed.has(criterion.criterionId)),
+  });
   return result;
 }
 

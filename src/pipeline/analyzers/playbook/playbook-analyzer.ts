@@ -7,8 +7,8 @@ import {
   type StepStatus,
 } from '../../../assist/playbooks/playbook-tracker.js';
 import type { EventBody } from '../../../conversations/events.js';
-import { turnIntent, type IntentReading } from '../intent/intent-result.js';
-import type { Analyzer, AnalyzerContext } from '../../analyzer.js';
+import { turnIntent } from '../intent/intent-result.js';
+import type { Analyzer } from '../../analyzer.js';
 
 /**
  * Guides the agent through the playbook of the customer's request: on each utterance or agent
@@ -49,14 +49,6 @@ export interface PlaybookResult extends Record<string, unknown> {
 /** An intent from the intent analyzer must be this sure to switch an already chosen playbook. */
 const SWITCH_CONFIDENCE = 0.8;
 
-/*
- * The turn's intent, not the conversation's: a playbook is chosen by what the customer asks for
- * and switched only when a later turn asks for something else with high confidence.
- */
-function readIntent(previous: AnalyzerContext['previous']): IntentReading | undefined {
-  return turnIntent(previous.intent);
-}
-
 function isState(value: unknown): value is PlaybookAnalyzerState {
   return (
     typeof value === 'object' &&
@@ -79,7 +71,9 @@ export function createPlaybookAnalyzer(options: {
           : options.playbooks;
       const byId = new Map(playbooks.map((playbook) => [playbook.id, playbook]));
       const state = isState(context.state) ? context.state : undefined;
-      const intent = readIntent(context.previous);
+      // The turn's intent, not the conversation's: a playbook is chosen by what the customer asks
+      // for and switched only when a later turn asks for something else with high confidence.
+      const intent = turnIntent(context.previous.intent);
       let selection: PlaybookSelection | undefined;
       const current = state ? byId.get(state.playbookId) : undefined;
       if (current && state) {
