@@ -9,8 +9,8 @@ import {
 import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
-import { createLanguageAnalyzer } from '../pipeline/analyzers/language/index.js';
-import { createSentimentAnalyzer } from '../pipeline/analyzers/sentiment/index.js';
+import { createLanguageAnalyzer } from '../understanding/language/language-analyzer.js';
+import { createSentimentAnalyzer } from '../understanding/sentiment/sentiment-analyzer.js';
 import path from 'node:path';
 import type { ChatModel } from '../providers/spec/chat-model.js';
 import { loadPlaybooks } from '../assist/playbooks/playbook.js';
@@ -19,12 +19,12 @@ import { createChurnService, type ChurnService } from '../wrap-up/churn/churn-se
 import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.js';
 import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
-import { createPlaybookAnalyzer } from '../pipeline/analyzers/playbook/playbook-analyzer.js';
-import { createRepliesAnalyzer } from '../pipeline/analyzers/replies/replies-analyzer.js';
+import { createPlaybookAnalyzer } from '../assist/playbooks/playbook-analyzer.js';
+import { createRepliesAnalyzer } from '../assist/replies/replies-analyzer.js';
 import {
   createAlertsAnalyzer,
   createDisclosureFinalizer,
-} from '../pipeline/analyzers/alerts/alerts-analyzer.js';
+} from '../assist/alerts/alerts-analyzer.js';
 import { createEmbeddingModel } from '../providers/create-embedding-model.js';
 import { createTextClassifier } from '../providers/create-text-classifier.js';
 import {
@@ -37,27 +37,27 @@ import {
   type IntentClassifierCache,
 } from '../understanding/intent/intent-classifier-cache.js';
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
-import { createIntentAnalyzer } from '../pipeline/analyzers/intent/intent-analyzer.js';
-import { createArticleCardsAnalyzer } from '../pipeline/analyzers/article-cards/article-cards-analyzer.js';
+import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js';
+import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
 import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import {
   createCaseIndexFinalizer,
   createSimilarCasesAnalyzer,
-} from '../pipeline/analyzers/similar-cases/similar-cases-analyzer.js';
-import { createCustomerHealthAnalyzer } from '../pipeline/analyzers/customer-health/customer-health-analyzer.js';
+} from '../knowledge/similar-cases/similar-cases-analyzer.js';
+import { createCustomerHealthAnalyzer } from '../assist/customer-health/customer-health-analyzer.js';
 import { loadDispositionCodeSet } from '../wrap-up/disposition/code-set.js';
 import {
   createDispositionService,
   type DispositionService,
 } from '../wrap-up/disposition/disposition-service.js';
 import { loadScorecard } from '../wrap-up/qa/scorecard.js';
-import { createSummaryFinalizer } from '../pipeline/finalizers/summary-finalizer.js';
-import { createDispositionFinalizer } from '../pipeline/finalizers/disposition-finalizer.js';
-import { createQaFinalizer } from '../pipeline/finalizers/qa-finalizer.js';
-import { createChurnFinalizer } from '../pipeline/finalizers/churn-finalizer.js';
-import { createFollowUpsFinalizer } from '../pipeline/finalizers/follow-ups-finalizer.js';
-import { createRepeatContactFinalizer } from '../pipeline/finalizers/repeat-contact-finalizer.js';
+import { createSummaryFinalizer } from '../wrap-up/summary/summary-finalizer.js';
+import { createDispositionFinalizer } from '../wrap-up/disposition/disposition-finalizer.js';
+import { createQaFinalizer } from '../wrap-up/qa/qa-finalizer.js';
+import { createChurnFinalizer } from '../wrap-up/churn/churn-finalizer.js';
+import { createFollowUpsFinalizer } from '../wrap-up/followups/follow-ups-finalizer.js';
+import { createRepeatContactFinalizer } from '../wrap-up/repeat-contact/repeat-contact-finalizer.js';
 import { saveQaResult } from '../wrap-up/qa/qa-store.js';
 import { createScorecardService, type ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 

@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
-import { createSentimentAnalyzer } from '../../src/pipeline/analyzers/sentiment/index.js';
+import { createSentimentAnalyzer } from '../../src/understanding/sentiment/sentiment-analyzer.js';
 import { createSentimentModel } from '../../src/understanding/sentiment/index.js';
 import type { Analyzer } from '../../src/pipeline/analyzer.js';
 import type { CallScript } from '../../src/cli/replay/call-script.js';

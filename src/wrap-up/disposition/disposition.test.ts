@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createDispositionFinalizer } from '../../pipeline/finalizers/disposition-finalizer.js';
+import { createDispositionFinalizer } from './disposition-finalizer.js';
 import { buildConversation, buildTranscript } from '../test-transcript.js';
 import { parseDispositionCodeSet } from './code-set.js';
 import { DispositionClassifier } from './disposition-classifier.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQaFinalizer } from '../../pipeline/finalizers/qa-finalizer.js';
+import { createQaFinalizer } from './qa-finalizer.js';
 import type { Database } from '../../stores/database.js';
 import { migrate } from '../../stores/migrate.js';
 import { openDatabase } from '../../stores/open-database.js';

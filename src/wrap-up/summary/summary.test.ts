@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
-import { createSummaryFinalizer } from '../../pipeline/finalizers/summary-finalizer.js';
+import { createSummaryFinalizer } from './summary-finalizer.js';
 import { buildConversation, buildTranscript } from '../test-transcript.js';
 import { describeActionItem } from './describe-action-item.js';
 import { narrativeSummary } from './narrative.js';

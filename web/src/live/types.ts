@@ -8,8 +8,8 @@ export type {
   EventBody,
   Suggestion,
 } from '../../../src/conversations/events.js';
-export type { PlaybookStepLine } from '../../../src/pipeline/analyzers/playbook/playbook-analyzer.js';
-export type { IntentAnalysis } from '../../../src/pipeline/analyzers/intent/intent-analyzer.js';
+export type { PlaybookStepLine } from '../../../src/assist/playbooks/playbook-analyzer.js';
+export type { IntentAnalysis } from '../../../src/understanding/intent/intent-analyzer.js';
 export type { StepStatus } from '../../../src/assist/playbooks/playbook-tracker.js';
 export type {
   Channel,

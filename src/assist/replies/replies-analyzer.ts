@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { LlmUsageStore } from './llm-usage-store.js';
+import {
+  buildReplyMessages,
+  draftTemplateReply,
+  loadReplyPrompt,
+  replyPromptVersion,
+  type ReplyGrounding,
+  type TemplateReply,
+} from './reply-drafting.js';
+import type { EventBody, Suggestion } from '../../conversations/events.js';
+import type { ChatModel } from '../../providers/spec/chat-model.js';
+import type { Analyzer, AnalyzerContext } from '../../pipeline/analyzer.js';
+
+/**
+ * Suggests the agent's next message after each customer turn, grounded in the playbook's next
+ * step (`previous.playbook`) and the top knowledge article (`previous['article-cards']`), with
+ * the source cited. Offline it is a template; with a chat model the reply is streamed as
+ * `reply-start` / `reply-delta` / `reply-end`, and any failure ends with the template instead,
+ * so the agent always gets a usable suggestion.
+ */
+export interface RepliesAnalyzerOptions {
+  chatModel?: ChatModel | undefined;
+  /** Deadline for the LLM reply; the analyzer's own timeout leaves room for the fallback. */
+  llmTimeoutMs?: number;
+  usage?: LlmUsageStore | undefined;
+}
+
+/**
+ * The pipeline may hand analyzers a live `emit` so streamed deltas reach the agent as they come;
+ * without it the whole stream is returned at once in `events`.
+ */
+export type StreamingAnalyzerContext = AnalyzerContext & { emit?: (event: EventBody) => void };
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** Reads what earlier analyzers found; both inputs are optional. */
+export function readGrounding(previous: AnalyzerContext['previous']): ReplyGrounding {
+  const playbook = previous.playbook;
+  const stepTitle = text(playbook?.nextStepTitle);
+  const cards = previous['article-cards'];
+  const articleId = text(cards?.topArticleId);
+  const title = text(cards?.topTitle);
+  const passage = text(cards?.topPassage);
+  return {
+    step: stepTitle
+      ? { title: stepTitle, phrase: text(playbook?.nextStepPhrase) ?? null }
+      : undefined,
+    article: articleId && title && passage ? { articleId, title, passage } : undefined,
+  };
+}
+
+function replySuggestion(
+  reply: TemplateReply,
+  source: 'template' | 'llm',
+  suggestionId: string,
+): Suggestion {
+  return {
+    kind: 'reply',
+    suggestionId,
+    text: reply.text,
+    source,
+    citations: reply.citations,
+    reason: reply.reason,
+  };
+}
+
+export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}): Analyzer {
+  const llmTimeoutMs = options.llmTimeoutMs ?? 8_000;
+  return {
+    name: 'replies',
+    ...(options.chatModel ? { cost: 'heavy' as const } : {}),
+    accepts: ['utterance'],
+    ...(options.chatModel ? { timeoutMs: llmTimeoutMs + 1_000 } : {}),
+    async analyze(context: StreamingAnalyzerContext) {
+      const { item } = context;
+      if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
+      const grounding = readGrounding(context.previous);
+      const template = draftTemplateReply(grounding);
+      const replyId = randomUUID();
+
+      if (!options.chatModel) {
+        if (!template) return null;
+        // The same template twice in a row tells the agent nothing new: suggest it once.
+        const last = (context.state as { lastTemplate?: string } | undefined)?.lastTemplate;
+        if (last === template.text) return null;
+        return {
+          state: { lastTemplate: template.text },
+          result: { replyId, source: 'template' },
+          events: [
+            {
+              type: 'suggestion',
+              seq: item.seq,
+              suggestion: replySuggestion(template, 'template', replyId),
+            },
+          ],
+        };
+      }
+
+      const collected: EventBody[] = [];
+      const publish = (event: EventBody) =>
+        context.emit ? context.emit(event) : collected.push(event);
+      publish({ type: 'reply-start', replyId, seq: item.seq });
+      const signal = AbortSignal.any([context.signal, AbortSignal.timeout(llmTimeoutMs)]);
+      let source: 'template' | 'llm' = 'llm';
+      let fallbackReason: string | null = null;
+      let final: TemplateReply | undefined;
+      try {
+        const messages = buildReplyMessages(
+          await loadReplyPrompt(),
+          grounding,
+          context.transcript,
+          item.text,
+        );
+        for await (const part of options.chatModel.stream({
+          messages,
+          maxTokens: 160,
+          temperature: 0.3,
+          signal,
+        })) {
+          if (part.type === 'text-delta')
+            publish({ type: 'reply-delta', replyId, delta: part.delta });
+          else {
+            const reason =
+              grounding.article || grounding.step
+                ? (template?.reason ?? '')
+                : 'Drafted from the conversation.';
+            final = { text: part.text.trim(), citations: template?.citations ?? [], reason };
+            await options.usage?.record({
+              tenantId: context.tenantId,
+              feature: 'suggest-reply',
+              model: options.chatModel.id,
+              usage: part.usage,
+            });
+          }
+        }
+        if (!final?.text) throw new Error('empty reply');
+      } catch (error) {
+        // The preview the agent saw is replaced by the template in reply-end.
+        source = 'template';
+        fallbackReason = (error as { code?: string }).code ?? 'llm_failed';
+        final = template;
+      }
+      if (!final) {
+        // Nothing to fall back to: close the preview with an empty, clearly labelled reply.
+        final = {
+          text: '',
+          citations: [],
+          reason:
+            'No reply could be drafted (the language model failed and no playbook step or article applies).',
+        };
+      }
+      publish({ type: 'reply-end', replyId, suggestion: replySuggestion(final, source, replyId) });
+      return {
+        result: { replyId, source, promptVersion: replyPromptVersion, fallbackReason },
+        events: collected,
+      };
+    },
+  };
+}

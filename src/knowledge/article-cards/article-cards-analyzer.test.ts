@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../stores/open-database.js';
+import { migrate } from '../../stores/migrate.js';
+import type { Database } from '../../stores/database.js';
+import { createJiebaWordSplitter } from '../../providers/local/jieba-word-splitter.js';
+import { ingestArticles } from '../ingest.js';
+import type { ConversationItem, ConversationRecord, Speaker } from '../../conversations/types.js';
+import type { Analyzer, AnalyzerOutput } from '../../pipeline/analyzer.js';
+import { createArticleCardsAnalyzer } from './article-cards-analyzer.js';
+import { publishedArticle } from '../testing/article-fixture.js';
+
+const article = publishedArticle;
+
+let db: Database;
+let analyzer: Analyzer;
+
+const conversation: ConversationRecord = {
+  id: 'c1',
+  tenantId: 't1',
+  externalId: 'x1',
+  channel: 'chat',
+  agentId: 'a1',
+  customerId: null,
+  customerAttributes: {},
+  language: 'en',
+  status: 'active',
+  lastSeq: 0,
+  metadata: {},
+  startedAt: new Date().toISOString(),
+  endedAt: null,
+};
+
+/** Plays a conversation through the analyzer the way the pipeline does, carrying state along. */
+function createSession() {
+  const transcript: ConversationItem[] = [];
+  let state: unknown;
+  return async (speaker: Speaker, text: string): Promise<AnalyzerOutput | null> => {
+    const item: ConversationItem = {
+      kind: 'utterance',
+      conversationId: 'c1',
+      seq: transcript.length + 1,
+      speaker,
+      text,
+      startMs: null,
+      endMs: null,
+      language: 'en',
+      createdAt: new Date().toISOString(),
+    };
+    transcript.push(item);
+    const output = await analyzer.analyze({
+      tenantId: 't1',
+      conversation,
+      item,
+      transcript: [...transcript],
+      previous: {},
+      state,
+      signal: new AbortController().signal,
+    });
+    if (output?.state !== undefined) state = output.state;
+    return output;
+  };
+}
+
+function cards(output: AnalyzerOutput | null) {
+  return (output?.events ?? []).flatMap((event) =>
+    event.type === 'suggestion' && event.suggestion.kind === 'article' ? [event.suggestion] : [],
+  );
+}
+
+beforeAll(async () => {
+  db = await openDatabase({});
+  await migrate(db);
+  await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'Test')`);
+  await ingestArticles({ db, embedder: null, splitter: createJiebaWordSplitter() }, 't1', [
+    article(
+      'refunds',
+      'Refunds for duplicate payments',
+      'A duplicate payment is refunded in full to the original card within 5 business days. Check the refund status screen.',
+    ),
+    article(
+      'roaming',
+      'Using your phone abroad (roaming)',
+      'Turn on data roaming in the phone settings. A travel pass gives your plan abroad for 8 dollars per day.',
+    ),
+    article(
+      'outage',
+      'Checking for an outage',
+      'Open the outage map with the service address and tell the customer the estimated fix time.',
+    ),
+    article(
+      'email',
+      'Changing the email address on an account',
+      'The customer can change the email address in the account settings; a link is emailed to confirm it. How long it takes: a few minutes.',
+    ),
+  ]);
+  analyzer = createArticleCardsAnalyzer({
+    db,
+    embedder: null,
+    splitter: createJiebaWordSplitter(),
+  });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('article-cards analyzer', () => {
+  it('shows a card only when confident, never twice, and follows a change of topic', async () => {
+    const say = createSession();
+    expect(cards(await say('customer', 'Hi, good morning!'))).toEqual([]);
+    expect(await say('agent', 'Good morning, how can I help you today?')).toBeNull();
+
+    const first = cards(
+      await say(
+        'customer',
+        'I was charged twice this month, I need a refund of the duplicate payment',
+      ),
+    );
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({
+      kind: 'article',
+      articleId: 'refunds',
+      title: 'Refunds for duplicate payments',
+    });
+    expect(first[0]!.reason).toMatch(
+      /^matches '.*(refund|duplicate|payment).*' from the customer's last turns$/,
+    );
+    expect(first[0]!.highlighted).toContain('<mark>');
+
+    // Same topic again: the card is not repeated, and nothing unrelated is pushed instead.
+    expect(
+      cards(await say('customer', 'So when will that duplicate payment refund reach my card?')),
+    ).toEqual([]);
+
+    await say('agent', 'It will arrive within 5 business days.');
+    const shifted = cards(
+      await say(
+        'customer',
+        'Thanks. Another thing: I travel to Spain next week, will my phone work abroad? Do I need roaming?',
+      ),
+    );
+    expect(shifted.map((card) => card.articleId)).toEqual(['roaming']);
+  });
+
+  it('stays quiet on answers and follow-ups that lean on the turns before', async () => {
+    const say = createSession();
+    expect(
+      cards(await say('customer', 'I was charged twice, I need a refund of the duplicate payment')),
+    ).toHaveLength(1);
+    await say('agent', 'Sorry about that. Could you confirm the email address on the account?');
+    // A redacted e-mail address is an answer, not a question about e-mail settings.
+    expect(cards(await say('customer', 'Sure, it is [EMAIL].'))).toEqual([]);
+    await say('agent', 'Thanks, the duplicate payment is refunded to your card.');
+    // Alone, "how long does it take" matches any article that says so; it asks about the refund.
+    expect(cards(await say('customer', 'Okay. How long does that take?'))).toEqual([]);
+    // A new need, said in its own words, still gets its card.
+    expect(
+      cards(
+        await say('customer', 'One more thing: I want to change the email address on my account.'),
+      ).map((card) => card.articleId),
+    ).toEqual(['email']);
+  });
+
+  it('keeps its memory in the returned state only (a new conversation starts fresh)', async () => {
+    const say = createSession();
+    const output = await say('customer', 'I need a refund for a duplicate payment');
+    expect(cards(output).map((card) => card.articleId)).toEqual(['refunds']);
+    expect(output?.state).toEqual({ shown: ['refunds'] });
+  });
+});

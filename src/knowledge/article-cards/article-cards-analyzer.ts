@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../pipeline/analyzer.js';
+import type { EventBody } from '../../conversations/events.js';
+import type { Queryable } from '../../stores/database.js';
+import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
+import { conversationQuery, type QueryTurn } from '../conversation-query.js';
+import { searchKnowledge, type SearchResult } from '../search.js';
+import { contentTokens } from '../../wrap-up/text/text.js';
+import { redactionTokenPattern } from '../../understanding/pii/redact.js';
+import type { WordSplitter } from '../search-text.js';
+
+export interface ArticleCardsOptions {
+  db: Queryable;
+  embedder: EmbeddingModel | null;
+  splitter: WordSplitter;
+  /** Below this search confidence no card is shown: a wrong card costs the agent attention. */
+  minConfidence?: number;
+  /** Turns of the conversation used for the query (recent ones weigh more). */
+  windowTurns?: number;
+}
+
+/** What the analyzer remembers per conversation. */
+export interface ArticleCardsState {
+  shown: string[];
+}
+
+function readState(state: unknown): ArticleCardsState {
+  if (state && typeof state === 'object' && Array.isArray((state as ArticleCardsState).shown)) {
+    return {
+      shown: (state as ArticleCardsState).shown.filter(
+        (id): id is string => typeof id === 'string',
+      ),
+    };
+  }
+  return { shown: [] };
+}
+
+function quoteList(words: readonly string[]): string {
+  const quoted = words.slice(0, 3).map((word) => `'${word}'`);
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+function reasonFor(result: SearchResult): string {
+  if (result.matchedTerms.length > 0)
+    return `matches ${quoteList(result.matchedTerms)} from the customer's last turns`;
+  return 'close in meaning to what the customer said in the last turns';
+}
+
+/** Window order, each article with the better of its two confidences; last-turn-only finds appended. */
+function mergeConfidence(window: SearchResult[], lastTurn: SearchResult[]): SearchResult[] {
+  const byId = new Map(lastTurn.map((result) => [result.articleId, result]));
+  const merged = window.map((result) => {
+    const other = byId.get(result.articleId);
+    return other && other.confidence > result.confidence
+      ? { ...result, confidence: other.confidence }
+      : result;
+  });
+  const seen = new Set(merged.map((result) => result.articleId));
+  return [...merged, ...lastTurn.filter((result) => !seen.has(result.articleId))];
+}
+
+/**
+ * Suggests knowledge articles as the conversation unfolds. The query is built from the last
+ * turns (customer turns and recent turns weigh more), so when the customer changes topic the
+ * new topic wins within a turn or two. A card is shown only when the search is confident, and
+ * never twice in one conversation.
+ */
+/**
+ * Redaction placeholders ("[EMAIL]", "[CARD:1a2b3c]") are not topics: "Sure, it's [EMAIL]" is a
+ * customer answering a verification question, not asking about e-mail settings.
+ */
+const topical = (text: string): string => text.replace(redactionTokenPattern, ' ');
+
+/**
+ * The last turn is searched on its own only when it says enough to stand alone: "How long does
+ * that take?" leans on the turns before it, and alone it matches whatever article says "take".
+ */
+const MIN_WORDS_ALONE = 3;
+
+function mostConfident(results: readonly SearchResult[]): SearchResult | undefined {
+  return results.reduce<SearchResult | undefined>(
+    (best, result) => (best && best.confidence >= result.confidence ? best : result),
+    undefined,
+  );
+}
+
+export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyzer {
+  const minConfidence = options.minConfidence ?? 0.25;
+  const windowTurns = options.windowTurns ?? 8;
+  return {
+    name: 'article-cards',
+    accepts: ['utterance'],
+    cost: 'heavy',
+    // A card for a turn the conversation has moved past is noise; under load, skip it.
+    skipWhenBehindMs: 1_500,
+    // Searches run in the database; on embedded PGlite one at a time is all it does anyway.
+    maxConcurrent: 1,
+    async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
+      const { item } = context;
+      // Agent turns refine the query but do not trigger a new card on their own.
+      if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
+      const state = readState(context.state);
+      const turns: QueryTurn[] = context.transcript
+        .filter((entry) => entry.kind === 'utterance')
+        .slice(-windowTurns)
+        .map((entry) => ({ speaker: entry.speaker, text: topical(entry.text) }));
+      const query = conversationQuery(turns);
+      if (query.segments.length === 0) return null;
+      const language = context.conversation.language ?? undefined;
+      const search = (segments: typeof query.segments, vectorText: string, log: boolean) =>
+        searchKnowledge(
+          { db: options.db, embedder: options.embedder, splitter: options.splitter },
+          {
+            tenantId: context.tenantId,
+            query: segments,
+            vectorText,
+            ...(language ? { filters: { language: language.split(/[-_]/)[0]! } } : {}),
+            limit: 5,
+            log: log ? { source: 'article-cards', storeQueryText: false } : false,
+          },
+        );
+      // The window ranks; the customer's last turn alone is searched too, because a new topic is
+      // a small part of a long window and would otherwise look unconfident for several turns.
+      const lastText = topical(item.text);
+      const standsAlone = contentTokens(lastText).length >= MIN_WORDS_ALONE;
+      const [windowResults, lastTurnResults] = await Promise.all([
+        search(query.segments, query.vectorText, true),
+        standsAlone ? search([{ text: lastText, weight: 1 }], lastText, false) : [],
+      ]);
+      context.signal.throwIfAborted();
+      const results = mergeConfidence(windowResults, lastTurnResults);
+      // Only the leader of either search may become a new card. Once the conversation's article
+      // is on screen, the runners-up of the same search are its near misses (a plan-change
+      // article for "how long does that take?"), not a second need; a new need leads a search.
+      const leaders = new Set(
+        [mostConfident(windowResults), mostConfident(lastTurnResults)].map((r) => r?.articleId),
+      );
+      const fresh = mostConfident(
+        results.filter(
+          (result) =>
+            leaders.has(result.articleId) &&
+            result.confidence >= minConfidence &&
+            !state.shown.includes(result.articleId),
+        ),
+      );
+      const top = results[0];
+      const result = {
+        topArticleId: top?.articleId ?? null,
+        topConfidence: top ? Number(top.confidence.toFixed(3)) : 0,
+        suggested: fresh?.articleId ?? null,
+      };
+      if (!fresh) return { result, state };
+      const event: EventBody = {
+        type: 'suggestion',
+        seq: item.seq,
+        suggestion: {
+          kind: 'article',
+          suggestionId: randomUUID(),
+          articleId: fresh.articleId,
+          title: fresh.title,
+          passage: fresh.passage,
+          highlighted: fresh.highlighted,
+          score: Number(fresh.confidence.toFixed(3)),
+          reason: reasonFor(fresh),
+        },
+      };
+      return {
+        result,
+        events: [event],
+        state: { shown: [...state.shown, fresh.articleId] } satisfies ArticleCardsState,
+      };
+    },
+  };
+}

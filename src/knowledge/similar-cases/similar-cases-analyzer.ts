@@ -1,0 +1,109 @@
+import type { Queryable } from '../../stores/database.js';
+import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
+import { findSimilarCases, indexCase } from './similar-cases.js';
+import type { ConversationItem } from '../../conversations/types.js';
+import type { Analyzer, Finalizer } from '../../pipeline/analyzer.js';
+
+const customerText = (transcript: readonly ConversationItem[]) =>
+  transcript.flatMap((item) =>
+    item.kind === 'utterance' && item.speaker === 'customer' ? [item.text] : [],
+  );
+
+interface SimilarCasesState {
+  shown: string[];
+  searchedAtWords: number;
+}
+
+/**
+ * Past resolved conversations like this one, with their summary and wrap-up code, so the agent
+ * sees how the same problem was solved before. Searched once the customer has said enough, and
+ * again when they have said much more (a new topic); a case is never shown twice.
+ */
+export function createSimilarCasesAnalyzer(options: {
+  db: Queryable;
+  embedder: EmbeddingModel;
+  minSimilarity?: number;
+  minWords?: number;
+}): Analyzer {
+  const minSimilarity = options.minSimilarity ?? 0.6;
+  const minWords = options.minWords ?? 12;
+  return {
+    name: 'similar-cases',
+    cost: 'heavy',
+    skipWhenBehindMs: 2_000,
+    async analyze(context) {
+      if (context.item.kind !== 'utterance' || context.item.speaker !== 'customer') return null;
+      const state = (context.state as SimilarCasesState | undefined) ?? {
+        shown: [],
+        searchedAtWords: 0,
+      };
+      const said = customerText(context.transcript);
+      const words = said.join(' ').split(/\s+/).filter(Boolean).length;
+      if (words < minWords || (state.searchedAtWords > 0 && words < state.searchedAtWords * 2))
+        return null;
+      const cases = await findSimilarCases(options.db, options.embedder, {
+        tenantId: context.tenantId,
+        text: said.slice(-4).join('\n'),
+        excludeConversationId: context.conversation.id,
+        limit: 5,
+        minSimilarity,
+      });
+      const fresh = cases
+        .filter((found) => !state.shown.includes(found.conversationId))
+        .slice(0, 2);
+      return {
+        result: { found: cases.length, shown: fresh.map((found) => found.conversationId) },
+        state: {
+          shown: [...state.shown, ...fresh.map((found) => found.conversationId)],
+          searchedAtWords: words,
+        } satisfies SimilarCasesState,
+        events: fresh.map((found) => ({
+          type: 'suggestion' as const,
+          seq: context.item.seq,
+          suggestion: {
+            kind: 'similar-case' as const,
+            suggestionId: `${context.conversation.id}:case:${found.conversationId}`,
+            conversationId: found.conversationId,
+            summary: found.summary,
+            disposition: found.disposition,
+            score: Math.round(found.similarity * 1000) / 1000,
+            reason: `A ${found.outcome ?? 'resolved'} case${found.endedAt ? ` from ${found.endedAt.slice(0, 10)}` : ''} where the customer said much the same (similarity ${found.similarity.toFixed(2)}).`,
+          },
+        })),
+      };
+    },
+  };
+}
+
+/** At the end, the conversation becomes a case others can be shown (after summary and disposition). */
+export function createCaseIndexFinalizer(options: {
+  db: Queryable;
+  embedder: EmbeddingModel;
+}): Finalizer {
+  return {
+    name: 'case-index',
+    async finalize(context) {
+      const said = customerText(context.transcript);
+      const summary = context.previous.summary;
+      const narrative = typeof summary?.narrative === 'string' ? summary.narrative : '';
+      if (said.length === 0 || narrative === '') return null;
+      const disposition = context.previous.disposition?.suggested;
+      const outcome = summary?.outcome;
+      await indexCase(options.db, options.embedder, {
+        tenantId: context.tenantId,
+        conversationId: context.conversation.id,
+        caseText: said.slice(0, 4).join('\n'),
+        summary: narrative,
+        disposition:
+          typeof context.conversation.metadata.disposition === 'string'
+            ? context.conversation.metadata.disposition
+            : typeof disposition === 'string'
+              ? disposition
+              : null,
+        outcome: typeof outcome === 'string' ? outcome : null,
+        endedAt: context.conversation.endedAt,
+      });
+      return { result: { indexed: true } };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyzerContext } from '../../pipeline/analyzer.js';
+import type { ConversationRecord, Speaker, UtteranceItem } from '../../conversations/types.js';
+import { createLanguageDetector } from './index.js';
+import type { Analyzer } from '../../pipeline/analyzer.js';
+import { createLanguageAnalyzer } from './language-analyzer.js';
+
+const conversation: ConversationRecord = {
+  id: 'c1',
+  tenantId: 't1',
+  externalId: 'call-1',
+  channel: 'voice',
+  agentId: 'a1',
+  customerId: null,
+  customerAttributes: {},
+  language: null,
+  status: 'active',
+  lastSeq: 0,
+  metadata: {},
+  startedAt: new Date(0).toISOString(),
+  endedAt: null,
+};
+
+/** Feeds utterances one by one, handing back the state as the pipeline does. */
+async function run(analyzer: Analyzer, turns: Array<[Speaker, string]>) {
+  let state: unknown;
+  const transcript: UtteranceItem[] = [];
+  const results: Array<Record<string, unknown>> = [];
+  for (const [speaker, text] of turns) {
+    const item: UtteranceItem = {
+      kind: 'utterance',
+      conversationId: conversation.id,
+      seq: transcript.length + 1,
+      speaker,
+      text,
+      startMs: null,
+      endMs: null,
+      language: null,
+      createdAt: new Date(0).toISOString(),
+    };
+    transcript.push(item);
+    const context: AnalyzerContext = {
+      tenantId: 't1',
+      conversation,
+      item,
+      transcript,
+      previous: {},
+      state,
+      signal: new AbortController().signal,
+    };
+    const output = await analyzer.analyze(context);
+    state = output?.state;
+    results.push(output?.result ?? {});
+  }
+  return results;
+}
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = createLanguageAnalyzer({ detector: await createLanguageDetector() });
+});
+
+describe('language analyzer', () => {
+  it('tracks the dominant language across a code-switching call', async () => {
+    const results = await run(analyzer, [
+      ['agent', '您好，请问有什么可以帮您？'],
+      ['customer', '我的快递三天了还没到，能帮我查一下吗'],
+      ['customer', 'ok'],
+      ['agent', '好的，我马上帮您查询'],
+      ['customer', 'thanks'],
+    ]);
+    expect(results.map((r) => r.language)).toEqual(['zh', 'zh', 'en', 'zh', 'en']);
+    expect(results.map((r) => r.conversationLanguage)).toEqual(['zh', 'zh', 'zh', 'zh', 'zh']);
+  });
+
+  it('switches when the conversation really moves to another language', async () => {
+    const results = await run(analyzer, [
+      ['customer', 'hola'],
+      ['agent', 'Hello, thanks for calling, how can I help you today?'],
+      ['customer', 'I was charged twice for my last order and I would like a refund'],
+      ['agent', 'I am sorry to hear that, let me look into your account right away'],
+    ]);
+    expect(results[0]!.conversationLanguage).not.toBe('en');
+    expect(results.at(-1)!.conversationLanguage).toBe('en');
+  });
+
+  it('keeps the conversation language through utterances with nothing to go on', async () => {
+    const results = await run(analyzer, [
+      ['customer', 'I need to update the address on my account'],
+      ['customer', '12345'],
+    ]);
+    expect(results[1]).toEqual({ language: 'und', confidence: 0, conversationLanguage: 'en' });
+  });
+});

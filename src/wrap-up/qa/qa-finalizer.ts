@@ -1,0 +1,50 @@
+import { scoreConversation, type QaResult } from './auto-qa.js';
+import type { Scorecard } from './scorecard.js';
+import { liveSentimentScores } from '../live-sentiment.js';
+import type { Finalizer } from '../../pipeline/analyzer.js';
+
+export interface QaFinalizerOptions {
+  /** The tenant's current scorecard (a fixed one in tests). */
+  scorecardFor: (tenantId: string) => Scorecard | Promise<Scorecard>;
+  /** Keeps the scores where reviewers' overrides can refer to them. */
+  onScored?: (tenantId: string, conversationId: string, result: QaResult) => Promise<void>;
+  /** Texts of the articles shown during the conversation, for the "accurate information" check. */
+  articleTexts?: (tenantId: string, articleIds: readonly string[]) => Promise<string[]>;
+}
+
+/**
+ * Scores the conversation against the tenant's scorecard. Runs after `disposition`, whose
+ * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
+ */
+export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Finalizer {
+  const { scorecardFor, onScored, articleTexts } =
+    'scorecardFor' in options
+      ? options
+      : { scorecardFor: () => options, onScored: undefined, articleTexts: undefined };
+  return {
+    name: 'qa',
+    async finalize(context) {
+      const suggestion = context.previous.disposition;
+      const chosen = context.conversation.metadata.disposition;
+      // The cards the agent was shown, from the live article-cards results.
+      const shown = Object.values(context.analyses).flatMap((byAnalyzer) => {
+        const suggested = byAnalyzer['article-cards']?.suggested;
+        return typeof suggested === 'string' ? [suggested] : [];
+      });
+      const articles =
+        shown.length > 0 && articleTexts ? await articleTexts(context.tenantId, shown) : [];
+      const result = scoreConversation(await scorecardFor(context.tenantId), {
+        transcript: context.transcript,
+        articles,
+        sentiment: liveSentimentScores(context.analyses),
+        disposition: {
+          chosen: typeof chosen === 'string' ? chosen : null,
+          suggested: typeof suggestion?.suggested === 'string' ? suggestion.suggested : null,
+          confidence: typeof suggestion?.confidence === 'number' ? suggestion.confidence : 0,
+        },
+      });
+      await onScored?.(context.tenantId, context.conversation.id, result);
+      return { result: { ...result } };
+    },
+  };
+}

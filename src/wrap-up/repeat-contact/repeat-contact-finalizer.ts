@@ -1,0 +1,52 @@
+import type { Database } from '../../stores/database.js';
+import { recordTopicAndFindRepeat } from './repeat-contacts.js';
+import type { Finalizer, FinalizerContext } from '../../pipeline/analyzer.js';
+import { conversationIntent, turnIntent } from '../../understanding/intent/intent-result.js';
+
+/**
+ * The conversation's topic: the intent of the conversation as a whole (a billing dispute whose
+ * customer threatens to cancel halfway is still a billing dispute), else the last turn intent
+ * named, else the suggested wrap-up code.
+ */
+function topicOf(context: FinalizerContext): string | null {
+  const seqs = Object.keys(context.analyses)
+    .map(Number)
+    .sort((a, b) => b - a);
+  for (const seq of seqs) {
+    const topic = conversationIntent(context.analyses[seq]?.intent)?.intent;
+    if (topic) return topic;
+  }
+  for (const seq of seqs) {
+    const topic = turnIntent(context.analyses[seq]?.intent)?.intent;
+    if (topic) return topic;
+  }
+  const suggested = context.previous.disposition?.suggested;
+  return typeof suggested === 'string' ? suggested : null;
+}
+
+/** Marks repeat contacts (same customer, same topic, within the window) for FCR reporting. */
+export function createRepeatContactFinalizer(
+  db: Database,
+  windowHours: (tenantId: string) => Promise<number> | number,
+): Finalizer {
+  return {
+    name: 'repeat-contact',
+    async finalize(context) {
+      const finding = await recordTopicAndFindRepeat(db, {
+        tenantId: context.tenantId,
+        conversationId: context.conversation.id,
+        customerId: context.conversation.customerId,
+        topic: topicOf(context),
+        startedAt: context.conversation.startedAt,
+        windowHours: await windowHours(context.tenantId),
+      });
+      return {
+        result: {
+          topic: finding.topic,
+          repeatContact: finding.repeats !== null,
+          repeats: finding.repeats,
+        },
+      };
+    },
+  };
+}

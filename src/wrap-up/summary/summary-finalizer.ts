@@ -1,0 +1,21 @@
+import type { ChatModel } from '../../providers/spec/chat-model.js';
+import { summarizeConversation } from './summarize.js';
+import type { Finalizer } from '../../pipeline/analyzer.js';
+
+/** Writes the wrap-up summary when a conversation ends; later finalizers see it as `previous.summary`. */
+export function createSummaryFinalizer(
+  options: { chatModel?: ChatModel | undefined; now?: () => Date } = {},
+): Finalizer {
+  return {
+    name: 'summary',
+    timeoutMs: options.chatModel ? 20_000 : 5_000,
+    async finalize(context) {
+      const summary = await summarizeConversation(context.transcript, {
+        chatModel: options.chatModel,
+        signal: context.signal,
+        now: options.now?.() ?? new Date(context.conversation.endedAt ?? Date.now()),
+      });
+      return { result: { ...summary } };
+    },
+  };
+}
