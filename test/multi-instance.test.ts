@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../src/pipeline/analyzer.js';
+import type { RunnableAnalyzer } from '../src/pipeline/analyzer.js';
 import { serverUrl } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket, type Message } from './support/ws-client.js';
 
 /** Reports the word count of each utterance. */
-const wordCount: Analyzer = {
+const wordCount: RunnableAnalyzer = {
+  reads: [],
   name: 'word-count',
   async analyze({ item }) {
     if (item.kind !== 'utterance') return null;

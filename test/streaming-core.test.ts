@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../src/pipeline/analyzer.js';
+import type { RunnableAnalyzer } from '../src/pipeline/analyzer.js';
 import { engines } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
 
 /** A tiny analyzer: reports the word count, and remembers a running total in its state. */
-const wordCount: Analyzer = {
+const wordCount: RunnableAnalyzer = {
+  reads: [],
   name: 'word-count',
   async analyze({ item, state }) {
     if (item.kind !== 'utterance') return null;
@@ -14,19 +15,22 @@ const wordCount: Analyzer = {
     return { result: { words, total }, state: { total } };
   },
 };
-const failing: Analyzer = {
+const failing: RunnableAnalyzer = {
+  reads: [],
   name: 'always-fails',
   async analyze() {
     throw new Error('boom');
   },
 };
-const slow: Analyzer = {
+const slow: RunnableAnalyzer = {
+  reads: [],
   name: 'too-slow',
   timeoutMs: 50,
   analyze: ({ signal }) =>
     new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))),
 };
-const suggester: Analyzer = {
+const suggester: RunnableAnalyzer = {
+  reads: ['word-count'],
   name: 'suggester',
   async analyze({ item, previous }) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
@@ -38,7 +42,7 @@ const suggester: Analyzer = {
           suggestion: {
             kind: 'reply',
             suggestionId: `r-${item.seq}`,
-            text: `You said ${String(previous['word-count']?.words)} words`,
+            text: `You said ${String((previous['word-count'] as { words?: number } | undefined)?.words)} words`,
             source: 'template',
             citations: [],
             reason: 'test',

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../stores/database.js';
-import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
+import type { AnyAnalyzer, AnyFinalizer } from '../pipeline/analyzer.js';
 import type { Redact } from '../conversations/ingest-service.js';
 import {
   createTenantSettingsCache,
@@ -62,8 +62,8 @@ import { saveQaResult } from '../wrap-up/qa/qa-store.js';
 import { createScorecardService, type ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 
 export interface Capabilities {
-  analyzers: Analyzer[];
-  finalizers: Finalizer[];
+  analyzers: AnyAnalyzer[];
+  finalizers: AnyFinalizer[];
   redact: Redact;
   dispositions: DispositionService;
   intents: IntentClassifierCache;
@@ -146,7 +146,7 @@ export async function createDefaultCapabilities(
   // Order matters: each analyzer sees the results of the ones before it. Light ones first, so
   // next steps, alerts and health never wait behind a knowledge search; replies come after the
   // cards they cite.
-  const analyzers: Analyzer[] = [
+  const analyzers: AnyAnalyzer[] = [
     createLanguageAnalyzer({ detector }),
     createSentimentAnalyzer({
       model: sentimentModel,
@@ -187,7 +187,7 @@ export async function createDefaultCapabilities(
     path.join(config.knowledgeDir, 'scorecards', 'default.yaml'),
   );
   const scorecards = createScorecardService(db, scorecard);
-  const finalizers: Finalizer[] = [
+  const finalizers: AnyFinalizer[] = [
     createSummaryFinalizer({ chatModel }),
     createDispositionFinalizer(dispositions),
     createFollowUpsFinalizer(db),

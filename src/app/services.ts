@@ -4,7 +4,7 @@ import { createConversationStore } from '../conversations/conversation-store.js'
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService, type Redact } from '../conversations/ingest-service.js';
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
-import type { Analyzer, Finalizer } from '../pipeline/analyzer.js';
+import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
 import type { IntentClassifierCache } from '../understanding/intent/intent-classifier-cache.js';
@@ -18,8 +18,8 @@ export interface ServiceOptions {
   config: Config;
   db: Database;
   logger: PipelineLogger;
-  analyzers?: readonly Analyzer[];
-  finalizers?: readonly Finalizer[];
+  analyzers?: readonly RunnableAnalyzer[];
+  finalizers?: readonly RunnableFinalizer[];
   redact?: Redact;
   /** Learns wrap-up codes from agents' confirmations; absent when no code set is configured. */
   dispositions?: DispositionService;

@@ -1,4 +1,5 @@
 import type { ConversationItem, ConversationRecord, Speaker } from './types.js';
+import type { AnalysisEventBody, WrapupEventBody } from '../pipeline/contract.js';
 
 /**
  * The one event union subscribers receive (protocol version 1). Every event carries the
@@ -74,6 +75,13 @@ export interface Alert {
   evidence: number[];
 }
 
+export interface SuggestionFeedback {
+  suggestionId: string;
+  kind: Suggestion['kind'];
+  verdict: 'helpful' | 'not_helpful' | 'used' | 'dismissed';
+  articleId?: string;
+}
+
 /** Event bodies, without the envelope. Analyzers emit these. */
 export type EventBody =
   | { type: 'conversation-start'; conversation: ConversationRecord }
@@ -85,18 +93,19 @@ export type EventBody =
       text: string;
     }
   | { type: 'item-final'; item: ConversationItem }
-  | {
-      type: 'analysis';
-      analyzer: string;
-      seq: number;
-      result: Record<string, unknown>;
-    }
+  | AnalysisEventBody
   | { type: 'suggestion'; seq: number | null; suggestion: Suggestion }
   | { type: 'reply-start'; replyId: string; seq: number | null }
   | { type: 'reply-delta'; replyId: string; delta: string }
   | { type: 'reply-end'; replyId: string; suggestion: Suggestion }
   | { type: 'alert'; seq: number | null; alert: Alert }
-  | { type: 'wrapup'; step: string; result: Record<string, unknown> }
+  | WrapupEventBody
+  | {
+      /** An agent's verdict on a suggestion, kept in the conversation's record for QA. */
+      type: 'feedback';
+      seq: number;
+      feedback: SuggestionFeedback;
+    }
   | {
       type: 'error';
       code: string;

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'provider_reply_invalid'
   | 'data_invalid'
   | 'migration_failed'
+  | 'pipeline_invalid'
   | 'internal';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -40,6 +41,7 @@ const statusByCode: Record<ErrorCode, number> = {
   provider_reply_invalid: 502,
   data_invalid: 400,
   migration_failed: 500,
+  pipeline_invalid: 500,
   internal: 500,
 };
 

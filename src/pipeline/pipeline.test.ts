@@ -6,7 +6,7 @@ import { createConversationStore } from '../conversations/conversation-store.js'
 import { createEventLog } from '../conversations/event-log.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { CuecardEvent } from '../conversations/events.js';
-import type { Analyzer } from './analyzer.js';
+import type { RunnableAnalyzer } from './analyzer.js';
 import { createPipeline } from './pipeline.js';
 
 describe('pipeline', () => {
@@ -21,22 +21,27 @@ describe('pipeline', () => {
   it('skips a load-shedding analyzer when the item waited too long, and keeps the others', async () => {
     const conversations = createConversationStore(db);
     const eventLog = createEventLog(db);
-    const slow: Analyzer = {
+    const slow: RunnableAnalyzer = {
+      reads: [],
       name: 'slow',
       analyze: async () => {
         await new Promise((r) => setTimeout(r, 80));
         return { result: { done: true } };
       },
     };
-    const shed: Analyzer = {
+    const shed: RunnableAnalyzer = {
+      reads: [],
       name: 'cards',
       cost: 'heavy',
       skipWhenBehindMs: 30,
       analyze: async () => ({ result: { ran: true } }),
     };
-    const light: Analyzer = {
+    const light: RunnableAnalyzer = {
+      reads: ['slow'],
       name: 'light',
-      analyze: async ({ previous }) => ({ result: { sawSlow: previous.slow?.done === true } }),
+      analyze: async ({ previous }) => ({
+        result: { sawSlow: (previous.slow as { done?: boolean } | undefined)?.done === true },
+      }),
     };
     const warnings: string[] = [];
     const pipeline = createPipeline({
@@ -68,16 +73,20 @@ describe('pipeline', () => {
       .map((e) => (e as { analyzer: string }).analyzer);
     expect(analyzers).toEqual(['slow', 'light']);
     expect(warnings).toContain('analyzer skipped: pipeline behind');
-    expect(seen.find((e) => e.type === 'analysis' && e.analyzer === 'light')).toMatchObject({
-      result: { sawSlow: true },
-    });
+    // Stand-in stages are outside the contract: read their events as plain records.
+    expect(seen.find((e) => e.type === 'analysis' && String(e.analyzer) === 'light')).toMatchObject(
+      {
+        result: { sawSlow: true },
+      },
+    );
   });
 
   it('keeps transcripts and state right when conversations fall out of a bounded cache', async () => {
     const conversations = createConversationStore(db);
     const eventLog = createEventLog(db);
     // Counts the turns it has seen (state) and how many the transcript holds.
-    const counter: Analyzer = {
+    const counter: RunnableAnalyzer = {
+      reads: [],
       name: 'counter',
       analyze: async ({ state, transcript }) => {
         const turns = ((state as { turns?: number } | undefined)?.turns ?? 0) + 1;
@@ -101,7 +110,8 @@ describe('pipeline', () => {
     );
     const results: Array<Record<string, unknown>> = [];
     await eventLog.subscribe({ tenantId: 't' }, null, (event) => {
-      if (event.type === 'analysis' && event.analyzer === 'counter') results.push(event.result);
+      if (event.type === 'analysis' && String(event.analyzer) === 'counter')
+        results.push(event.result as unknown as Record<string, unknown>);
     });
     // a1 b1 a2 b2 a3: every turn evicts the other conversation's cache.
     const order = [0, 1, 0, 1, 0];

@@ -4,7 +4,8 @@ import type { ConversationStore } from '../conversations/conversation-store.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
 import type { Database } from '../stores/database.js';
 import { CuecardError } from '../errors/cuecard-error.js';
-import type { Analyzer, AnalyzerOutput, Finalizer } from './analyzer.js';
+import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
+import { declaredResults, orderStages } from './stage-order.js';
 import { createAdmission } from './admission.js';
 
 /** The longest a shedding analyzer waits for a slot before its turn goes without it. */
@@ -19,8 +20,9 @@ export interface PipelineOptions {
   db: Database;
   conversations: ConversationStore;
   eventLog: EventLog;
-  analyzers: readonly Analyzer[];
-  finalizers: readonly Finalizer[];
+  /** In the preferred order; the runner moves a stage after every stage it reads. */
+  analyzers: readonly RunnableAnalyzer[];
+  finalizers: readonly RunnableFinalizer[];
   timeoutMs: number;
   logger: PipelineLogger;
   /**
@@ -68,11 +70,13 @@ async function withTimeout<T>(
  * the in-memory maps are only caches.
  */
 export function createPipeline(options: PipelineOptions) {
-  const { db, conversations, eventLog, analyzers, finalizers, timeoutMs, logger } = options;
+  const { db, conversations, eventLog, timeoutMs, logger } = options;
+  const analyzers = orderStages(options.analyzers, 'analyzer');
+  const finalizers = orderStages(options.finalizers, 'finalizer');
   const queues = new Map<string, Promise<void>>();
   const admissions = new Map<string, ReturnType<typeof createAdmission>>();
   // Shedding analyzers run a few at a time across all conversations (one database, two cores).
-  const admissionOf = (analyzer: Analyzer) => {
+  const admissionOf = (analyzer: RunnableAnalyzer) => {
     let admission = admissions.get(analyzer.name);
     if (!admission)
       admissions.set(
@@ -166,7 +170,7 @@ export function createPipeline(options: PipelineOptions) {
   ): Promise<void> {
     const transcript = await transcriptOf(conversation, item);
     const state = await stateOf(conversation.id);
-    const previous: Record<string, Record<string, unknown>> = {};
+    const previous: Record<string, object> = {};
     const changedState: [string, unknown][] = [];
     // Events of light analyzers are written together: one INSERT instead of one per analyzer.
     // Pending events are flushed before a heavy analyzer runs, so nothing waits behind it.
@@ -203,7 +207,7 @@ export function createPipeline(options: PipelineOptions) {
           continue;
         }
       }
-      let output: AnalyzerOutput | null;
+      let output: RunnableOutput | null;
       try {
         output = await withTimeout(analyzer.timeoutMs ?? timeoutMs, (signal) =>
           analyzer.analyze({
@@ -211,7 +215,7 @@ export function createPipeline(options: PipelineOptions) {
             conversation,
             item,
             transcript,
-            previous,
+            previous: declaredResults(previous, analyzer.reads),
             state: state.get(analyzer.name),
             signal,
             emit: (event) => {
@@ -239,12 +243,14 @@ export function createPipeline(options: PipelineOptions) {
       const bodies = pending;
       if (output.result) {
         previous[analyzer.name] = output.result;
+        // The contract ties each analyzer's name to its result type (defineAnalyzer); the kernel
+        // itself schedules stages by name without knowing the registry.
         bodies.push({
           type: 'analysis',
           analyzer: analyzer.name,
           seq: item.seq,
           result: output.result,
-        });
+        } as EventBody);
       }
       bodies.push(...(output.events ?? []));
       if (output.state !== undefined) {
@@ -272,12 +278,12 @@ export function createPipeline(options: PipelineOptions) {
   async function loadAnalyses(conversationId: string) {
     const { rows } = await db.query<{
       seq: number;
-      payload: { analyzer: string; result: Record<string, unknown> };
+      payload: { analyzer: string; result: object };
     }>(
       `SELECT seq, payload FROM events WHERE conversation_id = $1 AND type = 'analysis' ORDER BY id`,
       [conversationId],
     );
-    const analyses: Record<number, Record<string, Record<string, unknown>>> = {};
+    const analyses: Record<number, Record<string, object>> = {};
     for (const row of rows) {
       (analyses[row.seq] ??= {})[row.payload.analyzer] = row.payload.result;
     }
@@ -287,7 +293,7 @@ export function createPipeline(options: PipelineOptions) {
   async function finalize(conversation: ConversationRecord): Promise<void> {
     const transcript = await conversations.items(conversation.id);
     const analyses = await loadAnalyses(conversation.id);
-    const previous: Record<string, Record<string, unknown>> = {};
+    const previous: Record<string, object> = {};
     for (const finalizer of finalizers) {
       try {
         const output = await withTimeout(finalizer.timeoutMs ?? timeoutMs * 5, (signal) =>
@@ -295,8 +301,8 @@ export function createPipeline(options: PipelineOptions) {
             tenantId: conversation.tenantId,
             conversation,
             transcript,
-            previous,
-            analyses,
+            previous: declaredResults(previous, finalizer.reads),
+            analyses: liveResults(analyses, finalizer.readsLive),
             signal,
           }),
         );
@@ -304,7 +310,7 @@ export function createPipeline(options: PipelineOptions) {
         const bodies: EventBody[] = [];
         if (output.result) {
           previous[finalizer.name] = output.result;
-          bodies.push({ type: 'wrapup', step: finalizer.name, result: output.result });
+          bodies.push({ type: 'wrapup', step: finalizer.name, result: output.result } as EventBody);
           // Kept per conversation and step for QA review and reports (one row, latest wins).
           await db.query(
             `INSERT INTO wrapup_results (conversation_id, tenant_id, kind, result) VALUES ($1, $2, $3, $4)
@@ -347,6 +353,17 @@ export function createPipeline(options: PipelineOptions) {
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>;
+
+/** Each item's results of the declared analyzers only. */
+function liveResults(
+  analyses: Readonly<Record<number, Record<string, object>>>,
+  reads: readonly string[],
+): Record<number, Record<string, unknown>> {
+  const picked: Record<number, Record<string, unknown>> = {};
+  for (const [seq, byAnalyzer] of Object.entries(analyses))
+    picked[Number(seq)] = declaredResults(byAnalyzer, reads);
+  return picked;
+}
 
 /** Error details safe for logs: names and codes, never message text that may quote a customer. */
 export function errorSummary(error: unknown): Record<string, unknown> {

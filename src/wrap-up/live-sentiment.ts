@@ -6,12 +6,12 @@ import type { FinalizerContext } from '../pipeline/analyzer.js';
  * on screen; turns without a score are left to the step's own fallback.
  */
 export function liveSentimentScores(
-  analyses: FinalizerContext['analyses'],
+  analyses: FinalizerContext<never, 'sentiment'>['analyses'],
 ): Record<number, number> {
   const scores: Record<number, number> = {};
   for (const [seq, byAnalyzer] of Object.entries(analyses)) {
     const value = byAnalyzer.sentiment?.score;
-    if (typeof value === 'number') scores[Number(seq)] = value;
+    if (value !== undefined) scores[Number(seq)] = value;
   }
   return scores;
 }

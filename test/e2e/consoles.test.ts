@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
 import { createSentimentAnalyzer } from '../../src/understanding/sentiment/sentiment-analyzer.js';
 import { createSentimentModel } from '../../src/understanding/sentiment/index.js';
-import type { Analyzer } from '../../src/pipeline/analyzer.js';
+import { defineAnalyzer, type RunnableAnalyzer } from '../../src/pipeline/analyzer.js';
+import { intentAnalysis } from '../../src/understanding/intent/testing/intent-analysis.js';
 import type { CallScript } from '../../src/cli/replay/call-script.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
@@ -21,26 +22,22 @@ import {
 } from './browser-support.js';
 
 /** Intent as the supervisor sees it; the real intent analyzer is built elsewhere. */
-const scriptedIntent: Analyzer = {
+const scriptedIntent = defineAnalyzer({
   name: 'intent',
+  reads: [],
   async analyze({ item }) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
-    return {
-      result: {
-        intent: 'billing-dispute',
-        confidence: 0.9,
-        conversation: { intent: 'billing-dispute', confidence: 0.9, turns: 1 },
-      },
-    };
+    return { result: intentAnalysis('billing-dispute', 0.9) };
   },
-};
+});
 
 /**
  * Assist output for the "charged twice" turn: an article (whose highlight tries to inject
  * markup), next steps, a reply and an alert, as the assist analyzers will publish them.
  */
-const scriptedAssist: Analyzer = {
-  name: 'assist',
+const scriptedAssist: RunnableAnalyzer = {
+  name: 'scripted-assist',
+  reads: [],
   async analyze({ item }) {
     if (item.kind !== 'utterance' || !/charged twice/i.test(item.text)) return null;
     const seq = item.seq;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/app/create-app.js';
 import { createServices, type Services } from '../../src/app/services.js';
-import type { Analyzer, Finalizer } from '../../src/pipeline/analyzer.js';
+import type { RunnableAnalyzer, RunnableFinalizer } from '../../src/pipeline/analyzer.js';
 import type { Redact } from '../../src/conversations/ingest-service.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openTestDatabase } from './test-database.js';
@@ -43,8 +43,8 @@ export interface TestServer {
 export async function startTestServer(
   options: {
     engine?: 'pglite' | 'postgres';
-    analyzers?: Analyzer[];
-    finalizers?: Finalizer[];
+    analyzers?: RunnableAnalyzer[];
+    finalizers?: RunnableFinalizer[];
     redact?: Redact;
     env?: Record<string, string>;
     /** Use the production analyzers/finalizers/redaction (createDefaultCapabilities); explicit options win. */

@@ -294,10 +294,9 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
         },
         [
           {
-            type: 'analysis',
-            analyzer: 'feedback',
+            type: 'feedback',
             seq: conversation.lastSeq,
-            result: {
+            feedback: {
               suggestionId: body.suggestionId,
               kind: body.kind,
               verdict: body.verdict,

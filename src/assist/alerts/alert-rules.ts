@@ -2,6 +2,7 @@ import type { Alert } from '../../conversations/events.js';
 import type { ConversationItem, ConversationRecord } from '../../conversations/types.js';
 import { findPhrase } from '../phrases.js';
 import type { AlertConfig, DisclosureRule } from './alert-config.js';
+import type { TrendDirection } from '../../understanding/sentiment/sentiment-analyzer.js';
 
 /**
  * Alert rules over one new item. Each rule yields an alert with a stable key; the caller keeps
@@ -19,7 +20,8 @@ export interface AlertInputs {
   conversation: ConversationRecord;
   item: ConversationItem;
   transcript: readonly ConversationItem[];
-  sentiment?: { score: number; trend?: string } | undefined;
+  /** This turn's score and the customer's mood trend as the sentiment analyzer sees it. */
+  sentiment?: { score: number; trend?: TrendDirection | undefined } | undefined;
   intent?: { intent: string; confidence: number } | undefined;
 }
 
@@ -109,9 +111,8 @@ export function evaluateAlertRules(
         window.length >= config.sentiment.window &&
         window.every((entry, i) => i === 0 || entry.score <= window[i - 1]!.score + 0.05) &&
         window[0]!.score - last.score >= 0.2;
-      const trendSaysWorse =
-        inputs.sentiment.trend !== undefined &&
-        /wors|declin|fall|down|negative/i.test(inputs.sentiment.trend);
+      // The analyzer's trend spans more turns than this window: a slow slide counts too.
+      const trendSaysWorse = inputs.sentiment.trend === 'worsening';
       if (last.score <= config.sentiment.negativeAt && (worsening || trendSaysWorse)) {
         alerts.push({
           key: 'escalation:sentiment',
@@ -119,7 +120,9 @@ export function evaluateAlertRules(
             kind: 'escalation',
             severity: 'warning',
             title: 'Customer is getting more upset',
-            reason: `Customer sentiment fell over the last ${window.length} turns (${window.map((entry) => entry.score.toFixed(2)).join(' → ')}).`,
+            reason: worsening
+              ? `Customer sentiment fell over the last ${window.length} turns (${window.map((entry) => entry.score.toFixed(2)).join(' → ')}).`
+              : `The customer's mood has been worsening and this turn is negative (${last.score.toFixed(2)}).`,
             evidence: window.map((entry) => entry.seq),
           },
         });

@@ -1,3 +1,4 @@
+import { intentAnalysis } from '../../understanding/intent/testing/intent-analysis.js';
 import { describe, expect, it } from 'vitest';
 import { alertConfigFor } from './alert-config.js';
 import { runAnalyzer, testConversation, toItem, type Turn } from '../testing/transcript-fixture.js';
@@ -84,7 +85,7 @@ describe('alerts analyzer', () => {
     expect(noList).toEqual([]);
     const byIntent = alertsOf(
       await runAnalyzer(createAlertsAnalyzer(), [{ customer: 'I would like to end things' }], {
-        previous: () => ({ intent: { intent: 'cancel_subscription', confidence: 0.9 } }),
+        previous: () => ({ intent: intentAnalysis('cancel_subscription', 0.9) }),
       }),
     );
     expect(byIntent).toMatchObject([

@@ -5,13 +5,14 @@ import {
   emptyAlertMemory,
   evaluateAlertRules,
   missingDisclosureAlert,
+  type AlertInputs,
   type AlertMemory,
   type KeyedAlert,
 } from './alert-rules.js';
 import { findPhrase } from '../phrases.js';
 import type { EventBody } from '../../conversations/events.js';
 import { turnIntent, type IntentReading } from '../../understanding/intent/intent-result.js';
-import type { Analyzer, AnalyzerContext, Finalizer } from '../../pipeline/analyzer.js';
+import { defineAnalyzer, defineFinalizer, type AnalyzerContext } from '../../pipeline/analyzer.js';
 
 /**
  * Escalation, churn and compliance alerts, each with its reason and evidence (sequence
@@ -34,18 +35,29 @@ function readMemory(state: unknown): AlertMemory {
   return emptyAlertMemory;
 }
 
+/** The live result of the alerts analyzer: the keys of the alerts this item raised. */
+export interface AlertsResult {
+  raised: string[];
+}
+
+/** The disclosures finalizer: mandatory disclosures never said in the conversation. */
+export interface DisclosuresResult {
+  missing: string[];
+}
+
+type AlertReads = 'sentiment' | 'intent';
+
+/** The customer's score for this turn and their mood trend (the analyzer's EWMA slope). */
 function readSentiment(
-  previous: AnalyzerContext['previous'],
-): { score: number; trend?: string } | undefined {
+  previous: AnalyzerContext<AlertReads>['previous'],
+): AlertInputs['sentiment'] {
   const result = previous.sentiment;
-  if (typeof result?.score !== 'number') return undefined;
-  return typeof result.trend === 'string'
-    ? { score: result.score, trend: result.trend }
-    : { score: result.score };
+  if (!result) return undefined;
+  return { score: result.score, trend: result.customerTrend?.direction };
 }
 
 /** The turn's intent: an alert reacts to what the customer says now (e.g. a cancel threat). */
-function readIntent(previous: AnalyzerContext['previous']): IntentReading | undefined {
+function readIntent(previous: AnalyzerContext<AlertReads>['previous']): IntentReading | undefined {
   const reading = turnIntent(previous.intent);
   // An intent without a confidence is taken as sure, as rules written by a tenant expect.
   return reading && typeof previous.intent?.confidence !== 'number'
@@ -62,9 +74,10 @@ function toEvent(conversationId: string, entry: KeyedAlert, seq: number | null):
   };
 }
 
-export function createAlertsAnalyzer(options: AlertsOptions = {}): Analyzer {
-  return {
+export function createAlertsAnalyzer(options: AlertsOptions = {}) {
+  return defineAnalyzer({
     name: 'alerts',
+    reads: ['sentiment', 'intent'],
     accepts: ['utterance', 'action'],
     async analyze(context) {
       const config = options.configFor
@@ -87,16 +100,18 @@ export function createAlertsAnalyzer(options: AlertsOptions = {}): Analyzer {
         state: memory,
       };
     },
-  };
+  });
 }
 
 /**
  * At the end of a conversation: mandatory disclosures never said. When the agent's closing
  * words were seen, the live analyzer has already flagged it, so it is not raised again.
  */
-export function createDisclosureFinalizer(options: AlertsOptions = {}): Finalizer {
-  return {
+export function createDisclosureFinalizer(options: AlertsOptions = {}) {
+  return defineFinalizer({
     name: 'disclosures',
+    reads: [],
+    readsLive: [],
     async finalize(context) {
       const config = options.configFor
         ? await options.configFor(context.tenantId)
@@ -128,5 +143,5 @@ export function createDisclosureFinalizer(options: AlertsOptions = {}): Finalize
           );
       return { result: { missing: missing.map((rule) => rule.id) }, events };
     },
-  };
+  });
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationItem, ConversationRecord } from '../../conversations/types.js';
-import { createCustomerHealthAnalyzer } from './customer-health-analyzer.js';
+import {
+  createCustomerHealthAnalyzer,
+  type CustomerHealthResult,
+} from './customer-health-analyzer.js';
 
 const conversation = {
   id: 'c1',
@@ -34,7 +37,7 @@ describe('customer health analyzer', () => {
       turn(4, 'customer', 'Thank you, that fixed it, great service!'),
     ];
     let state: unknown;
-    const results: Record<string, unknown>[] = [];
+    const results: CustomerHealthResult[] = [];
     for (let i = 0; i < turns.length; i++) {
       const output = await analyzer.analyze({
         tenantId: 't',

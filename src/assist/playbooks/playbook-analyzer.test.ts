@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { intentAnalysis } from '../../understanding/intent/testing/intent-analysis.js';
 import { describe, expect, it } from 'vitest';
 import { loadPlaybooks } from './playbook.js';
 import { runAnalyzer } from '../testing/transcript-fixture.js';
 import type { Suggestion } from '../../conversations/events.js';
 import { createPlaybookAnalyzer } from './playbook-analyzer.js';
 
-const playbooks = await loadPlaybooks(join(import.meta.dirname, '../../../../knowledge/playbooks'));
+const playbooks = await loadPlaybooks(join(import.meta.dirname, '../../../knowledge/playbooks'));
 
 function nextSteps(
   runs: Awaited<ReturnType<typeof runAnalyzer>>,
@@ -83,7 +84,7 @@ describe('playbook analyzer', () => {
   it('follows the intent analyzer when it is given', async () => {
     const analyzer = createPlaybookAnalyzer({ playbooks });
     const runs = await runAnalyzer(analyzer, [{ customer: 'I moved last month' }], {
-      previous: () => ({ intent: { intent: 'billing_dispute', confidence: 0.9 } }),
+      previous: () => ({ intent: intentAnalysis('billing_dispute', 0.9) }),
     });
     expect(runs[0]!.output!.result).toMatchObject({
       playbookId: 'billing-dispute',

@@ -8,7 +8,7 @@ import {
 } from './playbook-tracker.js';
 import type { EventBody } from '../../conversations/events.js';
 import { turnIntent } from '../../understanding/intent/intent-result.js';
-import type { Analyzer } from '../../pipeline/analyzer.js';
+import { defineAnalyzer } from '../../pipeline/analyzer.js';
 
 /**
  * Guides the agent through the playbook of the customer's request: on each utterance or agent
@@ -29,7 +29,7 @@ export interface PlaybookStepLine {
   status: StepStatus;
 }
 
-export interface PlaybookResult extends Record<string, unknown> {
+export interface PlaybookResult {
   playbookId: string;
   title: string;
   nextStepId: string | null;
@@ -60,9 +60,10 @@ function isState(value: unknown): value is PlaybookAnalyzerState {
 export function createPlaybookAnalyzer(options: {
   /** A fixed list, or the tenant's current playbooks (they can change through the API). */
   playbooks: readonly Playbook[] | ((tenantId: string) => Promise<readonly Playbook[]>);
-}): Analyzer {
-  return {
+}) {
+  return defineAnalyzer({
     name: 'playbook',
+    reads: ['intent'],
     accepts: ['utterance', 'action'],
     async analyze(context) {
       const playbooks =
@@ -132,5 +133,5 @@ export function createPlaybookAnalyzer(options: {
       };
       return { result, events, state: nextState };
     },
-  };
+  });
 }

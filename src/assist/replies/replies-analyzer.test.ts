@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmUsageStore } from './llm-usage-store.js';
 import { runAnalyzer, type Turn } from '../testing/transcript-fixture.js';
 import type { EventBody } from '../../conversations/events.js';
+import type { AnalyzerContext } from '../../pipeline/analyzer.js';
 import {
   startFakeOpenAiServer,
   type FakeOpenAiServer,
@@ -12,16 +13,31 @@ import { migrate } from '../../stores/migrate.js';
 import { openDatabase } from '../../stores/open-database.js';
 import { createRepliesAnalyzer } from './replies-analyzer.js';
 
-const previous = () => ({
+/** What the playbook and article-cards analyzers write, in their contract's shape. */
+const previous = (): AnalyzerContext<'playbook' | 'article-cards'>['previous'] => ({
   playbook: {
+    playbookId: 'order-status',
+    title: 'Order status',
+    nextStepId: 'find-order',
     nextStepTitle: 'Find the order',
     nextStepPhrase: 'Could you give me your order number?',
+    done: [],
+    passed: [],
+    remaining: ['find-order'],
+    steps: [{ id: 'find-order', title: 'Find the order', status: 'remaining' }],
+    complete: false,
   },
   'article-cards': {
     topArticleId: 'kb-shipping',
-    topTitle: 'Shipping times',
-    topPassage:
-      'Standard orders arrive in 3 to 5 business days. Express orders arrive the next day. Tracking is emailed at dispatch.',
+    topConfidence: 0.8,
+    top: {
+      articleId: 'kb-shipping',
+      title: 'Shipping times',
+      passage:
+        'Standard orders arrive in 3 to 5 business days. Express orders arrive the next day. Tracking is emailed at dispatch.',
+      confidence: 0.8,
+    },
+    suggested: 'kb-shipping',
   },
 });
 const turns: Turn[] = [

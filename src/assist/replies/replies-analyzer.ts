@@ -10,7 +10,7 @@ import {
 } from './reply-drafting.js';
 import type { EventBody, Suggestion } from '../../conversations/events.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
-import type { Analyzer, AnalyzerContext } from '../../pipeline/analyzer.js';
+import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js';
 
 /**
  * Suggests the agent's next message after each customer turn, grounded in the playbook's next
@@ -26,29 +26,31 @@ export interface RepliesAnalyzerOptions {
   usage?: LlmUsageStore | undefined;
 }
 
-/**
- * The pipeline may hand analyzers a live `emit` so streamed deltas reach the agent as they come;
- * without it the whole stream is returned at once in `events`.
- */
-export type StreamingAnalyzerContext = AnalyzerContext & { emit?: (event: EventBody) => void };
+type RepliesReads = 'playbook' | 'article-cards';
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+export interface RepliesResult {
+  replyId: string;
+  source: 'template' | 'llm';
+  promptVersion?: string;
+  /** Why the LLM's reply was replaced by the template (error code only). */
+  fallbackReason?: string | null;
+}
+
+export interface RepliesState {
+  /** The last template suggested: the same one twice in a row tells the agent nothing new. */
+  lastTemplate?: string;
 }
 
 /** Reads what earlier analyzers found; both inputs are optional. */
-export function readGrounding(previous: AnalyzerContext['previous']): ReplyGrounding {
+export function readGrounding(previous: AnalyzerContext<RepliesReads>['previous']): ReplyGrounding {
   const playbook = previous.playbook;
-  const stepTitle = text(playbook?.nextStepTitle);
-  const cards = previous['article-cards'];
-  const articleId = text(cards?.topArticleId);
-  const title = text(cards?.topTitle);
-  const passage = text(cards?.topPassage);
+  const stepTitle = playbook?.nextStepTitle;
+  const article = previous['article-cards']?.top;
   return {
-    step: stepTitle
-      ? { title: stepTitle, phrase: text(playbook?.nextStepPhrase) ?? null }
+    step: stepTitle ? { title: stepTitle, phrase: playbook.nextStepPhrase } : undefined,
+    article: article?.passage.trim()
+      ? { articleId: article.articleId, title: article.title, passage: article.passage }
       : undefined,
-    article: articleId && title && passage ? { articleId, title, passage } : undefined,
   };
 }
 
@@ -67,14 +69,15 @@ function replySuggestion(
   };
 }
 
-export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}): Analyzer {
+export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
   const llmTimeoutMs = options.llmTimeoutMs ?? 8_000;
-  return {
+  return defineAnalyzer({
     name: 'replies',
+    reads: ['playbook', 'article-cards'],
     ...(options.chatModel ? { cost: 'heavy' as const } : {}),
     accepts: ['utterance'],
     ...(options.chatModel ? { timeoutMs: llmTimeoutMs + 1_000 } : {}),
-    async analyze(context: StreamingAnalyzerContext) {
+    async analyze(context) {
       const { item } = context;
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
       const grounding = readGrounding(context.previous);
@@ -84,7 +87,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}): Ana
       if (!options.chatModel) {
         if (!template) return null;
         // The same template twice in a row tells the agent nothing new: suggest it once.
-        const last = (context.state as { lastTemplate?: string } | undefined)?.lastTemplate;
+        const last = (context.state as RepliesState | undefined)?.lastTemplate;
         if (last === template.text) return null;
         return {
           state: { lastTemplate: template.text },
@@ -158,5 +161,5 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}): Ana
         events: collected,
       };
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { AnalyzerContext, AnalyzerOutput, Analyzer } from '../../pipeline/analyzer.js';
+import type { AnalyzerName } from '../../pipeline/contract.js';
 import type { ConversationItem, ConversationRecord } from '../../conversations/types.js';
 
 /**
@@ -51,22 +52,25 @@ export function toItem(turn: Turn, seq: number): ConversationItem {
   };
 }
 
-export interface AnalyzerRun {
+export interface AnalyzerRun<N extends AnalyzerName = AnalyzerName> {
   item: ConversationItem;
-  output: AnalyzerOutput | null;
+  output: AnalyzerOutput<N> | null;
 }
 
-/** Feeds the turns one by one; `previous(seq)` supplies earlier analyzers' results per item. */
-export async function runAnalyzer(
-  analyzer: Analyzer,
+/**
+ * Feeds the turns one by one; `previous(item)` supplies the declared analyzers' results per
+ * item, typed by the contract: a test cannot hand an analyzer a shape its producer never writes.
+ */
+export async function runAnalyzer<N extends AnalyzerName, R extends AnalyzerName>(
+  analyzer: Analyzer<N, R>,
   turns: readonly Turn[],
   options: {
-    previous?: (item: ConversationItem) => AnalyzerContext['previous'];
+    previous?: (item: ConversationItem) => AnalyzerContext<R>['previous'];
     tenantId?: string;
   } = {},
-): Promise<AnalyzerRun[]> {
+): Promise<AnalyzerRun<N>[]> {
   const transcript: ConversationItem[] = [];
-  const runs: AnalyzerRun[] = [];
+  const runs: AnalyzerRun<N>[] = [];
   let state: unknown;
   const accepts = analyzer.accepts ?? ['utterance'];
   for (const [index, turn] of turns.entries()) {

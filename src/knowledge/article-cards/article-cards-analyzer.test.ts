@@ -12,7 +12,7 @@ import { publishedArticle } from '../testing/article-fixture.js';
 const article = publishedArticle;
 
 let db: Database;
-let analyzer: Analyzer;
+let analyzer: Analyzer<'article-cards'>;
 
 const conversation: ConversationRecord = {
   id: 'c1',
@@ -34,7 +34,10 @@ const conversation: ConversationRecord = {
 function createSession() {
   const transcript: ConversationItem[] = [];
   let state: unknown;
-  return async (speaker: Speaker, text: string): Promise<AnalyzerOutput | null> => {
+  return async (
+    speaker: Speaker,
+    text: string,
+  ): Promise<AnalyzerOutput<'article-cards'> | null> => {
     const item: ConversationItem = {
       kind: 'utterance',
       conversationId: 'c1',
@@ -61,7 +64,7 @@ function createSession() {
   };
 }
 
-function cards(output: AnalyzerOutput | null) {
+function cards(output: AnalyzerOutput<'article-cards'> | null) {
   return (output?.events ?? []).flatMap((event) =>
     event.type === 'suggestion' && event.suggestion.kind === 'article' ? [event.suggestion] : [],
   );

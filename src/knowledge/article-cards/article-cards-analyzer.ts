@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../pipeline/analyzer.js';
+import { defineAnalyzer } from '../../pipeline/analyzer.js';
 import type { EventBody } from '../../conversations/events.js';
 import type { Queryable } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
@@ -17,6 +17,27 @@ export interface ArticleCardsOptions {
   minConfidence?: number;
   /** Turns of the conversation used for the query (recent ones weigh more). */
   windowTurns?: number;
+}
+
+/** The article the conversation needs now, when the search is confident enough to show it. */
+export interface GroundingArticle {
+  articleId: string;
+  title: string;
+  /** The best passage, plain text: what a reply may quote and cite. */
+  passage: string;
+  confidence: number;
+}
+
+export interface ArticleCardsResult {
+  topArticleId: string | null;
+  topConfidence: number;
+  /**
+   * The leading article when it clears the card threshold, whether or not its card is new: the
+   * suggested reply grounds in it. Null when nothing is confident (small talk, verification).
+   */
+  top: GroundingArticle | null;
+  /** The article of the new card pushed for this turn, if any. */
+  suggested: string | null;
 }
 
 /** What the analyzer remembers per conversation. */
@@ -85,18 +106,19 @@ function mostConfident(results: readonly SearchResult[]): SearchResult | undefin
   );
 }
 
-export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyzer {
+export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
   const minConfidence = options.minConfidence ?? 0.25;
   const windowTurns = options.windowTurns ?? 8;
-  return {
+  return defineAnalyzer({
     name: 'article-cards',
+    reads: [],
     accepts: ['utterance'],
     cost: 'heavy',
     // A card for a turn the conversation has moved past is noise; under load, skip it.
     skipWhenBehindMs: 1_500,
     // Searches run in the database; on embedded PGlite one at a time is all it does anyway.
     maxConcurrent: 1,
-    async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
+    async analyze(context) {
       const { item } = context;
       // Agent turns refine the query but do not trigger a new card on their own.
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
@@ -145,9 +167,19 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
         ),
       );
       const top = results[0];
-      const result = {
+      const leader = fresh ?? mostConfident(results.filter((r) => leaders.has(r.articleId)));
+      const result: ArticleCardsResult = {
         topArticleId: top?.articleId ?? null,
         topConfidence: top ? Number(top.confidence.toFixed(3)) : 0,
+        top:
+          leader && leader.confidence >= minConfidence
+            ? {
+                articleId: leader.articleId,
+                title: leader.title,
+                passage: leader.passage,
+                confidence: Number(leader.confidence.toFixed(3)),
+              }
+            : null,
         suggested: fresh?.articleId ?? null,
       };
       if (!fresh) return { result, state };
@@ -171,5 +203,5 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions): Analyz
         state: { shown: [...state.shown, fresh.articleId] } satisfies ArticleCardsState,
       };
     },
-  };
+  });
 }

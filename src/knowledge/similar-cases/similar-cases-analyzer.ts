@@ -2,16 +2,27 @@ import type { Queryable } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import { findSimilarCases, indexCase } from './similar-cases.js';
 import type { ConversationItem } from '../../conversations/types.js';
-import type { Analyzer, Finalizer } from '../../pipeline/analyzer.js';
+import { defineAnalyzer, defineFinalizer } from '../../pipeline/analyzer.js';
 
 const customerText = (transcript: readonly ConversationItem[]) =>
   transcript.flatMap((item) =>
     item.kind === 'utterance' && item.speaker === 'customer' ? [item.text] : [],
   );
 
-interface SimilarCasesState {
+export interface SimilarCasesState {
   shown: string[];
   searchedAtWords: number;
+}
+
+export interface SimilarCasesResult {
+  /** Cases found above the similarity threshold. */
+  found: number;
+  /** Conversation ids of the cases newly shown to the agent. */
+  shown: string[];
+}
+
+export interface CaseIndexResult {
+  indexed: true;
 }
 
 /**
@@ -24,11 +35,12 @@ export function createSimilarCasesAnalyzer(options: {
   embedder: EmbeddingModel;
   minSimilarity?: number;
   minWords?: number;
-}): Analyzer {
+}) {
   const minSimilarity = options.minSimilarity ?? 0.6;
   const minWords = options.minWords ?? 12;
-  return {
+  return defineAnalyzer({
     name: 'similar-cases',
+    reads: [],
     cost: 'heavy',
     skipWhenBehindMs: 2_000,
     async analyze(context) {
@@ -72,20 +84,19 @@ export function createSimilarCasesAnalyzer(options: {
         })),
       };
     },
-  };
+  });
 }
 
 /** At the end, the conversation becomes a case others can be shown (after summary and disposition). */
-export function createCaseIndexFinalizer(options: {
-  db: Queryable;
-  embedder: EmbeddingModel;
-}): Finalizer {
-  return {
+export function createCaseIndexFinalizer(options: { db: Queryable; embedder: EmbeddingModel }) {
+  return defineFinalizer({
     name: 'case-index',
+    reads: ['summary', 'disposition'],
+    readsLive: [],
     async finalize(context) {
       const said = customerText(context.transcript);
       const summary = context.previous.summary;
-      const narrative = typeof summary?.narrative === 'string' ? summary.narrative : '';
+      const narrative = summary?.narrative ?? '';
       if (said.length === 0 || narrative === '') return null;
       const disposition = context.previous.disposition?.suggested;
       const outcome = summary?.outcome;
@@ -105,5 +116,5 @@ export function createCaseIndexFinalizer(options: {
       });
       return { result: { indexed: true } };
     },
-  };
+  });
 }

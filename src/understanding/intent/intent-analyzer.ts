@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext } from '../../pipeline/analyzer.js';
+import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js';
 import type { IntentClassifierCache, TrainedIntents } from './intent-classifier-cache.js';
 import type { IntentPrediction } from './intent-classifier.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
@@ -31,7 +31,7 @@ export interface IntentAnalyzerState {
   matchedTurns: number;
 }
 
-export interface IntentAnalysis extends Record<string, unknown> {
+export interface IntentAnalysis {
   intent: string | null;
   confidence: number;
   ranked: { intent: string; score: number }[];
@@ -44,10 +44,11 @@ export interface IntentAnalysis extends Record<string, unknown> {
   fallbackReason?: string;
 }
 
-export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
+export function createIntentAnalyzer(options: IntentAnalyzerOptions) {
   const decay = options.decay ?? 0.7;
-  return {
+  return defineAnalyzer({
     name: 'intent',
+    reads: [],
     // Embeds the text in a worker thread.
     cost: 'heavy',
     accepts: ['utterance'],
@@ -87,7 +88,7 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions): Analyzer {
       };
       return { result, state };
     },
-  };
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnalyzerContext } from '../../pipeline/analyzer.js';
 import type { ConversationRecord, Speaker, UtteranceItem } from '../../conversations/types.js';
 import { createLanguageDetector } from './index.js';
-import type { Analyzer } from '../../pipeline/analyzer.js';
+import type { Analyzer, AnalyzerContext } from '../../pipeline/analyzer.js';
+import type { LanguageAnalyzerResult } from './language-analyzer.js';
 import { createLanguageAnalyzer } from './language-analyzer.js';
 
 const conversation: ConversationRecord = {
@@ -22,10 +22,10 @@ const conversation: ConversationRecord = {
 };
 
 /** Feeds utterances one by one, handing back the state as the pipeline does. */
-async function run(analyzer: Analyzer, turns: Array<[Speaker, string]>) {
+async function run(analyzer: Analyzer<'language'>, turns: Array<[Speaker, string]>) {
   let state: unknown;
   const transcript: UtteranceItem[] = [];
-  const results: Array<Record<string, unknown>> = [];
+  const results: LanguageAnalyzerResult[] = [];
   for (const [speaker, text] of turns) {
     const item: UtteranceItem = {
       kind: 'utterance',
@@ -39,7 +39,7 @@ async function run(analyzer: Analyzer, turns: Array<[Speaker, string]>) {
       createdAt: new Date(0).toISOString(),
     };
     transcript.push(item);
-    const context: AnalyzerContext = {
+    const context: AnalyzerContext<never> = {
       tenantId: 't1',
       conversation,
       item,
@@ -50,12 +50,12 @@ async function run(analyzer: Analyzer, turns: Array<[Speaker, string]>) {
     };
     const output = await analyzer.analyze(context);
     state = output?.state;
-    results.push(output?.result ?? {});
+    if (output?.result) results.push(output.result);
   }
   return results;
 }
 
-let analyzer: Analyzer;
+let analyzer: Analyzer<'language'>;
 beforeAll(async () => {
   analyzer = createLanguageAnalyzer({ detector: await createLanguageDetector() });
 });

@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../pipeline/analyzer.js';
+import { defineAnalyzer } from '../../pipeline/analyzer.js';
 import type { LanguageDetector } from './index.js';
 
 /** Persisted per conversation: evidence for each language seen so far. */
@@ -7,7 +7,7 @@ export interface LanguageAnalyzerState {
   evidence: Record<string, number>;
 }
 
-export interface LanguageAnalyzerResult extends Record<string, unknown> {
+export interface LanguageAnalyzerResult {
   language: string;
   confidence: number;
   /** The dominant language of the conversation so far ('und' until something is known). */
@@ -28,11 +28,12 @@ function isState(value: unknown): value is LanguageAnalyzerState {
   );
 }
 
-export function createLanguageAnalyzer(options: LanguageAnalyzerOptions): Analyzer {
+export function createLanguageAnalyzer(options: LanguageAnalyzerOptions) {
   const minConfidence = options.minConfidence ?? 0.5;
-  return {
+  return defineAnalyzer({
     name: 'language',
-    async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
+    reads: [],
+    async analyze(context) {
       const { item } = context;
       if (item.kind !== 'utterance') return null;
       const guess = options.detector.detect(item.text);
@@ -59,5 +60,5 @@ export function createLanguageAnalyzer(options: LanguageAnalyzerOptions): Analyz
       const state: LanguageAnalyzerState = { evidence };
       return { result, state };
     },
-  };
+  });
 }

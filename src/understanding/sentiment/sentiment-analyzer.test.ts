@@ -26,7 +26,7 @@ const conversation: ConversationRecord = {
 
 /** Feeds utterances one by one, handing back the state as the pipeline does. */
 async function run(
-  analyzer: Analyzer,
+  analyzer: Analyzer<'sentiment', 'language'>,
   turns: Array<[Speaker, string]>,
 ): Promise<SentimentAnalyzerResult[]> {
   let state: unknown;
@@ -61,7 +61,7 @@ async function run(
   return results;
 }
 
-let analyzer: Analyzer;
+let analyzer: Analyzer<'sentiment', 'language'>;
 beforeAll(async () => {
   analyzer = createSentimentAnalyzer({ model: await createSentimentModel() });
 });

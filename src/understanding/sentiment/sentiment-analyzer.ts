@@ -1,4 +1,4 @@
-import type { Analyzer, AnalyzerContext, AnalyzerOutput } from '../../pipeline/analyzer.js';
+import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js';
 import type { SentimentLabel, SentimentModel } from './index.js';
 import type { ExternalSentiment } from './external-sentiment.js';
 import { askWithinBudget } from '../llm/ask-within-budget.js';
@@ -15,7 +15,7 @@ export interface SentimentAnalyzerState {
   customerHistory: number[];
 }
 
-export interface SentimentAnalyzerResult extends Record<string, unknown> {
+export interface SentimentAnalyzerResult {
   score: number;
   label: SentimentLabel;
   speaker: string;
@@ -60,26 +60,27 @@ function readState(value: unknown): SentimentAnalyzerState {
 }
 
 /** The language analyzer's verdict on this item, when it ran first. */
-function languageOf(context: AnalyzerContext): string | undefined {
+function languageOf(context: AnalyzerContext<'language'>): string | undefined {
   const result = context.previous.language;
   const language = result?.language;
-  if (typeof language === 'string' && language !== 'und') return language;
+  if (language && language !== 'und') return language;
   const conversation = result?.conversationLanguage;
-  if (typeof conversation === 'string' && conversation !== 'und') return conversation;
+  if (conversation && conversation !== 'und') return conversation;
   return context.conversation.language ?? undefined;
 }
 
-export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Analyzer {
+export function createSentimentAnalyzer(options: SentimentAnalyzerOptions) {
   const alpha = options.alpha ?? 0.4;
   const slopeWindow = options.slopeWindow ?? 3;
   const steadyBelow = options.steadyBelow ?? 0.05;
   const encoderBudgetMs = options.encoderBudgetMs ?? 500;
-  return {
+  return defineAnalyzer({
     name: 'sentiment',
+    reads: ['language'],
     // With a sentence encoder the text is embedded in a worker thread (the intent analyzer after
     // this one can then find the same text's vector in the pool's cache).
     ...(options.model.usesEmbeddings ? { cost: 'heavy' as const } : {}),
-    async analyze(context: AnalyzerContext): Promise<AnalyzerOutput | null> {
+    async analyze(context) {
       const { item } = context;
       if (item.kind !== 'utterance' || item.text.trim() === '') return null;
       const external = options.external;
@@ -138,5 +139,5 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions): Anal
       };
       return { result, state };
     },
-  };
+  });
 }

@@ -1,23 +1,35 @@
-import { combineChurnRisk, conversationSignals } from './conversation-risk.js';
+import {
+  combineChurnRisk,
+  conversationSignals,
+  type ConversationSignals,
+} from './conversation-risk.js';
+import type { RiskReason } from './tabular-model.js';
+
+export interface ChurnResult {
+  risk: number;
+  /** The customer-attribute model's risk before this conversation; null without a model. */
+  baseRisk: number | null;
+  reasons: RiskReason[];
+  signals: ConversationSignals;
+}
 import type { ChurnService } from './churn-service.js';
 import { liveSentimentScores } from '../live-sentiment.js';
-import type { Finalizer } from '../../pipeline/analyzer.js';
+import { defineFinalizer } from '../../pipeline/analyzer.js';
 
 /**
  * Churn risk at the end of a conversation, from its signals (cancel intent, competitors,
  * sentiment trajectory, outcome) on top of a base risk: the tenant's model applied to the
  * customer's attributes when it has one, else the base rate.
  */
-export function createChurnFinalizer(
-  options: { baseRisk?: ChurnService['baseRisk'] } = {},
-): Finalizer {
-  return {
+export function createChurnFinalizer(options: { baseRisk?: ChurnService['baseRisk'] } = {}) {
+  return defineFinalizer({
     name: 'churn',
+    reads: ['summary', 'repeat-contact'],
+    readsLive: ['sentiment'],
     async finalize(context) {
-      const outcome = context.previous.summary?.outcome;
       const sentiment = liveSentimentScores(context.analyses);
       const signals = conversationSignals(context.transcript, {
-        outcome: typeof outcome === 'string' ? outcome : undefined,
+        outcome: context.previous.summary?.outcome,
         repeatContact: context.previous['repeat-contact']?.repeatContact === true,
         sentimentOf: (seq) => sentiment[seq],
       });
@@ -34,5 +46,5 @@ export function createChurnFinalizer(
         },
       };
     },
-  };
+  });
 }

@@ -1,13 +1,20 @@
 import type { DispositionService } from './disposition-service.js';
 import { dispositionText } from './disposition-service.js';
-import type { Finalizer } from '../../pipeline/analyzer.js';
+import { defineFinalizer } from '../../pipeline/analyzer.js';
+
+export interface DispositionResult {
+  /** The suggested wrap-up code; the agent confirms or corrects it. */
+  suggested: string;
+  confidence: number;
+  alternatives: { code: string; confidence: number }[];
+}
 
 /** Suggests the wrap-up code when a conversation ends; the agent confirms or corrects it. */
-export function createDispositionFinalizer(
-  dispositions: Pick<DispositionService, 'suggest'>,
-): Finalizer {
-  return {
+export function createDispositionFinalizer(dispositions: Pick<DispositionService, 'suggest'>) {
+  return defineFinalizer({
     name: 'disposition',
+    reads: [],
+    readsLive: [],
     async finalize(context) {
       const text = dispositionText(context.transcript);
       if (text.trim() === '') return null;
@@ -20,5 +27,5 @@ export function createDispositionFinalizer(
         },
       };
     },
-  };
+  });
 }

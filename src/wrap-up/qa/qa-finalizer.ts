@@ -1,7 +1,7 @@
 import { scoreConversation, type QaResult } from './auto-qa.js';
 import type { Scorecard } from './scorecard.js';
 import { liveSentimentScores } from '../live-sentiment.js';
-import type { Finalizer } from '../../pipeline/analyzer.js';
+import { defineFinalizer } from '../../pipeline/analyzer.js';
 
 export interface QaFinalizerOptions {
   /** The tenant's current scorecard (a fixed one in tests). */
@@ -16,20 +16,22 @@ export interface QaFinalizerOptions {
  * Scores the conversation against the tenant's scorecard. Runs after `disposition`, whose
  * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
  */
-export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Finalizer {
+export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
   const { scorecardFor, onScored, articleTexts } =
     'scorecardFor' in options
       ? options
       : { scorecardFor: () => options, onScored: undefined, articleTexts: undefined };
-  return {
+  return defineFinalizer({
     name: 'qa',
+    reads: ['disposition'],
+    readsLive: ['sentiment', 'article-cards'],
     async finalize(context) {
       const suggestion = context.previous.disposition;
       const chosen = context.conversation.metadata.disposition;
       // The cards the agent was shown, from the live article-cards results.
       const shown = Object.values(context.analyses).flatMap((byAnalyzer) => {
         const suggested = byAnalyzer['article-cards']?.suggested;
-        return typeof suggested === 'string' ? [suggested] : [];
+        return suggested ? [suggested] : [];
       });
       const articles =
         shown.length > 0 && articleTexts ? await articleTexts(context.tenantId, shown) : [];
@@ -39,12 +41,12 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard): Fina
         sentiment: liveSentimentScores(context.analyses),
         disposition: {
           chosen: typeof chosen === 'string' ? chosen : null,
-          suggested: typeof suggestion?.suggested === 'string' ? suggestion.suggested : null,
-          confidence: typeof suggestion?.confidence === 'number' ? suggestion.confidence : 0,
+          suggested: suggestion?.suggested ?? null,
+          confidence: suggestion?.confidence ?? 0,
         },
       });
       await onScored?.(context.tenantId, context.conversation.id, result);
-      return { result: { ...result } };
+      return { result };
     },
-  };
+  });
 }

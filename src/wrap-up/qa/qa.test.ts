@@ -176,7 +176,7 @@ describe('auto-QA', () => {
       tenantId: 't1',
       conversation: buildConversation({ metadata: { disposition: 'general_inquiry' } }),
       transcript: good,
-      previous: { disposition: { suggested: 'refund_issued', confidence: 0.9 } },
+      previous: { disposition: { suggested: 'refund_issued', confidence: 0.9, alternatives: [] } },
       analyses: {},
       signal: new AbortController().signal,
     });

@@ -1,6 +1,13 @@
 import type { Database } from '../../stores/database.js';
 import { recordTopicAndFindRepeat } from './repeat-contacts.js';
-import type { Finalizer, FinalizerContext } from '../../pipeline/analyzer.js';
+import { defineFinalizer, type FinalizerContext } from '../../pipeline/analyzer.js';
+import type { RepeatFinding } from './repeat-contacts.js';
+
+export interface RepeatContactResult {
+  topic: string | null;
+  repeatContact: boolean;
+  repeats: RepeatFinding['repeats'];
+}
 import { conversationIntent, turnIntent } from '../../understanding/intent/intent-result.js';
 
 /**
@@ -8,7 +15,7 @@ import { conversationIntent, turnIntent } from '../../understanding/intent/inten
  * customer threatens to cancel halfway is still a billing dispute), else the last turn intent
  * named, else the suggested wrap-up code.
  */
-function topicOf(context: FinalizerContext): string | null {
+function topicOf(context: FinalizerContext<'disposition', 'intent'>): string | null {
   const seqs = Object.keys(context.analyses)
     .map(Number)
     .sort((a, b) => b - a);
@@ -20,17 +27,18 @@ function topicOf(context: FinalizerContext): string | null {
     const topic = turnIntent(context.analyses[seq]?.intent)?.intent;
     if (topic) return topic;
   }
-  const suggested = context.previous.disposition?.suggested;
-  return typeof suggested === 'string' ? suggested : null;
+  return context.previous.disposition?.suggested ?? null;
 }
 
 /** Marks repeat contacts (same customer, same topic, within the window) for FCR reporting. */
 export function createRepeatContactFinalizer(
   db: Database,
   windowHours: (tenantId: string) => Promise<number> | number,
-): Finalizer {
-  return {
+) {
+  return defineFinalizer({
     name: 'repeat-contact',
+    reads: ['disposition'],
+    readsLive: ['intent'],
     async finalize(context) {
       const finding = await recordTopicAndFindRepeat(db, {
         tenantId: context.tenantId,
@@ -48,5 +56,5 @@ export function createRepeatContactFinalizer(
         },
       };
     },
-  };
+  });
 }

@@ -1,13 +1,17 @@
 import type { ChatModel } from '../../providers/spec/chat-model.js';
-import { summarizeConversation } from './summarize.js';
-import type { Finalizer } from '../../pipeline/analyzer.js';
+import { summarizeConversation, type ConversationSummary } from './summarize.js';
+
+export type SummaryResult = ConversationSummary;
+import { defineFinalizer } from '../../pipeline/analyzer.js';
 
 /** Writes the wrap-up summary when a conversation ends; later finalizers see it as `previous.summary`. */
 export function createSummaryFinalizer(
   options: { chatModel?: ChatModel | undefined; now?: () => Date } = {},
-): Finalizer {
-  return {
+) {
+  return defineFinalizer({
     name: 'summary',
+    reads: [],
+    readsLive: [],
     timeoutMs: options.chatModel ? 20_000 : 5_000,
     async finalize(context) {
       const summary = await summarizeConversation(context.transcript, {
@@ -15,7 +19,7 @@ export function createSummaryFinalizer(
         signal: context.signal,
         now: options.now?.() ?? new Date(context.conversation.endedAt ?? Date.now()),
       });
-      return { result: { ...summary } };
+      return { result: summary };
     },
-  };
+  });
 }

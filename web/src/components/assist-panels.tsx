@@ -246,30 +246,3 @@ export function SimilarCasesPanel({ view }: { view: ConversationView }) {
     </section>
   );
 }
-
-/** Wrap-up results once the conversation has ended (summary, disposition, churn…). */
-export function WrapupPanel({ view }: { view: ConversationView }) {
-  if (view.wrapups.length === 0) return null;
-  return (
-    <section className="panel wrapup" aria-labelledby="wrapup-title">
-      <h2 id="wrapup-title">Wrap-up</h2>
-      <dl>
-        {view.wrapups.map((wrapup, index) => (
-          <div key={`${wrapup.step}-${index}`}>
-            <dt>{wrapup.step}</dt>
-            <dd>{describeWrapup(wrapup.result)}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
-  );
-}
-
-function describeWrapup(result: Record<string, unknown>): string {
-  for (const field of ['summary', 'text', 'code', 'label', 'disposition']) {
-    const value = result[field];
-    if (typeof value === 'string' && value) return value;
-  }
-  if (typeof result.score === 'number') return `score ${result.score}`;
-  return JSON.stringify(result);
-}

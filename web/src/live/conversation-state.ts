@@ -3,10 +3,11 @@ import type {
   ConversationRecord,
   CuecardEvent,
   IntentAnalysis,
+  PlaybookResult,
   PlaybookStepLine,
   Speaker,
-  StepStatus,
   Suggestion,
+  WrapupResults,
 } from './types.js';
 
 /**
@@ -108,6 +109,7 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
     case 'suggestion':
     case 'alert':
     case 'wrapup':
+    case 'feedback':
     case 'error':
       break;
     default: {
@@ -169,34 +171,18 @@ export interface ConversationView {
   intent: string | null;
   trend: 'improving' | 'worsening' | 'steady' | null;
   customerSentiment: number | null;
-  wrapups: { step: string; result: Record<string, unknown> }[];
+  /** The wrap-up so far, by step (each step arrives as its own event once the call ended). */
+  wrapup: WrapupResults;
   errors: { code: string; message: string; analyzer: string | null }[];
 }
 
-const isLabel = (value: unknown): value is SentimentLabel =>
-  value === 'negative' || value === 'neutral' || value === 'positive';
-
 /** What the conversation is about so far; a single off-topic turn does not relabel it. */
-function intentName(result: Record<string, unknown>): string | null {
-  const { intent, conversation } = result as Partial<IntentAnalysis>;
-  return conversation?.intent ?? (typeof intent === 'string' && intent !== '' ? intent : null);
+function intentName(result: IntentAnalysis): string | null {
+  return result.conversation?.intent ?? (result.intent || null);
 }
 
-const isStepStatus = (value: unknown): value is StepStatus =>
-  value === 'done' || value === 'passed' || value === 'remaining';
-
-/** A playbook analysis result, or null when it lacks the checklist (older servers). */
-function playbookView(result: Record<string, unknown>): PlaybookView | null {
-  const { title, steps, complete } = result;
-  if (typeof title !== 'string' || !Array.isArray(steps)) return null;
-  const parsed: PlaybookView['steps'] = [];
-  for (const step of steps as unknown[]) {
-    const { id, title: stepTitle, status } = (step ?? {}) as Record<string, unknown>;
-    if (typeof id !== 'string' || typeof stepTitle !== 'string' || !isStepStatus(status))
-      return null;
-    parsed.push({ id, title: stepTitle, status });
-  }
-  return { title, steps: parsed, complete: complete === true };
+function playbookView(result: PlaybookResult): PlaybookView {
+  return { title: result.title, steps: result.steps, complete: result.complete };
 }
 
 /** The console's picture of a conversation, derived from its events. */
@@ -218,7 +204,7 @@ export function deriveView(state: ConversationState): ConversationView {
     intent: null,
     trend: null,
     customerSentiment: null,
-    wrapups: [],
+    wrapup: {},
     errors: [],
   };
   const addSuggestion = (suggestion: Suggestion) => {
@@ -265,31 +251,16 @@ export function deriveView(state: ConversationState): ConversationView {
       }
       case 'analysis':
         if (event.analyzer === 'sentiment') {
-          const { label, score, customerTrend } = event.result as {
-            label?: unknown;
-            score?: unknown;
-            customerTrend?: unknown;
-          };
-          if (isLabel(label))
-            sentimentBySeq.set(event.seq, {
-              label,
-              score: typeof score === 'number' ? score : null,
-            });
-          const trend = customerTrend as { direction?: unknown; ewma?: unknown } | null | undefined;
-          if (
-            trend &&
-            (trend.direction === 'improving' ||
-              trend.direction === 'worsening' ||
-              trend.direction === 'steady')
-          ) {
-            view.trend = trend.direction;
-            view.customerSentiment =
-              typeof trend.ewma === 'number' ? trend.ewma : view.customerSentiment;
+          const { label, score, customerTrend } = event.result;
+          sentimentBySeq.set(event.seq, { label, score });
+          if (customerTrend) {
+            view.trend = customerTrend.direction;
+            view.customerSentiment = customerTrend.ewma;
           }
         } else if (event.analyzer === 'intent') {
           view.intent = intentName(event.result) ?? view.intent;
         } else if (event.analyzer === 'playbook') {
-          view.playbook = playbookView(event.result) ?? view.playbook;
+          view.playbook = playbookView(event.result);
         }
         break;
       case 'suggestion':
@@ -302,7 +273,8 @@ export function deriveView(state: ConversationState): ConversationView {
         view.alerts.push(event.alert);
         break;
       case 'wrapup':
-        view.wrapups.push({ step: event.step, result: event.result });
+        // Each step's result is typed by its name: copy it under that name.
+        Object.assign(view.wrapup, { [event.step]: event.result });
         break;
       case 'error':
         view.errors.push({
@@ -316,6 +288,7 @@ export function deriveView(state: ConversationState): ConversationView {
       case 'utterance-interim':
       case 'reply-start':
       case 'reply-delta':
+      case 'feedback':
         // Folded into the state by applyEvent (record, interims, streams).
         break;
     }

@@ -8,8 +8,16 @@ export type {
   EventBody,
   Suggestion,
 } from '../../../src/conversations/events.js';
-export type { PlaybookStepLine } from '../../../src/assist/playbooks/playbook-analyzer.js';
+export type {
+  PlaybookResult,
+  PlaybookStepLine,
+} from '../../../src/assist/playbooks/playbook-analyzer.js';
 export type { IntentAnalysis } from '../../../src/understanding/intent/intent-analyzer.js';
+export type {
+  AnalyzerResults,
+  FinalizerResults,
+  WrapupResults,
+} from '../../../src/pipeline/contract.js';
 export type { StepStatus } from '../../../src/assist/playbooks/playbook-tracker.js';
 export type {
   Channel,

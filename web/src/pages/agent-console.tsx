@@ -11,8 +11,8 @@ import {
   NextStepsPanel,
   ReplyPanel,
   SimilarCasesPanel,
-  WrapupPanel,
 } from '../components/assist-panels.js';
+import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 

@@ -12,8 +12,8 @@ import {
   NextStepsPanel,
   ReplyPanel,
   SimilarCasesPanel,
-  WrapupPanel,
 } from '../components/assist-panels.js';
+import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
@@ -28,7 +28,7 @@ function describeEvent(event: CuecardEvent): string {
         ? `#${event.item.seq} ${event.item.speaker} spoke`
         : `#${event.item.seq} action ${event.item.action}`;
     case 'analysis':
-      return `#${event.seq} ${event.analyzer}${typeof event.result.label === 'string' ? `: ${event.result.label}` : ''}`;
+      return `#${event.seq} ${event.analyzer}${event.analyzer === 'sentiment' ? `: ${event.result.label}` : ''}`;
     case 'suggestion':
       return `Suggestion (${event.suggestion.kind})${'title' in event.suggestion ? `: ${event.suggestion.title}` : ''}`;
     case 'reply-start':
@@ -39,6 +39,8 @@ function describeEvent(event: CuecardEvent): string {
       return `Alert (${event.alert.severity}): ${event.alert.title}`;
     case 'wrapup':
       return `Wrap-up: ${event.step}`;
+    case 'feedback':
+      return `Agent marked a ${event.feedback.kind} suggestion ${humanize(event.feedback.verdict)}`;
     case 'error':
       return `Error ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}`;
     case 'utterance-interim':
