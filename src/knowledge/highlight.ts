@@ -1,4 +1,5 @@
 import type { QueryTerm } from './search-hits.js';
+import { markdownToPlainText } from '../text/markdown-to-plain-text.js';
 
 /** The best passage of a search result, cut to a window and with the query's words marked. */
 
@@ -20,6 +21,8 @@ export function renderHighlight(marked: string): {
   highlighted: string;
   matched: string[];
 } {
+  // Articles are Markdown; agents read passages as plain text (the article view renders it).
+  marked = markdownToPlainText(marked);
   const matched = new Set<string>();
   for (const match of marked.matchAll(new RegExp(`${OPEN}([^${CLOSE}]*)${CLOSE}`, 'g'))) {
     if (match[1]) matched.add(match[1].toLowerCase());

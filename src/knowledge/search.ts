@@ -1,4 +1,5 @@
 import type { Queryable } from '../stores/database.js';
+import { chineseStopWords } from './chinese-stop-words.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, type WordSplitter } from './search-text.js';
 import {
@@ -114,7 +115,10 @@ export async function analyzeQuery(
   );
   // A lone Latin letter is what the parser leaves of contractions ("I'm" → 'm'): it carries no
   // topic, and shown as a matched word in a card's reason it looks broken.
-  const rows = lexemes.filter((row) => !/^[a-z]$/.test(row.term));
+  // Chinese function words likewise (see chinese-stop-words.ts).
+  const rows = lexemes.filter(
+    (row) => !/^[a-z]$/.test(row.term) && !chineseStopWords.has(row.term),
+  );
   // Single words and ordered word pairs, as the articles were indexed (see insertChunks).
   const raw = new Map<string, number>();
   const add = (term: string, weight: number) => raw.set(term, (raw.get(term) ?? 0) + weight);

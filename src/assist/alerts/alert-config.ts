@@ -93,6 +93,12 @@ export const defaultAlertConfig: AlertConfig = {
     '销户',
     '注销',
     '换一家',
+    '取消服务',
+    '取消套餐',
+    '换别家',
+    '换运营商',
+    '携号转网',
+    '不想再用',
   ],
   cancelIntents: [
     'cancel_subscription',

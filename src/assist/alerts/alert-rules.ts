@@ -111,8 +111,10 @@ export function evaluateAlertRules(
         window.length >= config.sentiment.window &&
         window.every((entry, i) => i === 0 || entry.score <= window[i - 1]!.score + 0.05) &&
         window[0]!.score - last.score >= 0.2;
-      // The analyzer's trend spans more turns than this window: a slow slide counts too.
-      const trendSaysWorse = inputs.sentiment.trend === 'worsening';
+      // The analyzer's trend smooths over more turns than this window, so a slow slide counts
+      // too; but two turns are no trend: a factual answer after a complaint is not escalation.
+      const trendSaysWorse =
+        inputs.sentiment.trend === 'worsening' && window.length >= config.sentiment.window;
       if (last.score <= config.sentiment.negativeAt && (worsening || trendSaysWorse)) {
         alerts.push({
           key: 'escalation:sentiment',

@@ -73,7 +73,7 @@ describe('replies analyzer', () => {
       suggestion: {
         kind: 'reply',
         source: 'template',
-        text: 'Standard orders arrive in 3 to 5 business days. Express orders arrive the next day. Tracking is emailed at dispatch. Could you give me your order number?',
+        text: 'Standard orders arrive in 3 to 5 business days. Express orders arrive the next day. Could you give me your order number?',
         citations: [{ articleId: 'kb-shipping', title: 'Shipping times' }],
       },
     });

@@ -26,7 +26,7 @@ export interface RepliesAnalyzerOptions {
   usage?: LlmUsageStore | undefined;
 }
 
-type RepliesReads = 'playbook' | 'article-cards';
+type RepliesReads = 'playbook' | 'article-cards' | 'intent';
 
 export interface RepliesResult {
   replyId: string;
@@ -45,7 +45,10 @@ export interface RepliesState {
 export function readGrounding(previous: AnalyzerContext<RepliesReads>['previous']): ReplyGrounding {
   const playbook = previous.playbook;
   const stepTitle = playbook?.nextStepTitle;
-  const article = previous['article-cards']?.top;
+  // "Thanks, bye" or "It's [EMAIL]" ask nothing an article answers: the intent classifier calls
+  // such turns out of scope (null), and a reply quoting the article again would be noise.
+  const asksSomething = previous.intent?.intent !== null;
+  const article = asksSomething ? previous['article-cards']?.top : undefined;
   return {
     step: stepTitle ? { title: stepTitle, phrase: playbook.nextStepPhrase } : undefined,
     article: article?.passage.trim()
@@ -73,7 +76,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
   const llmTimeoutMs = options.llmTimeoutMs ?? 8_000;
   return defineAnalyzer({
     name: 'replies',
-    reads: ['playbook', 'article-cards'],
+    reads: ['playbook', 'article-cards', 'intent'],
     ...(options.chatModel ? { cost: 'heavy' as const } : {}),
     accepts: ['utterance'],
     ...(options.chatModel ? { timeoutMs: llmTimeoutMs + 1_000 } : {}),
@@ -81,7 +84,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
       const { item } = context;
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
       const grounding = readGrounding(context.previous);
-      const template = draftTemplateReply(grounding);
+      const template = draftTemplateReply(grounding, item.text);
       const replyId = randomUUID();
 
       if (!options.chatModel) {

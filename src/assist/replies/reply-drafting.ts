@@ -2,6 +2,7 @@ import type { Citation } from '../../conversations/events.js';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatMessage } from '../../providers/spec/chat-model.js';
 import { fillSlots, loadPrompt } from '../../prompts/prompt-template.js';
+import { contentTokens } from '../../wrap-up/text/text.js';
 
 /**
  * What a suggested reply is grounded in: the playbook's next step and the best knowledge
@@ -24,28 +25,58 @@ export function loadReplyPrompt(): Promise<string> {
   return loadPrompt(replyPromptVersion);
 }
 
-/** The first sentences of a passage, up to about `maxChars`, never cut inside a sentence when avoidable. */
-export function leadSentences(passage: string, maxChars = 220): string {
+const sentencePattern = /[^.!?。！？]+[.!?。！？]*/g;
+
+/** Words to compare a sentence with the customer's turn; CJK text by character pairs. */
+function matchUnits(text: string): Set<string> {
+  const units = new Set(contentTokens(text));
+  for (const run of text.match(/[\u3400-\u9fff]+/g) ?? [])
+    for (let i = 0; i + 1 < run.length; i++) units.add(run.slice(i, i + 2));
+  return units;
+}
+
+/** A sentence that can stand alone in a reply: not a cut-off fragment or a bare heading. */
+function standsAlone(sentence: string): boolean {
+  if (sentence.startsWith('…')) return false;
+  if (/[\u3400-\u9fff]/.test(sentence)) return sentence.length >= 6;
+  return sentence.split(/\s+/).length >= 5;
+}
+
+/**
+ * The sentences of a passage that best answer the customer's turn, in passage order, up to about
+ * `maxChars`: the sentence sharing most words with the turn, then its neighbour when there is
+ * room. Without a turn (or no shared word) the passage's first full sentences.
+ */
+export function supportingSentences(passage: string, turn = '', maxChars = 220): string {
   const clean = passage
     .replace(/<\/?mark>/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const sentences = clean.match(/[^.!?。!?]+[.!?。!?]*/g) ?? [clean];
-  let text = '';
-  for (const sentence of sentences) {
-    if (text && text.length + sentence.length > maxChars) break;
-    text += sentence;
-  }
-  return (text || clean.slice(0, maxChars)).trim();
+  const sentences = (clean.match(sentencePattern) ?? [clean]).map((s) => s.trim());
+  const candidates = sentences
+    .map((text, index) => ({ text, index }))
+    .filter((entry) => standsAlone(entry.text));
+  if (candidates.length === 0) return clean.slice(0, maxChars).trim();
+  const wanted = matchUnits(turn);
+  const overlap = (text: string) => [...matchUnits(text)].filter((u) => wanted.has(u)).length;
+  const best = candidates.reduce((a, b) => (overlap(b.text) > overlap(a.text) ? b : a));
+  const chosen = [best];
+  const next = candidates.find((entry) => entry.index === best.index + 1);
+  if (next && best.text.length + next.text.length + 1 <= maxChars) chosen.push(next);
+  const text = chosen.map((entry) => entry.text).join(' ');
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1).trimEnd()}…`;
 }
 
 /** The offline reply: the step's phrase and/or the article's lead sentences, with the source cited. */
-export function draftTemplateReply(grounding: ReplyGrounding): TemplateReply | undefined {
+export function draftTemplateReply(
+  grounding: ReplyGrounding,
+  customerTurn = '',
+): TemplateReply | undefined {
   const parts: string[] = [];
   const reasons: string[] = [];
   const citations: Citation[] = [];
   if (grounding.article) {
-    const lead = leadSentences(grounding.article.passage);
+    const lead = supportingSentences(grounding.article.passage, customerTurn);
     parts.push(lead);
     citations.push({
       articleId: grounding.article.articleId,
@@ -83,7 +114,11 @@ export function buildReplyMessages(
     ? `${grounding.step.title}${grounding.step.phrase ? ` (for example: "${grounding.step.phrase}")` : ''}`
     : 'none';
   const article = grounding.article
-    ? `"${grounding.article.title}": ${leadSentences(grounding.article.passage, 800)}`
+    ? `"${grounding.article.title}": ${grounding.article.passage
+        .replace(/<\/?mark>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 800)}`
     : 'none';
   const content = fillSlots(template, {
     next_step: step,

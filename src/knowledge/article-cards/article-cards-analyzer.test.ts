@@ -12,7 +12,7 @@ import { publishedArticle } from '../testing/article-fixture.js';
 const article = publishedArticle;
 
 let db: Database;
-let analyzer: Analyzer<'article-cards'>;
+let analyzer: Analyzer<'article-cards', 'intent' | 'language'>;
 
 const conversation: ConversationRecord = {
   id: 'c1',

@@ -94,6 +94,24 @@ function mergeConfidence(window: SearchResult[], lastTurn: SearchResult[]): Sear
 const topical = (text: string): string => text.replace(redactionTokenPattern, ' ');
 
 /**
+ * A keyword match the sentence encoder finds unrelated ("the lost day" of an outage matching the
+ * lost-phone article): shared words, different meaning. Not worth the agent's attention.
+ */
+const MIN_SIMILARITY_FOR_CARD = 0.1;
+const lexicalCoincidence = (result: SearchResult) =>
+  result.vectorSimilarity !== null && result.vectorSimilarity < MIN_SIMILARITY_FOR_CARD;
+
+/** The keyword-only bar as a share of the blended one. */
+const KEYWORD_ONLY_SCALE = 0.8;
+
+/** The conversation's intent must be this sure to join the query, and weighs this much. */
+const MIN_TOPIC_CONFIDENCE = 0.4;
+const TOPIC_WEIGHT = 1;
+
+/** An out-of-scope verdict this sure means the turn is small talk, verification or a close. */
+const SMALL_TALK_CONFIDENCE = 0.85;
+
+/**
  * The last turn is searched on its own only when it says enough to stand alone: "How long does
  * that take?" leans on the turns before it, and alone it matches whatever article says "take".
  */
@@ -108,10 +126,16 @@ function mostConfident(results: readonly SearchResult[]): SearchResult | undefin
 
 export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
   const minConfidence = options.minConfidence ?? 0.25;
+  // Without a vector score (a script the sentence encoder does not know, e.g. Chinese) the
+  // confidence is keyword coverage alone, which runs lower than the blended figure for the same
+  // relevance: a query's unmatched words (greetings, times) count against it with nothing to
+  // lift it. Same bar, scaled.
+  const thresholdFor = (result: SearchResult) =>
+    result.vectorSimilarity === null ? minConfidence * KEYWORD_ONLY_SCALE : minConfidence;
   const windowTurns = options.windowTurns ?? 8;
   return defineAnalyzer({
     name: 'article-cards',
-    reads: [],
+    reads: ['intent', 'language'],
     accepts: ['utterance'],
     cost: 'heavy',
     // A card for a turn the conversation has moved past is noise; under load, skip it.
@@ -129,7 +153,23 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
         .map((entry) => ({ speaker: entry.speaker, text: topical(entry.text) }));
       const query = conversationQuery(turns);
       if (query.segments.length === 0) return null;
-      const language = context.conversation.language ?? undefined;
+      const intent = context.previous.intent;
+      // What the classifier says the contact is about names the topic in the knowledge base's
+      // own words ("report outage", "cancel subscription") when the customer's words are
+      // oblique ("the router light is blinking red"): one more query segment, by confidence.
+      const topic = intent?.conversation;
+      const topicSegment =
+        topic && topic.confidence >= MIN_TOPIC_CONFIDENCE
+          ? { text: topic.intent.replace(/[_-]+/g, ' '), weight: TOPIC_WEIGHT * topic.confidence }
+          : undefined;
+      if (topicSegment) query.segments.push(topicSegment);
+      // Confident small talk ("Alright, thanks", "Bye") needs no new card.
+      const smallTalk = intent?.intent === null && intent.confidence >= SMALL_TALK_CONFIDENCE;
+      // The connector may not say the language; the language analyzer hears it. Cards are in the
+      // conversation's language: an English card on a Mandarin call helps nobody.
+      const detected = context.previous.language?.conversationLanguage;
+      const language =
+        context.conversation.language ?? (detected && detected !== 'und' ? detected : undefined);
       const search = (segments: typeof query.segments, vectorText: string, log: boolean) =>
         searchKnowledge(
           { db: options.db, embedder: options.embedder, splitter: options.splitter },
@@ -148,7 +188,18 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       const standsAlone = contentTokens(lastText).length >= MIN_WORDS_ALONE;
       const [windowResults, lastTurnResults] = await Promise.all([
         search(query.segments, query.vectorText, true),
-        standsAlone ? search([{ text: lastText, weight: 1 }], lastText, false) : [],
+        // The last turn is read in the conversation's context ("anything for the lost day?" in an
+        // outage call), at half the topic's weight so that a new topic still leads.
+        standsAlone
+          ? search(
+              [
+                { text: lastText, weight: 1 },
+                ...(topicSegment ? [{ ...topicSegment, weight: topicSegment.weight / 2 }] : []),
+              ],
+              lastText,
+              false,
+            )
+          : [],
       ]);
       context.signal.throwIfAborted();
       const results = mergeConfidence(windowResults, lastTurnResults);
@@ -158,21 +209,24 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       const leaders = new Set(
         [mostConfident(windowResults), mostConfident(lastTurnResults)].map((r) => r?.articleId),
       );
-      const fresh = mostConfident(
-        results.filter(
-          (result) =>
-            leaders.has(result.articleId) &&
-            result.confidence >= minConfidence &&
-            !state.shown.includes(result.articleId),
-        ),
-      );
+      const fresh = smallTalk
+        ? undefined
+        : mostConfident(
+            results.filter(
+              (result) =>
+                leaders.has(result.articleId) &&
+                result.confidence >= thresholdFor(result) &&
+                !lexicalCoincidence(result) &&
+                !state.shown.includes(result.articleId),
+            ),
+          );
       const top = results[0];
       const leader = fresh ?? mostConfident(results.filter((r) => leaders.has(r.articleId)));
       const result: ArticleCardsResult = {
         topArticleId: top?.articleId ?? null,
         topConfidence: top ? Number(top.confidence.toFixed(3)) : 0,
         top:
-          leader && leader.confidence >= minConfidence
+          leader && leader.confidence >= thresholdFor(leader)
             ? {
                 articleId: leader.articleId,
                 title: leader.title,

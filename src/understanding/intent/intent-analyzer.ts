@@ -4,6 +4,8 @@ import type { IntentPrediction } from './intent-classifier.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { labelWithChatModel } from '../llm/chat-labeler.js';
 import { askWithinBudget } from '../llm/ask-within-budget.js';
+import { contentTokens } from '../../wrap-up/text/text.js';
+import { redactionTokenPattern } from '../pii/redact.js';
 
 /**
  * Detects the intent of each final customer turn, and the intent of the conversation so far:
@@ -64,14 +66,17 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions) {
       const prediction = asked?.prediction ?? local;
       const previous = readState(context.state);
       let state = previous;
-      if (prediction.intent !== null) {
+      const weight = informativeness(item.text);
+      if (prediction.intent !== null && weight > 0) {
         const scores: Record<string, number> = {};
         for (const [intent, score] of Object.entries(previous.scores)) {
-          // Intents dropped by a retrain fade out like any other old evidence.
-          if (score * decay > 1e-4) scores[intent] = score * decay;
+          // Intents dropped by a retrain fade out like any other old evidence; a short answer
+          // fades the older evidence only as much as it adds.
+          const kept = score * (1 - (1 - decay) * weight);
+          if (kept > 1e-4) scores[intent] = kept;
         }
         for (const { intent, score } of prediction.ranked)
-          scores[intent] = (scores[intent] ?? 0) + score;
+          scores[intent] = (scores[intent] ?? 0) + score * weight;
         state = { scores, matchedTurns: previous.matchedTurns + 1 };
       }
       const result: IntentAnalysis = {
@@ -159,6 +164,21 @@ function readState(raw: unknown): IntentAnalyzerState {
     matchedTurns: typeof candidate.matchedTurns === 'number' ? candidate.matchedTurns : 0,
   };
 }
+
+/**
+ * How much a turn says about why the customer called, 0..1. Answers to the agent's questions
+ * ("It's [EMAIL]", "The username is tomek_b") read like account changes to a classifier, but they
+ * say little about the contact: the conversation's intent follows turns that state a need.
+ */
+function informativeness(text: string): number {
+  const plain = text.replace(redactionTokenPattern, ' ');
+  const han = (plain.match(/[\u3400-\u9fff]/g) ?? []).length;
+  const words = contentTokens(plain).length + han / 2;
+  return Math.min(1, words / FULL_WEIGHT_WORDS);
+}
+
+/** Content words (or pairs of Han characters) at which a turn counts fully. */
+const FULL_WEIGHT_WORDS = 6;
 
 function round(value: number): number {
   return Math.round(value * 1e4) / 1e4;

@@ -27,8 +27,10 @@ interface Candidate {
   question: boolean;
 }
 
+// Leading interjections. Words that can also start a statement ("No connection at all", "Good
+// news: …", "Sorry I missed it") count as interjections only when punctuation follows them.
 const fillerStart =
-  /^(?:(?:well|oh|so|ok|okay|yes|yeah|yep|no|nope|hi|hello|hey|sure|um|uh|hmm|great|alright|all right|right|good|fine|wow|ah|sorry|thanks|thank you|please|dear|excuse me)\b[\s,!.-]*)+/i;
+  /^(?:(?:(?:well|oh|so|ok|okay|yeah|yep|hi|hello|hey|um|uh|hmm|wow|ah)\b[\s,!.-]*)|(?:(?:yes|no|nope|sure|great|alright|all right|right|good|fine|sorry|thanks|thank you|please|dear|excuse me)\b\s*[,!.-]+\s*))+/i;
 
 /** Strips what a summary never repeats: handles, links, emoji, signatures, leading interjections. */
 export function cleanUtterance(text: string): string {
@@ -45,10 +47,17 @@ export function cleanUtterance(text: string): string {
 // Service pleasantries say nothing about the call ("Thank you for calling, how can I help you
 // today?"); left in, they became "The agent asks for calling, how can they help …".
 const pleasantry =
-  /\b(?:(?:thank you|thanks)(?: so much| very much)? for (?:calling|contacting(?: us)?|reaching out(?: to us)?|getting in touch|your patience|waiting|holding|being with us|choosing us)|(?:how|what) (?:can|may) I (?:help|assist|do for) you(?: with)?(?: today)?|is there anything else(?: I can (?:help|assist) (?:you )?with)?(?: today)?|have a (?:great|good|nice|wonderful|lovely) (?:day|evening|weekend|night)(?: ahead)?)\b[\s,!.?-]*/gi;
+  /\b(?:(?:this|the|your) call (?:may|might|will|can) be recorded(?: for [\w ]+?)?|(?:this call is|calls are|all calls are) (?:being )?recorded(?: for [\w ]+?)?|(?:thank you|thanks)(?: so much| very much)? for (?:calling|contacting(?: us)?|reaching out(?: to us)?|getting in touch|your patience|waiting|holding|being with us|choosing us)|(?:how|what) (?:can|may) I (?:help|assist|do for) you(?: with)?(?: today)?|is there anything else(?: I can (?:help|assist) (?:you )?with)?(?: today)?|have a (?:great|good|nice|wonderful|lovely) (?:day|evening|weekend|night)(?: ahead)?)\b[\s,!.?-]*/gi;
+
+// An agent introducing themselves ("this is Nia speaking", "you're chatting with Priya from
+// Brightwave support"). Case-sensitive on purpose: a name is capitalised, "this is ridiculous"
+// is not an introduction.
+const introduction =
+  /\b(?:[Tt]his is|[Mm]y name is|[Yy]ou(?:'re| are) (?:speaking|chatting|talking) (?:to|with)) [A-Z][a-z]+(?: (?:from|at) [A-Z][\w-]*(?: [A-Z][\w-]*| support| team| customer service)*)?(?: speaking| here)?\b[\s,!.?-]*/g;
 
 function stripFiller(sentence: string): string {
   return sentence
+    .replace(introduction, ' ')
     .replace(pleasantry, ' ')
     .replace(/\s+/g, ' ')
     .trim()
@@ -96,7 +105,9 @@ export function narrativeSummary(
     for (const raw of splitSentences(cleaned)) {
       const text = stripFiller(raw);
       const tokens = contentTokens(text);
-      if (tokens.length < 2) continue; // greetings, thanks, "OK." carry nothing a summary keeps
+      // Greetings, thanks, "OK." and what a stripped introduction leaves ("Brightwave support,")
+      // carry nothing a summary keeps.
+      if (tokens.length < 2 || wordTokens(text).length < 3) continue;
       candidates.push({
         turnIndex,
         order: candidates.length,

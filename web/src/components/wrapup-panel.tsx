@@ -22,6 +22,11 @@ function SummarySection({ summary }: { summary: FinalizerResults['summary'] }) {
     <div className="wrapup-section">
       <dt>Summary</dt>
       <dd>
+        {summary.reason ? (
+          <p className="meta">
+            Reason for contact: <q>{summary.reason}</q>
+          </p>
+        ) : null}
         <p className="wrapup-narrative">{summary.narrative}</p>
         <p className="meta">Outcome: {OUTCOME_LABELS[summary.outcome]}</p>
         {summary.actions.length > 0 ? (

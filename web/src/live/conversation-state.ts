@@ -185,6 +185,33 @@ function playbookView(result: PlaybookResult): PlaybookView {
   return { title: result.title, steps: result.steps, complete: result.complete };
 }
 
+/**
+ * Suggestions stand only while they still apply. A suggested reply answers one customer turn:
+ * once the agent has spoken after it, it is spent. A next step is shown only while the latest
+ * playbook result still has it to do (the agent may have done it without the words the
+ * playbook listens for, or finished the playbook).
+ */
+function withdrawStale(
+  view: ConversationView,
+  lines: readonly TranscriptLine[],
+  replySeq: ReadonlyMap<string, number | null>,
+): void {
+  const lastAgentSeq = Math.max(
+    0,
+    ...lines
+      .filter((line) => line.kind === 'utterance' && line.speaker === 'agent')
+      .map((l) => l.seq),
+  );
+  view.replies = view.replies.filter(
+    (reply) => (replySeq.get(reply.suggestionId) ?? Number.MAX_SAFE_INTEGER) > lastAgentSeq,
+  );
+  const step = view.nextStep;
+  if (step && view.playbook) {
+    const line = view.playbook.steps.find((entry) => entry.id === step.stepId);
+    if (view.playbook.complete || (line && line.status !== 'remaining')) view.nextStep = null;
+  }
+}
+
 /** The console's picture of a conversation, derived from its events. */
 export function deriveView(state: ConversationState): ConversationView {
   const sentimentBySeq = new Map<number, { label: SentimentLabel; score: number | null }>();
@@ -207,7 +234,10 @@ export function deriveView(state: ConversationState): ConversationView {
     wrapup: {},
     errors: [],
   };
-  const addSuggestion = (suggestion: Suggestion) => {
+  // The turn each reply answers: a suggestion event carries it, a streamed reply's start does.
+  const replySeq = new Map<string, number | null>();
+  const addSuggestion = (suggestion: Suggestion, seq: number | null) => {
+    if (suggestion.kind === 'reply') replySeq.set(suggestion.suggestionId, seq);
     switch (suggestion.kind) {
       case 'article':
         articles.delete(suggestion.articleId);
@@ -264,10 +294,13 @@ export function deriveView(state: ConversationState): ConversationView {
         }
         break;
       case 'suggestion':
-        addSuggestion(event.suggestion);
+        addSuggestion(event.suggestion, event.seq);
+        break;
+      case 'reply-start':
+        replySeq.set(event.replyId, event.seq);
         break;
       case 'reply-end':
-        addSuggestion(event.suggestion);
+        addSuggestion(event.suggestion, replySeq.get(event.replyId) ?? null);
         break;
       case 'alert':
         view.alerts.push(event.alert);
@@ -286,7 +319,6 @@ export function deriveView(state: ConversationState): ConversationView {
       case 'conversation-start':
       case 'conversation-end':
       case 'utterance-interim':
-      case 'reply-start':
       case 'reply-delta':
       case 'feedback':
         // Folded into the state by applyEvent (record, interims, streams).
@@ -311,6 +343,7 @@ export function deriveView(state: ConversationState): ConversationView {
     }
   }
   view.articles = [...articles.values()].reverse();
+  withdrawStale(view, lines, replySeq);
   view.streaming = Object.values(state.streams)
     .filter((stream) => !stream.done && stream.text !== '')
     .map((stream) => stream.text);
