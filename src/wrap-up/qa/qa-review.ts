@@ -1,3 +1,4 @@
+import type { WrapupResults } from '../../pipeline/contract.js';
 import type { Queryable } from '../../stores/database.js';
 
 /** Finished conversations with their wrap-up results, for QA reviewers. */
@@ -196,7 +197,8 @@ export async function reviewOf(db: Queryable, tenantId: string, conversationId: 
     weight: row.weight ?? 1,
   }));
   return {
-    wrapup: Object.fromEntries(results.map((row) => [row.kind, row.result])),
+    // Stored by the runner from each finalizer's typed result, under the finalizer's name.
+    wrapup: Object.fromEntries(results.map((row) => [row.kind, row.result])) as WrapupResults,
     scorecard,
     reviewedOverall: reviewedScore(scorecard),
     sentimentTimeline: sentiment.map((row) => ({

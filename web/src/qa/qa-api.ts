@@ -1,5 +1,5 @@
 import { apiFetch } from '../api.js';
-import type { ConversationItem, ConversationRecord } from '../live/types.js';
+import type { ConversationItem, ConversationRecord, WrapupResults } from '../live/types.js';
 import type { CriterionReview, ReviewRow } from '../../../src/wrap-up/qa/qa-review.js';
 import type { QaAgreement } from '../../../src/wrap-up/qa/qa-store.js';
 
@@ -25,32 +25,8 @@ export interface ReviewPage {
   conversations: ReviewRow[];
 }
 
-/**
- * Wrap-up results as stored (JSON written by the finalizers). Every field is optional here:
- * a step may have failed or not run, and the page shows what there is.
- */
-export interface ReviewWrapup {
-  summary?: {
-    narrative?: string;
-    reason?: string | null;
-    actions?: string[];
-    outcome?: string;
-    followUps?: { seq: number; kind: string; sentence: string; dueAt: string | null }[];
-  };
-  disposition?: {
-    suggested?: string | null;
-    confidence?: number;
-    alternatives?: { code: string; confidence: number }[];
-  };
-  churn?: {
-    risk?: number;
-    reasons?: { attribute: string; detail: string; contribution: number }[];
-  };
-  qa?: { overall?: number | null; scorecardId?: string; scorecardVersion?: number };
-  'follow-ups'?: {
-    tasks?: { id: number; kind: string; dueAt: string | null; draftMessage: string }[];
-  };
-}
+/** Wrap-up results as stored, typed by the pipeline contract (a step that did not run is absent). */
+export type ReviewWrapup = WrapupResults;
 
 export interface SentimentPoint {
   seq: number;
