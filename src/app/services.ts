@@ -4,6 +4,8 @@ import { createConversationStore } from '../conversations/conversation-store.js'
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService, type Redact } from '../conversations/ingest-service.js';
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
+import { createAnalyzerStateStore } from '../pipeline/analyzer-state-store.js';
+import { createWrapupStore } from '../wrap-up/wrapup-store.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
@@ -42,10 +44,12 @@ export function createServices(options: ServiceOptions) {
   const tenants = createTenantStore(db);
   const conversations = createConversationStore(db);
   const eventLog = createEventLog(db);
+  const wrapups = createWrapupStore(db);
   const pipeline = createPipeline({
-    db,
     conversations,
     eventLog,
+    analyzerStates: createAnalyzerStateStore(db),
+    wrapups,
     analyzers: options.analyzers ?? [],
     finalizers: options.finalizers ?? [],
     timeoutMs: config.analyzerTimeoutMs,
@@ -63,6 +67,7 @@ export function createServices(options: ServiceOptions) {
     tenants,
     conversations,
     eventLog,
+    wrapups,
     pipeline,
     ingest,
     dispositions: options.dispositions,

@@ -1,5 +1,6 @@
 import type { Database } from '../stores/database.js';
 import type { Notifications } from '../stores/notifications.js';
+import type { AnalysisEventBody, AnalyzerName } from '../pipeline/contract.js';
 import {
   EPHEMERAL_EVENT_TYPES,
   EVENT_VERSION,
@@ -271,6 +272,24 @@ export function createEventLog(db: Database) {
         params,
       );
       return rows.map(rowToEvent);
+    },
+
+    /**
+     * The stored `analysis` events of one conversation (of one analyzer, if named), in log
+     * order: what finalizers and reviews read of the live turns.
+     */
+    async analyses<N extends AnalyzerName = AnalyzerName>(
+      scope: { tenantId: string; conversationId: string },
+      analyzer?: N,
+    ): Promise<Extract<AnalysisEventBody, { analyzer: N }>[]> {
+      const { rows } = await db.query<{ payload: Extract<AnalysisEventBody, { analyzer: N }> }>(
+        `SELECT payload FROM events
+          WHERE tenant_id = $1 AND conversation_id = $2 AND type = 'analysis'
+            AND ($3::text IS NULL OR payload->>'analyzer' = $3)
+          ORDER BY id`,
+        [scope.tenantId, scope.conversationId, analyzer ?? null],
+      );
+      return rows.map((row) => row.payload);
     },
 
     /**
