@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
+import { pingDatabase } from '../../stores/database.js';
 
 /** Liveness (the process answers) and readiness (the database answers). No key needed. */
 export function registerHealthRoutes(app: FastifyInstance, services: Services): void {
@@ -11,7 +12,7 @@ export function registerHealthRoutes(app: FastifyInstance, services: Services): 
     { schema: { tags: ['health'], summary: 'Readiness: the database answers' } },
     async (_request, reply) => {
       try {
-        await services.db.query('SELECT 1');
+        await pingDatabase(services.db);
         return { status: 'ready', database: services.db.engine };
       } catch {
         return reply.status(503).send({ status: 'unavailable', database: services.db.engine });
