@@ -36,8 +36,8 @@ export interface ServiceOptions {
 }
 
 /**
- * The composition root of the domain: stores, event log, pipeline and ingest, wired once.
- * The HTTP/WebSocket layer only calls these.
+ * The domain layer of the composition (`composeCuecard` is the only caller): stores, event log,
+ * pipeline and ingest, wired once. The HTTP/WebSocket layer only calls these.
  */
 export function createServices(options: ServiceOptions) {
   const { config, db, logger } = options;
