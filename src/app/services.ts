@@ -43,7 +43,7 @@ export function createServices(options: ServiceOptions) {
   const { config, db, logger } = options;
   const tenants = createTenantStore(db);
   const conversations = createConversationStore(db);
-  const eventLog = createEventLog(db);
+  const eventLog = createEventLog(db, { logger });
   const wrapups = createWrapupStore(db);
   const pipeline = createPipeline({
     conversations,
@@ -60,6 +60,7 @@ export function createServices(options: ServiceOptions) {
     eventLog,
     sink: pipeline,
     redact: options.redact ?? ((_tenantId, text) => text),
+    logger,
   });
   return {
     config,

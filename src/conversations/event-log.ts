@@ -1,5 +1,6 @@
 import type { Database } from '../stores/database.js';
 import type { Notifications } from '../stores/notifications.js';
+import { errorSummary } from '../errors/error-summary.js';
 import type { AnalysisEventBody, AnalyzerName } from '../pipeline/contract.js';
 import {
   EPHEMERAL_EVENT_TYPES,
@@ -73,7 +74,10 @@ function rowToEvent(row: EventRow): CuecardEvent {
  * The event log: every durable event is written to Postgres first and then published to the
  * live subscribers of this process, in id order. Ephemeral previews skip the database.
  */
-export function createEventLog(db: Database) {
+export function createEventLog(
+  db: Database,
+  options: { logger?: { warn(details: Record<string, unknown>, message: string): void } } = {},
+) {
   const listeners = new Set<(event: CuecardEvent) => void>();
   // One writer at a time (`drain`) keeps publication order equal to id order in this process.
 
@@ -81,8 +85,12 @@ export function createEventLog(db: Database) {
     for (const listener of listeners) {
       try {
         listener(event);
-      } catch {
-        // A broken subscriber must not stop the others; its socket handler logs its own faults.
+      } catch (error) {
+        // A broken subscriber must not stop the others, nor the writer that published.
+        options.logger?.warn(
+          { conversationId: event.conversationId, event: event.type, err: errorSummary(error) },
+          'event listener failed',
+        );
       }
     }
   }
@@ -164,7 +172,8 @@ export function createEventLog(db: Database) {
           const written = await write(batch);
           batch.forEach((entry, index) => entry.resolve(written[index]!));
         } catch {
-          // One bad append must not fail the others queued with it: each alone, in order.
+          // One bad append must not fail the others queued with it: each alone, in order; the
+          // batch's error is dropped because each append's own error reaches its caller.
           for (const entry of batch) {
             await write([entry]).then(([events]) => entry.resolve(events!), entry.reject);
           }

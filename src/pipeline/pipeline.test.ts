@@ -5,7 +5,7 @@ import type { Database } from '../stores/database.js';
 import { createConversationStore } from '../conversations/conversation-store.js';
 import { createEventLog } from '../conversations/event-log.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
-import type { CuecardEvent } from '../conversations/events.js';
+import type { CuecardEvent, EventBody } from '../conversations/events.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from './analyzer.js';
 import { createPipeline } from './pipeline.js';
 import { createAnalyzerStateStore } from './analyzer-state-store.js';
@@ -206,6 +206,60 @@ describe('pipeline', () => {
         [2, { counter: { turns: 2 } }],
       ],
     });
+  });
+
+  it('logs a streamed event it could not store, by code, and the turn goes on', async () => {
+    const conversations = createConversationStore(db);
+    const eventLog = createEventLog(db);
+    const streaming: RunnableAnalyzer = {
+      reads: [],
+      name: 'streaming',
+      analyze: async ({ emit }) => {
+        // A payload the database cannot take (JSON has no bigint), with customer text in it.
+        emit?.({ type: 'suggestion', text: 'card 4111 1111', size: 1n } as unknown as EventBody);
+        return { result: { streamed: true } };
+      },
+    };
+    const warnings: { details: Record<string, unknown>; message: string }[] = [];
+    const pipeline = createPipeline({
+      conversations,
+      eventLog,
+      analyzerStates: createAnalyzerStateStore(db),
+      wrapups: createWrapupStore(db),
+      analyzers: [streaming],
+      finalizers: [],
+      timeoutMs: 1000,
+      logger: {
+        warn: (details, message) => warnings.push({ details, message }),
+        error: () => undefined,
+      },
+    });
+    const { conversation } = await conversations.open({
+      tenantId: 't',
+      externalId: 'emit-fails',
+      channel: 'chat',
+    });
+    const outcome = await conversations.append(
+      't',
+      conversation.id,
+      { kind: 'utterance', seq: 1, speaker: 'customer', text: 'hi' },
+      'emit-1',
+    );
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await pipeline.analyze(outcome.conversation, outcome.item);
+    await expect
+      .poll(() => warnings.map((warning) => warning.message))
+      .toContain('streamed event not stored');
+    const warning = warnings.find((entry) => entry.message === 'streamed event not stored')!;
+    expect(warning.details).toMatchObject({
+      conversationId: conversation.id,
+      seq: 1,
+      analyzer: 'streaming',
+      err: { name: 'TypeError' },
+    });
+    expect(JSON.stringify(warning.details)).not.toContain('4111');
+    const stored = await eventLog.analyses({ tenantId: 't', conversationId: conversation.id });
+    expect(stored.map((analysis) => analysis.result)).toEqual([{ streamed: true }]);
   });
 });
 

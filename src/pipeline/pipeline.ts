@@ -4,6 +4,7 @@ import type { ConversationStore } from '../conversations/conversation-store.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
 import type { WrapupStore } from '../wrap-up/wrapup-store.js';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { errorSummary } from '../errors/error-summary.js';
 import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
 import { declaredResults, orderStages } from './stage-order.js';
 import { createAdmission } from './admission.js';
@@ -216,8 +217,21 @@ export function createPipeline(options: PipelineOptions) {
             state: state.get(analyzer.name),
             signal,
             emit: (event) => {
-              if (!signal.aborted)
-                void eventLog.append(scopeOf(conversation), [event]).catch(() => undefined);
+              if (signal.aborted) return;
+              // A streamed event that cannot be written is lost to subscribers, not to the turn:
+              // the analyzer's result still comes. Logged by code, never by content.
+              eventLog.append(scopeOf(conversation), [event]).catch((error: unknown) =>
+                logger.warn(
+                  {
+                    conversationId: conversation.id,
+                    seq: item.seq,
+                    analyzer: analyzer.name,
+                    event: event.type,
+                    err: errorSummary(error),
+                  },
+                  'streamed event not stored',
+                ),
+              );
             },
           }),
         );
@@ -345,11 +359,4 @@ function liveResults(
   for (const [seq, byAnalyzer] of Object.entries(analyses))
     picked[Number(seq)] = declaredResults(byAnalyzer, reads);
   return picked;
-}
-
-/** Error details safe for logs: names and codes, never message text that may quote a customer. */
-export function errorSummary(error: unknown): Record<string, unknown> {
-  if (CuecardError.isInstance(error)) return { code: error.code, name: error.name };
-  if (error instanceof Error) return { name: error.name, code: (error as { code?: unknown }).code };
-  return { type: typeof error };
 }

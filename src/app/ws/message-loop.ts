@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { errorSummary } from '../../pipeline/pipeline.js';
+import { errorSummary } from '../../errors/error-summary.js';
 import { parseMessage } from './parse-message.js';
 import { sendError } from './socket-errors.js';
 
