@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config/config.js';
-import { startCuecard } from '../src/app/start.js';
+import { composeCuecard } from '../src/app/compose-cuecard.js';
 import { registerWebConsoles } from '../src/app/plugins/static-web.js';
 import { loadCallScripts, type CallScript } from '../src/cli/replay/call-script.js';
 import { connectIngest } from '../src/cli/replay/ingest-client.js';
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     throw new Error('knowledge/demo-calls needs demo-double-charge and one more call');
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-screens-'));
-  const cuecard = await startCuecard(
+  const cuecard = await composeCuecard(
     { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined },
     { logger: false, devTenant: true },
   );

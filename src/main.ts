@@ -1,9 +1,9 @@
 import { loadConfig, ConfigError } from './config/config.js';
-import { startCuecard } from './app/start.js';
+import { composeCuecard } from './app/compose-cuecard.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const cuecard = await startCuecard(config);
+  const cuecard = await composeCuecard(config);
   const address = await cuecard.app.listen({ host: config.host, port: config.port });
   const http = address.replace('[::1]', 'localhost');
   const ws = http.replace(/^http/, 'ws');

@@ -41,6 +41,7 @@ import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js
 import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
 import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
+import { articleTexts } from '../knowledge/article-admin.js';
 import {
   createCaseIndexFinalizer,
   createSimilarCasesAnalyzer,
@@ -195,13 +196,7 @@ export async function createDefaultCapabilities(
     createChurnFinalizer({ baseRisk: churn.baseRisk }),
     createQaFinalizer({
       scorecardFor: (tenantId) => scorecards.currentFor(tenantId),
-      articleTexts: async (tenantId, articleIds) => {
-        const { rows } = await db.query<{ body: string }>(
-          `SELECT title || ' ' || body AS body FROM articles WHERE tenant_id = $1 AND id = ANY($2::text[])`,
-          [tenantId, [...articleIds]],
-        );
-        return rows.map((row) => row.body);
-      },
+      articleTexts: (tenantId, articleIds) => articleTexts(db, tenantId, articleIds),
       onScored: (tenantId, conversationId, result) =>
         saveQaResult(db, tenantId, conversationId, result),
     }),

@@ -26,6 +26,7 @@ export async function ensureDevTenant(
     try {
       return JSON.parse(await readFile(keysFile, 'utf8')) as DevKeys;
     } catch {
+      // The keys file is gone or unreadable: the tenant stays, its clear keys cannot be shown.
       return null;
     }
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { EventLog } from '../conversations/event-log.js';
 import { openNotifications } from '../stores/notifications.js';
-import { errorSummary } from '../pipeline/pipeline.js';
+import { errorSummary } from '../errors/error-summary.js';
 
 /**
  * Several Cuecard instances on one Postgres server: each names its connections after itself

@@ -4,6 +4,8 @@ import { createConversationStore } from '../conversations/conversation-store.js'
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService, type Redact } from '../conversations/ingest-service.js';
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
+import { createAnalyzerStateStore } from '../pipeline/analyzer-state-store.js';
+import { createWrapupStore } from '../wrap-up/wrapup-store.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
@@ -34,18 +36,20 @@ export interface ServiceOptions {
 }
 
 /**
- * The composition root of the domain: stores, event log, pipeline and ingest, wired once.
- * The HTTP/WebSocket layer only calls these.
+ * The domain layer of the composition (`composeCuecard` is the only caller): stores, event log,
+ * pipeline and ingest, wired once. The HTTP/WebSocket layer only calls these.
  */
 export function createServices(options: ServiceOptions) {
   const { config, db, logger } = options;
   const tenants = createTenantStore(db);
   const conversations = createConversationStore(db);
-  const eventLog = createEventLog(db);
+  const eventLog = createEventLog(db, { logger });
+  const wrapups = createWrapupStore(db);
   const pipeline = createPipeline({
-    db,
     conversations,
     eventLog,
+    analyzerStates: createAnalyzerStateStore(db),
+    wrapups,
     analyzers: options.analyzers ?? [],
     finalizers: options.finalizers ?? [],
     timeoutMs: config.analyzerTimeoutMs,
@@ -56,6 +60,7 @@ export function createServices(options: ServiceOptions) {
     eventLog,
     sink: pipeline,
     redact: options.redact ?? ((_tenantId, text) => text),
+    logger,
   });
   return {
     config,
@@ -63,6 +68,7 @@ export function createServices(options: ServiceOptions) {
     tenants,
     conversations,
     eventLog,
+    wrapups,
     pipeline,
     ingest,
     dispositions: options.dispositions,

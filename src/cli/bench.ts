@@ -8,7 +8,7 @@ import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../config/config.js';
-import { startCuecard } from '../app/start.js';
+import { composeCuecard } from '../app/compose-cuecard.js';
 import { openInThreadPgliteDatabase } from '../stores/pglite-database.js';
 import { loadCallScripts } from './replay/call-script.js';
 import { replayCall } from './replay/replay-call.js';
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       !scratch && pgliteInThread
         ? await openInThreadPgliteDatabase(path.join(dataDir, 'data'))
         : undefined;
-    const cuecard = await startCuecard(
+    const cuecard = await composeCuecard(
       { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: scratch?.url },
       { logger: false, devTenant: true, ...(inThread ? { db: inThread } : {}) },
     );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config/config.js';
-import { startCuecard } from '../app/start.js';
+import { composeCuecard } from '../app/compose-cuecard.js';
 import { loadCallScripts } from './replay/call-script.js';
 import { replayCall } from './replay/replay-call.js';
 import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   if (!wsUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-demo-'));
     process.stderr.write('Starting an in-process Cuecard on a throw-away embedded database...\n');
-    const cuecard = await startCuecard(
+    const cuecard = await composeCuecard(
       { ...config, dataDir: path.join(dataDir, 'data'), databaseUrl: undefined },
       { logger: false, devTenant: true },
     );

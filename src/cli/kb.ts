@@ -2,8 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
 import { CuecardError } from '../errors/cuecard-error.js';
-import { openDatabase } from '../stores/open-database.js';
-import { migrate } from '../stores/migrate.js';
+import { openCuecardDatabase } from '../app/compose-cuecard.js';
+import { createTenantStore } from '../tenancy/tenant-store.js';
 import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
 import { createEmbeddingModel } from '../knowledge/create-embedding-model.js';
 import { ingestPath } from '../knowledge/ingest.js';
@@ -47,22 +47,18 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { db } = await openCuecardDatabase(config);
   try {
-    await migrate(db);
     const tenantId = values.tenant!;
+    const tenants = createTenantStore(db);
     // Ingest may create the tenant (first use of a fresh database); other commands need it to exist.
     if (command === 'ingest') {
-      await db.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING`, [
-        tenantId,
-      ]);
-    } else {
-      const { rows } = await db.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId]);
-      if (rows.length === 0)
-        throw new CuecardError(
-          'not_found',
-          `No tenant "${tenantId}"; ingest articles first or pass --tenant`,
-        );
+      await tenants.ensureTenant(tenantId);
+    } else if (!(await tenants.getTenant(tenantId))) {
+      throw new CuecardError(
+        'not_found',
+        `No tenant "${tenantId}"; ingest articles first or pass --tenant`,
+      );
     }
     const splitter = createJiebaWordSplitter();
     switch (command) {

@@ -1,19 +1,14 @@
 import { loadConfig } from '../config/config.js';
-import { openDatabase } from '../stores/open-database.js';
-import { migrate } from '../stores/migrate.js';
+import { openCuecardDatabase } from '../app/compose-cuecard.js';
 
 /** `npm run migrate`: applies pending migrations to the configured database; non-zero exit on any failure. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    const applied = await migrate(db);
-    process.stdout.write(
-      applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
-    );
-  } finally {
-    await db.close();
-  }
+  const { db, applied } = await openCuecardDatabase(config);
+  await db.close();
+  process.stdout.write(
+    applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n',
+  );
 }
 
 main().catch((error: unknown) => {

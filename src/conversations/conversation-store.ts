@@ -355,6 +355,19 @@ export function createConversationStore(db: Database) {
       ]);
     },
 
+    /** Adds or replaces top-level metadata fields; `target` lets a caller's transaction do it. */
+    async mergeMetadata(
+      tenantId: string,
+      conversationId: string,
+      fields: Record<string, unknown>,
+      target: Queryable = db,
+    ): Promise<void> {
+      await target.query(
+        'UPDATE conversations SET metadata = metadata || $3::jsonb WHERE tenant_id = $1 AND id = $2',
+        [tenantId, conversationId, JSON.stringify(fields)],
+      );
+    },
+
     async items(conversationId: string): Promise<ConversationItem[]> {
       const { rows } = await db.query<ItemRow>(
         'SELECT * FROM conversation_items WHERE conversation_id = $1 ORDER BY seq',

@@ -1,5 +1,7 @@
 import type { Database } from '../stores/database.js';
 import type { Notifications } from '../stores/notifications.js';
+import { errorSummary } from '../errors/error-summary.js';
+import type { AnalysisEventBody, AnalyzerName } from '../pipeline/contract.js';
 import {
   EPHEMERAL_EVENT_TYPES,
   EVENT_VERSION,
@@ -72,7 +74,10 @@ function rowToEvent(row: EventRow): CuecardEvent {
  * The event log: every durable event is written to Postgres first and then published to the
  * live subscribers of this process, in id order. Ephemeral previews skip the database.
  */
-export function createEventLog(db: Database) {
+export function createEventLog(
+  db: Database,
+  options: { logger?: { warn(details: Record<string, unknown>, message: string): void } } = {},
+) {
   const listeners = new Set<(event: CuecardEvent) => void>();
   // One writer at a time (`drain`) keeps publication order equal to id order in this process.
 
@@ -80,8 +85,12 @@ export function createEventLog(db: Database) {
     for (const listener of listeners) {
       try {
         listener(event);
-      } catch {
-        // A broken subscriber must not stop the others; its socket handler logs its own faults.
+      } catch (error) {
+        // A broken subscriber must not stop the others, nor the writer that published.
+        options.logger?.warn(
+          { conversationId: event.conversationId, event: event.type, err: errorSummary(error) },
+          'event listener failed',
+        );
       }
     }
   }
@@ -163,7 +172,8 @@ export function createEventLog(db: Database) {
           const written = await write(batch);
           batch.forEach((entry, index) => entry.resolve(written[index]!));
         } catch {
-          // One bad append must not fail the others queued with it: each alone, in order.
+          // One bad append must not fail the others queued with it: each alone, in order; the
+          // batch's error is dropped because each append's own error reaches its caller.
           for (const entry of batch) {
             await write([entry]).then(([events]) => entry.resolve(events!), entry.reject);
           }
@@ -271,6 +281,24 @@ export function createEventLog(db: Database) {
         params,
       );
       return rows.map(rowToEvent);
+    },
+
+    /**
+     * The stored `analysis` events of one conversation (of one analyzer, if named), in log
+     * order: what finalizers and reviews read of the live turns.
+     */
+    async analyses<N extends AnalyzerName = AnalyzerName>(
+      scope: { tenantId: string; conversationId: string },
+      analyzer?: N,
+    ): Promise<Extract<AnalysisEventBody, { analyzer: N }>[]> {
+      const { rows } = await db.query<{ payload: Extract<AnalysisEventBody, { analyzer: N }> }>(
+        `SELECT payload FROM events
+          WHERE tenant_id = $1 AND conversation_id = $2 AND type = 'analysis'
+            AND ($3::text IS NULL OR payload->>'analyzer' = $3)
+          ORDER BY id`,
+        [scope.tenantId, scope.conversationId, analyzer ?? null],
+      );
+      return rows.map((row) => row.payload);
     },
 
     /**

@@ -1,5 +1,6 @@
 import type { Principal } from '../tenancy/roles.js';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { errorSummary } from '../errors/error-summary.js';
 import type { EventLog } from './event-log.js';
 import {
   contentHash,
@@ -27,8 +28,9 @@ export function createIngestService(deps: {
   eventLog: EventLog;
   sink: ItemSink;
   redact: Redact;
+  logger: { error(details: Record<string, unknown>, message: string): void };
 }) {
-  const { conversations, eventLog, sink, redact } = deps;
+  const { conversations, eventLog, sink, redact, logger } = deps;
 
   async function resolve(principal: Principal, externalId: string): Promise<ConversationRecord> {
     const conversation = await conversations.findByExternalId(principal.tenantId, externalId);
@@ -58,9 +60,17 @@ export function createIngestService(deps: {
         // Acknowledge-worthy now; publication and analysis follow without blocking the ack. The
         // event log writes in call order, so item-final still precedes the item's analysis, and
         // the item is queued for analysis at once (a drain() right after the ack includes it).
-        void eventLog
+        eventLog
           .append(scope(outcome.conversation), [{ type: 'item-final', item: outcome.item }])
-          .catch(() => undefined);
+          .catch((error: unknown) =>
+            // The item is durable and acknowledged (the transcript has it); only its event is
+            // lost, and the conversation goes on.
+            logger.error(
+              { conversationId: conversation.id, seq: item.seq, err: errorSummary(error) },
+              'item-final event not stored',
+            ),
+          );
+        // Never rejects: the pipeline logs its own failures and the conversation goes on.
         void sink.analyze(outcome.conversation, outcome.item);
         return {
           status: 'stored' as const,
@@ -180,6 +190,7 @@ export function createIngestService(deps: {
       const ended = await conversations.end(principal.tenantId, conversation.id);
       if (ended) {
         await eventLog.append(scope(ended), [{ type: 'conversation-end', conversation: ended }]);
+        // Never rejects, as above.
         void sink.end(ended);
       }
       return {

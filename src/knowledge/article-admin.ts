@@ -89,6 +89,19 @@ export async function getArticle(db: Queryable, tenantId: string, id: string) {
   };
 }
 
+/** Title and body of each of the tenant's articles among `ids`, as one text each (QA checks). */
+export async function articleTexts(
+  db: Queryable,
+  tenantId: string,
+  ids: Iterable<string>,
+): Promise<string[]> {
+  const { rows } = await db.query<{ body: string }>(
+    `SELECT title || ' ' || body AS body FROM articles WHERE tenant_id = $1 AND id = ANY($2::text[])`,
+    [tenantId, [...ids]],
+  );
+  return rows.map((row) => row.body);
+}
+
 export interface ArticleFilter {
   tenantId: string;
   status?: ArticleStatus | undefined;

@@ -5,9 +5,11 @@ import type { Database } from '../stores/database.js';
 import { createConversationStore } from '../conversations/conversation-store.js';
 import { createEventLog } from '../conversations/event-log.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
-import type { CuecardEvent } from '../conversations/events.js';
-import type { RunnableAnalyzer } from './analyzer.js';
+import type { CuecardEvent, EventBody } from '../conversations/events.js';
+import type { RunnableAnalyzer, RunnableFinalizer } from './analyzer.js';
 import { createPipeline } from './pipeline.js';
+import { createAnalyzerStateStore } from './analyzer-state-store.js';
+import { createWrapupStore } from '../wrap-up/wrapup-store.js';
 
 describe('pipeline', () => {
   let db: Database;
@@ -45,9 +47,10 @@ describe('pipeline', () => {
     };
     const warnings: string[] = [];
     const pipeline = createPipeline({
-      db,
       conversations,
       eventLog,
+      analyzerStates: createAnalyzerStateStore(db),
+      wrapups: createWrapupStore(db),
       analyzers: [slow, shed, light],
       finalizers: [],
       timeoutMs: 1000,
@@ -94,9 +97,10 @@ describe('pipeline', () => {
       },
     };
     const pipeline = createPipeline({
-      db,
       conversations,
       eventLog,
+      analyzerStates: createAnalyzerStateStore(db),
+      wrapups: createWrapupStore(db),
       analyzers: [counter],
       finalizers: [],
       timeoutMs: 1000,
@@ -136,6 +140,126 @@ describe('pipeline', () => {
       { turns: 2, transcript: 2 },
       { turns: 3, transcript: 3 },
     ]);
+  });
+
+  it('keeps state in its store and hands finalizers the live analyses; the wrap-up is stored', async () => {
+    const conversations = createConversationStore(db);
+    const eventLog = createEventLog(db);
+    const analyzerStates = createAnalyzerStateStore(db);
+    const wrapups = createWrapupStore(db);
+    const counter: RunnableAnalyzer = {
+      reads: [],
+      name: 'counter',
+      analyze: async ({ state }) => {
+        const turns = ((state as { turns?: number } | undefined)?.turns ?? 0) + 1;
+        return { result: { turns }, state: { turns } };
+      },
+    };
+    const tally: RunnableFinalizer = {
+      name: 'tally',
+      reads: [],
+      readsLive: ['counter'],
+      finalize: async ({ analyses }) => ({
+        result: { bySeq: Object.entries(analyses).map(([seq, live]) => [Number(seq), live]) },
+      }),
+    };
+    const options = {
+      conversations,
+      eventLog,
+      analyzerStates,
+      wrapups,
+      analyzers: [counter],
+      finalizers: [tally],
+      timeoutMs: 1000,
+      logger: { warn: () => undefined, error: () => undefined },
+    };
+    const { conversation } = await conversations.open({
+      tenantId: 't',
+      externalId: 'stores',
+      channel: 'chat',
+    });
+    const append = async (seq: number) => {
+      const outcome = await conversations.append(
+        't',
+        conversation.id,
+        { kind: 'utterance', seq, speaker: 'customer', text: `turn ${seq}` },
+        `stores-${seq}`,
+      );
+      if (outcome.status !== 'stored') throw new Error('not stored');
+      return outcome;
+    };
+    const first = await append(1);
+    await createPipeline(options).analyze(first.conversation, first.item);
+    // Another runner (a restart, another instance) picks the state up from the store.
+    const second = await append(2);
+    const pipeline = createPipeline(options);
+    await pipeline.analyze(second.conversation, second.item);
+    expect((await analyzerStates.load(conversation.id)).get('counter')).toEqual({ turns: 2 });
+    await pipeline.end(second.conversation);
+    const wrapup = (await wrapups.resultsOf({
+      tenantId: 't',
+      conversationId: conversation.id,
+    })) as Record<string, unknown>;
+    expect(wrapup.tally).toEqual({
+      bySeq: [
+        [1, { counter: { turns: 1 } }],
+        [2, { counter: { turns: 2 } }],
+      ],
+    });
+  });
+
+  it('logs a streamed event it could not store, by code, and the turn goes on', async () => {
+    const conversations = createConversationStore(db);
+    const eventLog = createEventLog(db);
+    const streaming: RunnableAnalyzer = {
+      reads: [],
+      name: 'streaming',
+      analyze: async ({ emit }) => {
+        // A payload the database cannot take (JSON has no bigint), with customer text in it.
+        emit?.({ type: 'suggestion', text: 'card 4111 1111', size: 1n } as unknown as EventBody);
+        return { result: { streamed: true } };
+      },
+    };
+    const warnings: { details: Record<string, unknown>; message: string }[] = [];
+    const pipeline = createPipeline({
+      conversations,
+      eventLog,
+      analyzerStates: createAnalyzerStateStore(db),
+      wrapups: createWrapupStore(db),
+      analyzers: [streaming],
+      finalizers: [],
+      timeoutMs: 1000,
+      logger: {
+        warn: (details, message) => warnings.push({ details, message }),
+        error: () => undefined,
+      },
+    });
+    const { conversation } = await conversations.open({
+      tenantId: 't',
+      externalId: 'emit-fails',
+      channel: 'chat',
+    });
+    const outcome = await conversations.append(
+      't',
+      conversation.id,
+      { kind: 'utterance', seq: 1, speaker: 'customer', text: 'hi' },
+      'emit-1',
+    );
+    if (outcome.status !== 'stored') throw new Error('not stored');
+    await pipeline.analyze(outcome.conversation, outcome.item);
+    await expect
+      .poll(() => warnings.map((warning) => warning.message))
+      .toContain('streamed event not stored');
+    const warning = warnings.find((entry) => entry.message === 'streamed event not stored')!;
+    expect(warning.details).toMatchObject({
+      conversationId: conversation.id,
+      seq: 1,
+      analyzer: 'streaming',
+      err: { name: 'TypeError' },
+    });
+    expect(JSON.stringify(warning.details)).not.toContain('4111');
+    const stored = await eventLog.analyses({ tenantId: 't', conversationId: conversation.id });
+    expect(stored.map((analysis) => analysis.result)).toEqual([{ streamed: true }]);
   });
 });
 

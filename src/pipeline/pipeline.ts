@@ -2,11 +2,13 @@ import type { EventLog, EventScope } from '../conversations/event-log.js';
 import type { EventBody } from '../conversations/events.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
-import type { Database } from '../stores/database.js';
+import type { WrapupStore } from '../wrap-up/wrapup-store.js';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { errorSummary } from '../errors/error-summary.js';
 import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
 import { declaredResults, orderStages } from './stage-order.js';
 import { createAdmission } from './admission.js';
+import type { AnalyzerStateStore } from './analyzer-state-store.js';
 
 /** The longest a shedding analyzer waits for a slot before its turn goes without it. */
 const MAX_ADMISSION_WAIT_MS = 300;
@@ -17,9 +19,11 @@ export interface PipelineLogger {
 }
 
 export interface PipelineOptions {
-  db: Database;
   conversations: ConversationStore;
+  /** Where events go, and where finalizers' view of the live analyses is read back from. */
   eventLog: EventLog;
+  analyzerStates: AnalyzerStateStore;
+  wrapups: Pick<WrapupStore, 'save'>;
   /** In the preferred order; the runner moves a stage after every stage it reads. */
   analyzers: readonly RunnableAnalyzer[];
   finalizers: readonly RunnableFinalizer[];
@@ -70,7 +74,7 @@ async function withTimeout<T>(
  * the in-memory maps are only caches.
  */
 export function createPipeline(options: PipelineOptions) {
-  const { db, conversations, eventLog, timeoutMs, logger } = options;
+  const { conversations, eventLog, analyzerStates, wrapups, timeoutMs, logger } = options;
   const analyzers = orderStages(options.analyzers, 'analyzer');
   const finalizers = orderStages(options.finalizers, 'finalizer');
   const queues = new Map<string, Promise<void>>();
@@ -133,13 +137,7 @@ export function createPipeline(options: PipelineOptions) {
 
   async function stateOf(conversationId: string): Promise<Map<string, unknown>> {
     const cache = cacheOf(conversationId);
-    if (!cache.state) {
-      const { rows } = await db.query<{ analyzer: string; state: unknown }>(
-        'SELECT analyzer, state FROM analyzer_state WHERE conversation_id = $1',
-        [conversationId],
-      );
-      cache.state = new Map(rows.map((row) => [row.analyzer, row.state]));
-    }
+    cache.state ??= await analyzerStates.load(conversationId);
     return cache.state;
   }
 
@@ -219,8 +217,21 @@ export function createPipeline(options: PipelineOptions) {
             state: state.get(analyzer.name),
             signal,
             emit: (event) => {
-              if (!signal.aborted)
-                void eventLog.append(scopeOf(conversation), [event]).catch(() => undefined);
+              if (signal.aborted) return;
+              // A streamed event that cannot be written is lost to subscribers, not to the turn:
+              // the analyzer's result still comes. Logged by code, never by content.
+              eventLog.append(scopeOf(conversation), [event]).catch((error: unknown) =>
+                logger.warn(
+                  {
+                    conversationId: conversation.id,
+                    seq: item.seq,
+                    analyzer: analyzer.name,
+                    event: event.type,
+                    err: errorSummary(error),
+                  },
+                  'streamed event not stored',
+                ),
+              );
             },
           }),
         );
@@ -261,38 +272,23 @@ export function createPipeline(options: PipelineOptions) {
       if (analyzer.cost === 'heavy') await flush();
     }
     await flush();
-    if (changedState.length > 0) {
-      const params: unknown[] = [];
-      const values = changedState.map(([name, value]) => {
-        params.push(conversation.id, name, JSON.stringify(value));
-        return `($${params.length - 2}, $${params.length - 1}, $${params.length})`;
-      });
-      await db.query(
-        `INSERT INTO analyzer_state (conversation_id, analyzer, state) VALUES ${values.join(', ')}
-         ON CONFLICT (conversation_id, analyzer) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-        params as string[],
-      );
-    }
+    await analyzerStates.save(conversation.id, changedState);
   }
 
-  async function loadAnalyses(conversationId: string) {
-    const { rows } = await db.query<{
-      seq: number;
-      payload: { analyzer: string; result: object };
-    }>(
-      `SELECT seq, payload FROM events WHERE conversation_id = $1 AND type = 'analysis' ORDER BY id`,
-      [conversationId],
-    );
+  /** Each item's live results by analyzer, as the event log kept them (later ones win). */
+  async function loadAnalyses(conversation: ConversationRecord) {
     const analyses: Record<number, Record<string, object>> = {};
-    for (const row of rows) {
-      (analyses[row.seq] ??= {})[row.payload.analyzer] = row.payload.result;
-    }
+    const stored = await eventLog.analyses({
+      tenantId: conversation.tenantId,
+      conversationId: conversation.id,
+    });
+    for (const { seq, analyzer, result } of stored) (analyses[seq] ??= {})[analyzer] = result;
     return analyses;
   }
 
   async function finalize(conversation: ConversationRecord): Promise<void> {
     const transcript = await conversations.items(conversation.id);
-    const analyses = await loadAnalyses(conversation.id);
+    const analyses = await loadAnalyses(conversation);
     const previous: Record<string, object> = {};
     for (const finalizer of finalizers) {
       try {
@@ -312,10 +308,10 @@ export function createPipeline(options: PipelineOptions) {
           previous[finalizer.name] = output.result;
           bodies.push({ type: 'wrapup', step: finalizer.name, result: output.result } as EventBody);
           // Kept per conversation and step for QA review and reports (one row, latest wins).
-          await db.query(
-            `INSERT INTO wrapup_results (conversation_id, tenant_id, kind, result) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (conversation_id, kind) DO UPDATE SET result = EXCLUDED.result, created_at = now()`,
-            [conversation.id, conversation.tenantId, finalizer.name, JSON.stringify(output.result)],
+          await wrapups.save(
+            { tenantId: conversation.tenantId, conversationId: conversation.id },
+            finalizer.name,
+            output.result,
           );
         }
         bodies.push(...(output.events ?? []));
@@ -363,11 +359,4 @@ function liveResults(
   for (const [seq, byAnalyzer] of Object.entries(analyses))
     picked[Number(seq)] = declaredResults(byAnalyzer, reads);
   return picked;
-}
-
-/** Error details safe for logs: names and codes, never message text that may quote a customer. */
-export function errorSummary(error: unknown): Record<string, unknown> {
-  if (CuecardError.isInstance(error)) return { code: error.code, name: error.name };
-  if (error instanceof Error) return { name: error.name, code: (error as { code?: unknown }).code };
-  return { type: typeof error };
 }

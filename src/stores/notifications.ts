@@ -37,7 +37,8 @@ export async function openNotifications(
     next.on('notification', (message) => {
       for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
-    next.on('error', () => undefined);
+    // A dropped connection also ends: `end` reconnects. Reported, so a flapping link shows.
+    next.on('error', (error) => options.onError?.(error));
     next.on('end', () => {
       if (closed || client !== next) return;
       client = null;
@@ -55,6 +56,7 @@ export async function openNotifications(
       if (closed) return;
       connect().then(
         (next) => {
+          // Closed while reconnecting: this connection is surplus, and how it ends is moot.
           if (closed) return void next.end().catch(() => undefined);
           client = next;
           retryMs = options.retryMs ?? 500;
@@ -83,6 +85,7 @@ export async function openNotifications(
     },
     async close() {
       closed = true;
+      // Shutting down: a connection that fails to end cleanly is gone either way.
       await client?.end().catch(() => undefined);
       client = null;
     },

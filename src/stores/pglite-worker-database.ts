@@ -190,6 +190,8 @@ export async function openPgliteWorkerDatabase(
       } catch (error) {
         if (!ended) {
           ended = true;
+          // The work's error is the one to report; the worker has let go of the transaction
+          // either way (or has failed, and every later call says so).
           await send({ type: 'rollback', tx }).catch(() => undefined);
         }
         throw error;

@@ -12,6 +12,8 @@ export async function openPostgresDatabase(url: string, poolSize = 8): Promise<D
   pool.on('error', () => undefined);
   // Every pooled connection gets the same session settings before its first query.
   pool.on('connect', (client) => {
+    // Without them a connection still answers (vector search just reads fewer candidates); a
+    // broken connection fails its first real query, which reports it.
     client.query(SESSION_SETTINGS).catch(() => undefined);
   });
   try {
@@ -46,6 +48,8 @@ export async function openPostgresDatabase(url: string, poolSize = 8): Promise<D
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        // The work's error is the one to report; a connection that cannot roll back is broken
+        // and fails its next query anyway.
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {

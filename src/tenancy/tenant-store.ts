@@ -48,6 +48,13 @@ export function createTenantStore(db: Database) {
       return { id, name: input.name, settings };
     },
 
+    /** Creates a bare tenant (no settings) unless one with this id exists: `npm run kb` on a fresh database. */
+    async ensureTenant(id: string): Promise<void> {
+      await db.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [
+        id,
+      ]);
+    },
+
     async getTenant(id: string): Promise<Tenant | null> {
       const { rows } = await db.query<Tenant>(
         'SELECT id, name, settings FROM tenants WHERE id = $1',

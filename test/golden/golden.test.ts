@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cuecard } from '../../src/app/start.js';
+import type { Cuecard } from '../../src/app/compose-cuecard.js';
 import type { Suggestion } from '../../src/conversations/events.js';
 import { startEmbeddedCuecard, type EmbeddedCuecard } from '../support/embedded-cuecard.js';
 import { loadGoldenConversations, type GoldenConversation } from './golden-conversation.js';

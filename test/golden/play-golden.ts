@@ -1,4 +1,4 @@
-import type { Cuecard } from '../../src/app/start.js';
+import type { Cuecard } from '../../src/app/compose-cuecard.js';
 import type { CuecardEvent } from '../../src/conversations/events.js';
 import {
   applyEvent,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config/config.js';
-import { startCuecard, type Cuecard } from '../../src/app/start.js';
+import { composeCuecard, type Cuecard } from '../../src/app/compose-cuecard.js';
 import { openDatabase } from '../../src/stores/open-database.js';
 
 export interface EmbeddedCuecard {
@@ -22,7 +22,7 @@ export async function startEmbeddedCuecard(
     CUECARD_DATA_DIR: `${process.env.TMPDIR ?? '/tmp'}/cuecard-${name}-${process.pid}/data`,
     ...env,
   });
-  const cuecard = await startCuecard(config, { db, logger: false, devTenant: true }).catch(
+  const cuecard = await composeCuecard(config, { db, logger: false, devTenant: true }).catch(
     async (error: unknown) => {
       await db.close();
       throw error;

@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { createApp } from '../../src/app/create-app.js';
-import { createServices, type Services } from '../../src/app/services.js';
+import { composeCuecard } from '../../src/app/compose-cuecard.js';
+import type { Services } from '../../src/app/services.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../../src/pipeline/analyzer.js';
 import type { Redact } from '../../src/conversations/ingest-service.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openTestDatabase } from './test-database.js';
-import { createDefaultCapabilities } from '../../src/app/capabilities.js';
-import { instanceOrigin, startEventRelay, withApplicationName } from '../../src/app/event-relay.js';
+import { instanceOrigin, withApplicationName } from '../../src/app/event-relay.js';
 import { openDatabase } from '../../src/stores/open-database.js';
 import type { Database } from '../../src/stores/database.js';
 
@@ -47,7 +46,7 @@ export async function startTestServer(
     finalizers?: RunnableFinalizer[];
     redact?: Redact;
     env?: Record<string, string>;
-    /** Use the production analyzers/finalizers/redaction (createDefaultCapabilities); explicit options win. */
+    /** Use the production analyzers/finalizers/redaction (capabilities 'default'); explicit options win. */
     defaultCapabilities?: boolean;
     /**
      * Another instance on the same Postgres database as `server` (same tenants and keys), with
@@ -68,29 +67,24 @@ export async function startTestServer(
     ? await openDatabase({ databaseUrl: withApplicationName(first.databaseUrl, origin!) })
     : await openTestDatabase(options.engine ?? 'pglite', origin ? { applicationName: origin } : {});
   const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
-  const silent = { warn: () => undefined, error: () => undefined };
-  const defaults = options.defaultCapabilities
-    ? await createDefaultCapabilities(config, db).catch(async (error: unknown) => {
-        await db.close();
-        throw error;
-      })
-    : {};
-  const services = createServices({
-    config,
+  const cuecard = await composeCuecard(config, {
     db,
-    logger: silent,
-    ...defaults,
+    capabilities: options.defaultCapabilities ? 'default' : 'none',
     ...(options.analyzers ? { analyzers: options.analyzers } : {}),
     ...(options.finalizers ? { finalizers: options.finalizers } : {}),
     ...(options.redact ? { redact: options.redact } : {}),
+    // Tests create their own tenants and keys.
+    devTenant: false,
+    logger: false,
+    ...(relayed && db.engine === 'postgres'
+      ? { relay: { databaseUrl: first?.databaseUrl ?? db.url!, origin: origin! } }
+      : {}),
+  }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
   });
-  const stopRelay =
-    relayed && db.engine === 'postgres'
-      ? await startEventRelay(first?.databaseUrl ?? db.url!, origin!, services.eventLog, silent)
-      : undefined;
-  const { tenants } = services;
-  const keys = first?.keys ?? (await createTenantsAndKeys(tenants));
-  const app = await createApp({ services, logger: false });
+  const { app, services } = cuecard;
+  const keys = first?.keys ?? (await createTenantsAndKeys(services.tenants));
   await options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -109,8 +103,7 @@ export async function startTestServer(
         ...(payload === undefined ? {} : { payload: payload as object }),
       }),
     async close() {
-      await app.close();
-      await stopRelay?.();
+      await cuecard.close();
       await db.close();
     },
   };

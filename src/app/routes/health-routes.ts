@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
+import { pingDatabase } from '../../stores/database.js';
+import { errorSummary } from '../../errors/error-summary.js';
 
 /** Liveness (the process answers) and readiness (the database answers). No key needed. */
 export function registerHealthRoutes(app: FastifyInstance, services: Services): void {
@@ -9,11 +11,12 @@ export function registerHealthRoutes(app: FastifyInstance, services: Services): 
   app.get(
     '/readyz',
     { schema: { tags: ['health'], summary: 'Readiness: the database answers' } },
-    async (_request, reply) => {
+    async (request, reply) => {
       try {
-        await services.db.query('SELECT 1');
+        await pingDatabase(services.db);
         return { status: 'ready', database: services.db.engine };
-      } catch {
+      } catch (error) {
+        request.log.warn({ err: errorSummary(error) }, 'readiness: the database does not answer');
         return reply.status(503).send({ status: 'unavailable', database: services.db.engine });
       }
     },

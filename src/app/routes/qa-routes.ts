@@ -4,12 +4,9 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { listReviewable, reviewOf } from '../../wrap-up/qa/qa-review.js';
-import {
-  applyConfirmedDisposition,
-  qaAgreement,
-  recordQaOverride,
-} from '../../wrap-up/qa/qa-store.js';
+import { reviewOf } from '../../wrap-up/qa/qa-review.js';
+import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
+import { confirmDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
 import { requiredService } from './required-service.js';
 import { errorResponse, responses } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
@@ -48,7 +45,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const q = request.query;
-      return listReviewable(db, {
+      return services.wrapups.listReviewable({
         tenantId: principal.tenantId,
         agentId: q.agentId,
         from: q.from ? new Date(q.from) : undefined,
@@ -81,7 +78,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
       return {
         conversation,
         transcript,
-        ...(await reviewOf(db, principal.tenantId, conversation.id)),
+        ...(await reviewOf(services, principal.tenantId, conversation.id)),
       };
     },
   );
@@ -106,7 +103,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const conversation = await visibleConversation(services, principal, request.params.id);
-      const review = await reviewOf(db, principal.tenantId, conversation.id);
+      const review = await reviewOf(services, principal.tenantId, conversation.id);
       const criterion = review.scorecard.find(
         (entry) => entry.criterionId === request.body.criterionId,
       );
@@ -127,7 +124,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         reviewer: request.body.reviewer ?? principal.keyId,
       });
       const { scorecard, reviewedOverall } = await reviewOf(
-        db,
+        services,
         principal.tenantId,
         conversation.id,
       );
@@ -202,35 +199,11 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
       const conversation = await visibleConversation(services, principal, request.params.id);
-      const { rows } = await db.query<{ result: { suggested?: string; confidence?: number } }>(
-        `SELECT result FROM wrapup_results WHERE conversation_id = $1 AND kind = 'disposition'`,
-        [conversation.id],
-      );
-      const suggested = rows[0]?.result;
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO disposition_confirmations (conversation_id, tenant_id, suggested_code, confidence, chosen_code, agent_id)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (conversation_id) DO UPDATE SET chosen_code = EXCLUDED.chosen_code, created_at = now()`,
-          [
-            conversation.id,
-            principal.tenantId,
-            suggested?.suggested ?? null,
-            suggested?.confidence ?? null,
-            request.body.code,
-            principal.agentId,
-          ],
-        );
-        await tx.query(
-          `UPDATE conversations SET metadata = metadata || jsonb_build_object('disposition', $3::text) WHERE tenant_id = $1 AND id = $2`,
-          [principal.tenantId, conversation.id, request.body.code],
-        );
-        // QA ran when the call ended, usually before the agent chose a code.
-        await applyConfirmedDisposition(tx, principal.tenantId, conversation.id, {
-          chosen: request.body.code,
-          suggested: suggested?.suggested ?? null,
-          confidence: suggested?.confidence ?? 0,
-        });
+      const { suggested } = await confirmDisposition(services, {
+        tenantId: principal.tenantId,
+        conversationId: conversation.id,
+        code: request.body.code,
+        agentId: principal.agentId,
       });
       // From now on this conversation is training data for the tenant's classifier.
       await services.dispositions?.learn(
@@ -241,8 +214,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
       return {
         conversationId: conversation.id,
         code: request.body.code,
-        suggested: suggested?.suggested ?? null,
-        agreed: suggested?.suggested === request.body.code,
+        suggested,
+        agreed: suggested === request.body.code,
       };
     },
   );

@@ -2,10 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { assertNever } from '../../conversations/events.js';
-import { CuecardError } from '../../errors/cuecard-error.js';
 import { ingestMessageSchema, ingestMessageTypes, type IngestMessage } from './protocol.js';
-import { parseMessage } from './parse-message.js';
-import { send, sendError } from './socket-errors.js';
+import { runMessageLoop } from './message-loop.js';
+import { send } from './socket-errors.js';
 
 /**
  * `/ws/ingest`: connectors (speech-to-text bridges, chat platforms) stream conversations in.
@@ -24,7 +23,6 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
     },
     (socket, request) => {
       const principal = request.principal!;
-      let chain: Promise<void> = Promise.resolve();
 
       /** Sent only once the item is durable (or was already). */
       function ack(result: {
@@ -91,30 +89,17 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
         }
       }
 
-      socket.on('message', (data, isBinary) => {
-        const raw = isBinary ? '' : data.toString();
-        chain = chain.then(async () => {
-          let context: Record<string, unknown> = {};
-          try {
-            if (isBinary) {
-              throw new CuecardError(
-                'validation_failed',
-                'Binary frames are not accepted; send JSON text frames.',
-              );
-            }
-            const message = parseMessage(
-              raw,
-              ingestMessageSchema,
-              ingestMessageTypes,
-              services.config.maxFrameBytes,
-            );
-            if ('conversationId' in message) context = { conversationId: message.conversationId };
-            if ('seq' in message) context = { ...context, seq: message.seq };
-            await handle(message);
-          } catch (error) {
-            sendError(socket, error, context, (details, text) => request.log.error(details, text));
-          }
-        });
+      runMessageLoop(socket, {
+        schema: ingestMessageSchema,
+        knownTypes: ingestMessageTypes,
+        maxFrameBytes: services.config.maxFrameBytes,
+        handle,
+        // A connector matches an error to the item it sent by these.
+        contextOf: (message) => ({
+          ...('conversationId' in message ? { conversationId: message.conversationId } : {}),
+          ...('seq' in message ? { seq: message.seq } : {}),
+        }),
+        log: (details, text) => request.log.error(details, text),
       });
     },
   );

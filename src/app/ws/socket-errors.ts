@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { CuecardError } from '../../errors/cuecard-error.js';
+import { errorSummary } from '../../errors/error-summary.js';
 
 /** Sends a JSON message if the socket is still open. */
 export function send(socket: WebSocket, message: Record<string, unknown>): void {
@@ -32,7 +33,7 @@ export function sendError(
     });
     return;
   }
-  log({ err: { name: (error as Error)?.name }, ...context }, 'socket message failed');
+  log({ err: errorSummary(error), ...context }, 'socket message failed');
   send(socket, {
     type: 'error',
     code: 'internal',

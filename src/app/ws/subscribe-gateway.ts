@@ -10,8 +10,8 @@ import {
   subscribeMessageTypes,
   type SubscribeMessage,
 } from './protocol.js';
-import { parseMessage } from './parse-message.js';
-import { send, sendError } from './socket-errors.js';
+import { runMessageLoop } from './message-loop.js';
+import { send } from './socket-errors.js';
 
 type SubscribeRequest = Extract<SubscribeMessage, { type: 'subscribe' }>;
 
@@ -107,7 +107,6 @@ export function registerSubscribeGateway(app: FastifyInstance, services: Service
     (socket, request) => {
       const principal = request.principal!;
       const subscriptions = new Map<string, () => void>();
-      let chain: Promise<void> = Promise.resolve();
 
       async function handle(message: SubscribeMessage): Promise<void> {
         switch (message.type) {
@@ -163,27 +162,12 @@ export function registerSubscribeGateway(app: FastifyInstance, services: Service
         }
       }
 
-      socket.on('message', (data, isBinary) => {
-        const raw = isBinary ? '' : data.toString();
-        chain = chain.then(async () => {
-          try {
-            if (isBinary)
-              throw new CuecardError(
-                'validation_failed',
-                'Binary frames are not accepted; send JSON text frames.',
-              );
-            await handle(
-              parseMessage(
-                raw,
-                subscribeMessageSchema,
-                subscribeMessageTypes,
-                services.config.maxFrameBytes,
-              ),
-            );
-          } catch (error) {
-            sendError(socket, error, {}, (details, text) => request.log.error(details, text));
-          }
-        });
+      runMessageLoop(socket, {
+        schema: subscribeMessageSchema,
+        knownTypes: subscribeMessageTypes,
+        maxFrameBytes: services.config.maxFrameBytes,
+        handle,
+        log: (details, text) => request.log.error(details, text),
       });
       socket.on('close', () => {
         for (const unsubscribe of subscriptions.values()) unsubscribe();

@@ -1,6 +1,7 @@
 import type { Database } from '../../stores/database.js';
 import type { DispositionCodeSet } from './code-set.js';
 import { DispositionClassifier, type DispositionSuggestion } from './disposition-classifier.js';
+import { confirmedDispositions } from './disposition-store.js';
 
 /** Conversation text as the classifier sees it: the utterances, in order. */
 export function dispositionText(items: readonly { kind: string; text?: string }[]): string {
@@ -18,19 +19,11 @@ export function createDispositionService(db: Database, codeSet: DispositionCodeS
 
   async function build(tenantId: string): Promise<DispositionClassifier> {
     const classifier = new DispositionClassifier(codeSet);
-    const { rows } = await db.query<{ chosen_code: string; text: string }>(
-      `SELECT d.chosen_code, string_agg(i.text, E'\\n' ORDER BY i.seq) AS text
-         FROM disposition_confirmations d
-         JOIN conversation_items i ON i.conversation_id = d.conversation_id AND i.kind = 'utterance'
-        WHERE d.tenant_id = $1
-        GROUP BY d.conversation_id, d.chosen_code`,
-      [tenantId],
-    );
     const known = new Set(codeSet.codes.map((code) => code.code));
     classifier.add(
-      rows
-        .filter((row) => known.has(row.chosen_code))
-        .map((row) => ({ text: row.text, label: row.chosen_code, weight: 2 })),
+      (await confirmedDispositions(db, tenantId))
+        .filter((confirmed) => known.has(confirmed.code))
+        .map((confirmed) => ({ text: confirmed.text, label: confirmed.code, weight: 2 })),
     );
     classifier.train();
     return classifier;

@@ -2,6 +2,7 @@ import type { Queryable } from '../../stores/database.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { rescoreDisposition, type QaContext, type QaResult } from './auto-qa.js';
 import type { Scorecard } from './scorecard.js';
+import { createWrapupStore } from '../wrapup-store.js';
 
 /** Stores a scorecard version; storing the same version again is a no-op. */
 export async function saveScorecard(
@@ -54,11 +55,9 @@ export async function applyConfirmedDisposition(
   conversationId: string,
   disposition: NonNullable<QaContext['disposition']>,
 ): Promise<QaResult | null> {
-  const { rows } = await db.query<{ result: QaResult }>(
-    `SELECT result FROM wrapup_results WHERE tenant_id = $1 AND conversation_id = $2 AND kind = 'qa'`,
-    [tenantId, conversationId],
-  );
-  const previous = rows[0]?.result;
+  // On `db`, so that it joins the caller's transaction.
+  const wrapups = createWrapupStore(db);
+  const previous = await wrapups.resultOf({ tenantId, conversationId }, 'qa');
   if (!previous) return null;
   const { rows: cards } = await db.query<{ definition: Scorecard }>(
     'SELECT definition FROM scorecards WHERE tenant_id = $1 AND id = $2 AND version = $3',
@@ -67,10 +66,7 @@ export async function applyConfirmedDisposition(
   const scorecard = cards[0]?.definition;
   if (!scorecard) return null;
   const result = rescoreDisposition(scorecard, previous, disposition);
-  await db.query(
-    `UPDATE wrapup_results SET result = $3 WHERE tenant_id = $1 AND conversation_id = $2 AND kind = 'qa'`,
-    [tenantId, conversationId, JSON.stringify(result)],
-  );
+  await wrapups.update({ tenantId, conversationId }, 'qa', result);
   // Only the disposition criteria changed; the other criterion rows stay as they are.
   const changed = new Set(
     scorecard.criteria
@@ -178,4 +174,71 @@ export async function qaAgreement(
     rate: rows.length === 0 ? null : agreed / rows.length,
     byCriterion,
   };
+}
+
+export interface CriterionReview {
+  criterionId: string;
+  scorecardId: string;
+  scorecardVersion: number;
+  autoScore: number | null;
+  evidence: number[];
+  note: string;
+  /** The latest human review, if any; the automatic score is never overwritten. */
+  override: { score: number | null; comment: string; reviewer: string; at: string } | null;
+  /** The criterion's weight in its scorecard version. */
+  weight: number;
+}
+
+/** Each scored criterion of the conversation with its weight and its latest human review. */
+export async function criterionReviews(
+  db: Queryable,
+  tenantId: string,
+  conversationId: string,
+): Promise<CriterionReview[]> {
+  const { rows } = await db.query<{
+    criterion_id: string;
+    scorecard_id: string;
+    scorecard_version: number;
+    auto_score: number | null;
+    evidence_seqs: number[];
+    note: string;
+    human_score: number | null;
+    comment: string | null;
+    reviewer: string | null;
+    reviewed_at: Date | null;
+    weight: number | null;
+  }>(
+    `SELECT s.criterion_id, s.scorecard_id, s.scorecard_version, s.auto_score, s.evidence_seqs, s.note,
+            o.human_score, o.comment, o.reviewer, o.created_at AS reviewed_at,
+            (SELECT (c->>'weight')::float8 FROM scorecards sc, jsonb_array_elements(sc.definition->'criteria') c
+              WHERE sc.tenant_id = s.tenant_id AND sc.id = s.scorecard_id AND sc.version = s.scorecard_version
+                AND c->>'id' = s.criterion_id LIMIT 1) AS weight
+       FROM qa_scores s
+       LEFT JOIN LATERAL (
+         SELECT human_score, comment, reviewer, created_at FROM qa_overrides o
+          WHERE o.conversation_id = s.conversation_id AND o.scorecard_id = s.scorecard_id
+            AND o.scorecard_version = s.scorecard_version AND o.criterion_id = s.criterion_id
+          ORDER BY o.created_at DESC, o.id DESC LIMIT 1) o ON true
+      WHERE s.tenant_id = $1 AND s.conversation_id = $2
+      ORDER BY s.criterion_id`,
+    [tenantId, conversationId],
+  );
+  return rows.map((row) => ({
+    criterionId: row.criterion_id,
+    scorecardId: row.scorecard_id,
+    scorecardVersion: row.scorecard_version,
+    autoScore: row.auto_score,
+    evidence: row.evidence_seqs,
+    note: row.note,
+    override:
+      row.reviewer === null
+        ? null
+        : {
+            score: row.human_score,
+            comment: row.comment ?? '',
+            reviewer: row.reviewer,
+            at: new Date(row.reviewed_at!).toISOString(),
+          },
+    weight: row.weight ?? 1,
+  }));
 }

@@ -1,0 +1,175 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { Redact } from '../conversations/ingest-service.js';
+import { loadKnowledgeBaseIfEmpty } from '../knowledge/ingest.js';
+import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
+import type { PipelineLogger } from '../pipeline/pipeline.js';
+import type { Database } from '../stores/database.js';
+import { migrate } from '../stores/migrate.js';
+import { openDatabase } from '../stores/open-database.js';
+import { createDefaultCapabilities } from './capabilities.js';
+import { createApp } from './create-app.js';
+import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
+import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
+import { createServices, type Services } from './services.js';
+
+/** A composed Cuecard: the app is built, not listening yet. */
+export interface Cuecard {
+  app: FastifyInstance;
+  services: Services;
+  devKeys: DevKeys | null;
+  /** Closes the app (which drains the pipeline), the relay, and the database if opened here. */
+  close(): Promise<void>;
+}
+
+/** What entry points vary; `npm start` passes none of it. */
+export interface ComposeOptions {
+  /** An open database the caller keeps and closes (tests, the in-thread bench); migrated here. */
+  db?: Database;
+  /**
+   * `default`: the production analyzers, finalizers, redaction and services. `none`: an empty
+   * pipeline and no optional services, for tests that bring their own stages.
+   */
+  capabilities?: 'default' | 'none';
+  /** Replace the capabilities' stages or redaction (tests). */
+  analyzers?: readonly RunnableAnalyzer[];
+  finalizers?: readonly RunnableFinalizer[];
+  redact?: Redact;
+  /** Create the development tenant (and load the demo knowledge base); default `config.devTenant`. */
+  devTenant?: boolean;
+  /** `false` silences request logs, pipeline warnings and start-up notes (tests, CLIs). */
+  logger?: boolean;
+  /**
+   * Live delivery from other instances on the same Postgres server, as this instance (`origin`,
+   * also its connections' application name). Default: on when the configured server is opened
+   * here; a caller that brings its own database brings this too.
+   */
+  relay?: { databaseUrl: string; origin: string };
+}
+
+/**
+ * The first layer of the composition: the configured database, migrated. Alone, it serves the
+ * CLIs that need nothing else (`npm run migrate`, `npm run kb`); `applied` lists new migrations.
+ */
+export async function openCuecardDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  options: { applicationName?: string } = {},
+): Promise<{ db: Database; applied: string[] }> {
+  const { databaseUrl } = config;
+  const db = await openDatabase({
+    databaseUrl:
+      databaseUrl && options.applicationName
+        ? withApplicationName(databaseUrl, options.applicationName)
+        : databaseUrl,
+    dataDir: config.dataDir,
+  });
+  try {
+    return { db, applied: await migrate(db) };
+  } catch (error) {
+    await closeAfterFailure(db);
+    throw error;
+  }
+}
+
+/**
+ * The one composition root, used by `npm start`, the CLIs that run a service (demo, bench) and
+ * the tests: database → capabilities → domain services → relay → dev tenant → app.
+ */
+export async function composeCuecard(
+  config: Config,
+  options: ComposeOptions = {},
+): Promise<Cuecard> {
+  const origin = instanceOrigin(config);
+  const db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
+  // Closed with the service, unless the caller brought it.
+  const owned = options.db ? null : db;
+  const relay =
+    options.relay ??
+    (owned && config.databaseUrl ? { databaseUrl: config.databaseUrl, origin } : undefined);
+  let stopRelay: (() => Promise<void>) | undefined;
+  let services: Services | undefined;
+  try {
+    if (options.db) await migrate(options.db);
+    const capabilities =
+      (options.capabilities ?? 'default') === 'default'
+        ? await createDefaultCapabilities(config, db)
+        : {};
+    // Pipeline warnings go to the app's logger, which exists only once the services do.
+    const appRef: { app?: FastifyInstance } = {};
+    const logger: PipelineLogger = {
+      warn: (details, message) => appRef.app?.log.warn(details, message),
+      error: (details, message) => appRef.app?.log.error(details, message),
+    };
+    services = createServices({
+      config,
+      db,
+      logger,
+      ...capabilities,
+      ...(options.analyzers ? { analyzers: options.analyzers } : {}),
+      ...(options.finalizers ? { finalizers: options.finalizers } : {}),
+      ...(options.redact ? { redact: options.redact } : {}),
+    });
+    if (relay) {
+      stopRelay = await startEventRelay(relay.databaseUrl, relay.origin, services.eventLog, logger);
+    }
+    const devKeys =
+      (options.devTenant ?? config.devTenant)
+        ? await startDevTenant(config, services, options.logger !== false)
+        : null;
+    const app = await createApp({ services, logger: options.logger ?? true });
+    appRef.app = app;
+    return {
+      app,
+      services,
+      devKeys,
+      async close() {
+        await app.close();
+        await stopRelay?.();
+        await owned?.close();
+      },
+    };
+  } catch (error) {
+    // Worker threads of the capabilities would otherwise keep the process alive.
+    if (services) await stopAfterFailure(services.close);
+    if (stopRelay) await stopAfterFailure(stopRelay);
+    if (owned) await closeAfterFailure(owned);
+    throw error;
+  }
+}
+
+/** The development tenant's keys and, on the first start only, the demo knowledge base. */
+async function startDevTenant(
+  config: Config,
+  services: Services,
+  notes: boolean,
+): Promise<DevKeys | null> {
+  const devKeys = await ensureDevTenant(
+    services.tenants,
+    path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'),
+  );
+  if (devKeys && services.knowledge) {
+    // Later starts find the articles and load nothing.
+    const report = await loadKnowledgeBaseIfEmpty(
+      services.knowledge,
+      devKeys.tenantId,
+      path.join(config.knowledgeDir, 'articles'),
+    );
+    if (report && notes) {
+      process.stderr.write(
+        `Loaded the demo knowledge base: ${report.added} articles, ${report.chunks} passages.\n`,
+      );
+    }
+  }
+  return devKeys;
+}
+
+// Clean-up after a failed start: the start's own error is the one to report, so a second
+// failure while closing is dropped on purpose.
+async function closeAfterFailure(db: Database): Promise<void> {
+  await db.close().catch(() => undefined);
+}
+
+async function stopAfterFailure(stop: () => Promise<void>): Promise<void> {
+  await stop().catch(() => undefined);
+}
