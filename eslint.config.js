@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * types of its contract; providers and stores at the bottom. Tests import what they need.
  */
 const features = ['understanding', 'assist', 'knowledge', 'wrap-up'];
-/** Packages any src file may import, besides node: builtins. */
+/** Packages any src file may import, besides node: builtins (yaml: see yamlLoader). */
 const everywhere = ['zod', 'yaml'];
 /** The HTTP/WebSocket layer's own packages (app/, and cli/ which drives it). */
 const server = ['fastify', '@fastify/[^/]+', 'fastify-type-provider-zod', 'ws'];
@@ -23,6 +23,9 @@ const vendorMessage =
   'adapter there that exposes our own types (src/providers/spec/), and import the adapter.';
 /** A relative import into one of our top-level src folders. */
 const folderRegex = (/** @type {string[]} */ folders) => `^(?:\\.\\.?/)+(?:${folders.join('|')})/`;
+
+/** Playbooks, scorecards, taxonomies… are read by one loader, whose errors name file and field. */
+const yamlLoader = 'src/text/yaml-definition.ts';
 
 /**
  * @typedef {{ folders: string[], message: string, allowTypeImports?: boolean }} Forbidden
@@ -55,7 +58,11 @@ const boundary = (/** @type {Zone} */ zone) => {
       },
     ];
   }
-  rules['@typescript-eslint/no-restricted-imports'] = ['error', { patterns }];
+  const paths =
+    zone.allowed?.includes('yaml') && !zone.files.includes(yamlLoader)
+      ? [{ name: 'yaml', message: `Read YAML definitions with ${yamlLoader}.` }]
+      : [];
+  rules['@typescript-eslint/no-restricted-imports'] = ['error', { paths, patterns }];
   return {
     files: zone.files,
     ignores: ['**/*.test.ts', ...(zone.ignores ?? [])],
@@ -136,10 +143,12 @@ export default tseslint.config(
       'src/pipeline/**',
       'src/providers/**',
       'src/stores/**',
+      yamlLoader,
     ],
     allowed: everywhere,
     forbidden: [notFromTop],
   }),
+  boundary({ files: [yamlLoader], allowed: everywhere, forbidden: [notFromTop] }),
   {
     // Plain Node scripts.
     files: ['**/*.mjs'],

@@ -45,6 +45,12 @@ describe('vendor packages', () => {
     ).toEqual([]);
   });
 
+  it('leave YAML to the one definition loader', async () => {
+    const yaml = "import { parse } from 'yaml';\nexport const p = parse;";
+    expect(await violations('src/assist/playbooks/fixture.ts', yaml)).toEqual([restricted]);
+    expect(await violations('src/text/yaml-definition.ts', yaml)).toEqual([]);
+  });
+
   it('are refused when loaded by import() or createRequire', async () => {
     expect(
       await violations('src/knowledge/fixture.ts', "export const load = () => import('unpdf');"),
@@ -57,9 +63,9 @@ describe('vendor packages', () => {
     ).toEqual(['no-restricted-syntax']);
   });
 
-  it('leave node builtins, zod, yaml and our own files alone; fastify and ws only in app and cli', async () => {
+  it('leave node builtins, zod and our own files alone; fastify and ws only in app and cli', async () => {
     const ours =
-      "import { readFile } from 'node:fs/promises';\nimport { z } from 'zod';\nimport { parse } from 'yaml';\nimport { CuecardError } from '../errors/cuecard-error.js';\nexport const all = [readFile, z, parse, CuecardError];";
+      "import { readFile } from 'node:fs/promises';\nimport { z } from 'zod';\nimport { CuecardError } from '../errors/cuecard-error.js';\nexport const all = [readFile, z, CuecardError];";
     expect(await violations('src/knowledge/fixture.ts', ours)).toEqual([]);
     const server =
       "import type { FastifyInstance } from 'fastify';\nimport WebSocket from 'ws';\nexport type F = FastifyInstance;\nexport const W = WebSocket;";
