@@ -39,7 +39,7 @@ import {
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
 import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js';
 import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import { articleTexts } from '../knowledge/article-admin.js';
 import {

@@ -8,7 +8,7 @@ import { migrate } from '../stores/migrate.js';
 import type { Database } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { createHashingEmbeddingModel } from '../providers/local/hashing-embedding-model.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { ingestArticles, readDocuments } from '../knowledge/ingest.js';
 import type { ArticleInput } from '../knowledge/parse-document.js';
 import { searchKnowledge, type SearchRequest } from '../knowledge/search.js';

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../config/config.js';
 import { composeCuecard } from '../app/compose-cuecard.js';
 import { openInThreadPgliteDatabase } from '../stores/pglite-database.js';
+import { createScratchDatabase } from '../stores/scratch-database.js';
 import { loadCallScripts } from './replay/call-script.js';
 import { replayCall } from './replay/replay-call.js';
 import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
@@ -48,25 +48,6 @@ async function bareRoundTripMs(samples = 2000): Promise<number> {
     times.sort((a, b) => a - b),
     50,
   );
-}
-
-/** A fresh database on a Postgres server, dropped after the run. */
-async function createScratchDatabase(serverUrl: string, name: string) {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 async function main(): Promise<void> {

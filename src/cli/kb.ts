@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { openCuecardDatabase } from '../app/compose-cuecard.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { createEmbeddingModel } from '../knowledge/create-embedding-model.js';
 import { ingestPath } from '../knowledge/ingest.js';
 import { searchKnowledge } from '../knowledge/search.js';

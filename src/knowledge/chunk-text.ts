@@ -1,9 +1,8 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import { createLangchainTextSplitter } from '../providers/langchain/langchain-text-splitter.js';
 
 /**
- * The one place that touches langchain: splits an article body into overlapping passages,
- * preferring paragraph, then line, then sentence boundaries (CJK punctuation included).
- * Returns plain strings; no langchain type leaves this file.
+ * Splits an article body into overlapping passages, preferring paragraph, then line, then
+ * sentence boundaries (CJK punctuation included).
  */
 export interface ChunkOptions {
   /** Target passage size in characters. */
@@ -11,13 +10,15 @@ export interface ChunkOptions {
   overlap?: number;
 }
 
+const separators = ['\n\n', '\n', '. ', '。', '！', '？', '; ', '；', '，', ', ', ' ', ''];
+
 export async function chunkText(text: string, options: ChunkOptions = {}): Promise<string[]> {
   const size = options.size ?? 900;
-  const splitter = new RecursiveCharacterTextSplitter({
-    chunkSize: size,
-    chunkOverlap: options.overlap ?? Math.round(size / 8),
-    separators: ['\n\n', '\n', '. ', '。', '！', '？', '; ', '；', '，', ', ', ' ', ''],
+  const splitter = createLangchainTextSplitter({
+    size,
+    overlap: options.overlap ?? Math.round(size / 8),
+    separators,
   });
-  const chunks = await splitter.splitText(text);
+  const chunks = await splitter.split(text);
   return chunks.map((chunk) => chunk.trim()).filter((chunk) => chunk !== '');
 }

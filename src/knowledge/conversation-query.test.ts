@@ -3,7 +3,7 @@ import { conversationQuery, splitSentences } from './conversation-query.js';
 import { openDatabase } from '../stores/open-database.js';
 import { migrate } from '../stores/migrate.js';
 import type { Database } from '../stores/database.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { ingestArticles } from './ingest.js';
 import { searchKnowledge } from './search.js';
 import { publishedArticle } from './testing/article-fixture.js';

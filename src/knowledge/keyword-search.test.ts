@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../stores/database.js';
 import { engines, openTestDatabase } from '../../test/support/test-database.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { ingestArticles, type KnowledgeDeps } from './ingest.js';
 import { searchKnowledge } from './search.js';
 import { publishedArticle } from './testing/article-fixture.js';

@@ -7,7 +7,7 @@ import { migrate } from '../stores/migrate.js';
 import type { Database } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { createUseEmbeddingModel } from '../providers/local/use-embedding-model.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { ingestPath, loadKnowledgeBaseIfEmpty, type KnowledgeDeps } from './ingest.js';
 import { searchKnowledge } from './search.js';
 import { recordFeedback, knowledgeGaps } from './feedback.js';

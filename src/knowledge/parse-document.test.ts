@@ -11,7 +11,7 @@ import {
 } from './parse-document.js';
 import { openDatabase } from '../stores/open-database.js';
 import { migrate } from '../stores/migrate.js';
-import { createJiebaWordSplitter } from '../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import { ingestPath } from './ingest.js';
 import { searchKnowledge } from './search.js';
 

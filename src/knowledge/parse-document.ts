@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { CuecardError } from '../errors/cuecard-error.js';
+import { parseYamlDefinition, schemaDefinition } from '../text/yaml-definition.js';
 
 export type ArticleStatus = 'draft' | 'published' | 'retired';
 const statuses: readonly ArticleStatus[] = ['draft', 'published', 'retired'];
@@ -60,6 +61,19 @@ export function htmlToText(html: string): { title: string | null; text: string }
     .trim();
   return { title: title ? htmlToText(title).text : null, text };
 }
+
+/**
+ * Front matter is a mapping of loosely typed fields (`tags: a, b` or a list; `id: 42`), which
+ * toArticle reads leniently; an empty block is no fields.
+ */
+const frontMatter = schemaDefinition(
+  'metadata',
+  z
+    .record(z.string(), z.unknown(), {
+      error: 'must be a YAML mapping (title, tags, language, owner, status, id)',
+    })
+    .nullable(),
+);
 
 function stringList(value: unknown): string[] {
   if (Array.isArray(value))
@@ -153,18 +167,7 @@ export function parseDocument(
   } else {
     const front = /^---\n([\s\S]*?)\n---\n?/.exec(body);
     if (front) {
-      let parsed: unknown;
-      try {
-        parsed = parseYaml(front[1] ?? '');
-      } catch (error) {
-        throw new CuecardError('data_invalid', `${name}: front matter is not valid YAML`, {
-          cause: error,
-        });
-      }
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
-        meta = parsed as Record<string, unknown>;
-      else if (parsed !== null)
-        throw new CuecardError('data_invalid', `${name}: front matter must be a YAML mapping`);
+      meta = parseYamlDefinition(front[1] ?? '', `${name} (front matter)`, frontMatter) ?? {};
       body = body.slice(front[0].length);
     }
     // A leading "# Heading" is the title when the front matter gives none.

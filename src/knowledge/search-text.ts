@@ -1,13 +1,8 @@
 import type { Queryable } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 
-/**
- * Splits unspaced scripts (Chinese) into words before Postgres indexes them. Implemented by
- * providers (jieba); structurally typed so that knowledge depends on no vendor package.
- */
-export interface WordSplitter {
-  split(text: string): string;
-}
+// Implemented by providers (jieba); knowledge depends on the spec, never on a vendor package.
+export type { WordSplitter } from '../providers/spec/word-splitter.js';
 
 /**
  * One text-search configuration for every language: `english` stems English words and passes

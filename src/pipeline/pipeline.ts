@@ -2,7 +2,6 @@ import type { EventLog, EventScope } from '../conversations/event-log.js';
 import type { EventBody } from '../conversations/events.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
-import type { WrapupStore } from '../wrap-up/wrapup-store.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
 import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
@@ -12,6 +11,15 @@ import type { AnalyzerStateStore } from './analyzer-state-store.js';
 
 /** The longest a shedding analyzer waits for a slot before its turn goes without it. */
 const MAX_ADMISSION_WAIT_MS = 300;
+
+/** Where the runner keeps each finalizer's result, by step name (latest wins). */
+export interface WrapupSink {
+  save(
+    scope: { tenantId: string; conversationId: string },
+    step: string,
+    result: object,
+  ): Promise<void>;
+}
 
 export interface PipelineLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -23,7 +31,8 @@ export interface PipelineOptions {
   /** Where events go, and where finalizers' view of the live analyses is read back from. */
   eventLog: EventLog;
   analyzerStates: AnalyzerStateStore;
-  wrapups: Pick<WrapupStore, 'save'>;
+  /** Keeps each wrap-up step's result (the wrap-up store implements it). */
+  wrapups: WrapupSink;
   /** In the preferred order; the runner moves a stage after every stage it reads. */
   analyzers: readonly RunnableAnalyzer[];
   finalizers: readonly RunnableFinalizer[];

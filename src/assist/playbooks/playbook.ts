@@ -1,8 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CuecardError } from '../../errors/cuecard-error.js';
+import {
+  loadYamlDefinition,
+  parseYamlDefinition,
+  schemaDefinition,
+} from '../../text/yaml-definition.js';
 
 /**
  * Playbooks: what a knowledge manager expects an agent to do for one kind of request, as
@@ -35,65 +39,46 @@ const stepSchema = z.strictObject({
   suggested_phrase: z.string().min(1).optional(),
 });
 
-const playbookSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
-  version: z.number().int().positive(),
-  title: z.string().min(1),
-  /** Intent names (from the intent analyzer) this playbook serves. */
-  intents: z.array(z.string().min(1)).default([]),
-  /** Customer words that select this playbook when no intent matches. */
-  customer_says: phraseList,
-  steps: z.array(stepSchema).min(1),
-});
+const playbookSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
+    version: z.number().int().positive(),
+    title: z.string().min(1),
+    /** Intent names (from the intent analyzer) this playbook serves. */
+    intents: z.array(z.string().min(1)).default([]),
+    /** Customer words that select this playbook when no intent matches. */
+    customer_says: phraseList,
+    steps: z.array(stepSchema).min(1),
+  })
+  .superRefine((playbook, context) => {
+    // Progress is tracked by step id: two steps with one id would complete each other.
+    const seen = new Set<string>();
+    for (const step of playbook.steps) {
+      if (seen.has(step.id))
+        context.addIssue({
+          code: 'custom',
+          path: ['steps'],
+          message: `step id "${step.id}" is used twice`,
+        });
+      seen.add(step.id);
+    }
+  });
 
 export type PlaybookStep = z.infer<typeof stepSchema>;
 export type Playbook = z.infer<typeof playbookSchema>;
 
-/** Validates one parsed playbook; every problem is listed with its path in the file. */
+const playbookDefinition = schemaDefinition('playbook', playbookSchema);
+
+/**
+ * Validates one parsed playbook (an API body, a stored row); every problem is listed with its
+ * path. Files go through parsePlaybookYaml, whose errors are `data_invalid`.
+ */
 export function parsePlaybook(value: unknown, source: string): Playbook {
-  const parsed = playbookSchema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new CuecardError(
-      'validation_failed',
-      `${source}: invalid playbook:\n  - ${problems.join('\n  - ')}`,
-      {
-        field: parsed.error.issues[0]?.path.join('.'),
-        details: { source, problems },
-      },
-    );
-  }
-  const playbook = parsed.data;
-  const seen = new Set<string>();
-  for (const step of playbook.steps) {
-    if (seen.has(step.id)) {
-      throw new CuecardError(
-        'validation_failed',
-        `${source}: invalid playbook:\n  - steps: step id "${step.id}" is used twice`,
-        {
-          field: 'steps',
-        },
-      );
-    }
-    seen.add(step.id);
-  }
-  return playbook;
+  return playbookDefinition.check(value, source, 'validation_failed');
 }
 
 export function parsePlaybookYaml(text: string, source: string): Playbook {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new CuecardError(
-      'validation_failed',
-      `${source}: not valid YAML (${(error as Error).message})`,
-      { cause: error },
-    );
-  }
-  return parsePlaybook(value, source);
+  return parseYamlDefinition(text, source, playbookDefinition);
 }
 
 /** Loads every `*.yaml`/`*.yml` playbook of a folder; ids must be unique across files. */
@@ -110,11 +95,11 @@ export async function loadPlaybooks(directory: string): Promise<Playbook[]> {
   const sources = new Map<string, string>();
   for (const name of names) {
     const source = join(directory, name);
-    const playbook = parsePlaybookYaml(await readFile(source, 'utf8'), source);
+    const playbook = await loadYamlDefinition(source, playbookDefinition);
     const other = sources.get(playbook.id);
     if (other)
       throw new CuecardError(
-        'validation_failed',
+        'data_invalid',
         `${source}: playbook id "${playbook.id}" is also used by ${other}`,
         { field: 'id' },
       );

@@ -4,7 +4,7 @@ import { openDatabase } from '../../stores/open-database.js';
 import { migrate } from '../../stores/migrate.js';
 import type { Database } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
-import { createJiebaWordSplitter } from '../../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../../providers/jieba/jieba-word-splitter.js';
 import { ingestArticles } from '../../knowledge/ingest.js';
 import type { ArticleInput } from '../../knowledge/parse-document.js';
 import { searchKnowledge } from '../../knowledge/search.js';

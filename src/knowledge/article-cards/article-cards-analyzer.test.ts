@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../stores/open-database.js';
 import { migrate } from '../../stores/migrate.js';
 import type { Database } from '../../stores/database.js';
-import { createJiebaWordSplitter } from '../../providers/local/jieba-word-splitter.js';
+import { createJiebaWordSplitter } from '../../providers/jieba/jieba-word-splitter.js';
 import { ingestArticles } from '../ingest.js';
 import type { ConversationItem, ConversationRecord, Speaker } from '../../conversations/types.js';
 import type { Analyzer, AnalyzerOutput } from '../../pipeline/analyzer.js';

@@ -68,7 +68,7 @@ describe('loadTaxonomyFile', () => {
       ].join('\n'),
     );
     const error = await loadTaxonomyFile(file).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'validation_failed' });
+    expect(error).toMatchObject({ code: 'data_invalid' });
     const message = (error as Error).message;
     expect(message).toContain(file);
     expect(message).toContain('intent "refund": field "examples" needs at least one phrase');

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { CuecardError } from '../../errors/cuecard-error.js';
+import { CuecardError, type ErrorCode } from '../../errors/cuecard-error.js';
+import { loadYamlDefinition, type DefinitionType } from '../../text/yaml-definition.js';
 import type { IntentExample } from './intent-classifier.js';
 
 /**
@@ -32,14 +31,20 @@ const intentName = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 /**
  * Checks an untrusted value (parsed YAML or a JSON request body) and lists every problem at
- * once, each naming the intent and field, so one round of fixes is enough.
+ * once, each naming the intent and field, so one round of fixes is enough. Written by hand, not
+ * as a zod schema: a schema's paths say `intents.3.examples` where this says `intent "refund"`.
+ * `code`: `validation_failed` for a request body, `data_invalid` for a file.
  */
-export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
+export function parseTaxonomy(
+  value: unknown,
+  source: string,
+  code: ErrorCode = 'validation_failed',
+): IntentTaxonomy {
   const problems: string[] = [];
   const record = isRecord(value) ? value : undefined;
   if (!record) {
     throw new CuecardError(
-      'validation_failed',
+      code,
       `${source}: a taxonomy must be an object with "name" and "intents".`,
       {
         field: 'intents',
@@ -119,7 +124,7 @@ export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
   }
   if (problems.length > 0 || !name) {
     throw new CuecardError(
-      'validation_failed',
+      code,
       `${source}: invalid intent taxonomy:\n- ${problems.join('\n- ')}`,
       {
         details: { problems },
@@ -134,27 +139,14 @@ export function parseTaxonomy(value: unknown, source: string): IntentTaxonomy {
   };
 }
 
+const taxonomyDefinition: DefinitionType<IntentTaxonomy> = {
+  kind: 'intent taxonomy',
+  check: parseTaxonomy,
+};
+
 /** Reads a YAML (or JSON) taxonomy file; errors name the file, the intent and the field. */
 export async function loadTaxonomyFile(file: string): Promise<IntentTaxonomy> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CuecardError('not_found', `${file}: cannot read the intent taxonomy file.`, {
-      cause: error,
-    });
-  }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new CuecardError(
-      'validation_failed',
-      `${file}: not valid YAML (${error instanceof Error ? error.message : String(error)})`,
-      { cause: error },
-    );
-  }
-  return parseTaxonomy(value, file);
+  return loadYamlDefinition(file, taxonomyDefinition);
 }
 
 /** The training examples of a taxonomy, out-of-scope phrases included. */

@@ -1,6 +1,5 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { addFeature } from '../../learning/sparse-vector.js';
+import { jiebaSegmenter } from '../../providers/jieba/jieba-segmenter.js';
 
 /**
  * Lexical features for intent detection: word uni+bigrams and character n-grams. Chinese has no
@@ -10,13 +9,6 @@ import { addFeature } from '../../learning/sparse-vector.js';
 
 const hanChar = /\p{Script=Han}/u;
 const wordPattern = /[\p{Script=Han}]+|[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-
-let segmenter: Jieba | undefined;
-function jieba(): Jieba {
-  // Loading the dictionary takes ~0.3 s, so only texts that contain Han characters pay for it.
-  segmenter ??= Jieba.withDict(dict);
-  return segmenter;
-}
 
 /** Case-folded, width-normalised, whitespace-collapsed text. */
 export function normalizeText(text: string): string {
@@ -42,7 +34,8 @@ export function wordTokens(normalized: string): string[] {
   for (const match of normalized.matchAll(wordPattern)) {
     const token = match[0];
     if (hanChar.test(token)) {
-      for (const word of jieba().cut(token, true)) if (word.trim() !== '') tokens.push(word);
+      // The segmenter loads its dictionary on first use: only Han text pays for it.
+      for (const word of jiebaSegmenter.segment(token)) if (word.trim() !== '') tokens.push(word);
     } else tokens.push(token);
   }
   return tokens;

