@@ -5,7 +5,8 @@
  * the same types. A field one stage writes and another reads is checked by the compiler.
  *
  * Adding an analyzer: write it in its feature's folder with `defineAnalyzer`, export its result
- * type, add one line here, and list it in the composition root (`app/capabilities.ts`).
+ * type, add one line here, and list it in the composition root (`app/capabilities.ts`). The
+ * conformance suite (`pipeline/conformance.test.ts`) then runs every stage check on it.
  */
 import type {
   LanguageAnalyzerResult,

@@ -360,7 +360,7 @@ export function createPipeline(options: PipelineOptions) {
 export type Pipeline = ReturnType<typeof createPipeline>;
 
 /** Each item's results of the declared analyzers only. */
-function liveResults(
+export function liveResults(
   analyses: Readonly<Record<number, Record<string, object>>>,
   reads: readonly string[],
 ): Record<number, Record<string, unknown>> {

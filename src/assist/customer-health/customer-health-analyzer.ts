@@ -17,6 +17,26 @@ export interface CustomerHealthResult {
   churnReasons: string[];
 }
 
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * The stored state comes back as JSON, maybe from an older version: a field that is not what this
+ * version writes starts afresh. Taken as is, `{}` made churnRiskChange NaN (sent as null) and a
+ * malformed csat made every later estimate NaN.
+ */
+function readState(state: unknown): CustomerHealthState {
+  const raw = (typeof state === 'object' && state !== null ? state : {}) as Record<string, unknown>;
+  const csat = (raw.csat ?? {}) as Partial<Record<keyof CsatState, unknown>>;
+  return {
+    csat:
+      isFiniteNumber(csat.sentiment) && isFiniteNumber(csat.turns) && isFiniteNumber(csat.estimate)
+        ? { sentiment: csat.sentiment, turns: csat.turns, estimate: csat.estimate }
+        : undefined,
+    churnRisk: isFiniteNumber(raw.churnRisk) ? raw.churnRisk : null,
+  };
+}
+
 /**
  * Live estimates a supervisor watches: CSAT (1–5) and churn risk with its reasons, updated on
  * every customer turn. The final churn risk comes from the wrap-up at the end.
@@ -27,10 +47,7 @@ export function createCustomerHealthAnalyzer() {
     reads: [],
     async analyze({ item, transcript, state }) {
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
-      const previous = (state as CustomerHealthState | undefined) ?? {
-        csat: undefined,
-        churnRisk: null,
-      };
+      const previous = readState(state);
       const csat = updateCsat(previous.csat, item);
       const { risk, reasons } = combineChurnRisk(null, conversationSignals(transcript));
       const churnRisk = Math.round(risk * 1000) / 1000;

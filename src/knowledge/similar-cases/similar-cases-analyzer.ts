@@ -14,6 +14,23 @@ export interface SimilarCasesState {
   searchedAtWords: number;
 }
 
+/**
+ * The stored state comes back as JSON, maybe from an older version: a malformed field starts
+ * afresh (taken as is, `{}` threw on `shown.includes` at every later customer turn).
+ */
+function readState(state: unknown): SimilarCasesState {
+  const raw = (typeof state === 'object' && state !== null ? state : {}) as Record<string, unknown>;
+  return {
+    shown: Array.isArray(raw.shown)
+      ? raw.shown.filter((id): id is string => typeof id === 'string')
+      : [],
+    searchedAtWords:
+      typeof raw.searchedAtWords === 'number' && Number.isFinite(raw.searchedAtWords)
+        ? raw.searchedAtWords
+        : 0,
+  };
+}
+
 export interface SimilarCasesResult {
   /** Cases found above the similarity threshold. */
   found: number;
@@ -45,10 +62,7 @@ export function createSimilarCasesAnalyzer(options: {
     skipWhenBehindMs: 2_000,
     async analyze(context) {
       if (context.item.kind !== 'utterance' || context.item.speaker !== 'customer') return null;
-      const state = (context.state as SimilarCasesState | undefined) ?? {
-        shown: [],
-        searchedAtWords: 0,
-      };
+      const state = readState(context.state);
       const said = customerText(context.transcript);
       const words = said.join(' ').split(/\s+/).filter(Boolean).length;
       if (words < minWords || (state.searchedAtWords > 0 && words < state.searchedAtWords * 2))

@@ -53,10 +53,33 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * The stored state comes back as JSON, maybe from an older version: each field is checked and a
+ * malformed one starts afresh. A stored `speakers: null` used to throw on every later turn, and
+ * a missing `customerEwma` turned the trend into NaN (stored and sent as null). Builds new objects:
+ * the cached state is never changed in place, so a retried item does not count twice.
+ */
 function readState(value: unknown): SentimentAnalyzerState {
-  if (typeof value === 'object' && value !== null && 'speakers' in value)
-    return structuredClone(value as SentimentAnalyzerState);
-  return { speakers: {}, customerEwma: null, customerHistory: [] };
+  const raw: Partial<Record<keyof SentimentAnalyzerState, unknown>> =
+    typeof value === 'object' && value !== null ? value : {};
+  const speakers: SentimentAnalyzerState['speakers'] = {};
+  if (typeof raw.speakers === 'object' && raw.speakers !== null) {
+    for (const [speaker, totals] of Object.entries(raw.speakers as Record<string, unknown>)) {
+      const { count, sum } = (totals ?? {}) as { count?: unknown; sum?: unknown };
+      if (isFiniteNumber(count) && count > 0 && isFiniteNumber(sum))
+        speakers[speaker] = { count, sum };
+    }
+  }
+  return {
+    speakers,
+    customerEwma: isFiniteNumber(raw.customerEwma) ? raw.customerEwma : null,
+    customerHistory: Array.isArray(raw.customerHistory)
+      ? raw.customerHistory.filter(isFiniteNumber)
+      : [],
+  };
 }
 
 /** The language analyzer's verdict on this item, when it ran first. */

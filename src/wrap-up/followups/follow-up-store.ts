@@ -37,7 +37,13 @@ const toTask = (row: Row): FollowUpTask => ({
   createdAt: new Date(row.created_at).toISOString(),
 });
 
-/** Turns a conversation's commitments into tasks; re-running the wrap-up replaces its open tasks. */
+/**
+ * Turns a conversation's commitments into tasks. Re-running the wrap-up (a retry) keeps the task
+ * of each commitment it already made, by the turn that made it and its kind: same id and created
+ * time (a console holding the task still finds it) and the same status (a task the agent closed
+ * used to come back as a second, open task). Changed wording or due time is updated; open tasks
+ * no longer committed are dropped.
+ */
 export async function saveFollowUps(
   db: Queryable,
   tenantId: string,
@@ -45,27 +51,53 @@ export async function saveFollowUps(
   owner: string | null,
   commitments: readonly Commitment[],
 ): Promise<FollowUpTask[]> {
-  await db.query(
-    `DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND conversation_id = $2 AND status = 'open'`,
+  const { rows: existing } = await db.query<Row>(
+    `SELECT * FROM follow_up_tasks WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY id`,
     [tenantId, conversationId],
   );
   const tasks: FollowUpTask[] = [];
   for (const commitment of commitments) {
-    const { rows } = await db.query<Row>(
-      `INSERT INTO follow_up_tasks (tenant_id, conversation_id, source_seq, kind, owner, due_at, draft_message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [
-        tenantId,
-        conversationId,
-        commitment.seq,
-        commitment.kind,
-        owner,
-        commitment.dueAt,
-        commitment.draftMessage,
-      ],
+    const index = existing.findIndex(
+      (row) => row.source_seq === commitment.seq && row.kind === commitment.kind,
     );
+    const [known] = index >= 0 ? existing.splice(index, 1) : [];
+    const dueAt = commitment.dueAt ? new Date(commitment.dueAt).toISOString() : null;
+    if (
+      known &&
+      (known.due_at ? new Date(known.due_at).toISOString() : null) === dueAt &&
+      known.draft_message === commitment.draftMessage &&
+      known.owner === owner
+    ) {
+      tasks.push(toTask(known));
+      continue;
+    }
+    const { rows } = known
+      ? await db.query<Row>(
+          `UPDATE follow_up_tasks SET owner = $3, due_at = $4, draft_message = $5
+            WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+          [tenantId, known.id, owner, commitment.dueAt, commitment.draftMessage],
+        )
+      : await db.query<Row>(
+          `INSERT INTO follow_up_tasks (tenant_id, conversation_id, source_seq, kind, owner, due_at, draft_message)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+          [
+            tenantId,
+            conversationId,
+            commitment.seq,
+            commitment.kind,
+            owner,
+            commitment.dueAt,
+            commitment.draftMessage,
+          ],
+        );
     tasks.push(toTask(rows[0]!));
   }
+  const stale = existing.filter((row) => row.status === 'open').map((row) => row.id);
+  if (stale.length > 0)
+    await db.query(`DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND id = ANY($2::bigint[])`, [
+      tenantId,
+      stale,
+    ]);
   return tasks;
 }
 
