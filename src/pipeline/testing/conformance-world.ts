@@ -20,6 +20,8 @@ import type {
   RunnableFinalizerContext,
   RunnableOutput,
 } from '../analyzer.js';
+import { createAnalyzerStateStore } from '../analyzer-state-store.js';
+import { createWrapupStore } from '../../wrap-up/wrapup-store.js';
 import { createPipeline, liveResults } from '../pipeline.js';
 import { declaredResults, orderStages } from '../stage-order.js';
 
@@ -337,7 +339,8 @@ export function createConformanceWorld(options: ConformanceOptions) {
     once('history', async () => {
       const eventLog = createEventLog(db);
       const pipeline = createPipeline({
-        db,
+        analyzerStates: createAnalyzerStateStore(db),
+        wrapups: createWrapupStore(db),
         conversations,
         eventLog,
         analyzers,

@@ -3,6 +3,8 @@ import { createEventLog } from '../../conversations/event-log.js';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { Database } from '../../stores/database.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../analyzer.js';
+import { createAnalyzerStateStore } from '../analyzer-state-store.js';
+import { createWrapupStore } from '../../wrap-up/wrapup-store.js';
 import { createPipeline } from '../pipeline.js';
 import {
   HangError,
@@ -460,7 +462,8 @@ function runnerOf(
 ) {
   const skipped: Array<{ analyzer: unknown; seq: number }> = [];
   const pipeline = createPipeline({
-    db: world.options.db,
+    analyzerStates: createAnalyzerStateStore(world.options.db),
+    wrapups: createWrapupStore(world.options.db),
     conversations: world.conversations,
     eventLog: createEventLog(world.options.db),
     analyzers: [...(extra.analyzers ?? []), ...world.analyzers],
