@@ -223,9 +223,10 @@ describe('consoles in a real browser', () => {
     await agent.locator('.transcript li.line-agent:not(.interim)').getByText(first.text).waitFor();
     expect(await agent.locator('.transcript li.interim').count()).toBe(0);
 
-    // Turns 2-4 (the customer's complaint among them), then the supervisor looks in.
+    // Turn 2, the customer's complaint: the suggested reply is there to copy until the agent
+    // answers (turn 3); then turn 4, and the supervisor looks in.
     let seq = 1;
-    for (const turn of script.turns.slice(1, 4)) {
+    const sendTurn = async (turn: (typeof script.turns)[number]) => {
       if (!('speaker' in turn)) throw new Error('expected an utterance');
       seq++;
       const ack = await connector.request({
@@ -239,7 +240,16 @@ describe('consoles in a real browser', () => {
         endMs: 1000,
       });
       expect(ack.type).toBe('ack');
-    }
+    };
+    await sendTurn(script.turns[1]!);
+    const reply = agent.getByText(
+      'I am sorry about the double charge; let me refund it right away.',
+    );
+    await reply.waitFor();
+    await agent.locator('.reply').getByRole('button', { name: 'Copy reply' }).waitFor();
+    for (const turn of script.turns.slice(2, 4)) await sendTurn(turn);
+    // The agent has answered: the reply is spent and leaves the screen.
+    await reply.waitFor({ state: 'detached' });
 
     // Agent: assist panels, sanitised highlight, copy and feedback.
     await agent.getByRole('heading', { name: 'Refunding duplicate charges' }).waitFor();
@@ -255,10 +265,6 @@ describe('consoles in a real browser', () => {
       '✓Greet the customer (done)',
     ]);
     expect(await steps.locator('li.remaining').count()).toBe(2);
-    await agent
-      .getByText('I am sorry about the double charge; let me refund it right away.')
-      .waitFor();
-    await agent.locator('.reply').getByRole('button', { name: 'Copy reply' }).waitFor();
     await card.getByRole('button', { name: 'Helpful', exact: true }).click();
     await card.getByText(/Marked helpful/).waitFor();
 
