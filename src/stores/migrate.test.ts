@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { migrate } from './migrate.js';
+import { createServerDatabase, serverUrl } from '../../test/support/test-database.js';
 
 describe('migrate', () => {
   it('applies numbered files once, in order, and stops loudly at a broken one', async () => {
@@ -50,4 +51,29 @@ describe('migrate', () => {
       await db.close();
     }
   });
+
+  // Instances of one fleet start together on an empty database: every one must come up.
+  it.runIf(serverUrl)(
+    'lets several instances migrate one empty Postgres database at once',
+    async () => {
+      const { url, drop } = await createServerDatabase();
+      const instances = await Promise.all(
+        Array.from({ length: 4 }, () => openDatabase({ databaseUrl: url })),
+      );
+      try {
+        const applied = await Promise.all(instances.map((db) => migrate(db)));
+        // Each file ran exactly once, on whichever instance got there first.
+        const all = applied.flat().sort();
+        expect(new Set(all).size).toBe(all.length);
+        const { rows } = await instances[0]!.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM schema_migrations',
+        );
+        expect(rows[0]!.n).toBe(all.length);
+        expect(all.length).toBeGreaterThan(5);
+      } finally {
+        await Promise.all(instances.map((db) => db.close()));
+        await drop();
+      }
+    },
+  );
 });

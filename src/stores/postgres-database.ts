@@ -4,6 +4,21 @@ import { CuecardError } from '../errors/cuecard-error.js';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
+/**
+ * `CREATE EXTENSION IF NOT EXISTS` is not safe when instances start together: the loser of the
+ * race fails on the catalog's unique index although the extension is there (it read as "install
+ * pgvector"). A unique violation is therefore checked against the catalog before it is an error.
+ */
+async function enablePgvector(pool: pg.Pool): Promise<void> {
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    const { rows } = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'vector'`);
+    if (rows.length === 0) throw error;
+  }
+}
+
 /** A real Postgres server with the pgvector extension, through a connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 8): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -17,7 +32,7 @@ export async function openPostgresDatabase(url: string, poolSize = 8): Promise<D
     client.query(SESSION_SETTINGS).catch(() => undefined);
   });
   try {
-    await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
+    await enablePgvector(pool);
   } catch (error) {
     await pool.end();
     throw new CuecardError(

@@ -23,6 +23,27 @@ export async function openTestDatabase(
     await migrate(db);
     return db;
   }
+  const { url, drop } = await createServerDatabase(options);
+  const db = await openDatabase({ databaseUrl: url });
+  await migrate(db);
+  return {
+    ...db,
+    url,
+    engine: db.engine,
+    query: db.query,
+    exec: db.exec,
+    transaction: db.transaction,
+    async close() {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+/** A new, empty throw-away database on the test server (nothing migrated), and how to drop it. */
+export async function createServerDatabase(
+  options: { applicationName?: string } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
   if (!serverUrl) throw new Error('CUECARD_TEST_DATABASE_URL is not set');
   const name = `cuecard_t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -32,17 +53,9 @@ export async function openTestDatabase(
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   if (options.applicationName) url.searchParams.set('application_name', options.applicationName);
-  const db = await openDatabase({ databaseUrl: url.toString() });
-  await migrate(db);
   return {
-    ...db,
     url: url.toString(),
-    engine: db.engine,
-    query: db.query,
-    exec: db.exec,
-    transaction: db.transaction,
-    async close() {
-      await db.close();
+    async drop() {
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
