@@ -1,3 +1,5 @@
+import { errorSummary } from '../errors/error-summary.js';
+import { startEmbeddedMaintenance } from '../stores/embedded-maintenance.js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
@@ -119,12 +121,21 @@ export async function composeCuecard(
         : null;
     const app = await createApp({ services, logger: options.logger ?? true });
     appRef.app = app;
+    // A server's autovacuum does this; the embedded engine has none (stores/embedded-maintenance.ts).
+    const maintenance =
+      owned?.engine === 'pglite'
+        ? startEmbeddedMaintenance(owned, {
+            onError: (error) =>
+              app.log.warn({ err: errorSummary(error) }, 'embedded database maintenance failed'),
+          })
+        : null;
     return {
       app,
       services,
       devKeys,
       async close() {
         await app.close();
+        await maintenance?.stop();
         await stopRelay?.();
         await owned?.close();
       },
