@@ -59,6 +59,10 @@ async function main(): Promise<void> {
       'connector-key': { type: 'string' },
       'supervisor-key': { type: 'string' },
       'min-gap-ms': { type: 'string', default: '2000' },
+      // Connector sockets the conversations share (0: one socket per conversation, as a
+      // per-call speech-to-text bridge connects; 1: every conversation on one socket, as a chat
+      // platform's connector does).
+      connectors: { type: 'string', default: '0' },
       'max-gap-ms': { type: 'string', default: '4000' },
       // Embedded PGlite in its worker thread (the service's default) or on the event loop, as
       // before docs/decisions/0004: for before/after comparisons.
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     },
   });
   const count = Number(values.conversations);
+  const sharedSockets = Number(values.connectors);
   const seconds = Number(values.seconds);
   const minGap = Number(values['min-gap-ms']);
   const maxGap = Number(values['max-gap-ms']);
@@ -180,7 +185,10 @@ async function main(): Promise<void> {
         }
       },
     );
-    const connector = await connectIngest(wsUrl!, connectorKey!);
+    const connector =
+      sharedSockets > 0
+        ? shared[index % sharedSockets]!
+        : await connectIngest(wsUrl!, connectorKey!);
     let rounds = 0;
     // Stagger starts so that not every conversation speaks in the same instant.
     await sleep(Math.random() * maxGap);
@@ -205,11 +213,15 @@ async function main(): Promise<void> {
       });
       utterances += sent;
     }
-    connector.close();
+    if (sharedSockets === 0) connector.close();
     await sleep(1500);
     subscriber.close();
   };
+  const shared = await Promise.all(
+    Array.from({ length: sharedSockets }, () => connectIngest(wsUrl!, connectorKey!)),
+  );
   await Promise.all(Array.from({ length: count }, (_, index) => worker(index)));
+  for (const socket of shared) socket.close();
   const elapsed = (performance.now() - startedAt) / 1000;
   loopDelay.disable();
 

@@ -8,8 +8,9 @@ import { send } from './socket-errors.js';
 
 /**
  * `/ws/ingest`: connectors (speech-to-text bridges, chat platforms) stream conversations in.
- * Every final item is acknowledged only after it is durable. Messages of one socket are handled
- * in arrival order, so acks come back in the order items were sent.
+ * Every final item is acknowledged only after it is durable. One socket may carry many
+ * conversations: the messages of one conversation are handled in arrival order (its acks come
+ * back in the order its items were sent), different conversations side by side.
  */
 export function registerIngestGateway(app: FastifyInstance, services: Services): void {
   app.get(
@@ -94,6 +95,7 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
         knownTypes: ingestMessageTypes,
         maxFrameBytes: services.config.maxFrameBytes,
         handle,
+        laneOf: (message) => ('conversationId' in message ? message.conversationId : ''),
         // A connector matches an error to the item it sent by these.
         contextOf: (message) => ({
           ...('conversationId' in message ? { conversationId: message.conversationId } : {}),

@@ -21,7 +21,10 @@ describe('runMessageLoop', () => {
   });
 
   /** A real socket pair; the server side runs the loop with a handler that echoes `done`. */
-  async function connect(logged: string[] = []): Promise<TestSocket> {
+  async function connect(
+    logged: string[] = [],
+    laneOf?: (message: z.infer<typeof schema>) => string,
+  ): Promise<TestSocket> {
     server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     server.on('connection', (socket) =>
       runMessageLoop(socket, {
@@ -35,6 +38,7 @@ describe('runMessageLoop', () => {
           send(socket, { type: 'done', id: message.id });
         },
         contextOf: (message) => ({ id: message.id }),
+        ...(laneOf ? { laneOf } : {}),
         log: (_details, message) => logged.push(message),
       }),
     );
@@ -70,5 +74,16 @@ describe('runMessageLoop', () => {
     ]);
     // Faults of the message are the client's to fix: nothing to log.
     expect(logged).toEqual([]);
+  });
+
+  it('with lanes, a slow lane does not hold up another, and each lane keeps its order', async () => {
+    // Lane = the part of the id before the colon (a connector's conversation).
+    const socket = await connect([], (message) => message.id.split(':')[0]!);
+    socket.send({ type: 'work', id: 'a:1', ms: 150 });
+    socket.send({ type: 'work', id: 'a:2', ms: 0 });
+    socket.send({ type: 'work', id: 'b:1', ms: 0 });
+    socket.send({ type: 'work', id: 'b:2', ms: 0 });
+    await socket.next((m) => m.type === 'done' && m.id === 'a:2');
+    expect(socket.messages.map((m) => m.id)).toEqual(['b:1', 'b:2', 'a:1', 'a:2']);
   });
 });

@@ -2,8 +2,9 @@ import WebSocket from 'ws';
 import type { IngestSocket } from './replay-call.js';
 
 /**
- * A connector-side client for /ws/ingest. The server answers the messages of one socket in the
- * order they were sent, so replies are matched to requests first-in first-out.
+ * A connector-side client for /ws/ingest. One socket may carry many conversations: the server
+ * answers the messages of one conversation in the order they were sent, different conversations
+ * in any order, so replies are matched to requests first-in first-out per conversation.
  */
 export async function connectIngest(
   wsUrl: string,
@@ -17,17 +18,24 @@ export async function connectIngest(
       reject(new Error(`ingest handshake refused: HTTP ${res.statusCode}`)),
     );
   });
-  const pending: Array<(reply: Record<string, unknown>) => void> = [];
+  const pending = new Map<string, Array<(reply: Record<string, unknown>) => void>>();
+  const laneOf = (message: Record<string, unknown>) =>
+    typeof message.conversationId === 'string' ? message.conversationId : '';
   socket.on('message', (data) => {
     const reply = JSON.parse(data.toString()) as Record<string, unknown>;
     if (reply.type === 'pong') return;
-    pending.shift()?.(reply);
+    // A frame the server could not read names no conversation: it answers the oldest request.
+    const lane = pending.has(laneOf(reply)) ? laneOf(reply) : [...pending.keys()][0];
+    const waiting = lane === undefined ? undefined : pending.get(lane);
+    waiting?.shift()?.(reply);
+    if (lane !== undefined && waiting?.length === 0) pending.delete(lane);
   });
   return {
     send: (message) => socket.send(JSON.stringify(message)),
     request: (message) =>
       new Promise((resolve) => {
-        pending.push(resolve);
+        const lane = laneOf(message);
+        pending.set(lane, [...(pending.get(lane) ?? []), resolve]);
         socket.send(JSON.stringify(message));
       }),
     close: () => socket.close(),
