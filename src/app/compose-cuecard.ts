@@ -129,11 +129,15 @@ export async function composeCuecard(
               app.log.warn({ err: errorSummary(error) }, 'embedded database maintenance failed'),
           })
         : null;
+    const abandoned = startAbandonedSweep(services, config, (error) =>
+      app.log.warn({ err: errorSummary(error) }, 'ending abandoned conversations failed'),
+    );
     return {
       app,
       services,
       devKeys,
       async close() {
+        abandoned.stop();
         await app.close();
         await maintenance?.stop();
         await stopRelay?.();
@@ -147,6 +151,22 @@ export async function composeCuecard(
     if (owned) await closeAfterFailure(owned);
     throw error;
   }
+}
+
+/** How often idle conversations are looked for; their idle times are minutes. */
+const ABANDONED_SWEEP_MS = 30_000;
+
+/** Ends conversations whose connector vanished (`config.abandonAfterSeconds`), every 30 s. */
+function startAbandonedSweep(
+  services: Services,
+  config: Config,
+  onError: (error: unknown) => void,
+): { stop(): void } {
+  const timer = setInterval(() => {
+    services.ingest.endAbandoned(config.abandonAfterSeconds).catch(onError);
+  }, ABANDONED_SWEEP_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** The development tenant's keys and, on the first start only, the demo knowledge base. */

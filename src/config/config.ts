@@ -26,6 +26,14 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
+  CUECARD_ABANDON_AFTER_MINUTES: z
+    .string()
+    .regex(
+      /^\s*(voice|chat|email)\s*=\s*\d+(\.\d+)?\s*(,\s*(voice|chat|email)\s*=\s*\d+(\.\d+)?\s*)*$/,
+      'use channel=minutes pairs, e.g. voice=15,chat=60,email=0',
+    )
+    .default('voice=15,chat=60,email=0'),
   CUECARD_REPEAT_WINDOW_HOURS: z.coerce
     .number()
     .min(1)
@@ -79,6 +87,11 @@ export interface Config {
   readonly piiMode: 'off' | 'mask' | 'hash';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
+  /**
+   * An active conversation with no item for this long is ended as abandoned (its connector
+   * vanished), per channel; a channel left out (or 0) is never ended for idleness.
+   */
+  readonly abandonAfterSeconds: Readonly<Partial<Record<'voice' | 'chat' | 'email', number>>>;
   readonly embeddings: {
     readonly provider: 'local' | 'transformers' | 'openai';
     readonly transformersModel: string | undefined;
@@ -174,6 +187,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
     piiMode: raw.CUECARD_PII_MODE,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
+    abandonAfterSeconds: Object.freeze(
+      Object.fromEntries(
+        raw.CUECARD_ABANDON_AFTER_MINUTES.split(',').map((pair) => {
+          const [channel, minutes] = pair.split('=').map((part) => part.trim());
+          return [channel!, Number(minutes) * 60];
+        }),
+      ),
+    ),
     embeddings: {
       provider: raw.CUECARD_EMBEDDINGS,
       transformersModel: raw.CUECARD_TRANSFORMERS_MODEL,

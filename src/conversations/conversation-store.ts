@@ -157,7 +157,7 @@ const appendStatement = `
       created_at
   ),
   updated AS (
-    UPDATE conversations SET last_seq = $3
+    UPDATE conversations SET last_seq = $3, last_activity_at = now()
     WHERE tenant_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM inserted)
     RETURNING ${conversationColumns}
   )
@@ -345,6 +345,34 @@ export function createConversationStore(db: Database) {
         [tenantId, conversationId],
       );
       return rows[0] ? toConversation(rows[0]) : null;
+    },
+
+    /**
+     * Ends, as abandoned, the active conversations whose last item (or start) is older than
+     * their channel's idle time, at most `limit` at once. One statement: several instances may
+     * sweep together, and each conversation is ended by exactly one of them.
+     */
+    async endIdle(
+      idleSecondsByChannel: Readonly<Partial<Record<Channel, number>>>,
+      limit = 100,
+    ): Promise<ConversationRecord[]> {
+      const channels = Object.entries(idleSecondsByChannel).filter(([, seconds]) => seconds! > 0);
+      if (channels.length === 0) return [];
+      const { rows } = await db.query<ConversationRow>(
+        `WITH idle AS (
+           SELECT c.id FROM conversations c
+             JOIN unnest($1::text[], $2::int[]) AS t(channel, seconds) ON t.channel = c.channel
+            WHERE c.status = 'active'
+              AND c.last_activity_at < now() - t.seconds * interval '1 second'
+            ORDER BY c.last_activity_at LIMIT $3
+            FOR UPDATE OF c SKIP LOCKED)
+         UPDATE conversations SET status = 'ended', ended_at = now(),
+                metadata = metadata || '{"endReason": "abandoned"}'::jsonb
+          WHERE id IN (SELECT id FROM idle) AND status = 'active'
+          RETURNING ${conversationColumns}`,
+        [channels.map(([channel]) => channel), channels.map(([, seconds]) => seconds!), limit],
+      );
+      return rows.map(toConversation);
     },
 
     async setLanguage(tenantId: string, conversationId: string, language: string): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type NewItem,
   type OpenConversationInput,
 } from './conversation-store.js';
-import type { ConversationItem, ConversationRecord, Speaker } from './types.js';
+import type { Channel, ConversationItem, ConversationRecord, Speaker } from './types.js';
 
 /** Redacts personal data from a text per the tenant's settings; runs before anything is stored. */
 export type Redact = (tenantId: string, text: string) => Promise<string> | string;
@@ -199,6 +199,22 @@ export function createIngestService(deps: {
         lastSeq: conversation.lastSeq,
         alreadyEnded: !ended,
       };
+    },
+
+    /**
+     * Ends the conversations idle past their channel's limit (their connector vanished) as
+     * abandoned: the consoles see them end, and they are wrapped up like any other.
+     */
+    async endAbandoned(
+      idleSecondsByChannel: Readonly<Partial<Record<Channel, number>>>,
+    ): Promise<ConversationRecord[]> {
+      const ended = await conversations.endIdle(idleSecondsByChannel);
+      for (const conversation of ended) {
+        await eventLog.append(scope(conversation), [{ type: 'conversation-end', conversation }]);
+        // Never rejects, as above.
+        void sink.end(conversation);
+      }
+      return ended;
     },
   };
 }
