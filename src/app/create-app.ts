@@ -1,3 +1,5 @@
+import { CuecardError } from '../errors/cuecard-error.js';
+import { errorSummary } from '../errors/error-summary.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
@@ -7,7 +9,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Services } from './services.js';
-import { authenticate, urlForLogs } from './plugins/auth.js';
+import { authenticate, needsKey, urlForLogs } from './plugins/auth.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -20,6 +22,7 @@ import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
 import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
+import { createKeyWatch } from './ws/key-watch.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
 
 export interface AppOptions {
@@ -29,6 +32,7 @@ export interface AppOptions {
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+const SOCKET_ROUTES = new Set(['/ws/ingest', '/ws/subscribe']);
 
 /**
  * The HTTP and WebSocket face of Cuecard, in layers: external plugins (websocket, OpenAPI,
@@ -81,8 +85,18 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.has(path) || !(path.startsWith('/api/') || path.startsWith('/ws/'))) return;
+    // A WebSocket upgrade is accepted on the socket endpoints only: `/ws%2Fsubscribe` matches the
+    // consoles' catch-all page, which must not complete a handshake.
+    if (
+      request.headers.upgrade?.toLowerCase() === 'websocket' &&
+      !SOCKET_ROUTES.has(request.routeOptions.url ?? '')
+    ) {
+      throw new CuecardError(
+        'not_found',
+        'No WebSocket endpoint here: connect to /ws/ingest or /ws/subscribe.',
+      );
+    }
+    if (!needsKey(request.routeOptions.url, PUBLIC_PATHS)) return;
     request.principal = await authenticate(services.tenants, request);
   });
 
@@ -95,13 +109,17 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
   registerIntentRoutes(app, services);
   registerKnowledgeRoutes(app, services);
   registerPlaybookRoutes(app, services);
-  registerIngestGateway(app, services);
-  registerSubscribeGateway(app, services);
+  const keyWatch = createKeyWatch(services.tenants, {
+    onError: (error) => app.log.warn({ err: errorSummary(error) }, 'checking socket keys failed'),
+  });
+  registerIngestGateway(app, services, keyWatch);
+  registerSubscribeGateway(app, services, keyWatch);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the consoles take every other GET path (single-page app).
   await registerWebConsoles(app);
 
   app.addHook('onClose', async () => {
+    keyWatch.stop();
     await services.close();
   });
   return app;

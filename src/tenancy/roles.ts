@@ -45,6 +45,13 @@ const grants: Record<Role, readonly Permission[]> = {
 };
 
 export function can(principal: Principal, permission: Permission): boolean {
+  // Who may read every conversation of the tenant may read the ones of its own agent too (a
+  // knowledge manager reads conversations to find what needs an article).
+  if (
+    permission === 'read:own-conversations' &&
+    grants[principal.role].includes('read:tenant-conversations')
+  )
+    return true;
   return grants[principal.role].includes(permission);
 }
 

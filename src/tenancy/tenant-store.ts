@@ -134,6 +134,17 @@ export function createTenantStore(db: Database) {
       return affectedRows > 0;
     },
 
+    /** Of these key ids, the ones no longer valid (revoked or deleted): their sockets must close. */
+    async invalidKeys(keyIds: readonly string[]): Promise<string[]> {
+      if (keyIds.length === 0) return [];
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT k.id FROM unnest($1::text[]) AS k(id)
+          WHERE NOT EXISTS (SELECT 1 FROM api_keys a WHERE a.id = k.id AND a.revoked_at IS NULL)`,
+        [[...keyIds]],
+      );
+      return rows.map((row) => row.id);
+    },
+
     /** The principal behind a clear key, or null when it is unknown or revoked. */
     async authenticate(key: string): Promise<Principal | null> {
       const { rows } = await db.query<{

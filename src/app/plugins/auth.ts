@@ -48,7 +48,40 @@ export function authorize(request: FastifyRequest, permission: Permission): Prin
   return principal;
 }
 
-/** URL safe for logs: the API key query parameter is removed. */
+/**
+ * URL safe for logs: the path, and the query's parameter names with every value replaced.
+ * Names are matched after decoding, any case, so `?k%65y=`, `?KEY=` or `?key%00=` cannot carry a
+ * key into a log line; values are never logged at all (they may be keys, customer ids or text).
+ */
 export function urlForLogs(url: string): string {
-  return url.replace(/([?&])key=[^&]*/g, '$1key=[redacted]');
+  const at = url.indexOf('?');
+  const path = at < 0 ? url : url.slice(0, at);
+  if (at < 0) return path;
+  const names = url
+    .slice(at + 1)
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const raw = pair.split('=')[0] ?? '';
+      let name: string;
+      try {
+        name = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        name = raw;
+      }
+      // Only plain parameter names are echoed; anything odd is shown as "?".
+      return /^[A-Za-z][\w.-]{0,40}$/.test(name) ? `${name}=…` : '?=…';
+    });
+  return `${path}?${names.join('&')}`;
+}
+
+/**
+ * The one authentication decision of a request, made on the route the router matched (its
+ * pattern, after the router decoded the path), never on the raw request line: `/%77s/subscribe`,
+ * `/ws%2Fsubscribe` and an absolute URL (`GET http://host/api/me`) reach the same routes as their
+ * plain spelling and need the same key. Public: health, OpenAPI and the consoles' static pages.
+ */
+export function needsKey(route: string | undefined, publicRoutes: ReadonlySet<string>): boolean {
+  if (route === undefined || publicRoutes.has(route)) return false;
+  return route.startsWith('/api/') || route.startsWith('/ws/');
 }

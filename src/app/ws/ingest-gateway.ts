@@ -1,3 +1,4 @@
+import type { KeyWatch } from './key-watch.js';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
@@ -12,7 +13,11 @@ import { send } from './socket-errors.js';
  * conversations: the messages of one conversation are handled in arrival order (its acks come
  * back in the order its items were sent), different conversations side by side.
  */
-export function registerIngestGateway(app: FastifyInstance, services: Services): void {
+export function registerIngestGateway(
+  app: FastifyInstance,
+  services: Services,
+  keys: Pick<KeyWatch, 'watch'>,
+): void {
   app.get(
     '/ws/ingest',
     {
@@ -24,6 +29,8 @@ export function registerIngestGateway(app: FastifyInstance, services: Services):
     },
     (socket, request) => {
       const principal = request.principal!;
+      // Closed (4401) when the key is revoked, wherever that happens.
+      keys.watch(principal.keyId, socket);
 
       /** Sent only once the item is durable (or was already). */
       function ack(result: {

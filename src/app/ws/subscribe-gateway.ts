@@ -1,3 +1,4 @@
+import type { KeyWatch } from './key-watch.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
@@ -20,7 +21,11 @@ type SubscribeRequest = Extract<SubscribeMessage, { type: 'subscribe' }>;
  * whole tenant. A subscriber that reconnects with the last event id it saw gets exactly what it
  * missed, then the live stream.
  */
-export function registerSubscribeGateway(app: FastifyInstance, services: Services): void {
+export function registerSubscribeGateway(
+  app: FastifyInstance,
+  services: Services,
+  keys: Pick<KeyWatch, 'watch'>,
+): void {
   async function filterFor(principal: Principal, message: SubscribeRequest): Promise<EventFilter> {
     switch (message.scope) {
       case 'conversation': {
@@ -106,6 +111,8 @@ export function registerSubscribeGateway(app: FastifyInstance, services: Service
     },
     (socket, request) => {
       const principal = request.principal!;
+      // Closed (4401) when the key is revoked, wherever that happens.
+      keys.watch(principal.keyId, socket);
       const subscriptions = new Map<string, () => void>();
 
       async function handle(message: SubscribeMessage): Promise<void> {
