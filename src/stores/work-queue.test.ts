@@ -100,6 +100,21 @@ describe.each(engines)('work queue (%s)', (engine) => {
     expect(claimed(await live.claim())).toBe('c1:2');
   });
 
+  it('releases a dead process’s leases at start-up instead of waiting for them to expire', async () => {
+    await enqueue(analyze('c1', 1));
+    await enqueue(analyze('c2', 1));
+    const before = createWorkQueue(db, { owner: 'instance-a', leaseMs: 60_000 });
+    const lost = await before.claim();
+    await createWorkQueue(db, { owner: 'instance-b', leaseMs: 60_000 }).claim();
+    // instance-a restarts (kill -9, then start): it frees its own leases, not instance-b's.
+    const after = createWorkQueue(db, { owner: 'instance-a' });
+    expect(await after.releaseLeases('instance-a')).toBe(1);
+    expect(await after.claim()).toMatchObject({ key: lost!.key, attempt: 2 });
+    expect(await after.claim()).toBeNull();
+    expect(await before.complete(lost!)).toBe(false);
+    expect(await after.releaseLeases('all')).toBe(2);
+  });
+
   it('keeps a lease alive with heartbeats', async () => {
     await enqueue(analyze('c1', 1));
     const holder = createWorkQueue(db, { owner: 'holder', leaseMs: 200 });

@@ -68,6 +68,14 @@ export interface WorkQueue {
   fail(item: ClaimedWorkItem, errorCode: string): Promise<FailOutcome>;
   /** Deletes finished rows older than this (their de-duplication ends with them). */
   purgeFinished(olderThanMs: number): Promise<number>;
+  /**
+   * Start-up recovery: makes the leases of `owner` (or, with `'all'`, every lease) claimable at
+   * once instead of when they expire. Embedded PGlite has one process per data folder, so every
+   * lease found at start belongs to a process that died: release them all. On a shared server
+   * only an instance's own name is safe to release (a stable `CUECARD_INSTANCE_ID`). Each
+   * released row's next claim is a new attempt, so the dead holder's attempt stays fenced out.
+   */
+  releaseLeases(owner: string | 'all'): Promise<number>;
 }
 
 interface ClaimedRow {
@@ -208,6 +216,14 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
         `DELETE FROM work_items
          WHERE state <> 'pending' AND finished_at < now() - $1::int * interval '1 millisecond'`,
         [Math.round(olderThanMs)],
+      );
+      return affectedRows;
+    },
+    async releaseLeases(whose) {
+      const { affectedRows } = await db.query(
+        `UPDATE work_items SET lease_owner = NULL, lease_expires_at = NULL
+         WHERE state = 'pending' AND lease_owner IS NOT NULL AND ($1::text IS NULL OR lease_owner = $1)`,
+        [whose === 'all' ? null : whose],
       );
       return affectedRows;
     },
