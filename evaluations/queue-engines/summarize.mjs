@@ -50,10 +50,10 @@ const rows = [
     (e) => pick(e, 'takeover', 'secondsAfterKill'),
   ],
   [
-    '1-min load average during runs',
+    '1-min load average at the start of the throughput run',
     (e) =>
       runs
-        .filter((r) => r.engine === e)
+        .filter((r) => r.engine === e && r.throughput)
         .map((r) => r.loadBefore?.[0])
         .join(' / '),
   ],
