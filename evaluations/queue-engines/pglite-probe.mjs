@@ -354,6 +354,8 @@ function quietGraphileLogger({ Logger }) {
 }
 
 async function childWriter(dir) {
+  // Never outlive the probe (a probe that timed out would leave this writing forever).
+  process.on('disconnect', () => process.exit(1));
   const db = await PGlite.create(dir);
   await db.exec('CREATE TABLE acked (n int PRIMARY KEY)');
   process.send({ type: 'ready' });
