@@ -1,0 +1,329 @@
+import type { Database, Queryable } from './database.js';
+import { CuecardError } from '../errors/cuecard-error.js';
+
+/**
+ * Durable work on Postgres or embedded PGlite (decision 0008). Work is a row of `work_items`
+ * written in the caller's own transaction, so "accept an item" and "analyse it later" commit or
+ * roll back together. Any instance claims rows under a lease that it renews while it works; a
+ * lease that runs out lets any other instance take the row over. Rows of one key (a conversation)
+ * are claimed strictly in `seq` order, one at a time: a row is claimable only once every earlier
+ * row of its key is finished. A claim is an attempt, and (id, attempt) fences every later write
+ * of that attempt: a holder whose lease was taken over can no longer complete or fail the row.
+ *
+ * Delivery is at least once (an instance can die after its work took effect and before it
+ * completed the row), so handlers must be idempotent, e.g. results upserted by
+ * (conversation, seq, analyzer); completing the row in the same transaction as the results makes
+ * it exactly once in effect.
+ */
+export interface WorkItemInput {
+  kind: string;
+  /** Ordering key: the rows of one key are claimed one at a time, in `seq` order. */
+  key: string;
+  seq: number;
+  /** With `kind`, names the piece of work: enqueuing the same pair again is a no-op. */
+  dedupKey: string;
+  payload?: Record<string, unknown>;
+  /** Claims allowed before the row is given up as failed (default 5). */
+  maxAttempts?: number;
+  /** Not claimable before this many milliseconds from now. */
+  delayMs?: number;
+}
+
+export interface ClaimedWorkItem {
+  id: number;
+  kind: string;
+  key: string;
+  seq: number;
+  payload: Record<string, unknown>;
+  /** 1 on the first claim; with `id`, the fencing token of this lease. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** `retry`: claimable again after a back-off; `failed`: given up; `lease_lost`: not ours any more. */
+export type FailOutcome = 'retry' | 'failed' | 'lease_lost';
+
+export interface WorkQueueOptions {
+  /** Who holds a lease: the instance (and worker) name; shows in `work_items.lease_owner`. */
+  owner: string;
+  /** How long a claim lasts without a heartbeat (default 15 s). */
+  leaseMs?: number;
+  /** Back-off before attempt `attempt + 1` after a failure (default 0.5 s doubling, at most 60 s). */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export interface WorkQueue {
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Claims the oldest claimable row (optionally of these kinds), or answers null. */
+  claim(kinds?: readonly string[]): Promise<ClaimedWorkItem | null>;
+  /** Renews the lease; false when the row was taken over or finished meanwhile. */
+  heartbeat(item: ClaimedWorkItem): Promise<boolean>;
+  /**
+   * Marks the row done; false when this attempt no longer holds it. Pass the transaction that
+   * writes the work's results to make both one commit.
+   */
+  complete(item: ClaimedWorkItem, tx?: Queryable): Promise<boolean>;
+  /** Records a failure: retried after a back-off, or failed for good after `maxAttempts`. */
+  fail(item: ClaimedWorkItem, errorCode: string): Promise<FailOutcome>;
+  /** Deletes finished rows older than this (their de-duplication ends with them). */
+  purgeFinished(olderThanMs: number): Promise<number>;
+  /**
+   * Start-up recovery: makes the leases of `owner` (or, with `'all'`, every lease) claimable at
+   * once instead of when they expire. Embedded PGlite has one process per data folder, so every
+   * lease found at start belongs to a process that died: release them all. On a shared server
+   * only an instance's own name is safe to release (a stable `CUECARD_INSTANCE_ID`). Each
+   * released row's next claim is a new attempt, so the dead holder's attempt stays fenced out.
+   */
+  releaseLeases(owner: string | 'all'): Promise<number>;
+}
+
+interface ClaimedRow {
+  id: number;
+  kind: string;
+  queue_key: string;
+  seq: number;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+}
+
+/**
+ * Enqueues in the caller's transaction; answers the row id, or null when (kind, dedupKey) was
+ * enqueued before. The notification is sent at commit only, never for a rolled-back enqueue.
+ * Invariant: a key's rows must be enqueued in `seq` order by transactions that commit in that
+ * order (the conversation row lock guarantees it for items); a row committed later with a lower
+ * seq than one already claimed would not stop that claim.
+ */
+export async function enqueueWork(tx: Queryable, item: WorkItemInput): Promise<number | null> {
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO work_items (kind, queue_key, seq, dedup_key, payload, max_attempts, run_after)
+     VALUES ($1, $2, $3, $4, $5, $6, now() + $7::int * interval '1 millisecond')
+     ON CONFLICT (kind, dedup_key) DO NOTHING
+     RETURNING id`,
+    [
+      item.kind,
+      item.key,
+      item.seq,
+      item.dedupKey,
+      item.payload ?? {},
+      item.maxAttempts ?? 5,
+      Math.max(0, Math.round(item.delayMs ?? 0)),
+    ],
+  );
+  const id = rows[0]?.id ?? null;
+  if (id !== null) await tx.query(`SELECT pg_notify('cuecard_work', $1)`, [item.kind]);
+  return id;
+}
+
+// The key check reads only pending rows through work_items_pending_key. Rows another claim is
+// locking are skipped, and a row whose predecessor is still pending (claimed or not) is never a
+// candidate, so two claims can never hold rows of one key at the same time.
+const claimSql = `
+WITH next AS (
+  SELECT w.id FROM work_items w
+  WHERE w.state = 'pending' AND w.run_after <= now()
+    AND (w.lease_expires_at IS NULL OR w.lease_expires_at < now())
+    AND ($3::text[] IS NULL OR w.kind = ANY ($3::text[]))
+    AND NOT EXISTS (
+      SELECT 1 FROM work_items p
+      WHERE p.state = 'pending' AND p.queue_key = w.queue_key AND (p.seq, p.id) < (w.seq, w.id))
+  ORDER BY w.run_after, w.id
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE work_items w
+SET lease_owner = $1, lease_expires_at = now() + $2::int * interval '1 millisecond',
+    attempts = w.attempts + 1
+FROM next WHERE w.id = next.id
+RETURNING w.id, w.kind, w.queue_key, w.seq, w.payload, w.attempts, w.max_attempts`;
+
+const ownedBy = `id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'`;
+
+export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQueue {
+  const leaseMs = options.leaseMs ?? 15_000;
+  const retryDelayMs =
+    options.retryDelayMs ?? ((attempt: number) => Math.min(60_000, 500 * 2 ** (attempt - 1)));
+  const owner = options.owner;
+  const fence = (item: ClaimedWorkItem) => [item.id, owner, item.attempt];
+
+  const queue: WorkQueue = {
+    owner,
+    leaseMs,
+    async claim(kinds) {
+      for (;;) {
+        const { rows } = await db.query<ClaimedRow>(claimSql, [
+          owner,
+          leaseMs,
+          kinds ? [...kinds] : null,
+        ]);
+        const row = rows[0];
+        if (!row) return null;
+        const item: ClaimedWorkItem = {
+          id: row.id,
+          kind: row.kind,
+          key: row.queue_key,
+          seq: row.seq,
+          payload: row.payload,
+          attempt: row.attempts,
+          maxAttempts: row.max_attempts,
+        };
+        if (item.attempt <= item.maxAttempts) return item;
+        // Every allowed attempt ended with its holder gone (a crash loop, e.g. an item that kills
+        // the process): give it up so the rest of its key can go on, and look for the next row.
+        await db.query(
+          `UPDATE work_items SET state = 'failed', finished_at = now(), lease_owner = NULL,
+             lease_expires_at = NULL, last_error = 'lease_expired'
+           WHERE ${ownedBy}`,
+          fence(item),
+        );
+      }
+    },
+    async heartbeat(item) {
+      const { affectedRows } = await db.query(
+        `UPDATE work_items SET lease_expires_at = now() + $4::int * interval '1 millisecond'
+         WHERE ${ownedBy}`,
+        [...fence(item), leaseMs],
+      );
+      return affectedRows === 1;
+    },
+    async complete(item, tx) {
+      const { affectedRows } = await (tx ?? db).query(
+        `UPDATE work_items SET state = 'done', finished_at = now(), lease_owner = NULL,
+           lease_expires_at = NULL
+         WHERE ${ownedBy}`,
+        fence(item),
+      );
+      return affectedRows === 1;
+    },
+    async fail(item, errorCode) {
+      // A retried row stays pending, so the later rows of its key keep waiting: order holds.
+      const { rows } = await db.query<{ state: 'pending' | 'failed' }>(
+        `UPDATE work_items SET
+           state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+           finished_at = CASE WHEN attempts >= max_attempts THEN now() END,
+           run_after = now() + $4::int * interval '1 millisecond',
+           lease_owner = NULL, lease_expires_at = NULL, last_error = $5
+         WHERE ${ownedBy}
+         RETURNING state`,
+        [...fence(item), Math.round(retryDelayMs(item.attempt)), errorCode],
+      );
+      const state = rows[0]?.state;
+      return state === undefined ? 'lease_lost' : state === 'failed' ? 'failed' : 'retry';
+    },
+    async purgeFinished(olderThanMs) {
+      const { affectedRows } = await db.query(
+        `DELETE FROM work_items
+         WHERE state <> 'pending' AND finished_at < now() - $1::int * interval '1 millisecond'`,
+        [Math.round(olderThanMs)],
+      );
+      return affectedRows;
+    },
+    async releaseLeases(whose) {
+      const { affectedRows } = await db.query(
+        `UPDATE work_items SET lease_owner = NULL, lease_expires_at = NULL
+         WHERE state = 'pending' AND lease_owner IS NOT NULL AND ($1::text IS NULL OR lease_owner = $1)`,
+        [whose === 'all' ? null : whose],
+      );
+      return affectedRows;
+    },
+  };
+  return queue;
+}
+
+export interface WorkRunnerOptions {
+  queue: WorkQueue;
+  /** Items handled at once by this runner (default 2). */
+  concurrency?: number;
+  kinds?: readonly string[];
+  /** Poll when idle (default 1 s): the floor under `wake()` (LISTEN cuecard_work, or in-process). */
+  pollMs?: number;
+  /**
+   * Does the work. `signal` aborts when the lease was lost (another instance took the row over).
+   * Resolve 'completed' when the handler completed the row itself (in its results' transaction).
+   */
+  handle: (item: ClaimedWorkItem, signal: AbortSignal) => Promise<void | 'completed'>;
+  /** A failure the runner recovered from (logged by the caller: ids and codes, never content). */
+  onError?: (error: unknown, item: ClaimedWorkItem | null) => void;
+}
+
+export interface WorkRunner {
+  /** New work may be claimable: idle slots look now instead of at their next poll. */
+  wake(): void;
+  /** Stops claiming and waits for the items in hand to finish. */
+  stop(): Promise<void>;
+}
+
+export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
+  const { queue, kinds, handle } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const onError = options.onError ?? (() => undefined);
+  let stopped = false;
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, pollMs);
+      sleepers.add(done);
+    });
+
+  async function runOne(item: ClaimedWorkItem): Promise<void> {
+    const lease = new AbortController();
+    const beat = setInterval(() => {
+      queue.heartbeat(item).then(
+        (held) => {
+          if (!held) lease.abort();
+        },
+        (error: unknown) => onError(error, item),
+      );
+    }, queue.leaseMs / 3);
+    try {
+      const outcome = await handle(item, lease.signal);
+      if (outcome !== 'completed' && !lease.signal.aborted) await queue.complete(item);
+    } catch (error) {
+      if (!lease.signal.aborted) {
+        // Only a code is stored: an error message may quote the transcript.
+        const code = error instanceof CuecardError ? error.code : 'internal';
+        await queue.fail(item, code);
+      }
+      onError(error, item);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  async function slot(): Promise<void> {
+    while (!stopped) {
+      let item: ClaimedWorkItem | null = null;
+      try {
+        item = await queue.claim(kinds);
+      } catch (error) {
+        onError(error, null);
+      }
+      if (!item) {
+        await idle();
+        continue;
+      }
+      await runOne(item).catch((error: unknown) => onError(error, item));
+      // Finishing a row can make the next row of its key claimable: let idle slots look.
+      wakeAll();
+    }
+  }
+
+  const slots = Array.from({ length: options.concurrency ?? 2 }, () => slot());
+  return {
+    wake: wakeAll,
+    async stop() {
+      stopped = true;
+      wakeAll();
+      await Promise.all(slots);
+    },
+  };
+}
