@@ -9,6 +9,7 @@ import {
 import type { Services } from './services.js';
 import { authenticate, urlForLogs } from './plugins/auth.js';
 import { installErrorHandler } from './plugins/error-handler.js';
+import { assertSafeInput } from './validation/safe-input.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
@@ -84,6 +85,13 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC_PATHS.has(path) || !(path.startsWith('/api/') || path.startsWith('/ws/'))) return;
     request.principal = await authenticate(services.tenants, request);
+  });
+  // Every route, with or without a schema for each part: path params, query and body are checked
+  // for NUL, lone surrogates and runaway nesting before the route's own schema (safe-input.ts).
+  app.addHook('preValidation', async (request) => {
+    assertSafeInput(request.params, 'params');
+    assertSafeInput(request.query, 'query');
+    assertSafeInput(request.body, 'body');
   });
 
   registerHealthRoutes(app, services);
