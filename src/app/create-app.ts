@@ -11,6 +11,7 @@ import {
 import type { Services } from './services.js';
 import { authenticate, needsKey, urlForLogs } from './plugins/auth.js';
 import { installErrorHandler } from './plugins/error-handler.js';
+import { assertSafeInput } from './validation/safe-input.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
@@ -98,6 +99,13 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
     }
     if (!needsKey(request.routeOptions.url, PUBLIC_PATHS)) return;
     request.principal = await authenticate(services.tenants, request);
+  });
+  // Every route, with or without a schema for each part: path params, query and body are checked
+  // for NUL, lone surrogates and runaway nesting before the route's own schema (safe-input.ts).
+  app.addHook('preValidation', async (request) => {
+    assertSafeInput(request.params, 'params');
+    assertSafeInput(request.query, 'query');
+    assertSafeInput(request.body, 'body');
   });
 
   registerHealthRoutes(app, services);

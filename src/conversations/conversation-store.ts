@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { CuecardError } from '../errors/cuecard-error.js';
+import { canonicalJson } from '../text/canonical-json.js';
 import type { Database, Queryable, SqlParam } from '../stores/database.js';
 import type {
   Channel,
@@ -125,9 +127,38 @@ export interface ConversationFilter {
   cursor?: string | undefined;
 }
 
-/** The fingerprint of what a connector sent, computed before redaction. */
+/**
+ * The fingerprint of what a connector sent, computed before redaction. Canonical JSON (sorted
+ * keys), so action `data` resent with its keys in another order is a duplicate, not a conflict.
+ * For utterances (arrays of strings) the text is identical to the former JSON.stringify, so hashes
+ * stored before the change still match.
+ */
 export function contentHash(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex').slice(0, 32);
+}
+
+/**
+ * A list cursor is `base64url("<ISO startedAt>|<conversation id>")`, made by `list` itself. It
+ * comes back from clients, so anything else (garbage, a truncated copy, a forged date) is refused
+ * as `validation_failed` on `cursor` instead of reaching the query as an invalid date.
+ */
+export function decodeListCursor(cursor: string): { startedAt: Date; id: string } {
+  const refuse = () =>
+    new CuecardError(
+      'validation_failed',
+      'cursor is not a cursor this server issued; pass nextCursor of the previous page unchanged, or omit it for the first page.',
+      { field: 'cursor' },
+    );
+  if (!/^[A-Za-z0-9_-]{1,800}$/.test(cursor)) throw refuse();
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const separator = decoded.indexOf('|');
+  if (separator < 0) throw refuse();
+  const startedAt = new Date(decoded.slice(0, separator));
+  const id = decoded.slice(separator + 1);
+  const time = startedAt.getTime();
+  // Within what timestamptz holds, so a forged date is refused here rather than by the database.
+  if (!(time >= 0 && time <= Date.UTC(9999, 11, 31)) || id.length === 0) throw refuse();
+  return { startedAt, id };
 }
 
 const conversationColumns = `id, tenant_id, external_id, channel, agent_id, customer_id, customer_attributes,
@@ -421,8 +452,8 @@ export function createConversationStore(db: Database) {
       if (filter.from) add('started_at >= ?', filter.from);
       if (filter.to) add('started_at < ?', filter.to);
       if (filter.cursor) {
-        const [startedAt, id] = Buffer.from(filter.cursor, 'base64url').toString('utf8').split('|');
-        params.push(new Date(startedAt ?? 0), id ?? '');
+        const { startedAt, id } = decodeListCursor(filter.cursor);
+        params.push(startedAt, id);
         where.push(`(started_at, id) < ($${params.length - 1}, $${params.length})`);
       }
       params.push(filter.limit + 1);

@@ -1,9 +1,15 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CuecardError } from '../../errors/cuecard-error.js';
+import { databaseInputError } from '../../errors/database-input-error.js';
 
 /** The one place where errors become HTTP responses. 5xx never reveal internals. */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | CuecardError | Error, request, reply) => {
+  app.setErrorHandler((caught: FastifyError | CuecardError | Error, request, reply) => {
+    // Input the schemas let through but the database refused is still the input's fault: 400.
+    // Logged (codes only), since a schema should have caught it first.
+    const refused = databaseInputError(caught);
+    if (refused) request.log.warn({ code: refused.details?.sqlState }, 'database refused input');
+    const error = refused ?? caught;
     if (CuecardError.isInstance(error)) {
       const status = error.httpStatus;
       if (status >= 500) request.log.error({ code: error.code }, 'request failed');

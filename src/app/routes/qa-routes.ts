@@ -37,7 +37,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           maxScore: z.coerce.number().min(0).max(1).optional(),
           minChurnRisk: z.coerce.number().min(0).max(1).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          offset: z.coerce.number().int().min(0).default(0),
+          // Deep pages are for filters (from/to/agentId), not offsets; bounded so it stays an integer.
+          offset: z.coerce.number().int().min(0).max(100_000).default(0),
         }),
         response: { 200: z.looseObject({}), 401: errorResponse, 403: errorResponse },
       },

@@ -11,6 +11,7 @@ import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import { visibleConversation } from './visible-conversation.js';
 import { requiredService } from './required-service.js';
 import { errorResponse, responses } from './schemas.js';
+import { maxInt32 } from '../validation/safe-input.js';
 
 const status = z.enum(['open', 'done', 'cancelled']);
 
@@ -62,7 +63,8 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       schema: {
         tags: ['wrap-up'],
         summary: 'Mark a follow-up task done or cancelled (or open again)',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        // A serial id: past 2^31-1 it could never exist, and Postgres would refuse the comparison.
+        params: z.object({ id: z.coerce.number().int().positive().max(maxInt32) }),
         body: z.object({ status }),
         response: responses(z.looseObject({}), 401, 403, 404),
       },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CuecardError } from '../../errors/cuecard-error.js';
+import { assertSafeInput } from '../validation/safe-input.js';
 
 /**
  * Turns one raw frame into a typed message, or a CuecardError that names what was wrong
@@ -44,6 +45,9 @@ export function parseMessage<Schema extends z.ZodType>(
       { field: 'type' },
     );
   }
+  // Before the schema: NUL, lone surrogates and runaway nesting anywhere in the message (text,
+  // ids, free-form objects) are refused with the field, instead of failing later in the database.
+  assertSafeInput(value, 'message');
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues;

@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import { freeformObject, maxInt32 } from '../validation/safe-input.js';
 
 /**
  * Wire messages of the two WebSocket endpoints (protocol version 1). Client messages are
  * validated here; every problem is reported with the field it concerns.
  */
 const id = z.string().min(1).max(200);
-const attributes = z.record(z.string(), z.unknown());
+const attributes = freeformObject();
+/** Stored in an `integer` column: a larger seq could never be stored, so it is refused here. */
+const seq = z.number().int().positive().max(maxInt32);
+/**
+ * Offsets from the start of the call or epoch milliseconds (`Date.now()`); stored as bigint
+ * (migration 0014). zod's `int()` already refuses anything past Number.MAX_SAFE_INTEGER.
+ */
+const milliseconds = z.number().int().nonnegative();
 
 export const ingestMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -21,18 +29,18 @@ export const ingestMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('utterance'),
     conversationId: id,
-    seq: z.number().int().positive(),
+    seq,
     speaker: z.enum(['customer', 'agent', 'bot']),
     text: z.string().max(20_000),
     final: z.boolean(),
-    startMs: z.number().int().nonnegative().optional(),
-    endMs: z.number().int().nonnegative().optional(),
+    startMs: milliseconds.optional(),
+    endMs: milliseconds.optional(),
     language: z.string().min(2).max(16).optional(),
   }),
   z.object({
     type: z.literal('action'),
     conversationId: id,
-    seq: z.number().int().positive(),
+    seq,
     action: z.string().min(1).max(200),
     data: attributes.optional(),
   }),
