@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase, type ScratchDatabase } from '../../src/stores/scratch-database.js';
 import type { Database } from '../../src/stores/database.js';
 import { openDatabase } from '../../src/stores/open-database.js';
 import { migrate } from '../../src/stores/migrate.js';
@@ -43,23 +43,14 @@ export async function openTestDatabase(
 /** A new, empty throw-away database on the test server (nothing migrated), and how to drop it. */
 export async function createServerDatabase(
   options: { applicationName?: string } = {},
-): Promise<{ url: string; drop(): Promise<void> }> {
+): Promise<ScratchDatabase> {
   if (!serverUrl) throw new Error('CUECARD_TEST_DATABASE_URL is not set');
-  const name = `cuecard_t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  if (options.applicationName) url.searchParams.set('application_name', options.applicationName);
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  const scratch = await createScratchDatabase(
+    serverUrl,
+    `cuecard_t_${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+  );
+  if (!options.applicationName) return scratch;
+  const url = new URL(scratch.url);
+  url.searchParams.set('application_name', options.applicationName);
+  return { url: url.toString(), drop: scratch.drop };
 }
