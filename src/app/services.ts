@@ -53,6 +53,7 @@ export function createServices(options: ServiceOptions) {
     analyzers: options.analyzers ?? [],
     finalizers: options.finalizers ?? [],
     timeoutMs: config.analyzerTimeoutMs,
+    loadShedding: config.loadShedding,
     logger,
   });
   const ingest = createIngestService({

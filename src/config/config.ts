@@ -26,6 +26,7 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  CUECARD_LOAD_SHEDDING: z.enum(['true', 'false']).default('true'),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
   CUECARD_ABANDON_AFTER_MINUTES: z
     .string()
@@ -84,6 +85,8 @@ export interface Config {
   readonly devTenant: boolean;
   readonly maxFrameBytes: number;
   readonly analyzerTimeoutMs: number;
+  /** Skip shedding analyzers (cards, similar cases) for turns already moved past under load. */
+  readonly loadShedding: boolean;
   readonly piiMode: 'off' | 'mask' | 'hash';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     devTenant: raw.CUECARD_DEV_TENANT ?? raw.DATABASE_URL === undefined,
     maxFrameBytes: raw.CUECARD_MAX_FRAME_BYTES,
     analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
+    loadShedding: raw.CUECARD_LOAD_SHEDDING === 'true',
     piiMode: raw.CUECARD_PII_MODE,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     abandonAfterSeconds: Object.freeze(

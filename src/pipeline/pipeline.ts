@@ -37,6 +37,12 @@ export interface PipelineOptions {
   analyzers: readonly RunnableAnalyzer[];
   finalizers: readonly RunnableFinalizer[];
   timeoutMs: number;
+  /**
+   * Skip shedding analyzers for turns the conversation has moved past (default on). Off, every
+   * analyzer runs on every item however late: for acceptance tests that assert what each turn
+   * shows, on machines whose load would otherwise decide it.
+   */
+  loadShedding?: boolean;
   logger: PipelineLogger;
   /**
    * Conversations whose transcript and analyzer state stay cached in memory, most recently
@@ -194,7 +200,7 @@ export function createPipeline(options: PipelineOptions) {
       // Load shedding: a shedding analyzer waits for a slot only while its result would still be
       // fresh; past that the turn goes without it (the next turn brings a fresh one).
       let release: (() => void) | null = null;
-      if (analyzer.skipWhenBehindMs !== undefined) {
+      if (analyzer.skipWhenBehindMs !== undefined && options.loadShedding !== false) {
         const remaining = analyzer.skipWhenBehindMs - (Date.now() - queuedAt);
         // Waiting holds up this conversation's later analyzers too: wait briefly at most.
         release =

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoles, launchChromium, signIn } from '../e2e/browser-support.js';
 import { startEmbeddedCuecard, type EmbeddedCuecard } from '../support/embedded-cuecard.js';
-import { loadGoldenConversations } from './golden-conversation.js';
+import { GOLDEN_ENV, loadGoldenConversations } from './golden-conversation.js';
 import { playGolden, type GoldenRun } from './play-golden.js';
 
 /**
@@ -22,7 +22,7 @@ let embedded: EmbeddedCuecard;
 let browser: Browser;
 beforeAll(async () => {
   await buildConsoles();
-  embedded = await startEmbeddedCuecard('golden-console');
+  embedded = await startEmbeddedCuecard('golden-console', GOLDEN_ENV);
   browser = await launchChromium();
 });
 afterAll(async () => {

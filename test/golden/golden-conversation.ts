@@ -63,6 +63,12 @@ export const goldenSchema = callScriptSchema.extend({
 
 export type GoldenConversation = z.infer<typeof goldenSchema>;
 
+/**
+ * The service as npm start builds it, but every analyzer runs on every turn: goldens assert what
+ * each turn shows, and on a loaded test machine load shedding would decide it instead.
+ */
+export const GOLDEN_ENV = { CUECARD_LOAD_SHEDDING: 'false' };
+
 export const goldenDir = path.join(import.meta.dirname, 'conversations');
 
 export async function loadGoldenConversations(): Promise<GoldenConversation[]> {

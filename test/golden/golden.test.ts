@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cuecard } from '../../src/app/compose-cuecard.js';
 import type { Suggestion } from '../../src/conversations/events.js';
 import { startEmbeddedCuecard, type EmbeddedCuecard } from '../support/embedded-cuecard.js';
-import { loadGoldenConversations, type GoldenConversation } from './golden-conversation.js';
+import {
+  GOLDEN_ENV,
+  loadGoldenConversations,
+  type GoldenConversation,
+} from './golden-conversation.js';
 import { playGolden, type GoldenRun } from './play-golden.js';
 import { describeRun } from './describe-run.js';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -41,7 +45,7 @@ const turnLabel = (golden: GoldenConversation, seq: number) => {
 let embedded: EmbeddedCuecard;
 let cuecard: Cuecard;
 beforeAll(async () => {
-  embedded = await startEmbeddedCuecard('golden');
+  embedded = await startEmbeddedCuecard('golden', GOLDEN_ENV);
   cuecard = embedded.cuecard;
 });
 afterAll(async () => embedded?.close());
