@@ -62,7 +62,12 @@ const contextPatterns: Array<[ContextKind, RegExp]> = [
 
 /** The context named closest before `start` (within a short window), if any. */
 function contextBefore(text: string, start: number): ContextKind | null {
-  const window = text.slice(Math.max(0, start - 48), start).toLowerCase();
+  // A placeholder names what it replaced ("[PHONE]"), not what follows: reading it as context
+  // would make redacting already-redacted text find more.
+  const window = text
+    .slice(Math.max(0, start - 48), start)
+    .replace(redactionTokenPattern, (token) => ' '.repeat(token.length))
+    .toLowerCase();
   let best: ContextKind | null = null;
   let bestIndex = -1;
   for (const [kind, pattern] of contextPatterns) {
