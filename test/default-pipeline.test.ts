@@ -72,4 +72,71 @@ describe('the default pipeline', () => {
     ).toBe(true);
     await Promise.all([agent.close(), connector.close()]);
   });
+
+  it('redacts personal data inside action data before it is stored, published or summarised', async () => {
+    const keys = cuecard.devKeys!.keys;
+    const connector = await TestSocket.connect(`${wsUrl}/ws/ingest`, keys.connector);
+    await connector.request(
+      {
+        type: 'open',
+        conversationId: 'pii-action',
+        channel: 'voice',
+        agentId: cuecard.devKeys!.agentId,
+      },
+      (m) => m.type === 'opened',
+    );
+    await connector.request(
+      {
+        type: 'utterance',
+        conversationId: 'pii-action',
+        seq: 1,
+        speaker: 'customer',
+        text: 'I was charged twice for my order, can you refund it?',
+        final: true,
+      },
+      (m) => m.type === 'ack',
+    );
+    await connector.request(
+      {
+        type: 'action',
+        conversationId: 'pii-action',
+        seq: 2,
+        action: 'verify-identity',
+        data: {
+          ssn: '078-05-5141',
+          bare: { ssn: '078055141' },
+          contacts: ['jo.lee@example.com'],
+          method: 'kba',
+        },
+      },
+      (m) => m.type === 'ack' && m.seq === 2,
+    );
+    const { rows: items } = await cuecard.services.db.query<{ data: unknown }>(
+      "SELECT data FROM conversation_items WHERE kind = 'action'",
+    );
+    expect(items[0]?.data).toEqual({
+      ssn: '[NATIONAL_ID]',
+      bare: { ssn: '[NATIONAL_ID]' },
+      contacts: ['[EMAIL]'],
+      method: 'kba',
+    });
+    const summary = await cuecard.app.inject({
+      method: 'GET',
+      url: '/api/conversations/pii-action/summary',
+      headers: { authorization: `Bearer ${keys.agent}` },
+    });
+    expect(summary.statusCode).toBe(200);
+    await connector.request(
+      { type: 'end', conversationId: 'pii-action' },
+      (m) => m.type === 'ended',
+    );
+    await cuecard.services.pipeline.drain();
+    const { rows: events } = await cuecard.services.db.query<{ payload: unknown }>(
+      'SELECT payload FROM events',
+    );
+    for (const stored of [JSON.stringify(events), summary.body]) {
+      expect(stored).not.toMatch(/078-?05-?5141|jo\.lee@example/);
+    }
+    await connector.close();
+  });
 });

@@ -13,6 +13,42 @@ import type { Channel, ConversationItem, ConversationRecord, Speaker } from './t
 /** Redacts personal data from a text per the tenant's settings; runs before anything is stored. */
 export type Redact = (tenantId: string, text: string) => Promise<string> | string;
 
+/** Nesting past which action data is flattened to text before redaction. */
+const maxActionDataDepth = 8;
+
+/**
+ * Redacts every string inside an action's data: connectors put what the agent typed there
+ * (`{ ssn: '078-05-5141' }`), and the summary and events copy it. Each value is read after its
+ * key, so the key gives the context a bare number lacks ("ssn 078055141"); anything nested
+ * deeper than `maxActionDataDepth` is redacted as its JSON text.
+ */
+async function redactActionData(
+  redact: (text: string) => Promise<string> | string,
+  value: unknown,
+  key: string | null,
+  depth: number,
+): Promise<unknown> {
+  if (typeof value === 'string') {
+    if (key === null) return redact(value);
+    const prefix = `${key} `;
+    const withKey = await redact(prefix + value);
+    // The key itself is not personal data; should redaction have touched it, redact the value alone.
+    return withKey.startsWith(prefix) ? withKey.slice(prefix.length) : redact(value);
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxActionDataDepth) return redact(JSON.stringify(value));
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) items.push(await redactActionData(redact, item, key, depth + 1));
+    return items;
+  }
+  const entries: Array<[string, unknown]> = [];
+  for (const [name, item] of Object.entries(value)) {
+    entries.push([name, await redactActionData(redact, item, name, depth + 1)]);
+  }
+  return Object.fromEntries(entries);
+}
+
 /** What the live pipeline must offer the ingest side (kept narrow so ingest does not know it). */
 export interface ItemSink {
   analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void>;
@@ -176,11 +212,20 @@ export function createIngestService(deps: {
         data?: Record<string, unknown> | undefined;
       },
     ) {
+      // The hash is of what was sent, so a resend is recognised whatever redaction did.
       const hash = contentHash(['action', input.action, input.data ?? {}]);
+      const data = input.data
+        ? ((await redactActionData(
+            (text) => redact(principal.tenantId, text),
+            input.data,
+            null,
+            0,
+          )) as Record<string, unknown>)
+        : undefined;
       return append(
         principal,
         input.conversationId,
-        { kind: 'action', seq: input.seq, action: input.action, data: input.data },
+        { kind: 'action', seq: input.seq, action: input.action, data },
         hash,
       );
     },

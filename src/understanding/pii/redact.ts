@@ -62,7 +62,12 @@ const contextPatterns: Array<[ContextKind, RegExp]> = [
 
 /** The context named closest before `start` (within a short window), if any. */
 function contextBefore(text: string, start: number): ContextKind | null {
-  const window = text.slice(Math.max(0, start - 48), start).toLowerCase();
+  // A placeholder names what it replaced ("[PHONE]"), not what follows: reading it as context
+  // would make redacting already-redacted text find more.
+  const window = text
+    .slice(Math.max(0, start - 48), start)
+    .replace(redactionTokenPattern, (token) => ' '.repeat(token.length))
+    .toLowerCase();
   let best: ContextKind | null = null;
   let bestIndex = -1;
   for (const [kind, pattern] of contextPatterns) {
@@ -91,14 +96,10 @@ function classifyDigits(
   end: number,
   digits: string,
   plus: boolean,
+  context: ContextKind | null,
 ): PiiType | null {
   const n = digits.length;
   if (n < 6 || n > 20) return null;
-  if (currencyBefore.test(text.slice(Math.max(0, start - 5), start))) return null;
-  if (currencyAfter.test(text.slice(end, end + 8))) return null;
-  const context = contextBefore(text, start);
-  // An agent must be able to read back order and case numbers, whatever their shape.
-  if (context === 'order') return null;
   if (n === 18 && isChineseResidentId(digits)) return 'national_id';
   if (!/^\d+$/.test(digits)) return null;
   if (n >= 13 && n <= 19 && passesLuhn(digits)) return 'card_number';
@@ -122,37 +123,71 @@ function classifyDigits(
   return null;
 }
 
-/** The longest classifiable stretch of groups, then the same on what is left either side. */
+/** Most groups one number can span: a card read digit by digit is 16-19 groups, nothing is longer. */
+const maxGroupsPerNumber = 24;
+
+/**
+ * The longest classifiable stretch of groups wins, the earliest on a tie; then the same on what is
+ * left either side. Done as one pass over every stretch of at most `maxGroupsPerNumber` groups and
+ * 6-20 digits (a bounded number per group), then a greedy pick in (length, position) order, which
+ * chooses exactly what choosing per side would: stretches on different sides never overlap. The
+ * earlier per-side search restarted at every found number and took seconds on a pasted digit run.
+ */
 function classifyGroups(text: string, groups: DigitGroup[], plus: boolean, out: Candidate[]): void {
-  const maxGroups = 24;
-  for (let size = Math.min(groups.length, maxGroups); size >= 1; size--) {
-    for (let i = 0; i + size <= groups.length; i++) {
-      let digits = '';
-      for (let k = i; k < i + size; k++) digits += groups[k]!.digits;
-      if (digits.length < 6 || digits.length > 20) continue;
-      const start = groups[i]!.start;
-      const end = groups[i + size - 1]!.end;
-      const type = classifyDigits(text, start, end, digits, plus && i === 0);
-      if (type) {
-        // The "+" of an international number belongs to it.
-        let from = plus && i === 0 && text[start - 1] === '+' ? start - 1 : start;
-        if (text[from - 1] === '(' && text.slice(from, end).includes(')')) from--;
-        out.push({ type, start: from, end, normalized: digits });
-        classifyGroups(text, groups.slice(0, i), plus, out);
-        classifyGroups(text, groups.slice(i + size), false, out);
-        return;
-      }
+  // What stands before a start or after an end is read once per group, not once per stretch.
+  const amountAfter = new Map<number, boolean>();
+  const isAmountEnd = (end: number): boolean => {
+    let amount = amountAfter.get(end);
+    if (amount === undefined) {
+      amount = currencyAfter.test(text.slice(end, end + 8));
+      amountAfter.set(end, amount);
     }
+    return amount;
+  };
+  const found: Array<{ first: number; size: number; type: PiiType; digits: string }> = [];
+  for (let i = 0; i < groups.length; i++) {
+    const start = groups[i]!.start;
+    if (currencyBefore.test(text.slice(Math.max(0, start - 5), start))) continue;
+    const context = contextBefore(text, start);
+    // An agent must be able to read back order and case numbers, whatever their shape.
+    if (context === 'order') continue;
+    let digits = '';
+    for (let size = 1; size <= maxGroupsPerNumber && i + size <= groups.length; size++) {
+      digits += groups[i + size - 1]!.digits;
+      if (digits.length > 20) break;
+      if (digits.length < 6) continue;
+      const end = groups[i + size - 1]!.end;
+      if (isAmountEnd(end)) continue;
+      const type = classifyDigits(text, start, end, digits, plus && i === 0, context);
+      if (type) found.push({ first: i, size, type, digits });
+    }
+  }
+  found.sort((a, b) => b.size - a.size || a.first - b.first);
+  const taken = new Uint8Array(groups.length);
+  for (const { first, size, type, digits } of found) {
+    let free = true;
+    for (let k = first; k < first + size && free; k++) free = taken[k] === 0;
+    if (!free) continue;
+    taken.fill(1, first, first + size);
+    const start = groups[first]!.start;
+    const end = groups[first + size - 1]!.end;
+    // The "+" of an international number belongs to it.
+    let from = plus && first === 0 && text[start - 1] === '+' ? start - 1 : start;
+    if (text[from - 1] === '(' && text.slice(from, end).includes(')')) from--;
+    out.push({ type, start: from, end, normalized: digits });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Patterns with their own shape.
 
+// Every repetition is bounded (RFC 5321 limits: 64 characters before the @, 63 per domain label;
+// a few labels) so that a pasted run of "a.a.a..." or "1-1-1..." costs a bounded number of steps
+// per start position instead of re-reading the rest of the message from each one.
 const writtenEmail =
-  /[A-Za-z0-9][A-Za-z0-9._%+-]*\s?@\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+  /[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\s?@\s?[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
 const spokenEmail =
-  /\b([a-z0-9]+(?:(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._-])[a-z0-9]+)*)\s+at\s+([a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)(?:com|net|org|edu|gov|co|io|cn|uk|us|ca|de|fr|info|biz|me|au|jp|in))\b/gi;
+  /\b([a-z0-9]{1,64}(?:(?:\s{1,3}(?:dot|underscore|dash|hyphen)\s{1,3}|[._-])[a-z0-9]{1,64}){0,8})\s{1,3}at\s{1,3}([a-z0-9-]{1,63}(?:(?:\s{1,3}dot\s{1,3}|\.)[a-z0-9-]{1,63}){0,8}(?:\s{1,3}dot\s{1,3}|\.)(?:com|net|org|edu|gov|co|io|cn|uk|us|ca|de|fr|info|biz|me|au|jp|in))\b/gi;
 
 function normalizeEmail(raw: string): string {
   return raw
@@ -181,13 +216,72 @@ const englishAddress = new RegExp(
 
 // Chinese: [province/city/district...] + road + number + 号 [+ building/unit/room]. Admin names
 // may not contain the words that introduce an address ("我住在", "地址是"), which keeps them out.
-const han = '(?:(?![在是到址住我你他她的寄送请])[\\u4e00-\\u9fff])';
-const cnNumber = '[0-9０-９一二三四五六七八九十百零〇]+';
-const chineseAddress = new RegExp(
-  `(?:${han}{1,8}?(?:省|自治区|市|区|县|镇|乡|街道))*${han}{1,10}?(?:路|街|大道|巷|弄|胡同)${cnNumber}号` +
-    `(?:${cnNumber}(?:栋|幢|号楼|楼|单元|室|层))*`,
+// Written as a scan rather than one regular expression: admin units and road names are both runs
+// of Han characters, and a pattern that let either take any of them split a pasted run of
+// "北京市朝阳区..." in exponentially many ways (60 characters took half a second, 80 never ended).
+// Here each "路…号" core is found once, and the admin part before it is parsed backwards within a
+// bounded window.
+const cnNumber = '[0-9０-９一二三四五六七八九十百零〇]';
+const chineseAddressCore = new RegExp(
+  `(?:路|街|大道|巷|弄|胡同)${cnNumber}{1,8}号(?:${cnNumber}{1,8}(?:栋|幢|号楼|楼|单元|室|层)){0,6}`,
   'g',
 );
+const addressStopChars = new Set('在是到址住我你他她的寄送请');
+const adminSuffixChars = new Set('省市区县镇乡');
+const maxRoadName = 10;
+const maxAdminUnitBody = 8;
+/** The longest stretch of province/city/district names read before a road name. */
+const maxAdminPrefix = 64;
+
+function isAddressHan(char: string | undefined): boolean {
+  if (char === undefined || addressStopChars.has(char)) return false;
+  const code = char.charCodeAt(0);
+  return code >= 0x4e00 && code <= 0x9fff;
+}
+
+/** Lengths of the admin suffixes `text[..end)` ends with ("区", "自治区", "街道"), none if it ends with none. */
+function adminSuffixBefore(text: string, end: number): number[] {
+  const lengths: number[] = [];
+  if (adminSuffixChars.has(text[end - 1] ?? '')) lengths.push(1);
+  if (text.slice(end - 3, end) === '自治区') lengths.push(3);
+  if (text.slice(end - 2, end) === '街道') lengths.push(2);
+  return lengths;
+}
+
+function collectChineseAddresses(text: string, out: Candidate[]): void {
+  let lastEnd = 0;
+  for (const match of text.matchAll(chineseAddressCore)) {
+    const suffixAt = match.index;
+    // Leftmost start from which the Han text before the road suffix reads as admin units
+    // (each 1-8 characters and a suffix) followed by a road name of 1-10 characters.
+    const floor = Math.max(lastEnd, suffixAt - maxAdminPrefix);
+    let runStart = suffixAt;
+    while (runStart > floor && isAddressHan(text[runStart - 1])) runStart--;
+    if (runStart === suffixAt) continue;
+    const width = suffixAt - runStart;
+    // reaches[k]: the text from runStart + k to the road suffix is units then a road name.
+    const reaches = new Uint8Array(width + 1);
+    let start = -1;
+    for (let k = width - 1; k >= 0; k--) {
+      if (width - k <= maxRoadName) reaches[k] = 1;
+      else {
+        const longestUnit = Math.min(width, k + maxAdminUnitBody + 3);
+        for (let end = k + 2; end <= longestUnit && !reaches[k]; end++) {
+          if (!reaches[end]) continue;
+          for (const suffix of adminSuffixBefore(text, runStart + end)) {
+            const body = end - k - suffix;
+            if (body >= 1 && body <= maxAdminUnitBody) reaches[k] = 1;
+          }
+        }
+      }
+      if (reaches[k]) start = runStart + k;
+    }
+    if (start < 0) continue;
+    const end = suffixAt + match[0].length;
+    out.push({ type: 'address', start, end, normalized: text.slice(start, end) });
+    lastEnd = end;
+  }
+}
 
 function collectPatterns(text: string, out: Candidate[]): void {
   for (const match of text.matchAll(writtenEmail)) {
@@ -245,20 +339,13 @@ function collectPatterns(text: string, out: Candidate[]): void {
       normalized: match[0].toLowerCase().replace(/\s+/g, ' '),
     });
   }
-  for (const match of text.matchAll(chineseAddress)) {
-    out.push({
-      type: 'address',
-      start: match.index,
-      end: match.index + match[0].length,
-      normalized: match[0],
-    });
-  }
+  collectChineseAddresses(text, out);
 }
 
 // ---------------------------------------------------------------------------------------------
 
 /** Longest span wins an overlap; on a tie, the one found first (patterns before numbers). */
-function resolveOverlaps(candidates: Candidate[]): Candidate[] {
+function resolveOverlaps(candidates: Candidate[], textLength: number): Candidate[] {
   const ranked = candidates
     .map((candidate, order) => ({ candidate, order }))
     .sort(
@@ -266,10 +353,14 @@ function resolveOverlaps(candidates: Candidate[]): Candidate[] {
         b.candidate.end - b.candidate.start - (a.candidate.end - a.candidate.start) ||
         a.order - b.order,
     );
+  // Each pattern's matches never overlap one another, so marking covered characters costs at most
+  // a few passes over the text, where comparing with every kept span grew with their square.
+  const covered = new Uint8Array(textLength);
   const kept: Candidate[] = [];
   for (const { candidate } of ranked) {
-    if (kept.every((other) => candidate.end <= other.start || candidate.start >= other.end))
-      kept.push(candidate);
+    if (covered.subarray(candidate.start, candidate.end).includes(1)) continue;
+    covered.fill(1, candidate.start, candidate.end);
+    kept.push(candidate);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
@@ -299,7 +390,7 @@ export function redactPii(text: string, options: RedactOptions): RedactionResult
   ) {
     for (const run of findDigitRuns(text)) classifyGroups(text, run.groups, run.plus, candidates);
   }
-  const kept = resolveOverlaps(candidates);
+  const kept = resolveOverlaps(candidates, text.length);
   let redacted = '';
   let cursor = 0;
   for (const candidate of kept) {
