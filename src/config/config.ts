@@ -27,6 +27,12 @@ const configSchema = z.object({
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
   CUECARD_LOAD_SHEDDING: z.enum(['true', 'false']).default('true'),
+  CUECARD_SUBSCRIBER_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .max(1_073_741_824)
+    .default(4_194_304),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
   CUECARD_ABANDON_AFTER_MINUTES: z
     .string()
@@ -87,6 +93,8 @@ export interface Config {
   readonly analyzerTimeoutMs: number;
   /** Skip shedding analyzers (cards, similar cases) for turns already moved past under load. */
   readonly loadShedding: boolean;
+  /** Unsent bytes a subscriber may have queued before it is closed as too slow (4429). */
+  readonly subscriberBufferBytes: number;
   readonly piiMode: 'off' | 'mask' | 'hash';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
@@ -189,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFrameBytes: raw.CUECARD_MAX_FRAME_BYTES,
     analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
     loadShedding: raw.CUECARD_LOAD_SHEDDING === 'true',
+    subscriberBufferBytes: raw.CUECARD_SUBSCRIBER_BUFFER_BYTES,
     piiMode: raw.CUECARD_PII_MODE,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     abandonAfterSeconds: Object.freeze(

@@ -40,6 +40,8 @@ export function matches(filter: EventFilter, event: CuecardEvent): boolean {
 
 /** The most a reconnecting subscriber is replayed at once; past that it must page via REST. */
 export const MAX_REPLAY = 5_000;
+/** Catch-up reads this many events at a time until it reaches the present. */
+const REPLAY_PAGE = 1_000;
 
 /** Other instances sharing the database, reached through Postgres notifications. */
 export interface EventRelay {
@@ -323,13 +325,19 @@ export function createEventLog(
       listeners.add(listener);
       let lastId = cursor ?? Number.MAX_SAFE_INTEGER;
       let replayed = 0;
-      let truncated = false;
+      // Kept in the reply for older clients: catch-up now always reaches the present.
+      const truncated = false;
       if (cursor !== null) {
-        const past = await this.since(filter, cursor);
-        truncated = past.length >= MAX_REPLAY;
-        for (const event of past) deliver(event);
-        replayed = past.length;
-        lastId = past[past.length - 1]?.id ?? cursor;
+        // Catch-up is paged to the end, however far behind the cursor is: a subscriber never
+        // gets live events after a hole it cannot find (it was capped at 5,000 before).
+        lastId = cursor;
+        for (;;) {
+          const page = await this.since(filter, lastId, REPLAY_PAGE);
+          for (const event of page) deliver(event);
+          replayed += page.length;
+          lastId = page[page.length - 1]?.id ?? lastId;
+          if (page.length < REPLAY_PAGE) break;
+        }
       }
       for (const event of buffered) {
         if (cursor === null || event.id === null || event.id > lastId) deliver(event);

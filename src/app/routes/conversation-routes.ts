@@ -1,3 +1,4 @@
+import { MAX_REPLAY } from '../../conversations/event-log.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -68,12 +69,19 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
         tags: ['conversations'],
         summary: 'One conversation with its transcript and events',
         params: z.object({ id: z.string() }),
-        querystring: z.object({ events: z.enum(['true', 'false']).default('true') }),
+        querystring: z.object({
+          events: z.enum(['true', 'false']).default('true'),
+          /** Events after this id (the last one of the previous page). */
+          after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+          limit: z.coerce.number().int().min(1).max(MAX_REPLAY).default(MAX_REPLAY),
+        }),
         response: {
           200: z.object({
             conversation: conversationSchema,
             transcript: z.array(itemSchema),
             events: z.array(eventSchema),
+            /** Set when more events follow: pass it as `after` for the next page. */
+            nextAfter: z.number().int().nullable(),
           }),
           401: errorResponse,
           404: errorResponse,
@@ -84,15 +92,23 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
       const principal = authorize(request, 'read:own-conversations');
       const conversation = await visibleConversation(services, principal, request.params.id);
       const transcript = await services.conversations.items(conversation.id);
+      const { after, limit } = request.query;
       const events =
         request.query.events === 'true'
           ? await services.eventLog.since(
               { tenantId: principal.tenantId, conversationId: conversation.id },
-              0,
+              after,
+              limit,
             )
           : [];
+      const nextAfter = events.length === limit ? (events[events.length - 1]?.id ?? null) : null;
       // Events are a typed union internally; on the wire they are documented as open objects.
-      return { conversation, transcript, events: events as unknown as Record<string, unknown>[] };
+      return {
+        conversation,
+        transcript,
+        events: events as unknown as Record<string, unknown>[],
+        nextAfter,
+      };
     },
   );
 

@@ -21,6 +21,9 @@ type SubscribeRequest = Extract<SubscribeMessage, { type: 'subscribe' }>;
  * whole tenant. A subscriber that reconnects with the last event id it saw gets exactly what it
  * missed, then the live stream.
  */
+/** Close code of a subscriber whose unread events passed its send buffer. */
+export const SUBSCRIBER_TOO_SLOW_CLOSE_CODE = 4429;
+
 export function registerSubscribeGateway(
   app: FastifyInstance,
   services: Services,
@@ -114,6 +117,16 @@ export function registerSubscribeGateway(
       // Closed (4401) when the key is revoked, wherever that happens.
       keys.watch(principal.keyId, socket);
       const subscriptions = new Map<string, () => void>();
+      // A subscriber that stops reading must not hold the server's memory: past its send buffer
+      // it is closed (4429) and resumes from its cursor when it reconnects, losing nothing.
+      const closeTooSlow = () => {
+        for (const unsubscribe of subscriptions.values()) unsubscribe();
+        subscriptions.clear();
+        socket.close(
+          SUBSCRIBER_TOO_SLOW_CLOSE_CODE,
+          'Too slow: reconnect and resume from your cursor',
+        );
+      };
 
       async function handle(message: SubscribeMessage): Promise<void> {
         switch (message.type) {
@@ -128,8 +141,10 @@ export function registerSubscribeGateway(
               message.cursor ?? null,
               (event) => {
                 const frame = { type: 'event', subscriptionId, event };
-                if (ready) send(socket, frame);
-                else early.push(frame);
+                if (!ready) early.push(frame);
+                else if (socket.bufferedAmount > services.config.subscriberBufferBytes)
+                  closeTooSlow();
+                else send(socket, frame);
               },
             );
             subscriptions.set(subscriptionId, unsubscribe);

@@ -32,13 +32,17 @@ export interface Subscription {
 const BACKOFF_MS = [300, 1_000, 2_000, 5_000, 10_000];
 
 /**
- * A /ws/subscribe socket that comes back by itself. It remembers the last durable event id
- * and resubscribes with it as `cursor`, so the server replays exactly what was missed; events
- * at or below that id are dropped, so nothing is shown twice.
+ * A /ws/subscribe socket that comes back by itself. It remembers the highest durable event id
+ * and resubscribes with it as `cursor`, so the server replays what was missed. Every event it is
+ * sent is kept: ids of events written by different instances need not arrive in order, so a
+ * lower id than one already seen is a late event, not a repeat; repeats are recognised by id.
  */
 export function openSubscription(options: SubscriptionOptions): Subscription {
-  // Highest id received on this socket: events arrive in id order, so anything at or below it is a repeat.
+  // Highest id received: the resume cursor.
   let lastId = options.cursor;
+  // Recent ids, to drop repeats (a replay overlapping what arrived live); bounded.
+  const seen = new Set<number>();
+  const SEEN_LIMIT = 10_000;
   let resumeHint: number | null = null;
   let socket: WebSocket | null = null;
   let closed = false;
@@ -78,8 +82,10 @@ export function openSubscription(options: SubscriptionOptions): Subscription {
       } else if (frame.type === 'event' && frame.event) {
         const event = frame.event;
         if (event.id !== null) {
-          if (lastId !== null && event.id <= lastId) return;
-          lastId = event.id;
+          if (seen.has(event.id)) return;
+          seen.add(event.id);
+          if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value!);
+          if (lastId === null || event.id > lastId) lastId = event.id;
         }
         options.onEvent(event);
       } else if (frame.type === 'error' && frame.retryable === false) {
