@@ -73,6 +73,44 @@ describe('the default pipeline', () => {
     await Promise.all([agent.close(), connector.close()]);
   });
 
+  it('redacts the second half of a card number the customer continues in their next utterance', async () => {
+    const keys = cuecard.devKeys!.keys;
+    const connector = await TestSocket.connect(`${wsUrl}/ws/ingest`, keys.connector);
+    const conversationId = 'pii-split';
+    await connector.request(
+      { type: 'open', conversationId, channel: 'voice', agentId: cuecard.devKeys!.agentId },
+      (m) => m.type === 'opened',
+    );
+    const turns = [
+      { speaker: 'customer', text: 'it is 4111 1111' },
+      { speaker: 'agent', text: 'mm-hm, go on' },
+      { speaker: 'customer', text: '9999 9999, that is all' },
+    ];
+    for (const [index, turn] of turns.entries()) {
+      await connector.request(
+        { type: 'utterance', conversationId, seq: index + 1, ...turn, final: true },
+        (m) => m.type === 'ack',
+      );
+    }
+    await cuecard.services.pipeline.drain();
+    const { rows } = await cuecard.services.db.query<{ seq: number; text: string }>(
+      `SELECT i.seq, i.text FROM conversation_items i JOIN conversations c ON c.id = i.conversation_id
+        WHERE c.external_id = $1 ORDER BY i.seq`,
+      [conversationId],
+    );
+    // 4111 1111 9999 9999 passes Luhn; its first half alone is no personal data and stays as said.
+    expect(rows.map((row) => row.text)).toEqual([
+      'it is 4111 1111',
+      'mm-hm, go on',
+      '[CARD_NUMBER], that is all',
+    ]);
+    const { rows: events } = await cuecard.services.db.query<{ payload: unknown }>(
+      'SELECT payload FROM events',
+    );
+    expect(JSON.stringify(events)).not.toContain('9999');
+    await connector.close();
+  });
+
   it('redacts personal data inside action data before it is stored, published or summarised', async () => {
     const keys = cuecard.devKeys!.keys;
     const connector = await TestSocket.connect(`${wsUrl}/ws/ingest`, keys.connector);

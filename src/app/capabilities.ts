@@ -83,11 +83,14 @@ export interface Capabilities {
  * hash tokens cannot be joined across tenants.
  */
 export function createTenantRedactor(config: Config, settingsOf: TenantSettingsLookup): Redact {
-  return async (tenantId, text) => {
+  return async (tenantId, text, continuation) => {
     const settings = await settingsOf(tenantId);
     const mode: PiiMode = settings.piiMode ?? config.piiMode;
     const salt = typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId;
-    return mode === 'off' ? text : redactPii(text, { mode, hashSalt: salt }).text;
+    if (mode === 'off') return text;
+    const result = redactPii(text, { mode, hashSalt: salt, previous: continuation?.previous });
+    if (continuation) continuation.next = result.tail;
+    return result.text;
   };
 }
 

@@ -8,10 +8,28 @@ import {
   type NewItem,
   type OpenConversationInput,
 } from './conversation-store.js';
+import type { UtteranceTail } from '../understanding/pii/redact.js';
 import type { Channel, ConversationItem, ConversationRecord, Speaker } from './types.js';
 
+/**
+ * How the same speaker's previous final utterance ended, for the redactor to recognise a number
+ * continued in this one ("my card is 4111 1111" | "1111 1111"): it reads `previous` and writes
+ * `next`, this utterance's tail, which the ingest service remembers once the utterance is stored.
+ */
+export interface RedactContinuation {
+  readonly previous: UtteranceTail | null;
+  next?: UtteranceTail;
+}
+
 /** Redacts personal data from a text per the tenant's settings; runs before anything is stored. */
-export type Redact = (tenantId: string, text: string) => Promise<string> | string;
+export type Redact = (
+  tenantId: string,
+  text: string,
+  continuation?: RedactContinuation,
+) => Promise<string> | string;
+
+/** Conversations whose speakers' utterance tails are remembered, least recently used forgotten. */
+const maxRememberedConversations = 10_000;
 
 /** Nesting past which action data is flattened to text before redaction. */
 const maxActionDataDepth = 8;
@@ -67,6 +85,35 @@ export function createIngestService(deps: {
   logger: { error(details: Record<string, unknown>, message: string): void };
 }) {
   const { conversations, eventLog, sink, redact, logger } = deps;
+
+  /**
+   * Per conversation (tenant and external id) and speaker, how the last stored final utterance
+   * ended: raw trailing digits, which are never stored, so only this process can join them to the
+   * next utterance. Memory only and bounded (least recently used conversations are forgotten); a
+   * restart forgets it too, and then a number split across the restart keeps its second half,
+   * which is acceptable for a rare case. Stored items are never rewritten: a first half is
+   * redacted only if it looked like personal data on its own.
+   */
+  const tails = new Map<string, Partial<Record<Speaker, UtteranceTail>>>();
+  const tailKey = (tenantId: string, externalId: string) => `${tenantId}\u0000${externalId}`;
+  function previousTail(key: string, speaker: Speaker): UtteranceTail | null {
+    const speakers = tails.get(key);
+    if (!speakers) return null;
+    tails.delete(key);
+    tails.set(key, speakers);
+    return speakers[speaker] ?? null;
+  }
+  function rememberTail(key: string, speaker: Speaker, tail: UtteranceTail | undefined): void {
+    const speakers = tails.get(key) ?? {};
+    if (tail) speakers[speaker] = tail;
+    else delete speakers[speaker];
+    tails.delete(key);
+    tails.set(key, speakers);
+    if (tails.size > maxRememberedConversations) {
+      const oldest = tails.keys().next();
+      if (!oldest.done) tails.delete(oldest.value);
+    }
+  }
 
   async function resolve(principal: Principal, externalId: string): Promise<ConversationRecord> {
     const conversation = await conversations.findByExternalId(principal.tenantId, externalId);
@@ -178,7 +225,10 @@ export function createIngestService(deps: {
       if (!input.final) {
         // Interim text may be revised; it is previewed to subscribers and never stored.
         const conversation = await resolve(principal, input.conversationId);
-        const text = await redact(principal.tenantId, input.text);
+        const key = tailKey(principal.tenantId, input.conversationId);
+        const text = await redact(principal.tenantId, input.text, {
+          previous: previousTail(key, input.speaker),
+        });
         await eventLog.append(scope(conversation), [
           { type: 'utterance-interim', seq: input.seq, speaker: input.speaker, text },
         ]);
@@ -186,8 +236,10 @@ export function createIngestService(deps: {
       }
       // The hash is of what was sent, so a resend is recognised whatever redaction did.
       const hash = contentHash(['utterance', input.speaker, input.text]);
-      const text = await redact(principal.tenantId, input.text);
-      return append(
+      const key = tailKey(principal.tenantId, input.conversationId);
+      const continuation: RedactContinuation = { previous: previousTail(key, input.speaker) };
+      const text = await redact(principal.tenantId, input.text, continuation);
+      const outcome = await append(
         principal,
         input.conversationId,
         {
@@ -201,6 +253,9 @@ export function createIngestService(deps: {
         },
         hash,
       );
+      // Only a newly stored utterance moves the tail: a resend was redacted against a later one.
+      if (outcome.status === 'stored') rememberTail(key, input.speaker, continuation.next);
+      return outcome;
     },
 
     async action(

@@ -91,7 +91,7 @@ describe('redactPii: must not redact', () => {
     '一共三百元，下午三点送到',
     '我等了一个小时，这条路太堵了',
   ])('%s', (input) => {
-    expect(redactPii(input, { mode: 'mask' })).toEqual({ text: input, findings: [] });
+    expect(redactPii(input, { mode: 'mask' })).toMatchObject({ text: input, findings: [] });
   });
 });
 
@@ -107,7 +107,7 @@ describe('redactPii: modes and offsets', () => {
   });
 
   it('off leaves the text alone', () => {
-    expect(redactPii(turn, { mode: 'off' })).toEqual({ text: turn, findings: [] });
+    expect(redactPii(turn, { mode: 'off' })).toMatchObject({ text: turn, findings: [] });
   });
 
   it('hash maps the same value to the same token whatever its formatting, and salts per tenant', () => {

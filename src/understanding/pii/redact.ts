@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isChineseResidentId, isIban, isPlausibleSsn, passesLuhn } from './checksums.js';
-import { findDigitRuns, type DigitGroup } from './number-runs.js';
+import { findDigitRuns, type DigitGroup, type DigitRun } from './number-runs.js';
 
 /**
  * PII redaction on the ingest hot path: synchronous, regex and checksum based, no model.
@@ -22,13 +22,49 @@ export interface RedactionResult {
   text: string;
   /** Offsets in the original text, in order, never overlapping. */
   findings: PiiFinding[];
+  /** How this utterance ended, for reading the same speaker's next one (`RedactOptions.previous`). */
+  tail: UtteranceTail;
+}
+
+/**
+ * How an utterance ended, so that a number the speaker continues in their next utterance ("my card
+ * is 4111 1111" | "1111 1111 1111") is recognised there. It holds raw digits: keep it in memory
+ * only, never store or log it.
+ */
+export interface UtteranceTail {
+  /** The digit groups the utterance ended with (at most `maxGroupsPerNumber`, 20 digits); empty if none. */
+  groups: readonly string[];
+  /** Whether a "+" preceded the first of `groups`. */
+  plus: boolean;
+  /** What the speaker named just before those digits ("card", "phone"…). */
+  context: ContextKind | null;
+  /** The number placeholder the redacted utterance ended with, if it did. */
+  placeholder: NumberPiiType | null;
 }
 
 export interface RedactOptions {
   mode: PiiMode;
   /** Salt of the hash tokens; per tenant, so tokens cannot be joined across tenants. */
   hashSalt?: string;
+  /** The tail of the same speaker's previous final utterance in the conversation, if known. */
+  previous?: UtteranceTail | null | undefined;
 }
+
+/** Personal data that is a number, and so may be continued in the next utterance. */
+type NumberPiiType = Extract<PiiType, 'card_number' | 'bank_account' | 'national_id' | 'phone'>;
+const numberPiiTypes: ReadonlySet<PiiType> = new Set<NumberPiiType>([
+  'card_number',
+  'bank_account',
+  'national_id',
+  'phone',
+]);
+
+export const emptyTail: UtteranceTail = Object.freeze({
+  groups: Object.freeze([]),
+  plus: false,
+  context: null,
+  placeholder: null,
+});
 
 interface Candidate extends PiiFinding {
   /** What the hash token is computed from (e.g. digits only), so formatting does not matter. */
@@ -38,7 +74,7 @@ interface Candidate extends PiiFinding {
 // ---------------------------------------------------------------------------------------------
 // Context: what the speaker said just before a number decides what the number is.
 
-type ContextKind = 'order' | 'card' | 'bank' | 'id' | 'phone';
+export type ContextKind = 'order' | 'card' | 'bank' | 'id' | 'phone';
 
 const contextPatterns: Array<[ContextKind, RegExp]> = [
   [
@@ -343,6 +379,143 @@ function collectPatterns(text: string, out: Candidate[]): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A number continued from the same speaker's previous utterance.
+
+/** What may follow a number that ends an utterance: spaces and punctuation only. */
+const onlyTrailingPunctuation = /^[\s.,!?;:…\-。，！？；：]*$/;
+/** What may precede a number that starts an utterance: punctuation and at most one filler word. */
+const leadIn =
+  /^[\s.,;:…\-，]*(?:(?:and|then|uh|um|er|erm|so|okay|ok|yes|yeah)\b[\s.,;:…\-，]*)?$/i;
+/** The longest lead-in `leadIn` can match; longer text before the first number is never one. */
+const maxLeadIn = 16;
+/** A previous utterance ending in a number placeholder continues into a run of this many digits. */
+const minPlaceholderContinuation = 4;
+const maxPlaceholderContinuation = 19;
+
+/**
+ * The number the utterance starts with when it continues the previous one. When `previous` ended
+ * in a number placeholder: 4-19 leading digits, as that placeholder (the number was already known
+ * to be personal data; its digits and context would make almost anything after it one). Otherwise:
+ * the leading digit run, as far as together with the digits `previous` ended with it forms a number
+ * the redactor would redact, the context named before the first half applying. At most
+ * `maxGroupsPerNumber` groups either side, so this costs a bounded number of steps whatever the
+ * text.
+ */
+function continuedNumber(
+  text: string,
+  runs: readonly DigitRun[],
+  previous: UtteranceTail,
+): Candidate | null {
+  const lead = runs[0]?.groups;
+  const firstStart = lead?.[0]?.start;
+  if (!lead || firstStart === undefined) return null;
+  if (firstStart > maxLeadIn || !leadIn.test(text.slice(0, firstStart))) return null;
+  let combined: { size: number; type: PiiType; digits: string } | null = null;
+  let alone: { size: number; digits: string } | null = null;
+  let leadDigits = '';
+  for (let size = 1; size <= Math.min(lead.length, maxGroupsPerNumber); size++) {
+    leadDigits += lead[size - 1]!.digits;
+    if (!/^\d+$/.test(leadDigits) || leadDigits.length > 20) break;
+    const end = lead[size - 1]!.end;
+    if (currencyAfter.test(text.slice(end, end + 8))) continue;
+    if (previous.placeholder) {
+      if (
+        leadDigits.length >= minPlaceholderContinuation &&
+        leadDigits.length <= maxPlaceholderContinuation
+      ) {
+        alone = { size, digits: leadDigits };
+      }
+      continue;
+    }
+    let previousDigits = '';
+    const leadGroups = lead.slice(0, size).map((group) => group.digits);
+    for (
+      let from = previous.groups.length - 1;
+      from >= 0 && previous.groups.length - from + size <= maxGroupsPerNumber;
+      from--
+    ) {
+      previousDigits = previous.groups[from]! + previousDigits;
+      const digits = previousDigits + leadDigits;
+      if (digits.length > 20) break;
+      if (digits.length < 6 || (combined && combined.digits.length >= digits.length)) continue;
+      // Read as the speaker grouped it, so "078 05" | "5141" has the shape of an SSN.
+      const raw = [...previous.groups.slice(from), ...leadGroups].join(' ');
+      const plus = previous.plus && from === 0;
+      const type = classifyDigits(raw, 0, raw.length, digits, plus, previous.context);
+      if (type) combined = { size, type, digits };
+    }
+  }
+  const start = lead[0]!.start;
+  if (combined) {
+    const end = lead[combined.size - 1]!.end;
+    return { type: combined.type, start, end, normalized: combined.digits };
+  }
+  if (previous.placeholder && alone) {
+    const end = lead[alone.size - 1]!.end;
+    return { type: previous.placeholder, start, end, normalized: alone.digits };
+  }
+  return null;
+}
+
+/** Keeps the last groups of a number: at most `maxGroupsPerNumber` of them and 20 digits. */
+function lastGroups(groups: readonly string[]): { groups: string[]; whole: boolean } {
+  const kept: string[] = [];
+  let digits = 0;
+  for (let i = groups.length - 1; i >= 0 && kept.length < maxGroupsPerNumber; i--) {
+    digits += groups[i]!.length;
+    if (digits > 20) break;
+    kept.unshift(groups[i]!);
+  }
+  return { groups: kept, whole: kept.length === groups.length };
+}
+
+/** How the utterance ended: its trailing digit run (joined to `previous` if it is all there was). */
+function tailOf(
+  text: string,
+  runs: readonly DigitRun[],
+  kept: readonly Candidate[],
+  previous: UtteranceTail | null,
+): UtteranceTail {
+  const lastFinding = kept[kept.length - 1];
+  const placeholder =
+    lastFinding &&
+    numberPiiTypes.has(lastFinding.type) &&
+    onlyTrailingPunctuation.test(text.slice(lastFinding.end))
+      ? (lastFinding.type as NumberPiiType)
+      : null;
+  const run = runs[runs.length - 1];
+  const first = run?.groups[0];
+  const last = run?.groups[run.groups.length - 1];
+  if (!run || !first || !last || !onlyTrailingPunctuation.test(text.slice(last.end))) {
+    return { ...emptyTail, placeholder };
+  }
+  const digits = run.groups.map((group) => group.digits);
+  if (digits.some((group) => !/^\d+$/.test(group))) return { ...emptyTail, placeholder };
+  if (currencyBefore.test(text.slice(Math.max(0, first.start - 5), first.start))) {
+    return { ...emptyTail, placeholder };
+  }
+  let context = contextBefore(text, first.start);
+  // An order or case number is read back, never redacted, so it is never the first half either.
+  if (context === 'order') return { ...emptyTail, placeholder };
+  let plus = run.plus;
+  let groups = digits;
+  // The whole utterance is one number ("1111" after "4111 1111"): the next may continue both.
+  if (
+    previous &&
+    previous.groups.length > 0 &&
+    run === runs[0] &&
+    first.start <= maxLeadIn &&
+    leadIn.test(text.slice(0, first.start))
+  ) {
+    groups = [...previous.groups, ...digits];
+    context = context ?? previous.context;
+    plus = previous.plus;
+  }
+  const trimmed = lastGroups(groups);
+  return { groups: trimmed.groups, plus: plus && trimmed.whole, context, placeholder };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Longest span wins an overlap; on a tie, the one found first (patterns before numbers). */
 function resolveOverlaps(candidates: Candidate[], textLength: number): Candidate[] {
@@ -377,19 +550,33 @@ function tokenFor(candidate: Candidate, options: RedactOptions): string {
   return `[${label}:${digest.slice(0, 6)}]`;
 }
 
-/** Finds personal data in one utterance and masks or hashes it; `off` returns the text as is. */
+/**
+ * Finds personal data in one utterance and masks or hashes it; `off` returns the text as is.
+ * With `previous` (how the same speaker's previous final utterance ended), a number begun there
+ * and continued here is redacted here too; the first half, already stored, is redacted only if it
+ * looked like personal data on its own.
+ */
 export function redactPii(text: string, options: RedactOptions): RedactionResult {
-  if (options.mode === 'off' || text.length === 0) return { text, findings: [] };
+  if (options.mode === 'off' || text.length === 0) return { text, findings: [], tail: emptyTail };
   const candidates: Candidate[] = [];
-  collectPatterns(text, candidates);
+  let runs: DigitRun[] = [];
   // Cheap gate: no digit, digit word or Chinese digit means no number can be PII.
   if (
     /[0-9零〇一幺二两三四五六七八九]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i.test(
       text,
     )
   ) {
-    for (const run of findDigitRuns(text)) classifyGroups(text, run.groups, run.plus, candidates);
+    runs = findDigitRuns(text);
   }
+  const previous = options.previous ?? null;
+  // First, so that it wins a tie with what the utterance alone suggests.
+  const continued =
+    previous && (previous.groups.length > 0 || previous.placeholder)
+      ? continuedNumber(text, runs, previous)
+      : null;
+  if (continued) candidates.push(continued);
+  collectPatterns(text, candidates);
+  for (const run of runs) classifyGroups(text, run.groups, run.plus, candidates);
   const kept = resolveOverlaps(candidates, text.length);
   let redacted = '';
   let cursor = 0;
@@ -398,5 +585,9 @@ export function redactPii(text: string, options: RedactOptions): RedactionResult
     cursor = candidate.end;
   }
   redacted += text.slice(cursor);
-  return { text: redacted, findings: kept.map(({ type, start, end }) => ({ type, start, end })) };
+  return {
+    text: redacted,
+    findings: kept.map(({ type, start, end }) => ({ type, start, end })),
+    tail: tailOf(text, runs, kept, previous),
+  };
 }
