@@ -99,6 +99,6 @@ describe('redactPii: a number continued in the next utterance of the same speake
     expect(first.tail.groups.length).toBeLessThanOrEqual(24);
     const started = performance.now();
     redactPii(run, { mode: 'mask', previous: first.tail });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -135,4 +135,12 @@ describe('redactPii: modes and offsets', () => {
     for (let i = 0; i < 2000; i++) redactPii(turn, { mode: 'mask' });
     expect((performance.now() - started) / 2000).toBeLessThan(1);
   });
+
+  // Found by the property test: the domain of an e-mail address ("ref") was read as the context
+  // "reference number", and the SSN after it was kept as an order reference.
+  it('does not read words inside an address as context for the number after it', () => {
+    expect(redactPii('a@ref.com | 001-01-0001', { mode: 'mask' }).text).toBe(
+      '[EMAIL] | [NATIONAL_ID]',
+    );
+  });
 });

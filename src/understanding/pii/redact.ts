@@ -103,6 +103,8 @@ function contextBefore(text: string, start: number): ContextKind | null {
   const window = text
     .slice(Math.max(0, start - 48), start)
     .replace(redactionTokenPattern, (token) => ' '.repeat(token.length))
+    // Words inside an address are not context: "a@ref.com | 001-01-0001" is no reference number.
+    .replace(/\S*[@/]\S*/g, (token) => ' '.repeat(token.length))
     .toLowerCase();
   let best: ContextKind | null = null;
   let bestIndex = -1;
