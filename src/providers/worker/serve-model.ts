@@ -37,17 +37,36 @@ export function serveModel<Model, Info, Result>(server: ModelServer<Model, Info,
   load().then(
     (model) => {
       reply({ type: 'ready', info: server.describe(model) });
+      let running = 0;
+      let closing = false;
+      const exitWhenIdle = () => {
+        // Nothing native is running any more: the thread can end (in a worker thread,
+        // process.exit ends that thread only).
+        if (closing && running === 0) process.exit(0);
+      };
       port.on('message', (request: WorkerRequest) => {
-        server.run(model, request.texts).then(
-          (results) =>
-            reply({ type: 'result', id: request.id, results }, server.transfer?.(results)),
-          (error: unknown) =>
-            reply({
-              type: 'error',
-              id: request.id,
-              message: error instanceof Error ? error.message : String(error),
-            }),
-        );
+        if (request.type === 'close') {
+          closing = true;
+          exitWhenIdle();
+          return;
+        }
+        running++;
+        server
+          .run(model, request.texts)
+          .then(
+            (results) =>
+              reply({ type: 'result', id: request.id, results }, server.transfer?.(results)),
+            (error: unknown) =>
+              reply({
+                type: 'error',
+                id: request.id,
+                message: error instanceof Error ? error.message : String(error),
+              }),
+          )
+          .finally(() => {
+            running--;
+            exitWhenIdle();
+          });
       });
     },
     (error: unknown) => {

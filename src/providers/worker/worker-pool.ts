@@ -11,7 +11,30 @@ export interface WorkerModelData {
 }
 
 /** Messages from the pool to a worker: one batch of texts. */
-export type WorkerRequest = { type: 'run'; id: number; texts: string[] };
+export type WorkerRequest =
+  | { type: 'run'; id: number; texts: string[] }
+  /** Finish what is running, then end the thread (see `close()`). */
+  | { type: 'close' };
+
+/** How long a closing worker may take to finish its batch before it is terminated. */
+const GRACEFUL_CLOSE_MS = 2_000;
+
+/**
+ * Ends a worker thread without cutting native inference short: terminating a thread while
+ * onnxruntime runs in it can crash the whole process (seen as a test worker that "exited
+ * unexpectedly"), so the worker is asked to finish and exit, and terminated only if it does not.
+ */
+async function endWorker(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), GRACEFUL_CLOSE_MS);
+  });
+  const outcome = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') await worker.terminate();
+}
 
 /** Messages from a worker to the pool. `Info` describes the model (id, labels, width…). */
 export type WorkerReply<Info, Result> =
@@ -286,7 +309,7 @@ export async function startWorkerPool<Info extends { id: string }, Result>(
       for (const pending of [...queue.splice(0), ...closing.flatMap((slot) => slot.batch ?? [])]) {
         pending.reject(stopped);
       }
-      await Promise.all(closing.map((slot) => slot.worker.terminate()));
+      await Promise.all(closing.map((slot) => endWorker(slot.worker)));
     },
   };
 }
