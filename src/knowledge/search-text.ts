@@ -1,5 +1,6 @@
 import type { Queryable } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
+import { vectorParameter } from '../stores/vector-parameter.js';
 
 // Implemented by providers (jieba); knowledge depends on the spec, never on a vendor package.
 export type { WordSplitter } from '../providers/spec/word-splitter.js';
@@ -11,19 +12,8 @@ export type { WordSplitter } from '../providers/spec/word-splitter.js';
  */
 export const SEARCH_CONFIG = 'english';
 
-/**
- * pgvector's text form. The Database interface sends parameters as text; 6 significant digits
- * keep cosine rankings intact while making each vector ~40 % cheaper to parse in WASM.
- */
-export function vectorLiteral(vector: Float32Array): string {
-  let out = '[';
-  for (let i = 0; i < vector.length; i++) {
-    if (i > 0) out += ',';
-    const value = vector[i]!;
-    out += Number.isFinite(value) ? Number(value.toPrecision(6)).toString() : '0';
-  }
-  return `${out}]`;
-}
+/** pgvector's text form of a vector parameter (see stores/vector-parameter.ts). */
+export const vectorLiteral = vectorParameter;
 
 export function embeddingIndexName(model: Pick<EmbeddingModel, 'id' | 'dimensions'>): string {
   let hash = 2166136261;
