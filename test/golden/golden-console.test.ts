@@ -4,6 +4,8 @@ import { buildConsoles, launchChromium, signIn } from '../e2e/browser-support.js
 import { startEmbeddedCuecard, type EmbeddedCuecard } from '../support/embedded-cuecard.js';
 import { GOLDEN_ENV, loadGoldenConversations } from './golden-conversation.js';
 import { playGolden, type GoldenRun } from './play-golden.js';
+// The console's own formatting, so the test reads the label the page prints.
+import { humanize } from '../../web/src/format.js';
 
 /**
  * Three golden conversations watched in the agent console in real Chromium at 1280×800, as an
@@ -12,11 +14,6 @@ import { playGolden, type GoldenRun } from './play-golden.js';
  */
 const watched = ['golden-en-billing-dispute', 'golden-en-cancel-retention', 'golden-en-outage'];
 const goldens = (await loadGoldenConversations()).filter((golden) => watched.includes(golden.id));
-
-const humanize = (value: string) => {
-  const spaced = value.replace(/[-_]+/g, ' ').trim();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-};
 
 let embedded: EmbeddedCuecard;
 let browser: Browser;
