@@ -106,14 +106,27 @@ export async function composeCuecard(
     services = createServices({
       config,
       db,
+      origin,
       logger,
       ...capabilities,
       ...(options.analyzers ? { analyzers: options.analyzers } : {}),
       ...(options.finalizers ? { finalizers: options.finalizers } : {}),
       ...(options.redact ? { redact: options.redact } : {}),
     });
+    await recoverLeases(services, config, owned);
     if (relay) {
-      stopRelay = await startEventRelay(relay.databaseUrl, relay.origin, services.eventLog, logger);
+      const work = services.pipeline;
+      stopRelay = await startEventRelay(
+        relay.databaseUrl,
+        relay.origin,
+        services.eventLog,
+        logger,
+        {
+          // Another instance queued work: one idle slot here looks, so a busy instance's backlog
+          // is drained by the others.
+          onWorkQueued: () => work.wakeOne(),
+        },
+      );
     }
     const devKeys =
       (options.devTenant ?? config.devTenant)
@@ -151,6 +164,19 @@ export async function composeCuecard(
     if (owned) await closeAfterFailure(owned);
     throw error;
   }
+}
+
+/**
+ * Work a dead process held becomes claimable now instead of when its lease runs out. Embedded:
+ * this process owns the data folder (its lock), so every lease found belongs to a dead process.
+ * On a server only this instance's own leases are known dead, and only if its name is stable
+ * (`CUECARD_INSTANCE_ID`); others' expire after the lease time.
+ */
+async function recoverLeases(services: Services, config: Config, owned: Database | null) {
+  const queue = services.pipeline.queue;
+  if (owned?.engine === 'pglite') await queue.releaseLeases('all');
+  else if (config.instanceId) await queue.releaseLeases(queue.owner);
+  services.pipeline.wakeOne();
 }
 
 /** How often idle conversations are looked for; their idle times are minutes. */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { EventLog } from '../conversations/event-log.js';
 import { openNotifications } from '../stores/notifications.js';
+import { WORK_CHANNEL } from '../stores/work-queue.js';
 import { errorSummary } from '../errors/error-summary.js';
 
 /**
@@ -35,6 +36,7 @@ export async function startEventRelay(
   origin: string,
   eventLog: EventLog,
   logger: RelayLogger,
+  options: { onWorkQueued?: () => void } = {},
 ): Promise<() => Promise<void>> {
   const notifications = await openNotifications(withApplicationName(databaseUrl, origin), {
     onReconnect: () => void eventLog.catchUp(),
@@ -46,5 +48,12 @@ export async function startEventRelay(
     notifications,
     onError: (error) => logger.warn({ err: errorSummary(error) }, 'event relay failed'),
   });
+  const { onWorkQueued } = options;
+  if (onWorkQueued) {
+    // The payload names the enqueuing instance, which wakes its own runner directly.
+    await notifications.listen(WORK_CHANNEL, (payload) => {
+      if (payload !== origin) onWorkQueued();
+    });
+  }
   return () => notifications.close();
 }

@@ -4,6 +4,7 @@ import { createConversationStore } from '../conversations/conversation-store.js'
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService, type Redact } from '../conversations/ingest-service.js';
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
+import { startPipelineWork } from '../pipeline/pipeline-work.js';
 import { createAnalyzerStateStore } from '../pipeline/analyzer-state-store.js';
 import { createWrapupStore } from '../wrap-up/wrapup-store.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
@@ -19,6 +20,8 @@ import type { ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 export interface ServiceOptions {
   config: Config;
   db: Database;
+  /** This instance's name: holder of its durable work's leases. */
+  origin: string;
   logger: PipelineLogger;
   analyzers?: readonly RunnableAnalyzer[];
   finalizers?: readonly RunnableFinalizer[];
@@ -45,7 +48,7 @@ export function createServices(options: ServiceOptions) {
   const conversations = createConversationStore(db);
   const eventLog = createEventLog(db, { logger });
   const wrapups = createWrapupStore(db);
-  const pipeline = createPipeline({
+  const kernel = createPipeline({
     conversations,
     eventLog,
     analyzerStates: createAnalyzerStateStore(db),
@@ -56,10 +59,19 @@ export function createServices(options: ServiceOptions) {
     loadShedding: config.loadShedding,
     logger,
   });
+  const work = startPipelineWork({
+    db,
+    pipeline: kernel,
+    conversations,
+    owner: options.origin,
+    leaseMs: config.work.leaseMs,
+    concurrency: config.work.concurrency,
+    logger,
+  });
   const ingest = createIngestService({
     conversations,
     eventLog,
-    sink: pipeline,
+    sink: work,
     redact: options.redact ?? ((_tenantId, text) => text),
     logger,
   });
@@ -70,7 +82,8 @@ export function createServices(options: ServiceOptions) {
     conversations,
     eventLog,
     wrapups,
-    pipeline,
+    /** Durable analysis and wrap-up; `drain()` waits until no work is pending (tests, demo). */
+    pipeline: work,
     ingest,
     dispositions: options.dispositions,
     intents: options.intents,
@@ -79,8 +92,12 @@ export function createServices(options: ServiceOptions) {
     chatModel: options.chatModel,
     churn: options.churn,
     scorecards: options.scorecards,
+    /**
+     * Stops taking work; what is still running after the grace period is handed back to the
+     * queue (another instance or the next start finishes it), so a stop takes seconds.
+     */
     async close() {
-      await pipeline.drain();
+      await work.stop(config.work.stopGraceMs);
       await options.close?.();
     },
   };

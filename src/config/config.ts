@@ -33,6 +33,9 @@ const configSchema = z.object({
     .min(65_536)
     .max(1_073_741_824)
     .default(4_194_304),
+  CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  CUECARD_WORK_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  CUECARD_STOP_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
   CUECARD_ABANDON_AFTER_MINUTES: z
     .string()
@@ -98,6 +101,15 @@ export interface Config {
   readonly piiMode: 'off' | 'mask' | 'hash';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
+  /** Durable work (analysis, wrap-up) of this instance (decision 0008). */
+  readonly work: {
+    /** Conversations analysed at once by this instance (each one's items in order). */
+    readonly concurrency: number;
+    /** How long an instance may go silent before its work moves to another (takeover time). */
+    readonly leaseMs: number;
+    /** On SIGTERM, how long running work may finish before it is handed back to the queue. */
+    readonly stopGraceMs: number;
+  };
   /**
    * An active conversation with no item for this long is ended as abandoned (its connector
    * vanished), per channel; a channel left out (or 0) is never ended for idleness.
@@ -200,6 +212,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriberBufferBytes: raw.CUECARD_SUBSCRIBER_BUFFER_BYTES,
     piiMode: raw.CUECARD_PII_MODE,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
+    work: {
+      concurrency: raw.CUECARD_WORK_CONCURRENCY,
+      leaseMs: raw.CUECARD_WORK_LEASE_MS,
+      stopGraceMs: raw.CUECARD_STOP_GRACE_MS,
+    },
     abandonAfterSeconds: Object.freeze(
       Object.fromEntries(
         raw.CUECARD_ABANDON_AFTER_MINUTES.split(',').map((pair) => {

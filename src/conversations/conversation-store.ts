@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { canonicalJson } from '../text/canonical-json.js';
 import type { Database, Queryable, SqlParam } from '../stores/database.js';
+import { enqueueWorkCtes } from '../stores/work-queue.js';
 import type {
   Channel,
   ConversationItem,
@@ -172,6 +173,26 @@ const conversationColumns = `id, tenant_id, external_id, channel, agent_id, cust
  * committed last_seq and status. Only the item lookup in `previous` uses the statement's older
  * snapshot (see `append`).
  */
+// The item's analysis is scheduled in the same statement that stores it (durable work, decision
+// 0008): the item and its analysis commit together or not at all. One row per (conversation, seq).
+const analysisWork = enqueueWorkCtes('queued', 'inserted', {
+  kind: 'analyze',
+  key: '$2',
+  seq: 'inserted.seq',
+  dedupKey: `$2 || ':' || inserted.seq`,
+  payload: `jsonb_build_object('tenantId', $1::text)`,
+});
+
+// Ending a conversation schedules its wrap-up in the same statement; its seq follows the last
+// item's, so it runs after every analysis of the conversation.
+const wrapupWork = enqueueWorkCtes('queued', 'ended', {
+  kind: 'wrap-up',
+  key: 'ended.id',
+  seq: 'ended.last_seq + 1',
+  dedupKey: 'ended.id',
+  payload: `jsonb_build_object('tenantId', ended.tenant_id)`,
+});
+
 const appendStatement = `
   WITH current AS MATERIALIZED (
     SELECT last_seq, status FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE
@@ -191,8 +212,9 @@ const appendStatement = `
     UPDATE conversations SET last_seq = $3, last_activity_at = now()
     WHERE tenant_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM inserted)
     RETURNING ${conversationColumns}
-  )
-  SELECT current.last_seq AS current_last_seq, current.status AS current_status,
+  ),
+  ${analysisWork.ctes}
+  SELECT ${analysisWork.notified} AS queued, current.last_seq AS current_last_seq, current.status AS current_status,
     (SELECT content_hash FROM previous) AS previous_hash,
     inserted.seq AS item_seq, inserted.kind AS item_kind, inserted.speaker AS item_speaker,
     inserted.text AS item_text, inserted.action AS item_action, inserted.data AS item_data,
@@ -367,12 +389,19 @@ export function createConversationStore(db: Database) {
       return { status: 'gap', expected: row.current_last_seq + 1 };
     },
 
-    /** Marks the conversation ended; returns null when it already was (idempotent end). */
+    /**
+     * Marks the conversation ended and schedules its wrap-up in the same statement; returns null
+     * when it already was (idempotent end).
+     */
     async end(tenantId: string, conversationId: string): Promise<ConversationRecord | null> {
       const { rows } = await db.query<ConversationRow>(
-        `UPDATE conversations SET status = 'ended', ended_at = now()
-         WHERE tenant_id = $1 AND id = $2 AND status = 'active'
-         RETURNING ${conversationColumns}`,
+        `WITH ended AS (
+           UPDATE conversations SET status = 'ended', ended_at = now()
+           WHERE tenant_id = $1 AND id = $2 AND status = 'active'
+           RETURNING ${conversationColumns}
+         ),
+         ${wrapupWork.ctes}
+         SELECT ${wrapupWork.notified} AS queued, ended.* FROM ended`,
         [tenantId, conversationId],
       );
       return rows[0] ? toConversation(rows[0]) : null;
@@ -396,11 +425,15 @@ export function createConversationStore(db: Database) {
             WHERE c.status = 'active'
               AND c.last_activity_at < now() - t.seconds * interval '1 second'
             ORDER BY c.last_activity_at LIMIT $3
-            FOR UPDATE OF c SKIP LOCKED)
-         UPDATE conversations SET status = 'ended', ended_at = now(),
-                metadata = metadata || '{"endReason": "abandoned"}'::jsonb
-          WHERE id IN (SELECT id FROM idle) AND status = 'active'
-          RETURNING ${conversationColumns}`,
+            FOR UPDATE OF c SKIP LOCKED),
+         ended AS (
+           UPDATE conversations SET status = 'ended', ended_at = now(),
+                  metadata = metadata || '{"endReason": "abandoned"}'::jsonb
+            WHERE id IN (SELECT id FROM idle) AND status = 'active'
+            RETURNING ${conversationColumns}
+         ),
+         ${wrapupWork.ctes}
+         SELECT ${wrapupWork.notified} AS queued, ended.* FROM ended`,
         [channels.map(([channel]) => channel), channels.map(([, seconds]) => seconds!), limit],
       );
       return rows.map(toConversation);
@@ -425,6 +458,15 @@ export function createConversationStore(db: Database) {
         'UPDATE conversations SET metadata = metadata || $3::jsonb WHERE tenant_id = $1 AND id = $2',
         [tenantId, conversationId, JSON.stringify(fields)],
       );
+    },
+
+    /** One stored item, or null. */
+    async item(conversationId: string, seq: number): Promise<ConversationItem | null> {
+      const { rows } = await db.query<ItemRow>(
+        'SELECT * FROM conversation_items WHERE conversation_id = $1 AND seq = $2',
+        [conversationId, seq],
+      );
+      return rows[0] ? toItem(rows[0]) : null;
     },
 
     async items(conversationId: string): Promise<ConversationItem[]> {

@@ -60,6 +60,43 @@ const MAX_LIVE_PAYLOAD = 7_900;
 const RELAY_OVERLAP = 256;
 const RELAY_PAGE = 1_000;
 
+const keyOf = (conversationId: string, key: string) => `${conversationId}\u0000${key}`;
+function takeKeyed(keyed: Map<string, number>, scope: EventScope, key: string) {
+  const id = keyed.get(keyOf(scope.conversationId, key));
+  keyed.delete(keyOf(scope.conversationId, key));
+  return id;
+}
+
+/**
+ * Inserts rows and answers their ids: keyed ones by (conversation, key), only those inserted now
+ * (a key stored before is skipped); unkeyed ones in id order, which is the rows' order.
+ */
+async function insertEventRows(
+  db: Database,
+  values: readonly string[],
+  params: readonly unknown[],
+) {
+  const { rows } = await db.query<{
+    id: number;
+    conversation_id: string;
+    dedup_key: string | null;
+  }>(
+    `INSERT INTO events (tenant_id, conversation_id, agent_id, type, seq, payload, dedup_key)
+     VALUES ${values.join(', ')}
+     ON CONFLICT (conversation_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
+     RETURNING id, conversation_id, dedup_key`,
+    params as string[],
+  );
+  const keyed = new Map<string, number>();
+  const unkeyed: number[] = [];
+  for (const row of rows) {
+    if (row.dedup_key === null) unkeyed.push(Number(row.id));
+    else keyed.set(keyOf(row.conversation_id, row.dedup_key), Number(row.id));
+  }
+  unkeyed.sort((a, b) => a - b);
+  return { keyed, unkeyed };
+}
+
 function rowToEvent(row: EventRow): CuecardEvent {
   return {
     v: EVENT_VERSION,
@@ -83,6 +120,9 @@ export function createEventLog(
   const listeners = new Set<(event: CuecardEvent) => void>();
   // One writer at a time (`drain`) keeps publication order equal to id order in this process.
 
+  const insertEvents = (values: readonly string[], params: readonly unknown[]) =>
+    insertEventRows(db, values, params);
+
   function publish(event: CuecardEvent): void {
     for (const listener of listeners) {
       try {
@@ -100,6 +140,8 @@ export function createEventLog(
   interface PendingAppend {
     scope: EventScope;
     bodies: readonly EventBody[];
+    /** Parallel to `bodies`: a key that makes the event's insert a no-op once it is stored. */
+    keys: readonly (string | null)[] | undefined;
     resolve: (events: CuecardEvent[]) => void;
     reject: (error: unknown) => void;
   }
@@ -114,9 +156,9 @@ export function createEventLog(
     const at = new Date().toISOString();
     const params: unknown[] = [];
     const values: string[] = [];
-    for (const { scope, bodies } of batch) {
-      for (const body of bodies) {
-        if (EPHEMERAL_EVENT_TYPES.has(body.type)) continue;
+    for (const { scope, bodies, keys } of batch) {
+      bodies.forEach((body, index) => {
+        if (EPHEMERAL_EVENT_TYPES.has(body.type)) return;
         const seq = 'seq' in body && typeof body.seq === 'number' ? body.seq : null;
         params.push(
           scope.tenantId,
@@ -125,33 +167,39 @@ export function createEventLog(
           body.type,
           seq,
           JSON.stringify(body),
+          keys?.[index] ?? null,
         );
-        const base = params.length - 6;
-        values.push(
-          `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`,
-        );
-      }
+        const base = params.length - 7;
+        values.push(`(${Array.from({ length: 7 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
+      });
     }
-    const ids: number[] = [];
-    if (values.length > 0) {
-      const { rows } = await db.query<{ id: number }>(
-        `INSERT INTO events (tenant_id, conversation_id, agent_id, type, seq, payload)
-         VALUES ${values.join(', ')} RETURNING id`,
-        params as string[],
-      );
-      ids.push(...rows.map((row) => row.id).sort((a, b) => a - b));
-    }
-    let next = 0;
-    const written = batch.map(({ scope, bodies }) =>
-      bodies.map((body): CuecardEvent => ({
-        v: EVENT_VERSION,
-        id: EPHEMERAL_EVENT_TYPES.has(body.type) ? null : (ids[next++] ?? null),
-        tenantId: scope.tenantId,
-        conversationId: scope.conversationId,
-        agentId: scope.agentId,
-        at,
-        ...body,
-      })),
+    const stored =
+      values.length > 0
+        ? await insertEvents(values, params)
+        : { keyed: new Map<string, number>(), unkeyed: [] };
+    const written = batch.map(({ scope, bodies, keys }) =>
+      bodies.flatMap((body, index): CuecardEvent[] => {
+        let id: number | null = null;
+        if (!EPHEMERAL_EVENT_TYPES.has(body.type)) {
+          const key = keys?.[index] ?? null;
+          // Taken once: the same key twice in a batch stores (and publishes) one event.
+          const found = key === null ? stored.unkeyed.shift() : takeKeyed(stored.keyed, scope, key);
+          // A keyed event stored by an earlier attempt of the same work: already published then.
+          if (found === undefined) return [];
+          id = found;
+        }
+        return [
+          {
+            v: EVENT_VERSION,
+            id,
+            tenantId: scope.tenantId,
+            conversationId: scope.conversationId,
+            agentId: scope.agentId,
+            at,
+            ...body,
+          },
+        ];
+      }),
     );
     for (const events of written) {
       for (const event of events) publish(event);
@@ -255,11 +303,20 @@ export function createEventLog(
   }
 
   return {
-    /** Stores (unless ephemeral) and publishes events; resolves once they are durable. */
-    append(scope: EventScope, bodies: readonly EventBody[]): Promise<CuecardEvent[]> {
+    /**
+     * Stores (unless ephemeral) and publishes events; resolves once they are durable. `keys`,
+     * parallel to `bodies`, name events that work may write again on a retry (durable work):
+     * an event whose key the conversation already has is neither stored nor published again, and
+     * is left out of the answer.
+     */
+    append(
+      scope: EventScope,
+      bodies: readonly EventBody[],
+      keys?: readonly (string | null)[],
+    ): Promise<CuecardEvent[]> {
       if (bodies.length === 0) return Promise.resolve([]);
       return new Promise<CuecardEvent[]>((resolve, reject) => {
-        waiting.push({ scope, bodies, resolve, reject });
+        waiting.push({ scope, bodies, keys, resolve, reject });
         if (!draining) void drain();
       });
     },

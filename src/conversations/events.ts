@@ -118,6 +118,13 @@ export type EventBody =
 export type EventType = EventBody['type'];
 export type CuecardEvent = EventEnvelope & EventBody;
 
+/**
+ * Keys of the events both the ingest side and durable work write (decision 0008): whichever comes
+ * first stores it, so an event survives the death of the process that acknowledged.
+ */
+export const itemFinalKey = (seq: number) => `i:${seq}`;
+export const conversationEndKey = 'end';
+
 /** Bodies that are previews: published live, never stored, no cursor. */
 export const EPHEMERAL_EVENT_TYPES: ReadonlySet<EventType> = new Set([
   'utterance-interim',

@@ -2,6 +2,7 @@ import type { Principal } from '../tenancy/roles.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
 import type { EventLog } from './event-log.js';
+import { conversationEndKey, itemFinalKey } from './events.js';
 import {
   contentHash,
   type ConversationStore,
@@ -67,11 +68,16 @@ async function redactActionData(
   return Object.fromEntries(entries);
 }
 
-/** What the live pipeline must offer the ingest side (kept narrow so ingest does not know it). */
+/**
+ * What the live pipeline must offer the ingest side (kept narrow so ingest does not know it).
+ * The work itself is already scheduled, durably, by the statement that stored the item or ended
+ * the conversation; these only tell this process's runner to start on it now.
+ */
 export interface ItemSink {
-  analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void>;
-  end(conversation: ConversationRecord): Promise<void>;
+  stored(conversation: ConversationRecord, item: ConversationItem): void;
+  ended(conversation: ConversationRecord): void;
 }
+
 
 /**
  * The ingest side of a conversation: open/resume, durable items with dense sequence numbers,
@@ -140,21 +146,24 @@ export function createIngestService(deps: {
     const outcome = await conversations.append(principal.tenantId, conversation.id, item, hash);
     switch (outcome.status) {
       case 'stored':
-        // Acknowledge-worthy now; publication and analysis follow without blocking the ack. The
-        // event log writes in call order, so item-final still precedes the item's analysis, and
-        // the item is queued for analysis at once (a drain() right after the ack includes it).
+        // Acknowledge-worthy now: the item and its analysis are committed together. Publication
+        // follows without blocking the ack; the event log writes in call order, so item-final
+        // precedes the item's analysis. Should this process die first, the analysis writes
+        // item-final itself (same key).
         eventLog
-          .append(scope(outcome.conversation), [{ type: 'item-final', item: outcome.item }])
+          .append(
+            scope(outcome.conversation),
+            [{ type: 'item-final', item: outcome.item }],
+            [itemFinalKey(item.seq)],
+          )
           .catch((error: unknown) =>
-            // The item is durable and acknowledged (the transcript has it); only its event is
-            // lost, and the conversation goes on.
+            // The analysis writes it again; logged by ids only.
             logger.error(
               { conversationId: conversation.id, seq: item.seq, err: errorSummary(error) },
               'item-final event not stored',
             ),
           );
-        // Never rejects: the pipeline logs its own failures and the conversation goes on.
-        void sink.analyze(outcome.conversation, outcome.item);
+        sink.stored(outcome.conversation, outcome.item);
         return {
           status: 'stored' as const,
           conversationId: externalId,
@@ -289,9 +298,13 @@ export function createIngestService(deps: {
       const conversation = await resolve(principal, input.conversationId);
       const ended = await conversations.end(principal.tenantId, conversation.id);
       if (ended) {
-        await eventLog.append(scope(ended), [{ type: 'conversation-end', conversation: ended }]);
-        // Never rejects, as above.
-        void sink.end(ended);
+        // The wrap-up is queued with the end; it writes this event too if this process dies now.
+        await eventLog.append(
+          scope(ended),
+          [{ type: 'conversation-end', conversation: ended }],
+          [conversationEndKey],
+        );
+        sink.ended(ended);
       }
       return {
         conversationId: input.conversationId,
@@ -310,9 +323,12 @@ export function createIngestService(deps: {
     ): Promise<ConversationRecord[]> {
       const ended = await conversations.endIdle(idleSecondsByChannel);
       for (const conversation of ended) {
-        await eventLog.append(scope(conversation), [{ type: 'conversation-end', conversation }]);
-        // Never rejects, as above.
-        void sink.end(conversation);
+        await eventLog.append(
+          scope(conversation),
+          [{ type: 'conversation-end', conversation }],
+          [conversationEndKey],
+        );
+        sink.ended(conversation);
       }
       return ended;
     },

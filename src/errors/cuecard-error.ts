@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'data_invalid'
   | 'migration_failed'
   | 'pipeline_invalid'
+  // Durable work only (never sent to a client): a run stopped between stages, or its lease went
+  // to another instance; the work stays queued.
+  | 'work_interrupted'
+  | 'lease_lost'
   | 'internal';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -42,6 +46,8 @@ const statusByCode: Record<ErrorCode, number> = {
   data_invalid: 400,
   migration_failed: 500,
   pipeline_invalid: 500,
+  work_interrupted: 503,
+  lease_lost: 409,
   internal: 500,
 };
 

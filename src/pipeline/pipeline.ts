@@ -1,6 +1,7 @@
 import type { EventLog, EventScope } from '../conversations/event-log.js';
 import type { EventBody } from '../conversations/events.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
+import { conversationEndKey, itemFinalKey } from '../conversations/events.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
@@ -55,15 +56,73 @@ export interface PipelineOptions {
 interface ConversationCache {
   transcript: ConversationItem[] | null;
   state: Map<string, unknown> | null;
+  /** The item this process analysed last: the cache holds up to it, no further. */
+  lastSeq: number | null;
 }
 
-/** Runs `work` with a deadline; the signal tells the work to stop when time is up. */
+/**
+ * How one run of an item's analysis is carried out. Durable work (pipeline-work.ts) keys every
+ * event so that a retry stores none twice, can stop a run whose lease was lost, and commits the
+ * analyzers' state together with the completion of its work row.
+ */
+export interface ItemRun {
+  /** When the item was queued (epoch ms): load shedding skips what would be stale. */
+  queuedAt: number;
+  /** Aborts between analyzers: the lease was lost or the instance is stopping. */
+  signal?: AbortSignal;
+  /** Key events by what wrote them, and write the item's `item-final` event if it is missing. */
+  keyed?: boolean;
+  /** Saves the changed states (default: straight to the state store). */
+  finish?: (changed: readonly (readonly [string, unknown])[]) => Promise<void>;
+}
+
+/** How one run of a wrap-up is carried out (see ItemRun). */
+export interface WrapupRun {
+  signal?: AbortSignal;
+  keyed?: boolean;
+}
+
+const interrupted = () =>
+  new CuecardError('work_interrupted', 'the run was interrupted; the work stays queued', {
+    retryable: true,
+  });
+
+/** Stops a run between stages once its signal aborted (the work stays queued). */
+function checkRun(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interrupted();
+}
+
+/** An interruption is not the stage's failure: it ends the run instead of becoming an event. */
+function rethrowInterruption(error: unknown): void {
+  if (CuecardError.isInstance(error) && error.code === 'work_interrupted') throw error;
+}
+
+/**
+ * Keys of streamed events: the n-th event one analyzer streams for an item keeps the same key on
+ * a retry (the analyzer streams the same sequence again).
+ */
+function keyer(keyed: boolean): (prefix: string) => string {
+  const counts = new Map<string, number>();
+  return (prefix) => {
+    if (!keyed) return prefix;
+    const count = counts.get(prefix) ?? 0;
+    counts.set(prefix, count + 1);
+    return `${prefix}:${count}`;
+  };
+}
+
+/**
+ * Runs `work` with a deadline; the signal tells the work to stop when time is up, or at once when
+ * `outer` aborts (the run was interrupted: the work stays queued).
+ */
 async function withTimeout<T>(
   timeoutMs: number,
   work: (signal: AbortSignal) => Promise<T>,
+  outer?: AbortSignal,
 ): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       // Reject first: work that settles on abort must not win the race.
@@ -74,11 +133,18 @@ async function withTimeout<T>(
       );
       controller.abort();
     }, timeoutMs);
+    onAbort = () => {
+      reject(interrupted());
+      controller.abort();
+    };
+    if (outer?.aborted) onAbort();
+    else outer?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([work(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) outer?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -113,7 +179,7 @@ export function createPipeline(options: PipelineOptions) {
     if (cache) {
       caches.delete(conversationId);
     } else {
-      cache = { transcript: null, state: null };
+      cache = { transcript: null, state: null, lastSeq: null };
     }
     caches.set(conversationId, cache);
     if (caches.size > maxCached) evictIdle();
@@ -140,20 +206,24 @@ export function createPipeline(options: PipelineOptions) {
     return next;
   }
 
-  async function transcriptOf(conversation: ConversationRecord, item?: ConversationItem) {
+  /**
+   * The transcript up to `item` and the analyzers' state before it. Items of a conversation are
+   * analysed in order, one at a time, but not always by this process (durable work spreads
+   * them): the cache is used only when this process analysed the item just before, else both are
+   * read again.
+   */
+  async function contextOf(conversation: ConversationRecord, item: ConversationItem) {
     const cache = cacheOf(conversation.id);
-    if (!cache.transcript) {
-      cache.transcript = await conversations.items(conversation.id);
-    } else if (item && !cache.transcript.some((known) => known.seq === item.seq)) {
-      cache.transcript.push(item);
+    if (cache.lastSeq !== item.seq - 1 || !cache.transcript || !cache.state) {
+      const [items, state] = await Promise.all([
+        conversations.items(conversation.id),
+        analyzerStates.load(conversation.id),
+      ]);
+      cache.transcript = items.filter((known) => known.seq < item.seq);
+      cache.state = state;
     }
-    return cache.transcript;
-  }
-
-  async function stateOf(conversationId: string): Promise<Map<string, unknown>> {
-    const cache = cacheOf(conversationId);
-    cache.state ??= await analyzerStates.load(conversationId);
-    return cache.state;
+    if (!cache.transcript.some((known) => known.seq === item.seq)) cache.transcript.push(item);
+    return { transcript: cache.transcript, state: cache.state, cache };
   }
 
   function scopeOf(conversation: ConversationRecord): EventScope {
@@ -179,23 +249,40 @@ export function createPipeline(options: PipelineOptions) {
   async function analyzeItem(
     conversation: ConversationRecord,
     item: ConversationItem,
-    queuedAt: number,
+    run: ItemRun,
   ): Promise<void> {
-    const transcript = await transcriptOf(conversation, item);
-    const state = await stateOf(conversation.id);
+    const { queuedAt } = run;
+    const { transcript, state, cache } = await contextOf(conversation, item);
+    // Whatever happens below, the cache no longer stands for "just before the next item" unless
+    // this run finishes.
+    cache.lastSeq = null;
     const previous: Record<string, object> = {};
     const changedState: [string, unknown][] = [];
     // Events of light analyzers are written together: one INSERT instead of one per analyzer.
     // Pending events are flushed before a heavy analyzer runs, so nothing waits behind it.
     let pending: EventBody[] = [];
+    let pendingKeys: string[] = [];
+    const keyFor = keyer(run.keyed === true);
     const flush = async () => {
       if (pending.length === 0) return;
       const bodies = pending;
+      const keys = pendingKeys;
       pending = [];
-      await eventLog.append(scopeOf(conversation), bodies);
+      pendingKeys = [];
+      await eventLog.append(scopeOf(conversation), bodies, run.keyed ? keys : undefined);
     };
+    const push = (key: string, ...bodies: EventBody[]) => {
+      bodies.forEach((body, index) => {
+        pending.push(body);
+        pendingKeys.push(bodies.length > 1 ? `${key}:${index}` : key);
+      });
+    };
+    // The ingest side writes item-final right after the ack; durable work writes it again (a
+    // no-op then) in case the accepting process died in between.
+    if (run.keyed) push(itemFinalKey(item.seq), { type: 'item-final', item });
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
+      checkRun(run.signal);
       if (analyzer.cost === 'heavy') await flush();
       // Load shedding: a shedding analyzer waits for a slot only while its result would still be
       // fresh; past that the turn goes without it (the next turn brings a fresh one).
@@ -235,7 +322,9 @@ export function createPipeline(options: PipelineOptions) {
               if (signal.aborted) return;
               // A streamed event that cannot be written is lost to subscribers, not to the turn:
               // the analyzer's result still comes. Logged by code, never by content.
-              eventLog.append(scopeOf(conversation), [event]).catch((error: unknown) =>
+              const key = keyFor(`s:${item.seq}:${analyzer.name}`);
+              const keys = run.keyed ? [key] : undefined;
+              eventLog.append(scopeOf(conversation), [event], keys).catch((error: unknown) =>
                 logger.warn(
                   {
                     conversationId: conversation.id,
@@ -249,8 +338,10 @@ export function createPipeline(options: PipelineOptions) {
               );
             },
           }),
+          run.signal,
         );
       } catch (error) {
+        rethrowInterruption(error);
         logger.warn(
           {
             conversationId: conversation.id,
@@ -260,25 +351,24 @@ export function createPipeline(options: PipelineOptions) {
           },
           'analyzer failed',
         );
-        pending.push(errorEvent(analyzer.name, error, item.seq));
+        push(`x:${item.seq}:${analyzer.name}`, errorEvent(analyzer.name, error, item.seq));
         continue;
       } finally {
         release?.();
       }
       if (!output) continue;
-      const bodies = pending;
       if (output.result) {
         previous[analyzer.name] = output.result;
         // The contract ties each analyzer's name to its result type (defineAnalyzer); the kernel
         // itself schedules stages by name without knowing the registry.
-        bodies.push({
+        push(`a:${item.seq}:${analyzer.name}`, {
           type: 'analysis',
           analyzer: analyzer.name,
           seq: item.seq,
           result: output.result,
         } as EventBody);
       }
-      bodies.push(...(output.events ?? []));
+      push(`e:${item.seq}:${analyzer.name}`, ...(output.events ?? []));
       if (output.state !== undefined) {
         state.set(analyzer.name, output.state);
         changedState.push([analyzer.name, output.state]);
@@ -287,7 +377,11 @@ export function createPipeline(options: PipelineOptions) {
       if (analyzer.cost === 'heavy') await flush();
     }
     await flush();
-    await analyzerStates.save(conversation.id, changedState);
+    checkRun(run.signal);
+    await (run.finish ?? ((changed) => analyzerStates.save(conversation.id, changed)))(
+      changedState,
+    );
+    cache.lastSeq = item.seq;
   }
 
   /** Each item's live results by analyzer, as the event log kept them (later ones win). */
@@ -301,11 +395,24 @@ export function createPipeline(options: PipelineOptions) {
     return analyses;
   }
 
-  async function finalize(conversation: ConversationRecord): Promise<void> {
+  async function finalize(conversation: ConversationRecord, run: WrapupRun = {}): Promise<void> {
+    const keys = (key: string, count: number) =>
+      run.keyed
+        ? Array.from({ length: count }, (_, index) => (index === 0 ? key : `${key}:${index}`))
+        : undefined;
+    if (run.keyed) {
+      // As item-final above: the ending process may have died before writing it.
+      await eventLog.append(
+        scopeOf(conversation),
+        [{ type: 'conversation-end', conversation }],
+        keys(conversationEndKey, 1),
+      );
+    }
     const transcript = await conversations.items(conversation.id);
     const analyses = await loadAnalyses(conversation);
     const previous: Record<string, object> = {};
     for (const finalizer of finalizers) {
+      checkRun(run.signal);
       try {
         const output = await withTimeout(finalizer.timeoutMs ?? timeoutMs * 5, (signal) =>
           finalizer.finalize({
@@ -316,6 +423,7 @@ export function createPipeline(options: PipelineOptions) {
             analyses: liveResults(analyses, finalizer.readsLive),
             signal,
           }),
+          run.signal,
         );
         if (!output) continue;
         const bodies: EventBody[] = [];
@@ -330,13 +438,22 @@ export function createPipeline(options: PipelineOptions) {
           );
         }
         bodies.push(...(output.events ?? []));
-        await eventLog.append(scopeOf(conversation), bodies);
+        await eventLog.append(
+          scopeOf(conversation),
+          bodies,
+          keys(`w:${finalizer.name}`, bodies.length),
+        );
       } catch (error) {
+        rethrowInterruption(error);
         logger.warn(
           { conversationId: conversation.id, finalizer: finalizer.name, err: errorSummary(error) },
           'finalizer failed',
         );
-        await eventLog.append(scopeOf(conversation), [errorEvent(finalizer.name, error)]);
+        await eventLog.append(
+          scopeOf(conversation),
+          [errorEvent(finalizer.name, error)],
+          keys(`x:${finalizer.name}`, 1),
+        );
       }
     }
     caches.delete(conversation.id);
@@ -346,7 +463,19 @@ export function createPipeline(options: PipelineOptions) {
     /** Queues a durable item for analysis; resolves when its analyzers are done. */
     analyze(conversation: ConversationRecord, item: ConversationItem): Promise<void> {
       const queuedAt = Date.now();
-      return enqueue(conversation.id, () => analyzeItem(conversation, item, queuedAt));
+      return enqueue(conversation.id, () => analyzeItem(conversation, item, { queuedAt }));
+    },
+    /** Analyses one item now (durable work calls this; it orders items itself). */
+    analyzeNow(conversation: ConversationRecord, item: ConversationItem, run: ItemRun) {
+      return analyzeItem(conversation, item, run);
+    },
+    /** Wraps the conversation up now (durable work calls this after its last analysis). */
+    finalizeNow(conversation: ConversationRecord, run: WrapupRun) {
+      return finalize(conversation, run);
+    },
+    /** Forgets what is cached of a conversation (its run was interrupted). */
+    forget(conversationId: string): void {
+      caches.delete(conversationId);
     },
     /** Queues the wrap-up after every item already queued for the conversation. */
     end(conversation: ConversationRecord): Promise<void> {

@@ -38,6 +38,8 @@ export interface ClaimedWorkItem {
   /** 1 on the first claim; with `id`, the fencing token of this lease. */
   attempt: number;
   maxAttempts: number;
+  /** How long ago the row was enqueued, by the database's clock (instances' clocks may differ). */
+  ageMs: number;
 }
 
 /** `retry`: claimable again after a back-off; `failed`: given up; `lease_lost`: not ours any more. */
@@ -76,6 +78,10 @@ export interface WorkQueue {
    * released row's next claim is a new attempt, so the dead holder's attempt stays fenced out.
    */
   releaseLeases(owner: string | 'all'): Promise<number>;
+  /** Hands a row back unfinished (a quick stop): claimable by anyone at once. */
+  release(item: ClaimedWorkItem): Promise<boolean>;
+  /** Rows not finished yet (claimable, leased or waiting for a retry), of these kinds if given. */
+  pendingCount(kinds?: readonly string[]): Promise<number>;
 }
 
 interface ClaimedRow {
@@ -86,6 +92,7 @@ interface ClaimedRow {
   payload: Record<string, unknown>;
   attempts: number;
   max_attempts: number;
+  age_ms: number;
 }
 
 /**
@@ -112,8 +119,40 @@ export async function enqueueWork(tx: Queryable, item: WorkItemInput): Promise<n
     ],
   );
   const id = rows[0]?.id ?? null;
-  if (id !== null) await tx.query(`SELECT pg_notify('cuecard_work', $1)`, [item.kind]);
+  if (id !== null) await tx.query(`SELECT ${notifyWork}`);
   return id;
+}
+
+/**
+ * Sent at commit with every enqueue; the payload names the enqueuing instance (its connections'
+ * application name), which wakes its own runner directly and need not hear itself.
+ */
+export const WORK_CHANNEL = 'cuecard_work';
+const notifyWork = `pg_notify('${WORK_CHANNEL}', current_setting('application_name'))`;
+
+/**
+ * Enqueuing inside another statement, for writes that are one statement on purpose (the item
+ * append: decision 0004). Answers two CTE definitions to put in its WITH list: `name` inserts a
+ * row for each row of the CTE `source` (expressions over its columns; `kind` is a constant), and
+ * `name_notified` notifies; the statement must read `notified` (e.g. as a column) or Postgres
+ * skips that CTE.
+ */
+export function enqueueWorkCtes(
+  name: string,
+  source: string,
+  work: { kind: string; key: string; seq: string; dedupKey: string; payload: string },
+): { ctes: string; notified: string } {
+  if (!/^[a-z][a-z-]*$/.test(work.kind)) throw new Error(`bad work kind ${work.kind}`);
+  return {
+    ctes: `${name} AS (
+    INSERT INTO work_items (kind, queue_key, seq, dedup_key, payload)
+    SELECT '${work.kind}', ${work.key}, ${work.seq}, ${work.dedupKey}, ${work.payload} FROM ${source}
+    ON CONFLICT (kind, dedup_key) DO NOTHING
+    RETURNING id
+  ),
+  ${name}_notified AS (SELECT ${notifyWork} FROM ${name})`,
+    notified: `(SELECT count(*) FROM ${name}_notified)`,
+  };
 }
 
 // The key check reads only pending rows through work_items_pending_key. Rows another claim is
@@ -136,7 +175,8 @@ UPDATE work_items w
 SET lease_owner = $1, lease_expires_at = now() + $2::int * interval '1 millisecond',
     attempts = w.attempts + 1
 FROM next WHERE w.id = next.id
-RETURNING w.id, w.kind, w.queue_key, w.seq, w.payload, w.attempts, w.max_attempts`;
+RETURNING w.id, w.kind, w.queue_key, w.seq, w.payload, w.attempts, w.max_attempts,
+  (extract(epoch FROM now() - w.created_at) * 1000)::float8 AS age_ms`;
 
 const ownedBy = `id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'`;
 
@@ -167,6 +207,7 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
           payload: row.payload,
           attempt: row.attempts,
           maxAttempts: row.max_attempts,
+          ageMs: Math.max(0, Number(row.age_ms)),
         };
         if (item.attempt <= item.maxAttempts) return item;
         // Every allowed attempt ended with its holder gone (a crash loop, e.g. an item that kills
@@ -219,6 +260,21 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
       );
       return affectedRows;
     },
+    async release(item) {
+      const { affectedRows } = await db.query(
+        `UPDATE work_items SET lease_owner = NULL, lease_expires_at = NULL WHERE ${ownedBy}`,
+        fence(item),
+      );
+      return affectedRows === 1;
+    },
+    async pendingCount(kinds) {
+      const { rows } = await db.query<{ count: number | string }>(
+        `SELECT count(*) AS count FROM work_items
+         WHERE state = 'pending' AND ($1::text[] IS NULL OR kind = ANY ($1::text[]))`,
+        [kinds ? [...kinds] : null],
+      );
+      return Number(rows[0]?.count ?? 0);
+    },
     async releaseLeases(whose) {
       const { affectedRows } = await db.query(
         `UPDATE work_items SET lease_owner = NULL, lease_expires_at = NULL
@@ -239,8 +295,9 @@ export interface WorkRunnerOptions {
   /** Poll when idle (default 1 s): the floor under `wake()` (LISTEN cuecard_work, or in-process). */
   pollMs?: number;
   /**
-   * Does the work. `signal` aborts when the lease was lost (another instance took the row over).
-   * Resolve 'completed' when the handler completed the row itself (in its results' transaction).
+   * Does the work. `signal` aborts when the lease was lost (another instance took the row over)
+   * or the runner is stopping. Resolve 'completed' when the handler completed the row itself (in
+   * its results' transaction).
    */
   handle: (item: ClaimedWorkItem, signal: AbortSignal) => Promise<void | 'completed'>;
   /** A failure the runner recovered from (logged by the caller: ids and codes, never content). */
@@ -248,10 +305,18 @@ export interface WorkRunnerOptions {
 }
 
 export interface WorkRunner {
-  /** New work may be claimable: idle slots look now instead of at their next poll. */
+  /** New work may be claimable: every idle slot looks now instead of at its next poll. */
   wake(): void;
-  /** Stops claiming and waits for the items in hand to finish. */
-  stop(): Promise<void>;
+  /** One idle slot looks now (another instance enqueued one item). */
+  wakeOne(): void;
+  /** Items in hand right now. */
+  busy(): number;
+  /**
+   * Stops claiming and waits up to `graceMs` (default: no limit) for the items in hand; those
+   * still running then are aborted and handed back, claimable at once by another instance or the
+   * next start, instead of waiting for their lease to run out.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
@@ -259,9 +324,15 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
   const pollMs = options.pollMs ?? 1000;
   const onError = options.onError ?? (() => undefined);
   let stopped = false;
+  const stopping = new AbortController();
+  const inHand = new Map<ClaimedWorkItem, AbortController>();
   const sleepers = new Set<() => void>();
   const wakeAll = () => {
     for (const wake of [...sleepers]) wake();
+  };
+  const wakeOne = () => {
+    const first = sleepers.values().next();
+    if (!first.done) first.value();
   };
   const idle = () =>
     new Promise<void>((resolve) => {
@@ -276,6 +347,8 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
 
   async function runOne(item: ClaimedWorkItem): Promise<void> {
     const lease = new AbortController();
+    const signal = AbortSignal.any([lease.signal, stopping.signal]);
+    inHand.set(item, lease);
     const beat = setInterval(() => {
       queue.heartbeat(item).then(
         (held) => {
@@ -285,17 +358,18 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
       );
     }, queue.leaseMs / 3);
     try {
-      const outcome = await handle(item, lease.signal);
-      if (outcome !== 'completed' && !lease.signal.aborted) await queue.complete(item);
+      const outcome = await handle(item, signal);
+      if (outcome !== 'completed' && !signal.aborted) await queue.complete(item);
     } catch (error) {
-      if (!lease.signal.aborted) {
+      if (!signal.aborted) {
         // Only a code is stored: an error message may quote the transcript.
         const code = error instanceof CuecardError ? error.code : 'internal';
         await queue.fail(item, code);
       }
-      onError(error, item);
+      if (!stopping.signal.aborted) onError(error, item);
     } finally {
       clearInterval(beat);
+      inHand.delete(item);
     }
   }
 
@@ -307,23 +381,45 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
       } catch (error) {
         onError(error, null);
       }
+      if (stopped && item) {
+        // Claimed while stopping: hand it straight back.
+        await queue.release(item).catch((error: unknown) => onError(error, item));
+        return;
+      }
       if (!item) {
         await idle();
         continue;
       }
       await runOne(item).catch((error: unknown) => onError(error, item));
-      // Finishing a row can make the next row of its key claimable: let idle slots look.
-      wakeAll();
+      // Finishing a row can make the next row of its key claimable: this slot claims again at
+      // once; one idle slot looks too, in case this one picks other work.
+      wakeOne();
     }
   }
 
   const slots = Array.from({ length: options.concurrency ?? 2 }, () => slot());
   return {
     wake: wakeAll,
-    async stop() {
+    wakeOne,
+    busy: () => inHand.size,
+    async stop(graceMs) {
       stopped = true;
       wakeAll();
-      await Promise.all(slots);
+      const finished = Promise.all(slots);
+      if (graceMs === undefined) return void (await finished);
+      let timer: NodeJS.Timeout | undefined;
+      const late = await Promise.race([
+        finished.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (!late) return;
+      const left = [...inHand.keys()];
+      stopping.abort();
+      await Promise.all(
+        left.map((item) => queue.release(item).catch((error: unknown) => onError(error, item))),
+      );
+      await finished;
     },
   };
 }
