@@ -33,7 +33,7 @@ const configSchema = z.object({
     .min(65_536)
     .max(1_073_741_824)
     .default(4_194_304),
-  CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   CUECARD_WORK_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   CUECARD_STOP_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.

@@ -78,7 +78,6 @@ export interface ItemSink {
   ended(conversation: ConversationRecord): void;
 }
 
-
 /**
  * The ingest side of a conversation: open/resume, durable items with dense sequence numbers,
  * previews, and the end. Errors are CuecardErrors naming the field at fault.

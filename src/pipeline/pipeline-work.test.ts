@@ -36,25 +36,23 @@ const summary: RunnableFinalizer = {
 };
 
 /**
- * A database whose next `failures` transactions fail at commit, after everything in them ran:
- * as a process that dies after writing an item's events and before its work row completes.
+ * A database that loses the connection on its next `failures` completions of an analysis (the
+ * statement that saves the analyzers' state and completes the work row): as a process that dies
+ * after writing an item's events and before that commit.
  */
-function failingCommits(db: Database, failures: { left: number }): Database {
+function failingCompletions(db: Database, failures: { left: number }): Database {
   return {
     ...db,
     engine: db.engine,
-    query: db.query,
     exec: db.exec,
     close: db.close,
-    transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      return db.transaction(async (tx) => {
-        const result = await work(tx);
-        if (failures.left > 0) {
-          failures.left -= 1;
-          throw new Error('connection lost at commit');
-        }
-        return result;
-      });
+    transaction: db.transaction,
+    query(sql, params, options) {
+      if (failures.left > 0 && sql.includes("UPDATE work_items SET state = 'done'")) {
+        failures.left -= 1;
+        return Promise.reject(new Error('connection lost'));
+      }
+      return db.query(sql, params, options);
     },
   };
 }
@@ -69,7 +67,7 @@ describe.each(engines)('durable pipeline work (%s)', (engine) => {
 
   it('retries an analysis whose commit failed: every event once, every turn counted once, then the wrap-up', async () => {
     const failures = { left: 2 };
-    const faulty = failingCommits(db, failures);
+    const faulty = failingCompletions(db, failures);
     const conversations = createConversationStore(faulty);
     const eventLog = createEventLog(faulty);
     const pipeline = createPipeline({

@@ -4,6 +4,7 @@ import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
 import type { Database } from '../stores/database.js';
 import {
+  completionCte,
   createWorkQueue,
   startWorkRunner,
   type ClaimedWorkItem,
@@ -51,6 +52,10 @@ export interface PipelineWorkOptions {
 export function startPipelineWork(options: PipelineWorkOptions) {
   const { db, pipeline, conversations, logger } = options;
   const queue: WorkQueue = createWorkQueue(db, { owner: options.owner, leaseMs: options.leaseMs });
+  const states = createAnalyzerStateStore(db);
+  // Conversations whose work this process has in hand: a new item of one waits for it anyway
+  // (strict order), so storing it need not wake the runner for a claim that would find nothing.
+  const inHand = new Set<string>();
   // Insertion order is recency: the oldest hint goes first once the map is full.
   const hints = new Map<string, { conversation: ConversationRecord; item: ConversationItem }>();
 
@@ -61,20 +66,25 @@ export function startPipelineWork(options: PipelineWorkOptions) {
     const conversation =
       hint?.conversation ?? (await conversations.getConversation(tenantId, work.key));
     const item = hint?.item ?? (await conversations.item(work.key, work.seq));
-    // Erased meanwhile (retention, a customer's erasure): nothing left to analyse.
-    if (!conversation || !item) return;
+    // Erased meanwhile (retention, a customer's erasure): nothing left to analyse; the runner
+    // completes the row.
+    if (!conversation || !item) return 'nothing';
     try {
       await pipeline.analyzeNow(conversation, item, {
         queuedAt: Date.now() - work.ageMs,
         signal,
         keyed: true,
-        finish: (changed) =>
-          db.transaction(async (tx) => {
-            // Fenced: a run whose lease went elsewhere commits nothing of its state.
-            if (!(await queue.complete(work, tx)))
-              throw new CuecardError('lease_lost', 'another instance took this work over');
-            await createAnalyzerStateStore(tx).save(conversation.id, changed);
-          }),
+        finish: async (changed) => {
+          // One statement: the state is saved only if the row completes, fenced by this attempt,
+          // so a run whose lease went elsewhere commits nothing of its state.
+          const completed = await states.saveGuarded(
+            conversation.id,
+            changed,
+            completionCte('completed', work, queue.owner),
+          );
+          if (!completed)
+            throw new CuecardError('lease_lost', 'another instance took this work over');
+        },
       });
     } catch (error) {
       // Whatever this process cached of the conversation may be ahead of what was committed.
@@ -96,11 +106,16 @@ export function startPipelineWork(options: PipelineWorkOptions) {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     async handle(work, signal) {
       const tenantId = typeof work.payload.tenantId === 'string' ? work.payload.tenantId : '';
-      if (work.kind === 'analyze') {
-        await analyze(work, signal, tenantId);
-        return 'completed';
+      inHand.add(work.key);
+      try {
+        if (work.kind === 'analyze') {
+          // Completed with the analyzers' state, unless there was nothing to analyse.
+          return (await analyze(work, signal, tenantId)) === 'nothing' ? undefined : 'completed';
+        }
+        await wrapUp(work, signal, tenantId);
+      } finally {
+        inHand.delete(work.key);
       }
-      await wrapUp(work, signal, tenantId);
     },
     onError(error, work) {
       if (CuecardError.isInstance(error) && error.code === 'lease_lost') return;
@@ -113,9 +128,11 @@ export function startPipelineWork(options: PipelineWorkOptions) {
   });
 
   const purge = setInterval(() => {
-    queue.purgeFinished(KEEP_FINISHED_MS).catch((error: unknown) =>
-      logger.warn({ err: errorSummary(error) }, 'purging finished work failed'),
-    );
+    queue
+      .purgeFinished(KEEP_FINISHED_MS)
+      .catch((error: unknown) =>
+        logger.warn({ err: errorSummary(error) }, 'purging finished work failed'),
+      );
   }, PURGE_EVERY_MS);
   purge.unref();
 
@@ -125,7 +142,7 @@ export function startPipelineWork(options: PipelineWorkOptions) {
     stored(conversation: ConversationRecord, item: ConversationItem): void {
       hints.set(`${conversation.id}:${item.seq}`, { conversation, item });
       if (hints.size > MAX_HINTS) hints.delete(hints.keys().next().value!);
-      runner.wakeOne();
+      if (!inHand.has(conversation.id)) runner.wakeOne();
     },
     /** A conversation ended (its wrap-up queued with the end). */
     ended(): void {
@@ -134,6 +151,10 @@ export function startPipelineWork(options: PipelineWorkOptions) {
     /** Another instance queued work: one idle slot here looks too (work spreads). */
     wakeOne(): void {
       runner.wakeOne();
+    },
+    /** Analyses and wrap-ups not finished yet (claimable, in hand anywhere, or retrying). */
+    pendingCount(): Promise<number> {
+      return queue.pendingCount(PIPELINE_WORK_KINDS);
     },
     /**
      * Resolves once no pipeline work is pending in the database and none is in hand here (tests,

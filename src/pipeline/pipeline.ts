@@ -309,35 +309,37 @@ export function createPipeline(options: PipelineOptions) {
       }
       let output: RunnableOutput | null;
       try {
-        output = await withTimeout(analyzer.timeoutMs ?? timeoutMs, (signal) =>
-          analyzer.analyze({
-            tenantId: conversation.tenantId,
-            conversation,
-            item,
-            transcript,
-            previous: declaredResults(previous, analyzer.reads),
-            state: state.get(analyzer.name),
-            signal,
-            emit: (event) => {
-              if (signal.aborted) return;
-              // A streamed event that cannot be written is lost to subscribers, not to the turn:
-              // the analyzer's result still comes. Logged by code, never by content.
-              const key = keyFor(`s:${item.seq}:${analyzer.name}`);
-              const keys = run.keyed ? [key] : undefined;
-              eventLog.append(scopeOf(conversation), [event], keys).catch((error: unknown) =>
-                logger.warn(
-                  {
-                    conversationId: conversation.id,
-                    seq: item.seq,
-                    analyzer: analyzer.name,
-                    event: event.type,
-                    err: errorSummary(error),
-                  },
-                  'streamed event not stored',
-                ),
-              );
-            },
-          }),
+        output = await withTimeout(
+          analyzer.timeoutMs ?? timeoutMs,
+          (signal) =>
+            analyzer.analyze({
+              tenantId: conversation.tenantId,
+              conversation,
+              item,
+              transcript,
+              previous: declaredResults(previous, analyzer.reads),
+              state: state.get(analyzer.name),
+              signal,
+              emit: (event) => {
+                if (signal.aborted) return;
+                // A streamed event that cannot be written is lost to subscribers, not to the turn:
+                // the analyzer's result still comes. Logged by code, never by content.
+                const key = keyFor(`s:${item.seq}:${analyzer.name}`);
+                const keys = run.keyed ? [key] : undefined;
+                eventLog.append(scopeOf(conversation), [event], keys).catch((error: unknown) =>
+                  logger.warn(
+                    {
+                      conversationId: conversation.id,
+                      seq: item.seq,
+                      analyzer: analyzer.name,
+                      event: event.type,
+                      err: errorSummary(error),
+                    },
+                    'streamed event not stored',
+                  ),
+                );
+              },
+            }),
           run.signal,
         );
       } catch (error) {
@@ -414,15 +416,17 @@ export function createPipeline(options: PipelineOptions) {
     for (const finalizer of finalizers) {
       checkRun(run.signal);
       try {
-        const output = await withTimeout(finalizer.timeoutMs ?? timeoutMs * 5, (signal) =>
-          finalizer.finalize({
-            tenantId: conversation.tenantId,
-            conversation,
-            transcript,
-            previous: declaredResults(previous, finalizer.reads),
-            analyses: liveResults(analyses, finalizer.readsLive),
-            signal,
-          }),
+        const output = await withTimeout(
+          finalizer.timeoutMs ?? timeoutMs * 5,
+          (signal) =>
+            finalizer.finalize({
+              tenantId: conversation.tenantId,
+              conversation,
+              transcript,
+              previous: declaredResults(previous, finalizer.reads),
+              analyses: liveResults(analyses, finalizer.readsLive),
+              signal,
+            }),
           run.signal,
         );
         if (!output) continue;

@@ -59,6 +59,8 @@ export interface WorkQueue {
   readonly leaseMs: number;
   /** Claims the oldest claimable row (optionally of these kinds), or answers null. */
   claim(kinds?: readonly string[]): Promise<ClaimedWorkItem | null>;
+  /** Claims up to `limit` of the oldest claimable rows, each of a different key. */
+  claimMany(limit: number, kinds?: readonly string[]): Promise<ClaimedWorkItem[]>;
   /** Renews the lease; false when the row was taken over or finished meanwhile. */
   heartbeat(item: ClaimedWorkItem): Promise<boolean>;
   /**
@@ -155,11 +157,35 @@ export function enqueueWorkCtes(
   };
 }
 
+/**
+ * Completing a claimed row inside another statement (as `complete`, fenced the same way), so that
+ * the work's results and its completion are one statement — one round trip, no transaction
+ * holding the embedded engine's only connection. The CTE `name` returns the row if completed;
+ * its parameters are $1–$3.
+ */
+export function completionCte(
+  name: string,
+  item: ClaimedWorkItem,
+  owner: string,
+): { name: string; cte: string; params: [number, string, number] } {
+  return {
+    name,
+    cte: `${name} AS (
+    UPDATE work_items SET state = 'done', finished_at = now(), lease_owner = NULL,
+      lease_expires_at = NULL
+    WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'
+    RETURNING id
+  )`,
+    params: [item.id, owner, item.attempt],
+  };
+}
+
 // The key check reads only pending rows through work_items_pending_key. Rows another claim is
 // locking are skipped, and a row whose predecessor is still pending (claimed or not) is never a
-// candidate, so two claims can never hold rows of one key at the same time.
+// candidate, so two claims can never hold rows of one key at the same time, and the rows of one
+// claim are of different keys. MATERIALIZED: evaluated once, never re-run per row of the update.
 const claimSql = `
-WITH next AS (
+WITH next AS MATERIALIZED (
   SELECT w.id FROM work_items w
   WHERE w.state = 'pending' AND w.run_after <= now()
     AND (w.lease_expires_at IS NULL OR w.lease_expires_at < now())
@@ -168,7 +194,7 @@ WITH next AS (
       SELECT 1 FROM work_items p
       WHERE p.state = 'pending' AND p.queue_key = w.queue_key AND (p.seq, p.id) < (w.seq, w.id))
   ORDER BY w.run_after, w.id
-  LIMIT 1
+  LIMIT $4
   FOR UPDATE SKIP LOCKED
 )
 UPDATE work_items w
@@ -191,33 +217,45 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
     owner,
     leaseMs,
     async claim(kinds) {
+      return (await queue.claimMany(1, kinds))[0] ?? null;
+    },
+    async claimMany(limit, kinds) {
       for (;;) {
         const { rows } = await db.query<ClaimedRow>(claimSql, [
           owner,
           leaseMs,
           kinds ? [...kinds] : null,
+          Math.max(1, Math.floor(limit)),
         ]);
-        const row = rows[0];
-        if (!row) return null;
-        const item: ClaimedWorkItem = {
-          id: row.id,
-          kind: row.kind,
-          key: row.queue_key,
-          seq: row.seq,
-          payload: row.payload,
-          attempt: row.attempts,
-          maxAttempts: row.max_attempts,
-          ageMs: Math.max(0, Number(row.age_ms)),
-        };
-        if (item.attempt <= item.maxAttempts) return item;
-        // Every allowed attempt ended with its holder gone (a crash loop, e.g. an item that kills
-        // the process): give it up so the rest of its key can go on, and look for the next row.
-        await db.query(
-          `UPDATE work_items SET state = 'failed', finished_at = now(), lease_owner = NULL,
-             lease_expires_at = NULL, last_error = 'lease_expired'
-           WHERE ${ownedBy}`,
-          fence(item),
-        );
+        const claimed: ClaimedWorkItem[] = [];
+        let gaveUp = false;
+        for (const row of rows) {
+          const item: ClaimedWorkItem = {
+            id: row.id,
+            kind: row.kind,
+            key: row.queue_key,
+            seq: row.seq,
+            payload: row.payload,
+            attempt: row.attempts,
+            maxAttempts: row.max_attempts,
+            ageMs: Math.max(0, Number(row.age_ms)),
+          };
+          if (item.attempt <= item.maxAttempts) {
+            claimed.push(item);
+            continue;
+          }
+          // Every allowed attempt ended with its holder gone (a crash loop, e.g. an item that
+          // kills the process): give it up so the rest of its key can go on.
+          await db.query(
+            `UPDATE work_items SET state = 'failed', finished_at = now(), lease_owner = NULL,
+               lease_expires_at = NULL, last_error = 'lease_expired'
+             WHERE ${ownedBy}`,
+            fence(item),
+          );
+          gaveUp = true;
+        }
+        // Only given-up rows: their successors may be claimable now.
+        if (claimed.length > 0 || !gaveUp) return claimed;
       }
     },
     async heartbeat(item) {
@@ -305,9 +343,9 @@ export interface WorkRunnerOptions {
 }
 
 export interface WorkRunner {
-  /** New work may be claimable: every idle slot looks now instead of at its next poll. */
+  /** New work may be claimable: the runner looks now instead of at its next poll. */
   wake(): void;
-  /** One idle slot looks now (another instance enqueued one item). */
+  /** The same as `wake` (kept for callers that enqueued a single item). */
   wakeOne(): void;
   /** Items in hand right now. */
   busy(): number;
@@ -319,36 +357,39 @@ export interface WorkRunner {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Rows claimed by one statement at most. */
+const CLAIM_BATCH = 8;
+
 export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
   const { queue, kinds, handle } = options;
   const pollMs = options.pollMs ?? 1000;
+  const concurrency = options.concurrency ?? 2;
   const onError = options.onError ?? (() => undefined);
   let stopped = false;
   const stopping = new AbortController();
-  const inHand = new Map<ClaimedWorkItem, AbortController>();
-  const sleepers = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of [...sleepers]) wake();
+  const inHand = new Map<ClaimedWorkItem, Promise<void>>();
+  // One claimer, however many items may run at once: idle, it polls once per `pollMs` (not once
+  // per slot), and a wake-up makes it claim until nothing is claimable or every slot is taken.
+  let wakeClaimer: (() => void) | null = null;
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    wakeClaimer?.();
   };
-  const wakeOne = () => {
-    const first = sleepers.values().next();
-    if (!first.done) first.value();
-  };
-  const idle = () =>
+  const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const done = () => {
+      const timer = setTimeout(done, ms);
+      function done() {
         clearTimeout(timer);
-        sleepers.delete(done);
+        wakeClaimer = null;
         resolve();
-      };
-      const timer = setTimeout(done, pollMs);
-      sleepers.add(done);
+      }
+      wakeClaimer = done;
     });
 
   async function runOne(item: ClaimedWorkItem): Promise<void> {
     const lease = new AbortController();
     const signal = AbortSignal.any([lease.signal, stopping.signal]);
-    inHand.set(item, lease);
     const beat = setInterval(() => {
       queue.heartbeat(item).then(
         (held) => {
@@ -369,43 +410,58 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
       if (!stopping.signal.aborted) onError(error, item);
     } finally {
       clearInterval(beat);
-      inHand.delete(item);
     }
   }
 
-  async function slot(): Promise<void> {
+  async function claimer(): Promise<void> {
     while (!stopped) {
-      let item: ClaimedWorkItem | null = null;
+      if (inHand.size >= concurrency) {
+        // A finishing item wakes us.
+        if (!woken) await sleep(pollMs);
+        woken = false;
+        continue;
+      }
+      woken = false;
+      let items: ClaimedWorkItem[] = [];
       try {
-        item = await queue.claim(kinds);
+        // A few at a time: one statement instead of one per row under a backlog.
+        items = await queue.claimMany(Math.min(concurrency - inHand.size, CLAIM_BATCH), kinds);
       } catch (error) {
         onError(error, null);
       }
-      if (stopped && item) {
-        // Claimed while stopping: hand it straight back.
-        await queue.release(item).catch((error: unknown) => onError(error, item));
+      if (stopped) {
+        // Claimed while stopping: hand them straight back.
+        for (const item of items)
+          await queue.release(item).catch((error: unknown) => onError(error, item));
         return;
       }
-      if (!item) {
-        await idle();
+      if (items.length === 0) {
+        if (!woken) await sleep(pollMs);
         continue;
       }
-      await runOne(item).catch((error: unknown) => onError(error, item));
-      // Finishing a row can make the next row of its key claimable: this slot claims again at
-      // once; one idle slot looks too, in case this one picks other work.
-      wakeOne();
+      for (const claimed of items) {
+        const running = runOne(claimed)
+          .catch((error: unknown) => onError(error, claimed))
+          .finally(() => {
+            inHand.delete(claimed);
+            // Finishing a row can make the next row of its key claimable.
+            wake();
+          });
+        inHand.set(claimed, running);
+      }
     }
   }
 
-  const slots = Array.from({ length: options.concurrency ?? 2 }, () => slot());
+  const claiming = claimer();
   return {
-    wake: wakeAll,
-    wakeOne,
+    wake,
+    wakeOne: wake,
     busy: () => inHand.size,
     async stop(graceMs) {
       stopped = true;
-      wakeAll();
-      const finished = Promise.all(slots);
+      wake();
+      await claiming;
+      const finished = Promise.all(inHand.values());
       if (graceMs === undefined) return void (await finished);
       let timer: NodeJS.Timeout | undefined;
       const late = await Promise.race([
@@ -419,7 +475,7 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
       await Promise.all(
         left.map((item) => queue.release(item).catch((error: unknown) => onError(error, item))),
       );
-      await finished;
+      await Promise.all(inHand.values());
     },
   };
 }

@@ -14,7 +14,10 @@ export function registerHealthRoutes(app: FastifyInstance, services: Services): 
     async (request, reply) => {
       try {
         await pingDatabase(services.db);
-        return { status: 'ready', database: services.db.engine };
+        // Analyses and wrap-ups not finished yet, on every instance (a backlog an operator
+        // watches; a deploy script can wait for 0 before stopping the last instance).
+        const pendingWork = await services.pipeline.pendingCount();
+        return { status: 'ready', database: services.db.engine, pendingWork };
       } catch (error) {
         request.log.warn({ err: errorSummary(error) }, 'readiness: the database does not answer');
         return reply.status(503).send({ status: 'unavailable', database: services.db.engine });
