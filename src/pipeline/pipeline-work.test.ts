@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, openTestDatabase } from '../../test/support/test-database.js';
-import type { Database, Queryable } from '../stores/database.js';
+import type { Database } from '../stores/database.js';
 import { createConversationStore } from '../conversations/conversation-store.js';
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService } from '../conversations/ingest-service.js';
