@@ -1,10 +1,16 @@
-/** Check digits of the identifiers the redactor recognises; they keep random numbers out. */
+/**
+ * Check digits of the identifiers the redactor recognises; they keep random numbers out.
+ * The number checks read `length` characters of `source` from `from`, so that the redactor can
+ * test every stretch of a long digit run without copying each one out (see `classifyDigits`).
+ */
 
-export function passesLuhn(digits: string): boolean {
+const isDigitCode = (code: number): boolean => code >= 48 && code <= 57;
+
+export function passesLuhn(source: string, from = 0, length = source.length - from): boolean {
   let sum = 0;
   let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
+  for (let i = from + length - 1; i >= from; i--) {
+    let d = source.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return false;
     if (double) {
       d *= 2;
@@ -13,21 +19,31 @@ export function passesLuhn(digits: string): boolean {
     sum += d;
     double = !double;
   }
-  return digits.length > 0 && sum % 10 === 0;
+  return length > 0 && sum % 10 === 0;
 }
 
 const cnIdWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const cnIdCheck = '10X98765432';
 
 /** GB 11643: 17 digits, then a check character (0-9 or X) computed mod 11. */
-export function isChineseResidentId(value: string): boolean {
-  if (!/^\d{17}[\dXx]$/.test(value)) return false;
+export function isChineseResidentId(
+  source: string,
+  from = 0,
+  length = source.length - from,
+): boolean {
+  if (length !== 18 || from + length > source.length) return false;
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (value.charCodeAt(i) - 48) * cnIdWeights[i]!;
-  if (cnIdCheck[sum % 11] !== value[17]!.toUpperCase()) return false;
+  for (let i = 0; i < 17; i++) {
+    const code = source.charCodeAt(from + i);
+    if (!isDigitCode(code)) return false;
+    sum += (code - 48) * cnIdWeights[i]!;
+  }
+  if (cnIdCheck[sum % 11] !== source[from + 17]!.toUpperCase()) return false;
   // Digits 7-14 are the birth date: reject impossible months and days.
-  const month = Number(value.slice(10, 12));
-  const day = Number(value.slice(12, 14));
+  const twoDigits = (at: number) =>
+    (source.charCodeAt(from + at) - 48) * 10 + source.charCodeAt(from + at + 1) - 48;
+  const month = twoDigits(10);
+  const day = twoDigits(12);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
@@ -45,8 +61,10 @@ export function isIban(compact: string): boolean {
 }
 
 /** US SSN areas and groups that are never issued. */
-export function isPlausibleSsn(digits: string): boolean {
-  if (!/^\d{9}$/.test(digits)) return false;
+export function isPlausibleSsn(source: string, from = 0, length = source.length - from): boolean {
+  if (length !== 9 || from + length > source.length) return false;
+  for (let i = from; i < from + 9; i++) if (!isDigitCode(source.charCodeAt(i))) return false;
+  const digits = source.slice(from, from + 9);
   const area = digits.slice(0, 3);
   return (
     area !== '000' &&

@@ -79,6 +79,14 @@ const tokenPattern = /[A-Za-z]+|\d+|[零〇一幺二两三四五六七八九]/g;
 /** What may stand between two chunks of one number: spaces, dashes, dots, commas, brackets. */
 const separatorPattern = /^[\s,.\-()]{0,3}$/;
 
+/** Whether `text[from, to)` may stand between two chunks of one number; adjacent chunks may. */
+function isSeparator(text: string, from: number, to: number): boolean {
+  // Most tokens of a pasted run touch or stand far apart: no copy, no pattern for those.
+  if (to === from) return true;
+  if (to - from > 3) return false;
+  return separatorPattern.test(text.slice(from, to));
+}
+
 function tokenize(text: string): Array<Token | null> {
   const tokens: Array<Token | null> = [];
   for (const match of text.matchAll(tokenPattern)) {
@@ -247,7 +255,7 @@ export function findDigitRuns(text: string): DigitRun[] {
     const previous = current[current.length - 1];
     const joined =
       previous !== undefined &&
-      separatorPattern.test(text.slice(previous.end, token.start)) &&
+      isSeparator(text, previous.end, token.start) &&
       // "and" only continues a spoken cardinal ("one hundred and five").
       (token.kind !== 'and' || previous.kind === 'hundred' || previous.kind === 'thousand');
     if (!joined) flush();
