@@ -120,6 +120,8 @@ interface DigitStretch {
   length: number;
   plus: boolean;
   context: ContextKind | null;
+  /** Whether the stretch passes Luhn, when the caller kept count; computed here otherwise. */
+  luhn?: boolean | undefined;
 }
 
 const ssnShape = /^\d{3}[-\s]\d{2}[-\s]\d{4}$/;
@@ -138,7 +140,7 @@ function classifyDigits(stretch: DigitStretch): PiiType | null {
   if (n === 18 && isChineseResidentId(digits, from, n)) return 'national_id';
   const last = digitOf(stretch, n - 1);
   if (last < 0 || last > 9) return null;
-  if (n >= 13 && n <= 19 && passesLuhn(digits, from, n)) return 'card_number';
+  if (n >= 13 && n <= 19 && (stretch.luhn ?? passesLuhn(digits, from, n))) return 'card_number';
   if (
     n === 9 &&
     (context === 'id' ||
@@ -241,11 +243,29 @@ function classifyGroups(
     stretch.from = offsets[i]!;
     stretch.plus = plus && i === 0;
     stretch.context = context;
+    // Luhn sums of the stretch so far, kept as it grows: one with the digits at odd places from
+    // its start doubled, one with those at even places. Which one a length uses depends on
+    // whether the length is odd (the last digit is never doubled).
+    let oddDoubled = 0;
+    let evenDoubled = 0;
+    let read = offsets[i]!;
     for (let size = 1; size <= maxGroupsPerNumber && i + size <= count; size++) {
       const length = offsets[i + size]! - offsets[i]!;
       if (length > 20) break;
+      for (; read < offsets[i + size]!; read++) {
+        const digit = digits.charCodeAt(read) - 48;
+        const doubled = digit > 4 ? 2 * digit - 9 : 2 * digit;
+        if ((read - offsets[i]!) % 2 === 1) {
+          oddDoubled += doubled;
+          evenDoubled += digit;
+        } else {
+          oddDoubled += digit;
+          evenDoubled += doubled;
+        }
+      }
       if (length < 6 || endsAmount(i + size - 1)) continue;
       stretch.length = length;
+      stretch.luhn = (length % 2 === 1 ? oddDoubled : evenDoubled) % 10 === 0;
       stretch.rawEnd = groups[i + size - 1]!.end;
       const type = classifyDigits(stretch);
       if (!type) continue;
