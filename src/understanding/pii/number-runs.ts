@@ -211,40 +211,59 @@ export function findDigitRuns(text: string): DigitRun[] {
   const tokens = tokenize(text);
   const runs: DigitRun[] = [];
   let current: Token[] = [];
-  const flush = (): void => {
+  /** Where whitespace stands between two tokens of a run: a new word begins there. */
+  const spacedBefore = (run: Token[], k: number): boolean =>
+    /\s/.test(text.slice(run[k - 1]!.end, run[k]!.start));
+  const emit = (run: Token[]): void => {
     // Weak zeros ("oh") at the edges of a run are ordinary words.
-    while (
-      current.length > 0 &&
-      current[0]!.kind === 'digit' &&
-      (current[0] as { weak: boolean }).weak
-    )
-      current.shift();
-    while (current.length > 0) {
-      const last = current[current.length - 1]!;
-      if ((last.kind === 'digit' && last.weak) || last.kind === 'and') current.pop();
+    let from = 0;
+    let to = run.length;
+    while (from < to && run[from]!.kind === 'digit' && (run[from] as { weak: boolean }).weak) {
+      from++;
+    }
+    while (to > from) {
+      const last = run[to - 1]!;
+      if ((last.kind === 'digit' && last.weak) || last.kind === 'and') to--;
       else break;
     }
-    if (current.length > 0) {
-      const first = current[0]!;
-      const last = current[current.length - 1]!;
-      const before = text.slice(Math.max(0, first.start - 2), first.start);
-      // A trailing X is the check character of a Chinese resident id ("...1002X").
-      const idCheck =
-        last.kind === 'numeral' &&
-        /[Xx]/.test(text[last.end] ?? '') &&
-        !isAsciiLetter(text[last.end + 1]);
-      const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
-      const leadingLetter =
-        first.kind === 'numeral' &&
-        (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
-      const groups = leadingLetter || trailingLetter ? [] : toGroups(current);
-      const lastGroup = groups[groups.length - 1];
-      if (idCheck && lastGroup) {
-        lastGroup.digits += 'X';
-        lastGroup.end += 1;
-      }
-      if (groups.length > 0) runs.push({ groups, plus: text[first.start - 1] === '+' });
+    if (to === from) return;
+    if (from > 0 || to < run.length) run = run.slice(from, to);
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    const before = text.slice(Math.max(0, first.start - 2), first.start);
+    // A trailing X is the check character of a Chinese resident id ("...1002X").
+    const idCheck =
+      last.kind === 'numeral' &&
+      /[Xx]/.test(text[last.end] ?? '') &&
+      !isAsciiLetter(text[last.end + 1]);
+    const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
+    const leadingLetter =
+      first.kind === 'numeral' &&
+      (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
+    // The word glued to letters is an id ("A1234", "ORD-55231-7"), kept as it is; after a space,
+    // the run is another word and may still be a number ("A1234 078 05 1120").
+    if (leadingLetter) {
+      let k = 1;
+      while (k < run.length && !spacedBefore(run, k)) k++;
+      if (k < run.length) emit(run.slice(k));
+      return;
     }
+    if (trailingLetter) {
+      let k = run.length - 1;
+      while (k > 0 && !spacedBefore(run, k)) k--;
+      if (k > 0) emit(run.slice(0, k));
+      return;
+    }
+    const groups = toGroups(run);
+    const lastGroup = groups[groups.length - 1];
+    if (idCheck && lastGroup) {
+      lastGroup.digits += 'X';
+      lastGroup.end += 1;
+    }
+    if (groups.length > 0) runs.push({ groups, plus: text[first.start - 1] === '+' });
+  };
+  const flush = (): void => {
+    if (current.length > 0) emit(current);
     current = [];
   };
   for (const token of tokens) {
