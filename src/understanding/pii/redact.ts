@@ -82,14 +82,16 @@ const currencyAfter =
   /^\s?(?:元|块|角|美元|欧元|英镑|dollars?|bucks|cents?|pounds?|euros?|usd|rmb|%|percent)/i;
 // The characters a currency word or sign can end (before a number) or begin (after one) with:
 // checked first, so that the patterns run only near a likely amount, not once per digit group.
-const currencyLastChars = new Set('$€£¥￥dbrpDBRP');
-const currencyFirstChars = new Set('元块角美欧英dbcpeur%DBCPEUR');
+// Character codes, not characters: reading a character of Chinese text makes a new string.
+const codesOf = (chars: string) => new Set([...chars].map((char) => char.charCodeAt(0)));
+const currencyLastChars = codesOf('$€£¥￥dbrpDBRP');
+const currencyFirstChars = codesOf('元块角美欧英dbcpeur%DBCPEUR');
 
 /** Whether a currency stands just before `start` ("$ 40"). */
 function isAmountStart(text: string, start: number): boolean {
   if (
-    !currencyLastChars.has(text[start - 1] ?? '') &&
-    !currencyLastChars.has(text[start - 2] ?? '')
+    !currencyLastChars.has(text.charCodeAt(start - 1)) &&
+    !currencyLastChars.has(text.charCodeAt(start - 2))
   )
     return false;
   return currencyBefore.test(text.slice(Math.max(0, start - 5), start));
@@ -97,7 +99,10 @@ function isAmountStart(text: string, start: number): boolean {
 
 /** Whether a currency or unit follows just after `end` ("40 dollars", "15%"). */
 function isAmountEnd(text: string, end: number): boolean {
-  if (!currencyFirstChars.has(text[end] ?? '') && !currencyFirstChars.has(text[end + 1] ?? ''))
+  if (
+    !currencyFirstChars.has(text.charCodeAt(end)) &&
+    !currencyFirstChars.has(text.charCodeAt(end + 1))
+  )
     return false;
   return currencyAfter.test(text.slice(end, end + 8));
 }
@@ -137,6 +142,18 @@ const rawOf = (stretch: DigitStretch): string =>
 function classifyDigits(stretch: DigitStretch): PiiType | null {
   const { digits, from, length: n, context } = stretch;
   if (n < 6 || n > 20) return null;
+  // Without a context word or a "+", only the shapes below can match: a Luhn-valid 13-19, an
+  // 18-digit id, a 9-digit SSN written 3-2-4, a 10-13 digit phone. Checked first, because a pasted
+  // run reaches here for every stretch of every start.
+  if (
+    context === null &&
+    !stretch.plus &&
+    (n < 9 || n > 13) &&
+    n !== 18 &&
+    stretch.luhn === false
+  ) {
+    return null;
+  }
   if (n === 18 && isChineseResidentId(digits, from, n)) return 'national_id';
   const last = digitOf(stretch, n - 1);
   if (last < 0 || last > 9) return null;
