@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { createConfiguredPiiRedactor, createTenantRedactor } from '../src/app/capabilities.js';
 import { createPiiRedactor, type PiiRedactor } from '../src/understanding/pii/pii-redactor.js';
-import { slowRedactionMs } from '../src/understanding/pii/testing/slow-redact.js';
+import { acceptedStallMs, slowRedactionMs } from '../src/understanding/pii/testing/slow-redact.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket, type Message } from './support/ws-client.js';
 
@@ -113,9 +113,10 @@ describe('a long utterance never stalls the server', () => {
       expect(answer).toMatchObject({ type: 'ack', seq: 1, duplicate: false });
       // The redaction was slow: on the loop, it would have stalled everything for as long.
       expect(tookMs).toBeGreaterThanOrEqual(slowRedactionMs - 50);
-      // Generous bounds for a shared machine; far below `slowRedactionMs`.
-      expect(stallMs).toBeLessThan(200);
-      expect(slowestHealthzMs).toBeLessThan(500);
+      // Generous bounds for a shared machine; far below `slowRedactionMs`, which is how long a
+      // /healthz request in flight would have waited behind redaction on the loop.
+      expect(stallMs).toBeLessThan(acceptedStallMs);
+      expect(slowestHealthzMs).toBeLessThan(slowRedactionMs / 2);
       const [item] = await server.services.conversations.items(id);
       expect(item?.kind).toBe('utterance');
       const text = item && 'text' in item ? item.text : '';
@@ -184,7 +185,7 @@ describe('a long utterance never stalls the server', () => {
       const { ingest, id } = await openConversation(server, 'paste-3');
       const { answer, stallMs } = await sendPasted(server, ingest, 'paste-3');
       expect(answer).toMatchObject({ type: 'ack', seq: 1 });
-      expect(stallMs).toBeLessThan(200);
+      expect(stallMs).toBeLessThan(acceptedStallMs);
       const [item] = await server.services.conversations.items(id);
       const text = item && 'text' in item ? item.text : '';
       expect(text).toContain('[CARD_NUMBER]');

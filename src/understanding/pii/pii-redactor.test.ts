@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPiiRedactor, type PiiRedactor } from './pii-redactor.js';
 import { redactPii } from './redact.js';
-import { slowRedactionMs } from './testing/slow-redact.js';
+import { acceptedStallMs, slowRedactionMs } from './testing/slow-redact.js';
 
 const slow = {
   modulePath: fileURLToPath(new URL('./testing/slow-redact.ts', import.meta.url)),
@@ -60,7 +60,7 @@ describe('PII redactor', () => {
     expect(result.text).not.toMatch(/4111/);
     // On the loop, this would have held it for the whole of `slowRedactionMs`. Generous: the
     // machine running the suite is shared.
-    expect(stallMs).toBeLessThan(200);
+    expect(stallMs).toBeLessThan(acceptedStallMs);
   });
 
   it('redacts short texts on the loop, without waiting for a thread', async () => {
