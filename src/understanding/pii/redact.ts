@@ -6,7 +6,8 @@ import { createContextReader, type ContextKind, type ContextReader } from './con
 export type { ContextKind } from './context-words.js';
 
 /**
- * PII redaction on the ingest hot path: synchronous, regex and checksum based, no model.
+ * PII redaction on the ingest hot path: synchronous, regex and checksum based, no model, linear in
+ * the text (long texts run in a worker thread with a deadline: `pii-redactor.ts`).
  * It runs before anything is stored, so it errs towards redacting numbers that look like
  * payment or identity data, and never redacts what agents need to read back: order and case
  * numbers, amounts, dates, times and short numbers.
