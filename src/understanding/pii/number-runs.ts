@@ -84,6 +84,8 @@ function isSeparator(text: string, from: number, to: number): boolean {
   // Most tokens of a pasted run touch or stand far apart: no copy, no pattern for those.
   if (to === from) return true;
   if (to - from > 3) return false;
+  // One space, as between spoken digits: no copy, no pattern.
+  if (to - from === 1 && text.charCodeAt(from) === 32) return true;
   return separatorPattern.test(text.slice(from, to));
 }
 
@@ -111,27 +113,29 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
+/** Reads "[tens] [unit] | teen | unit" below one hundred, returning value and tokens used. */
+function readBelowHundred(tokens: Token[], k: number): { value: number; used: number } {
+  const token = tokens[k];
+  if (token?.kind === 'teen') return { value: token.value, used: 1 };
+  if (token?.kind === 'tens') {
+    const next = tokens[k + 1];
+    if (next?.kind === 'digit' && next.value > 0 && !next.weak)
+      return { value: token.value + next.value, used: 2 };
+    return { value: token.value, used: 1 };
+  }
+  if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
+  return { value: 0, used: 0 };
+}
+
 /** Turns the tokens of one run into digit groups; spoken cardinals become fixed-width chunks. */
 function toGroups(tokens: Token[]): DigitGroup[] {
   const groups: DigitGroup[] = [];
   let i = 0;
-  const at = (k: number): Token | undefined => tokens[k];
-  /** Reads "[tens] [unit] | teen | unit" below one hundred, returning value and tokens used. */
-  const belowHundred = (k: number): { value: number; used: number } => {
-    const token = at(k);
-    if (token?.kind === 'teen') return { value: token.value, used: 1 };
-    if (token?.kind === 'tens') {
-      const next = at(k + 1);
-      if (next?.kind === 'digit' && next.value > 0 && !next.weak)
-        return { value: token.value + next.value, used: 2 };
-      return { value: token.value, used: 1 };
-    }
-    if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
-    return { value: 0, used: 0 };
-  };
+  // No closures here: this runs once per digit run, and tsx (which runs the service) wraps each
+  // closure it creates in a naming call.
   while (i < tokens.length) {
     const token = tokens[i]!;
-    const next = at(i + 1);
+    const next = tokens[i + 1];
     switch (token.kind) {
       case 'numeral':
         groups.push({ digits: token.digits, start: token.start, end: token.end });
@@ -158,8 +162,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
             value = token.value * 1000;
             width = 4;
             k += 2;
-            const hundreds = at(k);
-            if (hundreds?.kind === 'digit' && at(k + 1)?.kind === 'hundred') {
+            const hundreds = tokens[k];
+            if (hundreds?.kind === 'digit' && tokens[k + 1]?.kind === 'hundred') {
               value += hundreds.value * 100;
               k += 2;
             }
@@ -167,8 +171,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
             value = token.value * 100;
             k += 2;
           }
-          if (at(k)?.kind === 'and') k++;
-          const rest = belowHundred(k);
+          if (tokens[k]?.kind === 'and') k++;
+          const rest = readBelowHundred(tokens, k);
           value += rest.value;
           k += rest.used;
           const last = tokens[k - 1]!;
@@ -182,7 +186,7 @@ function toGroups(tokens: Token[]): DigitGroup[] {
       }
       case 'teen':
       case 'tens': {
-        const part = belowHundred(i);
+        const part = readBelowHundred(tokens, i);
         groups.push({
           digits: pad(part.value, 2),
           start: token.start,
@@ -202,8 +206,10 @@ function toGroups(tokens: Token[]): DigitGroup[] {
   return groups;
 }
 
-function isAsciiLetter(char: string | undefined): boolean {
-  return char !== undefined && /[A-Za-z]/.test(char);
+/** Whether the character at `index` is an ASCII letter (by code: reading it would copy it). */
+function isAsciiLetterAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index) | 0x20;
+  return code >= 97 && code <= 122;
 }
 
 /** All digit runs of the text, in order. Runs glued to letters ("ORD-55231", "A1234") are ids, not numbers, and are left out. */
@@ -230,16 +236,17 @@ export function findDigitRuns(text: string): DigitRun[] {
     if (from > 0 || to < run.length) run = run.slice(from, to);
     const first = run[0]!;
     const last = run[run.length - 1]!;
-    const before = text.slice(Math.max(0, first.start - 2), first.start);
     // A trailing X is the check character of a Chinese resident id ("...1002X").
     const idCheck =
       last.kind === 'numeral' &&
-      /[Xx]/.test(text[last.end] ?? '') &&
-      !isAsciiLetter(text[last.end + 1]);
-    const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
+      (text.charCodeAt(last.end) | 0x20) === 120 &&
+      !isAsciiLetterAt(text, last.end + 1);
+    const trailingLetter = last.kind === 'numeral' && isAsciiLetterAt(text, last.end) && !idCheck;
+    // "A1234", or "ORD-55231" / "ref_77" / "no#5" (a letter, then one of - _ #).
     const leadingLetter =
       first.kind === 'numeral' &&
-      (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
+      (isAsciiLetterAt(text, first.start - 1) ||
+        (isAsciiLetterAt(text, first.start - 2) && '-_#'.includes(text[first.start - 1]!)));
     // The word glued to letters is an id ("A1234", "ORD-55231-7"), kept as it is; after a space,
     // the run is another word and may still be a number ("A1234 078 05 1120").
     if (leadingLetter) {

@@ -226,17 +226,14 @@ function classifyGroups(
   out: Candidate[],
 ): void {
   const count = groups.length;
-  const digits = groups.map((group) => group.digits).join('');
+  let digits = '';
+  for (const group of groups) digits += group.digits;
   // Most runs are a short number ("3 items", "路一"): nothing to classify, nothing to allocate.
   if (digits.length < 6) return;
   const offsets = new Int32Array(count + 1);
   groups.forEach((group, g) => (offsets[g + 1] = offsets[g]! + group.digits.length));
   // 0: not read yet, 1: an amount ends there, 2: none does.
   const amountEnds = new Uint8Array(count);
-  const endsAmount = (g: number): boolean => {
-    if (amountEnds[g] === 0) amountEnds[g] = isAmountEnd(text, groups[g]!.end) ? 1 : 2;
-    return amountEnds[g] === 1;
-  };
   const width = maxGroupsPerNumber + 1;
   // types[first * width + size]: 1 + index in `numberTypeList` of what that stretch is, or 0.
   const types = new Uint8Array(count * width);
@@ -250,6 +247,7 @@ function classifyGroups(
     length: 0,
     plus: false,
     context: null,
+    luhn: undefined,
   };
   for (let i = 0; i < count; i++) {
     const start = groups[i]!.start;
@@ -281,7 +279,10 @@ function classifyGroups(
           evenDoubled += doubled;
         }
       }
-      if (length < 6 || endsAmount(i + size - 1)) continue;
+      if (length < 6) continue;
+      const last = i + size - 1;
+      if (amountEnds[last] === 0) amountEnds[last] = isAmountEnd(text, groups[last]!.end) ? 1 : 2;
+      if (amountEnds[last] === 1) continue;
       stretch.length = length;
       stretch.luhn = (length % 2 === 1 ? oddDoubled : evenDoubled) % 10 === 0;
       stretch.rawEnd = groups[i + size - 1]!.end;
@@ -546,6 +547,7 @@ function continuedNumber(
         length: digits.length,
         plus,
         context: previous.context,
+        luhn: undefined,
       });
       if (type) combined = { size, type, digits };
     }
