@@ -208,6 +208,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
 
 /** Whether the character at `index` is an ASCII letter (by code: reading it would copy it). */
 function isAsciiLetterAt(text: string, index: number): boolean {
+  // Reading outside the text would deoptimize the caller.
+  if (index < 0 || index >= text.length) return false;
   const code = text.charCodeAt(index) | 0x20;
   return code >= 97 && code <= 122;
 }
@@ -239,6 +241,7 @@ export function findDigitRuns(text: string): DigitRun[] {
     // A trailing X is the check character of a Chinese resident id ("...1002X").
     const idCheck =
       last.kind === 'numeral' &&
+      last.end < text.length &&
       (text.charCodeAt(last.end) | 0x20) === 120 &&
       !isAsciiLetterAt(text, last.end + 1);
     const trailingLetter = last.kind === 'numeral' && isAsciiLetterAt(text, last.end) && !idCheck;

@@ -88,11 +88,15 @@ const codesOf = (chars: string) => new Set([...chars].map((char) => char.charCod
 const currencyLastChars = codesOf('$€£¥￥dbrpDBRP');
 const currencyFirstChars = codesOf('元块角美欧英dbcpeur%DBCPEUR');
 
+/** The character code at `index`, or -1 outside the text (reading outside deoptimizes the caller). */
+const codeAt = (text: string, index: number): number =>
+  index >= 0 && index < text.length ? text.charCodeAt(index) : -1;
+
 /** Whether a currency stands just before `start` ("$ 40"). */
 function isAmountStart(text: string, start: number): boolean {
   if (
-    !currencyLastChars.has(text.charCodeAt(start - 1)) &&
-    !currencyLastChars.has(text.charCodeAt(start - 2))
+    !currencyLastChars.has(codeAt(text, start - 1)) &&
+    !currencyLastChars.has(codeAt(text, start - 2))
   )
     return false;
   return currencyBefore.test(text.slice(Math.max(0, start - 5), start));
@@ -100,10 +104,7 @@ function isAmountStart(text: string, start: number): boolean {
 
 /** Whether a currency or unit follows just after `end` ("40 dollars", "15%"). */
 function isAmountEnd(text: string, end: number): boolean {
-  if (
-    !currencyFirstChars.has(text.charCodeAt(end)) &&
-    !currencyFirstChars.has(text.charCodeAt(end + 1))
-  )
+  if (!currencyFirstChars.has(codeAt(text, end)) && !currencyFirstChars.has(codeAt(text, end + 1)))
     return false;
   return currencyAfter.test(text.slice(end, end + 8));
 }
