@@ -6,7 +6,8 @@ import {
   createTenantSettingsCache,
   type TenantSettingsLookup,
 } from '../tenancy/tenant-settings.js';
-import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
+import type { PiiMode } from '../understanding/pii/redact.js';
+import { createPiiRedactor, type PiiRedactor } from '../understanding/pii/pii-redactor.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../understanding/language/language-analyzer.js';
@@ -78,17 +79,34 @@ export interface Capabilities {
   close(): Promise<void>;
 }
 
+/** The redactor the configuration asks for: long texts off the event loop, with a deadline. */
+export function createConfiguredPiiRedactor(config: Config): PiiRedactor {
+  return createPiiRedactor({
+    offLoopFromChars: config.piiOffLoopFromChars,
+    deadlineMs: config.piiDeadlineMs,
+  });
+}
+
 /**
  * Redaction per tenant: its own PII mode (or the configured default) and its own hash salt, so
- * hash tokens cannot be joined across tenants.
+ * hash tokens cannot be joined across tenants. `redactor` does the work (see `createPiiRedactor`);
+ * whoever creates it closes it.
  */
-export function createTenantRedactor(config: Config, settingsOf: TenantSettingsLookup): Redact {
+export function createTenantRedactor(
+  config: Config,
+  settingsOf: TenantSettingsLookup,
+  redactor: PiiRedactor,
+): Redact {
   return async (tenantId, text, continuation) => {
     const settings = await settingsOf(tenantId);
     const mode: PiiMode = settings.piiMode ?? config.piiMode;
     const salt = typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId;
     if (mode === 'off') return text;
-    const result = redactPii(text, { mode, hashSalt: salt, previous: continuation?.previous });
+    const result = await redactor.redact(text, {
+      mode,
+      hashSalt: salt,
+      previous: continuation?.previous,
+    });
     if (continuation) continuation.next = result.tail;
     return result.text;
   };
@@ -103,6 +121,7 @@ export async function createDefaultCapabilities(
   db: Database,
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
+  const piiRedactor = createConfiguredPiiRedactor(config);
   const [detector, playbooks] = await Promise.all([
     createLanguageDetector(),
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
@@ -209,7 +228,7 @@ export async function createDefaultCapabilities(
   return {
     analyzers,
     finalizers,
-    redact: createTenantRedactor(config, settingsOf),
+    redact: createTenantRedactor(config, settingsOf, piiRedactor),
     dispositions,
     intents,
     knowledge,
@@ -218,6 +237,7 @@ export async function createDefaultCapabilities(
     churn,
     scorecards,
     close: async () => {
+      await piiRedactor.close();
       await embeddings.close();
       await sentimentClassifier?.close();
     },

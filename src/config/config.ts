@@ -26,6 +26,8 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  CUECARD_PII_OFF_LOOP_CHARS: z.coerce.number().int().min(0).max(16_777_216).default(4_096),
+  CUECARD_PII_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   CUECARD_LOAD_SHEDDING: z.enum(['true', 'false']).default('true'),
   CUECARD_SUBSCRIBER_BUFFER_BYTES: z.coerce
     .number()
@@ -99,6 +101,10 @@ export interface Config {
   /** Unsent bytes a subscriber may have queued before it is closed as too slow (4429). */
   readonly subscriberBufferBytes: number;
   readonly piiMode: 'off' | 'mask' | 'hash';
+  /** Texts of at least this many characters are redacted in a worker thread, off the event loop. */
+  readonly piiOffLoopFromChars: number;
+  /** How long redacting one text may take there; past it the text is refused (`validation_failed`). */
+  readonly piiDeadlineMs: number;
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
   /** Durable work (analysis, wrap-up) of this instance (decision 0008). */
@@ -211,6 +217,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loadShedding: raw.CUECARD_LOAD_SHEDDING === 'true',
     subscriberBufferBytes: raw.CUECARD_SUBSCRIBER_BUFFER_BYTES,
     piiMode: raw.CUECARD_PII_MODE,
+    piiOffLoopFromChars: raw.CUECARD_PII_OFF_LOOP_CHARS,
+    piiDeadlineMs: raw.CUECARD_PII_DEADLINE_MS,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     work: {
       concurrency: raw.CUECARD_WORK_CONCURRENCY,

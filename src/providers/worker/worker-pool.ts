@@ -97,7 +97,7 @@ interface Slot<Result> {
 }
 
 /** Workers do not inherit tsx's loader: register it inside the worker, then load the entry. */
-function bootstrap(entry: URL): string {
+export function bootstrap(entry: URL): string {
   return `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
 }
 

@@ -79,6 +79,16 @@ const tokenPattern = /[A-Za-z]+|\d+|[零〇一幺二两三四五六七八九]/g;
 /** What may stand between two chunks of one number: spaces, dashes, dots, commas, brackets. */
 const separatorPattern = /^[\s,.\-()]{0,3}$/;
 
+/** Whether `text[from, to)` may stand between two chunks of one number; adjacent chunks may. */
+function isSeparator(text: string, from: number, to: number): boolean {
+  // Most tokens of a pasted run touch or stand far apart: no copy, no pattern for those.
+  if (to === from) return true;
+  if (to - from > 3) return false;
+  // One space, as between spoken digits: no copy, no pattern.
+  if (to - from === 1 && text.charCodeAt(from) === 32) return true;
+  return separatorPattern.test(text.slice(from, to));
+}
+
 function tokenize(text: string): Array<Token | null> {
   const tokens: Array<Token | null> = [];
   for (const match of text.matchAll(tokenPattern)) {
@@ -103,27 +113,29 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
+/** Reads "[tens] [unit] | teen | unit" below one hundred, returning value and tokens used. */
+function readBelowHundred(tokens: Token[], k: number): { value: number; used: number } {
+  const token = tokens[k];
+  if (token?.kind === 'teen') return { value: token.value, used: 1 };
+  if (token?.kind === 'tens') {
+    const next = tokens[k + 1];
+    if (next?.kind === 'digit' && next.value > 0 && !next.weak)
+      return { value: token.value + next.value, used: 2 };
+    return { value: token.value, used: 1 };
+  }
+  if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
+  return { value: 0, used: 0 };
+}
+
 /** Turns the tokens of one run into digit groups; spoken cardinals become fixed-width chunks. */
 function toGroups(tokens: Token[]): DigitGroup[] {
   const groups: DigitGroup[] = [];
   let i = 0;
-  const at = (k: number): Token | undefined => tokens[k];
-  /** Reads "[tens] [unit] | teen | unit" below one hundred, returning value and tokens used. */
-  const belowHundred = (k: number): { value: number; used: number } => {
-    const token = at(k);
-    if (token?.kind === 'teen') return { value: token.value, used: 1 };
-    if (token?.kind === 'tens') {
-      const next = at(k + 1);
-      if (next?.kind === 'digit' && next.value > 0 && !next.weak)
-        return { value: token.value + next.value, used: 2 };
-      return { value: token.value, used: 1 };
-    }
-    if (token?.kind === 'digit' && !token.weak) return { value: token.value, used: 1 };
-    return { value: 0, used: 0 };
-  };
+  // No closures here: this runs once per digit run, and tsx (which runs the service) wraps each
+  // closure it creates in a naming call.
   while (i < tokens.length) {
     const token = tokens[i]!;
-    const next = at(i + 1);
+    const next = tokens[i + 1];
     switch (token.kind) {
       case 'numeral':
         groups.push({ digits: token.digits, start: token.start, end: token.end });
@@ -150,8 +162,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
             value = token.value * 1000;
             width = 4;
             k += 2;
-            const hundreds = at(k);
-            if (hundreds?.kind === 'digit' && at(k + 1)?.kind === 'hundred') {
+            const hundreds = tokens[k];
+            if (hundreds?.kind === 'digit' && tokens[k + 1]?.kind === 'hundred') {
               value += hundreds.value * 100;
               k += 2;
             }
@@ -159,8 +171,8 @@ function toGroups(tokens: Token[]): DigitGroup[] {
             value = token.value * 100;
             k += 2;
           }
-          if (at(k)?.kind === 'and') k++;
-          const rest = belowHundred(k);
+          if (tokens[k]?.kind === 'and') k++;
+          const rest = readBelowHundred(tokens, k);
           value += rest.value;
           k += rest.used;
           const last = tokens[k - 1]!;
@@ -174,7 +186,7 @@ function toGroups(tokens: Token[]): DigitGroup[] {
       }
       case 'teen':
       case 'tens': {
-        const part = belowHundred(i);
+        const part = readBelowHundred(tokens, i);
         groups.push({
           digits: pad(part.value, 2),
           start: token.start,
@@ -194,8 +206,12 @@ function toGroups(tokens: Token[]): DigitGroup[] {
   return groups;
 }
 
-function isAsciiLetter(char: string | undefined): boolean {
-  return char !== undefined && /[A-Za-z]/.test(char);
+/** Whether the character at `index` is an ASCII letter (by code: reading it would copy it). */
+function isAsciiLetterAt(text: string, index: number): boolean {
+  // Reading outside the text would deoptimize the caller.
+  if (index < 0 || index >= text.length) return false;
+  const code = text.charCodeAt(index) | 0x20;
+  return code >= 97 && code <= 122;
 }
 
 /** All digit runs of the text, in order. Runs glued to letters ("ORD-55231", "A1234") are ids, not numbers, and are left out. */
@@ -203,40 +219,61 @@ export function findDigitRuns(text: string): DigitRun[] {
   const tokens = tokenize(text);
   const runs: DigitRun[] = [];
   let current: Token[] = [];
-  const flush = (): void => {
+  /** Where whitespace stands between two tokens of a run: a new word begins there. */
+  const spacedBefore = (run: Token[], k: number): boolean =>
+    /\s/.test(text.slice(run[k - 1]!.end, run[k]!.start));
+  const emit = (run: Token[]): void => {
     // Weak zeros ("oh") at the edges of a run are ordinary words.
-    while (
-      current.length > 0 &&
-      current[0]!.kind === 'digit' &&
-      (current[0] as { weak: boolean }).weak
-    )
-      current.shift();
-    while (current.length > 0) {
-      const last = current[current.length - 1]!;
-      if ((last.kind === 'digit' && last.weak) || last.kind === 'and') current.pop();
+    let from = 0;
+    let to = run.length;
+    while (from < to && run[from]!.kind === 'digit' && (run[from] as { weak: boolean }).weak) {
+      from++;
+    }
+    while (to > from) {
+      const last = run[to - 1]!;
+      if ((last.kind === 'digit' && last.weak) || last.kind === 'and') to--;
       else break;
     }
-    if (current.length > 0) {
-      const first = current[0]!;
-      const last = current[current.length - 1]!;
-      const before = text.slice(Math.max(0, first.start - 2), first.start);
-      // A trailing X is the check character of a Chinese resident id ("...1002X").
-      const idCheck =
-        last.kind === 'numeral' &&
-        /[Xx]/.test(text[last.end] ?? '') &&
-        !isAsciiLetter(text[last.end + 1]);
-      const trailingLetter = last.kind === 'numeral' && isAsciiLetter(text[last.end]) && !idCheck;
-      const leadingLetter =
-        first.kind === 'numeral' &&
-        (isAsciiLetter(before[before.length - 1]) || /[A-Za-z][-_#]$/.test(before));
-      const groups = leadingLetter || trailingLetter ? [] : toGroups(current);
-      const lastGroup = groups[groups.length - 1];
-      if (idCheck && lastGroup) {
-        lastGroup.digits += 'X';
-        lastGroup.end += 1;
-      }
-      if (groups.length > 0) runs.push({ groups, plus: text[first.start - 1] === '+' });
+    if (to === from) return;
+    if (from > 0 || to < run.length) run = run.slice(from, to);
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    // A trailing X is the check character of a Chinese resident id ("...1002X").
+    const idCheck =
+      last.kind === 'numeral' &&
+      last.end < text.length &&
+      (text.charCodeAt(last.end) | 0x20) === 120 &&
+      !isAsciiLetterAt(text, last.end + 1);
+    const trailingLetter = last.kind === 'numeral' && isAsciiLetterAt(text, last.end) && !idCheck;
+    // "A1234", or "ORD-55231" / "ref_77" / "no#5" (a letter, then one of - _ #).
+    const leadingLetter =
+      first.kind === 'numeral' &&
+      (isAsciiLetterAt(text, first.start - 1) ||
+        (isAsciiLetterAt(text, first.start - 2) && '-_#'.includes(text[first.start - 1]!)));
+    // The word glued to letters is an id ("A1234", "ORD-55231-7"), kept as it is; after a space,
+    // the run is another word and may still be a number ("A1234 078 05 1120").
+    if (leadingLetter) {
+      let k = 1;
+      while (k < run.length && !spacedBefore(run, k)) k++;
+      if (k < run.length) emit(run.slice(k));
+      return;
     }
+    if (trailingLetter) {
+      let k = run.length - 1;
+      while (k > 0 && !spacedBefore(run, k)) k--;
+      if (k > 0) emit(run.slice(0, k));
+      return;
+    }
+    const groups = toGroups(run);
+    const lastGroup = groups[groups.length - 1];
+    if (idCheck && lastGroup) {
+      lastGroup.digits += 'X';
+      lastGroup.end += 1;
+    }
+    if (groups.length > 0) runs.push({ groups, plus: text[first.start - 1] === '+' });
+  };
+  const flush = (): void => {
+    if (current.length > 0) emit(current);
     current = [];
   };
   for (const token of tokens) {
@@ -247,7 +284,7 @@ export function findDigitRuns(text: string): DigitRun[] {
     const previous = current[current.length - 1];
     const joined =
       previous !== undefined &&
-      separatorPattern.test(text.slice(previous.end, token.start)) &&
+      isSeparator(text, previous.end, token.start) &&
       // "and" only continues a spoken cardinal ("one hundred and five").
       (token.kind !== 'and' || previous.kind === 'hundred' || previous.kind === 'thousand');
     if (!joined) flush();

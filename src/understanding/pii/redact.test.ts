@@ -136,6 +136,21 @@ describe('redactPii: modes and offsets', () => {
     expect((performance.now() - started) / 2000).toBeLessThan(1);
   });
 
+  // Found by the property test: a run of numbers that began glued to letters ("GB82 001-01-0001")
+  // was dropped whole as an id, and the SSN after it was kept; only once the e-mail before it was
+  // a placeholder did a second pass find it.
+  it('reads the numbers after an id and a space, and keeps the id itself', () => {
+    expect(
+      redactPii('it is A1234 078-05-1120, then XY-2023-5523177889', { mode: 'mask' }).text,
+    ).toBe('it is A1234 [NATIONAL_ID], then XY-2023-5523177889');
+    expect(redactPii('it is 078 05 1120 1234A', { mode: 'mask' }).text).toBe(
+      'it is [NATIONAL_ID] 1234A',
+    );
+    const once = redactPii('a.a@a.GB82  001-01-0001 ', { mode: 'mask' }).text;
+    expect(once).toBe('[EMAIL]82  [NATIONAL_ID] ');
+    expect(redactPii(once, { mode: 'mask' }).text).toBe(once);
+  });
+
   // Found by the property test: the domain of an e-mail address ("ref") was read as the context
   // "reference number", and the SSN after it was kept as an order reference.
   it('does not read words inside an address as context for the number after it', () => {

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isChineseResidentId, isIban, isPlausibleSsn, passesLuhn } from './checksums.js';
 import { findDigitRuns, type DigitGroup, type DigitRun } from './number-runs.js';
+import { createContextReader, type ContextKind, type ContextReader } from './context-words.js';
+
+export type { ContextKind } from './context-words.js';
 
 /**
- * PII redaction on the ingest hot path: synchronous, regex and checksum based, no model.
+ * PII redaction on the ingest hot path: synchronous, regex and checksum based, no model, linear in
+ * the text (long texts run in a worker thread with a deadline: `pii-redactor.ts`).
  * It runs before anything is stored, so it errs towards redacting numbers that look like
  * payment or identity data, and never redacts what agents need to read back: order and case
  * numbers, amounts, dates, times and short numbers.
@@ -72,80 +76,95 @@ interface Candidate extends PiiFinding {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Context: what the speaker said just before a number decides what the number is.
-
-export type ContextKind = 'order' | 'card' | 'bank' | 'id' | 'phone';
-
-const contextPatterns: Array<[ContextKind, RegExp]> = [
-  [
-    'order',
-    /\b(?:orders?|ord|tickets?|case|reference|ref|confirmation|tracking|invoice|booking|reservation|claim|serial|sku|model|item|part|flight|receipt|transaction|shipment|package|parcel)\b|订单|单号|工单|快递|运单|编号|物流|型号|发票|流水/g,
-  ],
-  ['card', /\b(?:card|visa|mastercard|amex|credit|debit)\b|卡号|信用卡|银行卡|借记卡/g],
-  [
-    'bank',
-    /\b(?:account|acct|routing|sort code|iban|bank|checking|savings)\b|账号|账户|帐号|帐户|开户/g,
-  ],
-  [
-    'id',
-    /\b(?:social|ssn|security number|national insurance|ni number|passport|driver'?s licen[cs]e|id number|identification)\b|身份证|证件|护照/g,
-  ],
-  [
-    'phone',
-    /\b(?:phone|cell|mobile|my number|call(?: me)?|reach(?: me)?|telephone|landline|fax|whatsapp|text me|contact)\b|电话|手机|(?<!单)号码|联系|致电|打给/g,
-  ],
-];
-
-/** The context named closest before `start` (within a short window), if any. */
-function contextBefore(text: string, start: number): ContextKind | null {
-  // A placeholder names what it replaced ("[PHONE]"), not what follows: reading it as context
-  // would make redacting already-redacted text find more.
-  const window = text
-    .slice(Math.max(0, start - 48), start)
-    .replace(redactionTokenPattern, (token) => ' '.repeat(token.length))
-    // Words inside an address are not context: "a@ref.com | 001-01-0001" is no reference number.
-    .replace(/\S*[@/]\S*/g, (token) => ' '.repeat(token.length))
-    .toLowerCase();
-  let best: ContextKind | null = null;
-  let bestIndex = -1;
-  for (const [kind, pattern] of contextPatterns) {
-    pattern.lastIndex = 0;
-    for (const match of window.matchAll(pattern)) {
-      const end = match.index + match[0].length;
-      if (end > bestIndex) {
-        bestIndex = end;
-        best = kind;
-      }
-    }
-  }
-  return best;
-}
+// Amounts: a number with a currency before or after it is money, never personal data.
 
 const currencyBefore = /(?:[$€£¥￥]|\b(?:usd|rmb|eur|gbp))\s?$/i;
 const currencyAfter =
   /^\s?(?:元|块|角|美元|欧元|英镑|dollars?|bucks|cents?|pounds?|euros?|usd|rmb|%|percent)/i;
+// The characters a currency word or sign can end (before a number) or begin (after one) with:
+// checked first, so that the patterns run only near a likely amount, not once per digit group.
+// Character codes, not characters: reading a character of Chinese text makes a new string.
+const codesOf = (chars: string) => new Set([...chars].map((char) => char.charCodeAt(0)));
+const currencyLastChars = codesOf('$€£¥￥dbrpDBRP');
+const currencyFirstChars = codesOf('元块角美欧英dbcpeur%DBCPEUR');
+
+/** The character code at `index`, or -1 outside the text (reading outside deoptimizes the caller). */
+const codeAt = (text: string, index: number): number =>
+  index >= 0 && index < text.length ? text.charCodeAt(index) : -1;
+
+/** Whether a currency stands just before `start` ("$ 40"). */
+function isAmountStart(text: string, start: number): boolean {
+  if (
+    !currencyLastChars.has(codeAt(text, start - 1)) &&
+    !currencyLastChars.has(codeAt(text, start - 2))
+  )
+    return false;
+  return currencyBefore.test(text.slice(Math.max(0, start - 5), start));
+}
+
+/** Whether a currency or unit follows just after `end` ("40 dollars", "15%"). */
+function isAmountEnd(text: string, end: number): boolean {
+  if (!currencyFirstChars.has(codeAt(text, end)) && !currencyFirstChars.has(codeAt(text, end + 1)))
+    return false;
+  return currencyAfter.test(text.slice(end, end + 8));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Numbers.
 
-function classifyDigits(
-  text: string,
-  start: number,
-  end: number,
-  digits: string,
-  plus: boolean,
-  context: ContextKind | null,
-): PiiType | null {
-  const n = digits.length;
+/**
+ * One stretch of a digit run to classify: `length` characters of `digits` from `from`, written in
+ * the text from `rawStart` to `rawEnd`. Read in place, so that testing every stretch of a long run
+ * copies nothing; `classifyGroups` reuses one object for all of them. A non-digit can only be the
+ * last character of a run (the X check character of a Chinese resident id).
+ */
+interface DigitStretch {
+  text: string;
+  rawStart: number;
+  rawEnd: number;
+  digits: string;
+  from: number;
+  length: number;
+  plus: boolean;
+  context: ContextKind | null;
+  /** Whether the stretch passes Luhn, when the caller kept count; computed here otherwise. */
+  luhn?: boolean | undefined;
+}
+
+const ssnShape = /^\d{3}[-\s]\d{2}[-\s]\d{4}$/;
+const chineseLandline = /^0\d{2,3}[-\s]?\d{7,8}$/;
+
+// Plain functions, not closures in `classifyDigits`: it runs for every stretch of every run, and
+// tsx (which runs the service) wraps each closure it creates in a naming call.
+const digitOf = (stretch: DigitStretch, k: number): number =>
+  stretch.digits.charCodeAt(stretch.from + k) - 48;
+const rawOf = (stretch: DigitStretch): string =>
+  stretch.text.slice(stretch.rawStart, stretch.rawEnd);
+
+function classifyDigits(stretch: DigitStretch): PiiType | null {
+  const { digits, from, length: n, context } = stretch;
   if (n < 6 || n > 20) return null;
-  if (n === 18 && isChineseResidentId(digits)) return 'national_id';
-  if (!/^\d+$/.test(digits)) return null;
-  if (n >= 13 && n <= 19 && passesLuhn(digits)) return 'card_number';
-  const raw = text.slice(start, end);
+  // Without a context word or a "+", only the shapes below can match: a Luhn-valid 13-19, an
+  // 18-digit id, a 9-digit SSN written 3-2-4, a 10-13 digit phone. Checked first, because a pasted
+  // run reaches here for every stretch of every start.
+  if (
+    context === null &&
+    !stretch.plus &&
+    (n < 9 || n > 13) &&
+    n !== 18 &&
+    stretch.luhn === false
+  ) {
+    return null;
+  }
+  if (n === 18 && isChineseResidentId(digits, from, n)) return 'national_id';
+  const last = digitOf(stretch, n - 1);
+  if (last < 0 || last > 9) return null;
+  if (n >= 13 && n <= 19 && (stretch.luhn ?? passesLuhn(digits, from, n))) return 'card_number';
   if (
     n === 9 &&
-    isPlausibleSsn(digits) &&
-    (context === 'id' || /^\d{3}[-\s]\d{2}[-\s]\d{4}$/.test(raw))
+    (context === 'id' ||
+      (stretch.rawEnd - stretch.rawStart === 11 && ssnShape.test(rawOf(stretch)))) &&
+    isPlausibleSsn(digits, from, n)
   ) {
     return 'national_id';
   }
@@ -153,66 +172,143 @@ function classifyDigits(
   // A card read with a slip of the tongue fails Luhn; the caller still said it was a card.
   if (context === 'card' && n >= 13 && n <= 19) return 'card_number';
   if (context === 'card' || context === 'bank') return 'bank_account';
-  if (/^(?:86)?1[3-9]\d{9}$/.test(digits)) return 'phone'; // Chinese mobile
-  if (plus && n >= 8 && n <= 15) return 'phone';
-  if (/^1?[2-9]\d{2}[2-9]\d{6}$/.test(digits)) return 'phone'; // North American numbering plan
-  if (/^0\d{2,3}[-\s]?\d{7,8}$/.test(raw) || /^07\d{9}$/.test(digits)) return 'phone'; // CN landline, UK mobile
+  const first = digitOf(stretch, 0);
+  // Chinese mobile: (86)1[3-9] and nine more digits.
+  if (n === 11 && first === 1 && digitOf(stretch, 1) >= 3) return 'phone';
+  if (
+    n === 13 &&
+    first === 8 &&
+    digitOf(stretch, 1) === 6 &&
+    digitOf(stretch, 2) === 1 &&
+    digitOf(stretch, 3) >= 3
+  ) {
+    return 'phone';
+  }
+  if (stretch.plus && n >= 8 && n <= 15) return 'phone';
+  // North American numbering plan: 1?[2-9]xx[2-9]xxxxxx.
+  if (n === 10 && first >= 2 && digitOf(stretch, 3) >= 2) return 'phone';
+  if (n === 11 && first === 1 && digitOf(stretch, 1) >= 2 && digitOf(stretch, 4) >= 2) {
+    return 'phone';
+  }
+  // Chinese landline 0xx(x)-xxxxxxx(x), as written; UK mobile 07 and nine digits.
+  if (n >= 10 && n <= 12 && first === 0) {
+    if (chineseLandline.test(rawOf(stretch)) || (n === 11 && digitOf(stretch, 1) === 7)) {
+      return 'phone';
+    }
+  }
   if (context === 'phone' && n >= 7 && n <= 15) return 'phone';
   return null;
 }
 
 /** Most groups one number can span: a card read digit by digit is 16-19 groups, nothing is longer. */
 const maxGroupsPerNumber = 24;
+/** What a number can be, numbered for `classifyGroups`' table (0 there is "nothing"). */
+const numberTypeList: readonly NumberPiiType[] = [
+  'card_number',
+  'bank_account',
+  'national_id',
+  'phone',
+];
 
 /**
  * The longest classifiable stretch of groups wins, the earliest on a tie; then the same on what is
  * left either side. Done as one pass over every stretch of at most `maxGroupsPerNumber` groups and
  * 6-20 digits (a bounded number per group), then a greedy pick in (length, position) order, which
  * chooses exactly what choosing per side would: stretches on different sides never overlap. The
- * earlier per-side search restarted at every found number and took seconds on a pasted digit run.
+ * cost is linear in the run: each stretch is read in place (`DigitStretch`), what stands around a
+ * group is read once, and the pick needs no sort (stretches are found in position order, and
+ * bucketed by length).
  */
-function classifyGroups(text: string, groups: DigitGroup[], plus: boolean, out: Candidate[]): void {
-  // What stands before a start or after an end is read once per group, not once per stretch.
-  const amountAfter = new Map<number, boolean>();
-  const isAmountEnd = (end: number): boolean => {
-    let amount = amountAfter.get(end);
-    if (amount === undefined) {
-      amount = currencyAfter.test(text.slice(end, end + 8));
-      amountAfter.set(end, amount);
-    }
-    return amount;
+function classifyGroups(
+  text: string,
+  groups: DigitGroup[],
+  plus: boolean,
+  contextOf: ContextReader,
+  out: Candidate[],
+): void {
+  const count = groups.length;
+  let digits = '';
+  for (const group of groups) digits += group.digits;
+  // Most runs are a short number ("3 items", "路一"): nothing to classify, nothing to allocate.
+  if (digits.length < 6) return;
+  const offsets = new Int32Array(count + 1);
+  groups.forEach((group, g) => (offsets[g + 1] = offsets[g]! + group.digits.length));
+  // 0: not read yet, 1: an amount ends there, 2: none does.
+  const amountEnds = new Uint8Array(count);
+  const width = maxGroupsPerNumber + 1;
+  // types[first * width + size]: 1 + index in `numberTypeList` of what that stretch is, or 0.
+  const types = new Uint8Array(count * width);
+  const firstsBySize: number[][] = Array.from({ length: width }, () => []);
+  const stretch: DigitStretch = {
+    text,
+    rawStart: 0,
+    rawEnd: 0,
+    digits,
+    from: 0,
+    length: 0,
+    plus: false,
+    context: null,
+    luhn: undefined,
   };
-  const found: Array<{ first: number; size: number; type: PiiType; digits: string }> = [];
-  for (let i = 0; i < groups.length; i++) {
+  for (let i = 0; i < count; i++) {
     const start = groups[i]!.start;
-    if (currencyBefore.test(text.slice(Math.max(0, start - 5), start))) continue;
-    const context = contextBefore(text, start);
+    if (isAmountStart(text, start)) continue;
+    const context = contextOf(start);
     // An agent must be able to read back order and case numbers, whatever their shape.
     if (context === 'order') continue;
-    let digits = '';
-    for (let size = 1; size <= maxGroupsPerNumber && i + size <= groups.length; size++) {
-      digits += groups[i + size - 1]!.digits;
-      if (digits.length > 20) break;
-      if (digits.length < 6) continue;
-      const end = groups[i + size - 1]!.end;
-      if (isAmountEnd(end)) continue;
-      const type = classifyDigits(text, start, end, digits, plus && i === 0, context);
-      if (type) found.push({ first: i, size, type, digits });
+    stretch.rawStart = start;
+    stretch.from = offsets[i]!;
+    stretch.plus = plus && i === 0;
+    stretch.context = context;
+    // Luhn sums of the stretch so far, kept as it grows: one with the digits at odd places from
+    // its start doubled, one with those at even places. Which one a length uses depends on
+    // whether the length is odd (the last digit is never doubled).
+    let oddDoubled = 0;
+    let evenDoubled = 0;
+    let read = offsets[i]!;
+    for (let size = 1; size <= maxGroupsPerNumber && i + size <= count; size++) {
+      const length = offsets[i + size]! - offsets[i]!;
+      if (length > 20) break;
+      for (; read < offsets[i + size]!; read++) {
+        const digit = digits.charCodeAt(read) - 48;
+        const doubled = digit > 4 ? 2 * digit - 9 : 2 * digit;
+        if ((read - offsets[i]!) % 2 === 1) {
+          oddDoubled += doubled;
+          evenDoubled += digit;
+        } else {
+          oddDoubled += digit;
+          evenDoubled += doubled;
+        }
+      }
+      if (length < 6) continue;
+      const last = i + size - 1;
+      if (amountEnds[last] === 0) amountEnds[last] = isAmountEnd(text, groups[last]!.end) ? 1 : 2;
+      if (amountEnds[last] === 1) continue;
+      stretch.length = length;
+      stretch.luhn = (length % 2 === 1 ? oddDoubled : evenDoubled) % 10 === 0;
+      stretch.rawEnd = groups[i + size - 1]!.end;
+      const type = classifyDigits(stretch);
+      if (!type) continue;
+      types[i * width + size] = 1 + numberTypeList.indexOf(type as NumberPiiType);
+      firstsBySize[size]!.push(i);
     }
   }
-  found.sort((a, b) => b.size - a.size || a.first - b.first);
-  const taken = new Uint8Array(groups.length);
-  for (const { first, size, type, digits } of found) {
-    let free = true;
-    for (let k = first; k < first + size && free; k++) free = taken[k] === 0;
-    if (!free) continue;
-    taken.fill(1, first, first + size);
-    const start = groups[first]!.start;
-    const end = groups[first + size - 1]!.end;
-    // The "+" of an international number belongs to it.
-    let from = plus && first === 0 && text[start - 1] === '+' ? start - 1 : start;
-    if (text[from - 1] === '(' && text.slice(from, end).includes(')')) from--;
-    out.push({ type, start: from, end, normalized: digits });
+  const taken = new Uint8Array(count);
+  for (let size = maxGroupsPerNumber; size >= 1; size--) {
+    for (const first of firstsBySize[size]!) {
+      // Every stretch taken before is at least as long as this one, so one that overlaps it
+      // covers its first or its last group.
+      if (taken[first] || taken[first + size - 1]) continue;
+      taken.fill(1, first, first + size);
+      const type = numberTypeList[types[first * width + size]! - 1]!;
+      const start = groups[first]!.start;
+      const end = groups[first + size - 1]!.end;
+      // The "+" of an international number belongs to it.
+      let from = plus && first === 0 && text[start - 1] === '+' ? start - 1 : start;
+      if (text[from - 1] === '(' && text.slice(from, end).includes(')')) from--;
+      const normalized = digits.slice(offsets[first], offsets[first + size]);
+      out.push({ type, start: from, end, normalized });
+    }
   }
 }
 
@@ -321,7 +417,7 @@ function collectChineseAddresses(text: string, out: Candidate[]): void {
   }
 }
 
-function collectPatterns(text: string, out: Candidate[]): void {
+function collectPatterns(text: string, contextOf: ContextReader, out: Candidate[]): void {
   for (const match of text.matchAll(writtenEmail)) {
     out.push({
       type: 'email',
@@ -360,7 +456,7 @@ function collectPatterns(text: string, out: Candidate[]): void {
   for (const match of text.matchAll(ukNationalInsurance)) {
     const raw = match[0];
     // Lower-case letter pairs ("is 12 34 56 a") are ordinary words unless the caller named the id.
-    if (raw === raw.toUpperCase() || contextBefore(text, match.index) === 'id') {
+    if (raw === raw.toUpperCase() || contextOf(match.index) === 'id') {
       out.push({
         type: 'national_id',
         start: match.index,
@@ -419,7 +515,7 @@ function continuedNumber(
     leadDigits += lead[size - 1]!.digits;
     if (!/^\d+$/.test(leadDigits) || leadDigits.length > 20) break;
     const end = lead[size - 1]!.end;
-    if (currencyAfter.test(text.slice(end, end + 8))) continue;
+    if (isAmountEnd(text, end)) continue;
     if (previous.placeholder) {
       if (
         leadDigits.length >= minPlaceholderContinuation &&
@@ -443,7 +539,17 @@ function continuedNumber(
       // Read as the speaker grouped it, so "078 05" | "5141" has the shape of an SSN.
       const raw = [...previous.groups.slice(from), ...leadGroups].join(' ');
       const plus = previous.plus && from === 0;
-      const type = classifyDigits(raw, 0, raw.length, digits, plus, previous.context);
+      const type = classifyDigits({
+        text: raw,
+        rawStart: 0,
+        rawEnd: raw.length,
+        digits,
+        from: 0,
+        length: digits.length,
+        plus,
+        context: previous.context,
+        luhn: undefined,
+      });
       if (type) combined = { size, type, digits };
     }
   }
@@ -477,6 +583,7 @@ function tailOf(
   runs: readonly DigitRun[],
   kept: readonly Candidate[],
   previous: UtteranceTail | null,
+  contextOf: ContextReader,
 ): UtteranceTail {
   const lastFinding = kept[kept.length - 1];
   const placeholder =
@@ -493,10 +600,10 @@ function tailOf(
   }
   const digits = run.groups.map((group) => group.digits);
   if (digits.some((group) => !/^\d+$/.test(group))) return { ...emptyTail, placeholder };
-  if (currencyBefore.test(text.slice(Math.max(0, first.start - 5), first.start))) {
+  if (isAmountStart(text, first.start)) {
     return { ...emptyTail, placeholder };
   }
-  let context = contextBefore(text, first.start);
+  let context = contextOf(first.start);
   // An order or case number is read back, never redacted, so it is never the first half either.
   if (context === 'order') return { ...emptyTail, placeholder };
   let plus = run.plus;
@@ -577,8 +684,12 @@ export function redactPii(text: string, options: RedactOptions): RedactionResult
       ? continuedNumber(text, runs, previous)
       : null;
   if (continued) candidates.push(continued);
-  collectPatterns(text, candidates);
-  for (const run of runs) classifyGroups(text, run.groups, run.plus, candidates);
+  // Read only when something asks: most utterances hold no number.
+  let reader: ContextReader | undefined;
+  const contextOf: ContextReader = (offset) =>
+    (reader ??= createContextReader(text, redactionTokenPattern))(offset);
+  collectPatterns(text, contextOf, candidates);
+  for (const run of runs) classifyGroups(text, run.groups, run.plus, contextOf, candidates);
   const kept = resolveOverlaps(candidates, text.length);
   let redacted = '';
   let cursor = 0;
@@ -590,6 +701,6 @@ export function redactPii(text: string, options: RedactOptions): RedactionResult
   return {
     text: redacted,
     findings: kept.map(({ type, start, end }) => ({ type, start, end })),
-    tail: tailOf(text, runs, kept, previous),
+    tail: tailOf(text, runs, kept, previous, contextOf),
   };
 }
