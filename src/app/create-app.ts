@@ -10,7 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Services } from './services.js';
 import { authenticate, needsKey, urlForLogs } from './plugins/auth.js';
-import { installErrorHandler } from './plugins/error-handler.js';
+import { frameworkErrorReply, installErrorHandler } from './plugins/error-handler.js';
 import { assertSafeInput } from './validation/safe-input.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -56,6 +56,7 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
         }
       : false,
     bodyLimit: config.maxFrameBytes * 4,
+    frameworkErrors: frameworkErrorReply,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
