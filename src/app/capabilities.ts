@@ -7,6 +7,11 @@ import {
   type TenantSettingsLookup,
 } from '../tenancy/tenant-settings.js';
 import { redactPii, type PiiMode } from '../understanding/pii/redact.js';
+import {
+  createOpenRedactor,
+  openRedactionPolicyOf,
+  type OpenRedactor,
+} from '../conversations/open-redaction.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../understanding/language/language-analyzer.js';
@@ -66,6 +71,7 @@ export interface Capabilities {
   analyzers: AnyAnalyzer[];
   finalizers: AnyFinalizer[];
   redact: Redact;
+  redactOpen: OpenRedactor;
   dispositions: DispositionService;
   intents: IntentClassifierCache;
   knowledge: KnowledgeDeps;
@@ -95,6 +101,27 @@ export function createTenantRedactor(config: Config, settingsOf: TenantSettingsL
 }
 
 /**
+ * Redaction of `open` fields per tenant (settings `redactOpenFields`, `redactCustomerIds`).
+ * Pseudonyms are keyed by the server secret and the tenant's salt, so they differ per tenant and
+ * cannot be recomputed from the database alone when the secret is set.
+ */
+export function createTenantOpenRedactor(
+  config: Config,
+  settingsOf: TenantSettingsLookup,
+  redact: Redact,
+): OpenRedactor {
+  return createOpenRedactor(async (tenantId) => {
+    const settings = await settingsOf(tenantId);
+    const salt = typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId;
+    return {
+      policy: openRedactionPolicyOf(settings),
+      pseudonymKey: `${config.pseudonymSecret ?? ''}\u0000${salt}`,
+      redactText: (text) => redact(tenantId, text),
+    };
+  });
+}
+
+/**
  * The default (offline) capabilities in pipeline order. Each capability lives in its own module;
  * this is the one place that chooses and orders them. Models load once per process.
  */
@@ -103,6 +130,7 @@ export async function createDefaultCapabilities(
   db: Database,
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
+  const redact = createTenantRedactor(config, settingsOf);
   const [detector, playbooks] = await Promise.all([
     createLanguageDetector(),
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
@@ -209,7 +237,8 @@ export async function createDefaultCapabilities(
   return {
     analyzers,
     finalizers,
-    redact: createTenantRedactor(config, settingsOf),
+    redact,
+    redactOpen: createTenantOpenRedactor(config, settingsOf, redact),
     dispositions,
     intents,
     knowledge,

@@ -26,6 +26,8 @@ const configSchema = z.object({
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
+  // Keys customer-id pseudonyms (tenant option redactCustomerIds); never stored in the database.
+  CUECARD_PSEUDONYM_SECRET: z.string().min(16, 'use at least 16 random characters').optional(),
   CUECARD_LOAD_SHEDDING: z.enum(['true', 'false']).default('true'),
   CUECARD_SUBSCRIBER_BUFFER_BYTES: z.coerce
     .number()
@@ -96,6 +98,11 @@ export interface Config {
   /** Unsent bytes a subscriber may have queued before it is closed as too slow (4429). */
   readonly subscriberBufferBytes: number;
   readonly piiMode: 'off' | 'mask' | 'hash';
+  /**
+   * Server secret of customer-id pseudonyms; unset, each tenant's stored hash salt keys them
+   * (then anyone with the database could test guesses of an id against a pseudonym).
+   */
+  readonly pseudonymSecret: string | undefined;
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
   /**
@@ -199,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loadShedding: raw.CUECARD_LOAD_SHEDDING === 'true',
     subscriberBufferBytes: raw.CUECARD_SUBSCRIBER_BUFFER_BYTES,
     piiMode: raw.CUECARD_PII_MODE,
+    pseudonymSecret: raw.CUECARD_PSEUDONYM_SECRET,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     abandonAfterSeconds: Object.freeze(
       Object.fromEntries(
