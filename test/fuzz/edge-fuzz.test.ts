@@ -99,7 +99,10 @@ function expectEdgeFrames(messages: Message[], what: () => string): void {
 
 type KeyName = keyof TestServer['keys'] | 'none' | 'garbage';
 
-const restRequest = (operations: Operation[]) =>
+/** How the key travels: every spelling a client might use, broken ones included. */
+type KeyStyle = 'bearer' | 'x-api-key' | 'query' | 'basic' | 'bearer-empty' | 'both';
+
+const restRequest = (operations: Operation[], realIds: string[]) =>
   fc.constantFrom(...operations).chain((operation) =>
     fc.record({
       operation: fc.constant(operation),
@@ -112,7 +115,21 @@ const restRequest = (operations: Operation[]) =>
         'none',
         'garbage',
       ),
-      pathValues: fc.tuple(...operation.pathParams.map(() => hostileUrlText), fc.constant('')),
+      keyStyle: fc.constantFrom<KeyStyle>(
+        'bearer',
+        'bearer',
+        'bearer',
+        'x-api-key',
+        'query',
+        'basic',
+        'bearer-empty',
+        'both',
+      ),
+      // Real ids too, so bad queries and bodies reach the handlers of existing things.
+      pathValues: fc.tuple(
+        ...operation.pathParams.map(() => fc.oneof(hostileUrlText, fc.constantFrom(...realIds))),
+        fc.constant(''),
+      ),
       query: fc.array(
         fc.tuple(
           fc.oneof(
@@ -144,12 +161,41 @@ const restRequest = (operations: Operation[]) =>
         'multipart/form-data; boundary=x',
         undefined,
       ),
+      extraHeaders: fc.dictionary(
+        fc.constantFrom('accept', 'content-encoding', 'x-forwarded-host', 'origin', 'x-api-key'),
+        fc.constantFrom('gzip', 'text/html', '*/*', 'evil.example', '\u00e9', ''),
+        { maxKeys: 2 },
+      ),
     }),
   );
+
+/** The request headers and query addition that carry `key` in `style`. */
+function keyCarriage(
+  key: string | undefined,
+  style: KeyStyle,
+): { headers: Record<string, string>; query: string } {
+  if (key === undefined) return { headers: {}, query: '' };
+  switch (style) {
+    case 'bearer':
+      return { headers: { authorization: `Bearer ${key}` }, query: '' };
+    case 'x-api-key':
+      return { headers: { 'x-api-key': key }, query: '' };
+    case 'query':
+      return { headers: {}, query: `key=${encodeURIComponent(key)}` };
+    case 'basic':
+      return { headers: { authorization: `Basic ${key}` }, query: '' };
+    case 'bearer-empty':
+      return { headers: { authorization: 'Bearer ' }, query: `key=${encodeURIComponent(key)}` };
+    case 'both':
+      return { headers: { authorization: `Bearer ${key}`, 'x-api-key': 'ck_wrong' }, query: '' };
+  }
+}
 
 describe.each(engines)('fuzzing the edge on %s', (engine) => {
   let server: TestServer;
   let operations: Operation[];
+  /** Ids of things that exist: a conversation, an article, a follow-up number. */
+  const realIds: string[] = ['1'];
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -158,6 +204,18 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
       env: { CUECARD_ANALYZER_TIMEOUT_MS: '5000' },
     });
     operations = operationsOf(server.app.swagger() as Parameters<typeof operationsOf>[0]);
+    const connector = await TestSocket.connect(`${server.wsUrl}/ws/ingest`, server.keys.connector);
+    const opened = await connector.request(
+      { type: 'open', conversationId: 'fz-open', channel: 'voice', agentId: 'alice' },
+      (m) => m.type === 'opened',
+    );
+    await connector.close();
+    const article = await server.call('POST', '/api/articles', server.keys.admin, {
+      title: 'Refunds',
+      body: 'How to refund an order.',
+    });
+    // No real key id: DELETE /api/keys/:id would revoke the key the socket tests use.
+    realIds.push(String(opened.id), String((article.json() as { id?: unknown }).id));
   }, 120_000);
   afterAll(async () => server?.close());
 
@@ -188,17 +246,19 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
     const keyOf = (name: KeyName) =>
       name === 'none' ? undefined : name === 'garbage' ? 'ck_\u00e9%00' : server.keys[name];
     await fc.assert(
-      fc.asyncProperty(restRequest(operations), async (request) => {
+      fc.asyncProperty(restRequest(operations, realIds), async (request) => {
         const { operation } = request;
         let path = operation.path;
         operation.pathParams.forEach((name, index) => {
           path = path.replace(`{${name}}`, request.pathValues[index] ?? '');
         });
-        const query = request.query.map(([name, value]) => `${name}=${value}`).join('&');
+        const carriage = keyCarriage(keyOf(request.key), request.keyStyle);
+        const query = [
+          ...request.query.map(([name, value]) => `${name}=${value}`),
+          ...(carriage.query ? [carriage.query] : []),
+        ].join('&');
         const url = query ? `${path}?${query}` : path;
-        const key = keyOf(request.key);
-        const headers: Record<string, string> = {};
-        if (key) headers.authorization = `Bearer ${key}`;
+        const headers: Record<string, string> = { ...request.extraHeaders, ...carriage.headers };
         if (request.contentType) headers['content-type'] = request.contentType;
         const body = request.body;
         const payload =
@@ -302,12 +362,7 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
   }
 
   it('answers bad frames on /ws/ingest with an error frame and keeps the socket', async () => {
-    const connector = await TestSocket.connect(`${server.wsUrl}/ws/ingest`, server.keys.connector);
-    await connector.request(
-      { type: 'open', conversationId: 'fz-open', channel: 'voice', agentId: 'alice' },
-      (m) => m.type === 'opened',
-    );
-    await connector.close();
+    // fz-open was opened before all tests.
     await fuzzSocket('/ws/ingest', server.keys.connector, ingestBase('fz-open'), 200);
     await expectHealthy();
   }, 120_000);
