@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -364,6 +365,61 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
   it('answers bad frames on /ws/ingest with an error frame and keeps the socket', async () => {
     // fz-open was opened before all tests.
     await fuzzSocket('/ws/ingest', server.keys.connector, ingestBase('fz-open'), 200);
+    await expectHealthy();
+  }, 120_000);
+
+  /** The HTTP status of a handshake: 101 when the socket opened. */
+  function handshake(url: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { headers });
+      socket.once('open', () => {
+        socket.close();
+        resolve(101);
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.once('error', (error) => reject(error));
+    });
+  }
+
+  it('answers odd handshakes (keys, queries, paths, headers) with 101 or a 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/ws/ingest', '/ws/subscribe', '/ws/%69ngest', '/ws%2Fsubscribe', '/ws/x'),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom('key', 'KEY', 'k%65y'), hostileUrlText),
+            hostileUrlText,
+          ),
+          {
+            maxLength: 3,
+          },
+        ),
+        fc.constantFrom<KeyName>('connector', 'supervisor', 'agent', 'none', 'garbage'),
+        fc.dictionary(
+          fc.constantFrom('x-api-key', 'authorization', 'origin', 'x-forwarded-for'),
+          fc.constantFrom('', 'Bearer', 'Bearer ck_\u00e9', 'null', 'a,b', 'chat'),
+          { maxKeys: 2 },
+        ),
+        async (path, query, keyName, extraHeaders) => {
+          const key =
+            keyName === 'none' ? undefined : keyName === 'garbage' ? 'ck_x' : server.keys[keyName];
+          const pairs = query.map(([name, value]) => `${name}=${value}`);
+          if (key) pairs.push(`key=${encodeURIComponent(key)}`);
+          const url = `${server.wsUrl}${path}${pairs.length ? `?${pairs.join('&')}` : ''}`;
+          const status = await handshake(url, extraHeaders);
+          // 431: Node's HTTP parser refuses a request line past its header size limit (70 KB key).
+          expect(
+            status === 101 || (status >= 400 && status < 500),
+            `${url.slice(0, 200)} ${JSON.stringify(extraHeaders)} → ${status}`,
+          ).toBe(true);
+        },
+      ),
+      settings(60),
+    );
     await expectHealthy();
   }, 120_000);
 
