@@ -25,6 +25,8 @@ describe('redaction of open fields', () => {
           tier: 'gold',
           visits: 3,
           mobile: 4155550142,
+          // A camelCase key is read as words: "account number" is the context of a bare number.
+          accountNumber: '12345678',
         },
         metadata: { card: '4111 1111 1111 1111', tags: ['vip', 'mail jane@example.com'] },
       },
@@ -35,6 +37,7 @@ describe('redaction of open fields', () => {
       tier: 'gold',
       visits: 3,
       mobile: '[PHONE]',
+      accountNumber: '[BANK_ACCOUNT]',
     });
     expect(out.metadata).toEqual({ card: '[CARD_NUMBER]', tags: ['vip', 'mail [EMAIL]'] });
     // Kept by default: repeat-contact detection links calls by it.

@@ -95,12 +95,20 @@ async function redactValue(
   return Object.fromEntries(entries);
 }
 
+/** A key as words ("accountNumber", "account_number" → "account number"), the redactor's context. */
+function keyAsWords(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_\-.]+/g, ' ')
+    .toLowerCase();
+}
+
 async function redactKeyed(
   redactText: OpenRedactionContext['redactText'],
   text: string,
   key: string,
 ): Promise<string> {
-  const prefix = `${key} `;
+  const prefix = `${keyAsWords(key)} `;
   const withKey = await redactText(prefix + text);
   // The key is not personal data; should redaction have touched it, redact the value alone.
   return withKey.startsWith(prefix) ? withKey.slice(prefix.length) : redactText(text);
