@@ -280,7 +280,7 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
           `${operation.method} ${url.slice(0, 200)} ${String(payload).slice(0, 200)}`,
         );
       }),
-      settings(400),
+      settings(1000),
     );
     await expectHealthy();
   }, 120_000);
@@ -364,7 +364,7 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
 
   it('answers bad frames on /ws/ingest with an error frame and keeps the socket', async () => {
     // fz-open was opened before all tests.
-    await fuzzSocket('/ws/ingest', server.keys.connector, ingestBase('fz-open'), 200);
+    await fuzzSocket('/ws/ingest', server.keys.connector, ingestBase('fz-open'), 300);
     await expectHealthy();
   }, 120_000);
 
@@ -418,13 +418,13 @@ describe.each(engines)('fuzzing the edge on %s', (engine) => {
           ).toBe(true);
         },
       ),
-      settings(60),
+      settings(100),
     );
     await expectHealthy();
   }, 120_000);
 
   it('answers bad frames on /ws/subscribe with an error frame and keeps the socket', async () => {
-    await fuzzSocket('/ws/subscribe', server.keys.supervisor, subscribeBase, 200);
+    await fuzzSocket('/ws/subscribe', server.keys.supervisor, subscribeBase, 300);
     await expectHealthy();
   }, 120_000);
 });
