@@ -8,6 +8,11 @@ import {
 } from '../tenancy/tenant-settings.js';
 import type { PiiMode } from '../understanding/pii/redact.js';
 import { createPiiRedactor, type PiiRedactor } from '../understanding/pii/pii-redactor.js';
+import {
+  createOpenRedactor,
+  openRedactionPolicyOf,
+  type OpenRedactor,
+} from '../conversations/open-redaction.js';
 import { createLanguageDetector } from '../understanding/language/index.js';
 import { createSentimentModel } from '../understanding/sentiment/index.js';
 import { createLanguageAnalyzer } from '../understanding/language/language-analyzer.js';
@@ -67,6 +72,7 @@ export interface Capabilities {
   analyzers: AnyAnalyzer[];
   finalizers: AnyFinalizer[];
   redact: Redact;
+  redactOpen: OpenRedactor;
   dispositions: DispositionService;
   intents: IntentClassifierCache;
   knowledge: KnowledgeDeps;
@@ -113,6 +119,27 @@ export function createTenantRedactor(
 }
 
 /**
+ * Redaction of `open` fields per tenant (settings `redactOpenFields`, `redactCustomerIds`).
+ * Pseudonyms are keyed by the server secret and the tenant's salt, so they differ per tenant and
+ * cannot be recomputed from the database alone when the secret is set.
+ */
+export function createTenantOpenRedactor(
+  config: Config,
+  settingsOf: TenantSettingsLookup,
+  redact: Redact,
+): OpenRedactor {
+  return createOpenRedactor(async (tenantId) => {
+    const settings = await settingsOf(tenantId);
+    const salt = typeof settings.hashSalt === 'string' ? settings.hashSalt : tenantId;
+    return {
+      policy: openRedactionPolicyOf(settings),
+      pseudonymKey: `${config.pseudonymSecret ?? ''}\u0000${salt}`,
+      redactText: (text) => redact(tenantId, text),
+    };
+  });
+}
+
+/**
  * The default (offline) capabilities in pipeline order. Each capability lives in its own module;
  * this is the one place that chooses and orders them. Models load once per process.
  */
@@ -122,6 +149,7 @@ export async function createDefaultCapabilities(
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
   const piiRedactor = createConfiguredPiiRedactor(config);
+  const redact = createTenantRedactor(config, settingsOf, piiRedactor);
   const [detector, playbooks] = await Promise.all([
     createLanguageDetector(),
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
@@ -228,7 +256,8 @@ export async function createDefaultCapabilities(
   return {
     analyzers,
     finalizers,
-    redact: createTenantRedactor(config, settingsOf, piiRedactor),
+    redact,
+    redactOpen: createTenantOpenRedactor(config, settingsOf, redact),
     dispositions,
     intents,
     knowledge,

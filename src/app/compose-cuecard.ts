@@ -42,6 +42,8 @@ export interface ComposeOptions {
   devTenant?: boolean;
   /** `false` silences request logs, pipeline warnings and start-up notes (tests, CLIs). */
   logger?: boolean;
+  /** Where the app's log lines go instead of stdout (tests that read what was logged). */
+  logStream?: { write(line: string): void };
   /**
    * Live delivery from other instances on the same Postgres server, as this instance (`origin`,
    * also its connections' application name). Default: on when the configured server is opened
@@ -132,7 +134,11 @@ export async function composeCuecard(
       (options.devTenant ?? config.devTenant)
         ? await startDevTenant(config, services, options.logger !== false)
         : null;
-    const app = await createApp({ services, logger: options.logger ?? true });
+    const app = await createApp({
+      services,
+      logger: options.logger ?? true,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
     appRef.app = app;
     // A server's autovacuum does this; the embedded engine has none (stores/embedded-maintenance.ts).
     const maintenance =

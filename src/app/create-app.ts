@@ -10,7 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Services } from './services.js';
 import { authenticate, needsKey, urlForLogs } from './plugins/auth.js';
-import { installErrorHandler } from './plugins/error-handler.js';
+import { frameworkErrorReply, installErrorHandler } from './plugins/error-handler.js';
 import { assertSafeInput } from './validation/safe-input.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -30,6 +30,8 @@ export interface AppOptions {
   services: Services;
   /** false silences request logs (tests, bench). */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests that read what was logged). */
+  logStream?: { write(line: string): void };
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
@@ -39,7 +41,11 @@ const SOCKET_ROUTES = new Set(['/ws/ingest', '/ws/subscribe']);
  * The HTTP and WebSocket face of Cuecard, in layers: external plugins (websocket, OpenAPI,
  * errors, auth) → routes. Domain services come in ready-made.
  */
-export async function createApp({ services, logger = true }: AppOptions): Promise<FastifyInstance> {
+export async function createApp({
+  services,
+  logger = true,
+  logStream,
+}: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: logger
@@ -48,14 +54,20 @@ export async function createApp({ services, logger = true }: AppOptions): Promis
           // Logs carry ids and codes, never keys or transcript text.
           redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
           serializers: {
-            req: (request: { method: string; url: string }) => ({
+            req: (request: {
+              method: string;
+              url: string;
+              routeOptions?: { url?: string | undefined };
+            }) => ({
               method: request.method,
-              url: urlForLogs(request.url),
+              url: urlForLogs(request.url, request.routeOptions?.url),
             }),
           },
+          ...(logStream ? { stream: logStream } : {}),
         }
       : false,
     bodyLimit: config.maxFrameBytes * 4,
+    frameworkErrors: frameworkErrorReply,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -3,6 +3,7 @@ import type { Database } from '../stores/database.js';
 import { createConversationStore } from '../conversations/conversation-store.js';
 import { createEventLog } from '../conversations/event-log.js';
 import { createIngestService, type Redact } from '../conversations/ingest-service.js';
+import type { OpenRedactor } from '../conversations/open-redaction.js';
 import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
 import { startPipelineWork } from '../pipeline/pipeline-work.js';
 import { createAnalyzerStateStore } from '../pipeline/analyzer-state-store.js';
@@ -26,6 +27,8 @@ export interface ServiceOptions {
   analyzers?: readonly RunnableAnalyzer[];
   finalizers?: readonly RunnableFinalizer[];
   redact?: Redact;
+  /** Per-tenant redaction of `open` fields (customer id pseudonyms included). */
+  redactOpen?: OpenRedactor;
   /** Learns wrap-up codes from agents' confirmations; absent when no code set is configured. */
   dispositions?: DispositionService;
   intents?: IntentClassifierCache;
@@ -68,11 +71,13 @@ export function createServices(options: ServiceOptions) {
     concurrency: config.work.concurrency,
     logger,
   });
+  const redact: Redact = options.redact ?? ((_tenantId, text) => text);
   const ingest = createIngestService({
     conversations,
     eventLog,
     sink: work,
-    redact: options.redact ?? ((_tenantId, text) => text),
+    redact,
+    ...(options.redactOpen ? { redactOpen: options.redactOpen } : {}),
     logger,
   });
   return {
@@ -85,6 +90,11 @@ export function createServices(options: ServiceOptions) {
     /** Durable analysis and wrap-up; `drain()` waits until no work is pending (tests, demo). */
     pipeline: work,
     ingest,
+    /** Personal data out of a tenant's text (search queries before they are logged). */
+    redactText: async (tenantId: string, text: string) => redact(tenantId, text),
+    /** The customer id as stored (a pseudonym when the tenant asks for one): history lookups. */
+    storedCustomerId: (tenantId: string, customerId: string) =>
+      options.redactOpen?.storedCustomerId(tenantId, customerId) ?? Promise.resolve(customerId),
     dispositions: options.dispositions,
     intents: options.intents,
     knowledge: options.knowledge,

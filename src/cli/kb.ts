@@ -89,6 +89,8 @@ async function main(): Promise<void> {
             tenantId,
             query: target,
             limit: Number(values.limit),
+            // An operator's trial search is no knowledge gap, and is stored nowhere unredacted.
+            log: false,
             filters: {
               ...(values.tag ? { tags: values.tag } : {}),
               ...(values.language ? { language: values.language } : {}),

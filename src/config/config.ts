@@ -28,6 +28,8 @@ const configSchema = z.object({
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
   CUECARD_PII_OFF_LOOP_CHARS: z.coerce.number().int().min(0).max(16_777_216).default(4_096),
   CUECARD_PII_DEADLINE_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  // Keys customer-id pseudonyms (tenant option redactCustomerIds); never stored in the database.
+  CUECARD_PSEUDONYM_SECRET: z.string().min(16, 'use at least 16 random characters').optional(),
   CUECARD_LOAD_SHEDDING: z.enum(['true', 'false']).default('true'),
   CUECARD_SUBSCRIBER_BUFFER_BYTES: z.coerce
     .number()
@@ -105,6 +107,11 @@ export interface Config {
   readonly piiOffLoopFromChars: number;
   /** How long redacting one text may take there; past it the text is refused (`validation_failed`). */
   readonly piiDeadlineMs: number;
+  /**
+   * Server secret of customer-id pseudonyms; unset, each tenant's stored hash salt keys them
+   * (then anyone with the database could test guesses of an id against a pseudonym).
+   */
+  readonly pseudonymSecret: string | undefined;
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
   /** Durable work (analysis, wrap-up) of this instance (decision 0008). */
@@ -219,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     piiMode: raw.CUECARD_PII_MODE,
     piiOffLoopFromChars: raw.CUECARD_PII_OFF_LOOP_CHARS,
     piiDeadlineMs: raw.CUECARD_PII_DEADLINE_MS,
+    pseudonymSecret: raw.CUECARD_PSEUDONYM_SECRET,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     work: {
       concurrency: raw.CUECARD_WORK_CONCURRENCY,

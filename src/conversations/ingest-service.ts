@@ -10,6 +10,11 @@ import {
   type OpenConversationInput,
 } from './conversation-store.js';
 import type { UtteranceTail } from '../understanding/pii/redact.js';
+import {
+  createOpenRedactor,
+  defaultOpenRedactionPolicy,
+  type OpenRedactor,
+} from './open-redaction.js';
 import type { Channel, ConversationItem, ConversationRecord, Speaker } from './types.js';
 
 /**
@@ -87,9 +92,18 @@ export function createIngestService(deps: {
   eventLog: EventLog;
   sink: ItemSink;
   redact: Redact;
+  /** Personal data in `open` fields; default: free-form values through `redact`, ids kept. */
+  redactOpen?: OpenRedactor;
   logger: { error(details: Record<string, unknown>, message: string): void };
 }) {
   const { conversations, eventLog, sink, redact, logger } = deps;
+  const redactOpen =
+    deps.redactOpen ??
+    createOpenRedactor((tenantId) => ({
+      policy: defaultOpenRedactionPolicy,
+      pseudonymKey: tenantId,
+      redactText: (text) => redact(tenantId, text),
+    }));
 
   /**
    * Per conversation (tenant and external id) and speaker, how the last stored final utterance
@@ -207,8 +221,15 @@ export function createIngestService(deps: {
 
   return {
     async open(principal: Principal, input: Omit<OpenConversationInput, 'tenantId'>) {
+      // Before anything is stored or broadcast (conversation-start carries these fields).
+      const personal = await redactOpen.redact(principal.tenantId, {
+        customerId: input.customerId,
+        customerAttributes: input.customerAttributes,
+        metadata: input.metadata,
+      });
       const { conversation, created } = await conversations.open({
         ...input,
+        ...personal,
         tenantId: principal.tenantId,
       });
       if (created) {

@@ -92,6 +92,11 @@ export interface GapQuery {
   maxScore?: number;
   sinceDays?: number;
   limit?: number;
+  /**
+   * Redacts the example queries shown: searches logged before queries were redacted at logging
+   * time still hold them raw.
+   */
+  redact?: (text: string) => Promise<string> | string;
 }
 
 /**
@@ -143,7 +148,11 @@ export async function knowledgeGaps(db: Queryable, query: GapQuery): Promise<Kno
     const lastSeen = new Date(rows[members[0]!]!.created_at).toISOString();
     return { terms, count: members.length, examples, lastSeen };
   });
-  return gaps
+  const top = gaps
     .sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen))
     .slice(0, query.limit ?? 20);
+  const redact = query.redact;
+  if (!redact) return top;
+  for (const gap of top) gap.examples = await Promise.all(gap.examples.map((text) => redact(text)));
+  return top;
 }

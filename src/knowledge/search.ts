@@ -14,6 +14,7 @@ import {
   type SearchFilters,
 } from './search-hits.js';
 import { reciprocalRankFusion, relativeScoreFusion } from './fusion.js';
+import { redactionTokenPattern } from '../understanding/pii/redact.js';
 import { CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
 
 export type { QueryTerm, SearchFilters } from './search-hits.js';
@@ -34,8 +35,18 @@ export interface SearchRequest {
   queryVector?: Float32Array;
   filters?: SearchFilters;
   limit?: number;
-  /** Record the search for knowledge-gap analysis. `query` is stored only for typed searches. */
-  log?: { source: string; storeQueryText: boolean } | false;
+  /**
+   * Record the search for knowledge-gap analysis. `query` is stored only for typed searches, and
+   * with `redact` only as redacted (its keywords then come from the redacted text too): an agent
+   * types what the customer said, e-mail and card number included.
+   */
+  log?:
+    | {
+        source: string;
+        storeQueryText: boolean;
+        redact?: (text: string) => Promise<string> | string;
+      }
+    | false;
   /** Let agent feedback nudge the ranking (default true). */
   useFeedback?: boolean;
   /** How the keyword and vector rankings are combined (default 'relative'). */
@@ -198,7 +209,7 @@ export async function searchKnowledge(
       ? reciprocalRankFusion(keywordBest, vectorBest)
       : relativeScoreFusion(keywordBest, vectorBest, request.vectorWeight ?? VECTOR_WEIGHT);
   if (fused.size === 0) {
-    await logSearch(db, request, terms, null, 0, 0);
+    await logSearch(options, request, terms, null, 0, 0);
     return [];
   }
   if (request.useFeedback !== false) await applyFeedback(db, request.tenantId, fused);
@@ -229,7 +240,14 @@ export async function searchKnowledge(
   });
   await fillDetails(db, request, terms, results, keywordBest, vectorBest);
   const top = results[0];
-  await logSearch(db, request, terms, top?.articleId ?? null, top?.confidence ?? 0, results.length);
+  await logSearch(
+    options,
+    request,
+    terms,
+    top?.articleId ?? null,
+    top?.confidence ?? 0,
+    results.length,
+  );
   return results;
 }
 
@@ -309,7 +327,7 @@ export async function applyFeedback(
 }
 
 async function logSearch(
-  db: Queryable,
+  { db, splitter }: Pick<SearchOptions, 'db' | 'splitter'>,
   request: SearchRequest,
   terms: readonly QueryTerm[],
   topArticleId: string | null,
@@ -321,7 +339,17 @@ async function logSearch(
     source: 'search',
     storeQueryText: typeof request.query === 'string',
   };
-  const topTerms = [...terms]
+  let text = typeof request.query === 'string' ? request.query : null;
+  let loggedTerms = terms;
+  if (text !== null && log.redact) {
+    const redacted = await log.redact(text);
+    if (redacted !== text) {
+      // Keywords of the redacted text, placeholders left out ("[EMAIL]" is no topic).
+      loggedTerms = await analyzeQuery(db, splitter, redacted.replace(redactionTokenPattern, ' '));
+      text = redacted;
+    }
+  }
+  const topTerms = [...loggedTerms]
     .filter((t) => !t.term.includes(' '))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, 8)
@@ -332,7 +360,7 @@ async function logSearch(
     [
       request.tenantId,
       log.source,
-      log.storeQueryText && typeof request.query === 'string' ? request.query.slice(0, 300) : null,
+      log.storeQueryText && text !== null ? text.slice(0, 300) : null,
       topTerms,
       topArticleId,
       topScore,

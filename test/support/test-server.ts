@@ -55,6 +55,8 @@ export async function startTestServer(
     secondInstanceOf?: TestServer;
     /** Relay live events between instances sharing the database (Postgres only). */
     relay?: boolean;
+    /** Collects every log line the app writes (JSON text) instead of silencing the logs. */
+    logs?: string[];
     /** Runs on the app after it is built and before it listens (extra routes, e.g. the web consoles). */
     beforeListen?: (app: FastifyInstance) => Promise<void> | void;
   } = {},
@@ -75,7 +77,10 @@ export async function startTestServer(
     ...(options.redact ? { redact: options.redact } : {}),
     // Tests create their own tenants and keys.
     devTenant: false,
-    logger: false,
+    logger: options.logs !== undefined,
+    ...(options.logs
+      ? { logStream: { write: (line: string) => void options.logs!.push(line) } }
+      : {}),
     ...(relayed && db.engine === 'postgres'
       ? { relay: { databaseUrl: first?.databaseUrl ?? db.url!, origin: origin! } }
       : {}),

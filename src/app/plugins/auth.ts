@@ -48,14 +48,39 @@ export function authorize(request: FastifyRequest, permission: Permission): Prin
   return principal;
 }
 
+/** Path parameters that can hold personal data (a customer id is often an e-mail or a phone). */
+const personalPathParams = new Set(['customerId']);
+
 /**
- * URL safe for logs: the path, and the query's parameter names with every value replaced.
- * Names are matched after decoding, any case, so `?k%65y=`, `?KEY=` or `?key%00=` cannot carry a
- * key into a log line; values are never logged at all (they may be keys, customer ids or text).
+ * The path as logs may show it. On a matched route, personal parameters are shown by name
+ * (`/api/customers/:customerId/history`), other ids as sent; on no route (or the consoles'
+ * catch-all), only the first two segments, since the rest is whatever a client typed there.
  */
-export function urlForLogs(url: string): string {
+export function pathForLogs(path: string, route: string | undefined): string {
+  const sent = path.split('/');
+  if (route === undefined || route.includes('*')) {
+    return sent.length > 3 ? `${sent.slice(0, 3).join('/')}/…` : path;
+  }
+  const pattern = route.split('/');
+  // A different shape cannot happen for a matched route; the pattern alone is then the safe line.
+  if (pattern.length !== sent.length) return route;
+  return pattern
+    .map((segment, index) =>
+      segment.startsWith(':') && personalPathParams.has(segment.slice(1)) ? segment : sent[index],
+    )
+    .join('/');
+}
+
+/**
+ * URL safe for logs: the path ({@link pathForLogs}), and the query's parameter names with every
+ * value replaced. Names are matched after decoding, any case, so `?k%65y=`, `?KEY=` or `?key%00=`
+ * cannot carry a key into a log line; values are never logged at all (they may be keys, customer
+ * ids or text). `route` is the pattern the router matched, when it matched one.
+ */
+export function urlForLogs(url: string, route?: string): string {
   const at = url.indexOf('?');
-  const path = at < 0 ? url : url.slice(0, at);
+  const rawPath = at < 0 ? url : url.slice(0, at);
+  const path = pathForLogs(rawPath, route);
   if (at < 0) return path;
   const names = url
     .slice(at + 1)

@@ -1,6 +1,79 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { databaseInputError } from '../../errors/database-input-error.js';
+
+/**
+ * Fastify's own refusals of a request's envelope (content type, JSON syntax, size, URL), in our
+ * error shape with the part at fault as `field`; left as they were, they answered with fastify's
+ * codes and no field (found by the fuzz suite, test/fuzz).
+ */
+const envelopeErrors: Record<string, { code: string; field: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'malformed_json',
+    field: 'body',
+    message: 'The body is not valid JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'malformed_json',
+    field: 'body',
+    message: 'The body is empty but its content type is JSON; send a JSON body or no content type.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'validation_failed',
+    field: 'content-type',
+    message: 'Unsupported content type; send application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'validation_failed',
+    field: 'content-length',
+    message: 'The content length does not match the body.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'frame_too_large',
+    field: 'body',
+    message: 'The body is over the size limit.',
+  },
+  FST_ERR_CTP_INVALID_JSON_CHARSET: {
+    code: 'validation_failed',
+    field: 'content-type',
+    message: 'JSON bodies must be UTF-8.',
+  },
+  FST_ERR_BAD_URL: {
+    code: 'validation_failed',
+    field: 'url',
+    message: 'The URL is not valid percent-encoded UTF-8.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'validation_failed',
+    field: 'url',
+    message: 'A path segment is too long.',
+  },
+};
+
+/** Sends fastify's refusal of a request's envelope in our shape; false when it is not one. */
+function sendEnvelopeError(error: FastifyError, reply: FastifyReply): boolean {
+  const known = error.code ? envelopeErrors[error.code] : undefined;
+  if (!known) return false;
+  void reply
+    .status(error.statusCode ?? 400)
+    .send({ error: { code: known.code, message: known.message, field: known.field } });
+  return true;
+}
+
+/**
+ * For fastify's `frameworkErrors` option: a URL the router cannot decode (`%G1`, `%ED%A0%80`) or
+ * a path segment past its length limit never reaches a route or the error handler.
+ */
+export function frameworkErrorReply(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (sendEnvelopeError(error, reply)) return;
+  void reply
+    .status(400)
+    .send({ error: { code: 'validation_failed', message: error.message, field: 'url' } });
+}
 
 /** The one place where errors become HTTP responses. 5xx never reveal internals. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -43,6 +116,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         },
       });
     }
+    if (sendEnvelopeError(fastifyError, reply)) return reply;
     const status = fastifyError.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: { name: error.name, code: fastifyError.code } }, 'request failed');

@@ -138,7 +138,8 @@ export function registerConversationRoutes(app: FastifyInstance, services: Servi
       const principal = authorize(request, 'read:tenant-conversations');
       const page = await services.conversations.list({
         tenantId: principal.tenantId,
-        customerId: request.params.customerId,
+        // Stored as a pseudonym when the tenant redacts customer ids: look up by the same.
+        customerId: await services.storedCustomerId(principal.tenantId, request.params.customerId),
         limit: request.query.limit,
         cursor: request.query.cursor,
       });

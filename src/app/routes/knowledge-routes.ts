@@ -194,7 +194,11 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
             : {}),
           ...(q.status ? { status: [q.status] } : {}),
         },
-        log: { source: 'search', storeQueryText: true },
+        log: {
+          source: 'search',
+          storeQueryText: true,
+          redact: (text) => services.redactText(principal.tenantId, text),
+        },
       });
       return {
         results: results.map((r) => ({
@@ -228,6 +232,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       const principal = authorize(request, 'knowledge:read');
       const gaps = await knowledgeGaps(services.db, {
         tenantId: principal.tenantId,
+        redact: (text) => services.redactText(principal.tenantId, text),
         sinceDays: request.query.sinceDays,
         maxScore: request.query.maxScore,
       });

@@ -65,6 +65,8 @@ function parseFrame<Schema extends z.ZodType>(
       throw new CuecardError(
         'validation_failed',
         'Binary frames are not accepted; send JSON text frames.',
+        // The whole frame is at fault; naming it lets a client point at the message it sent.
+        { field: 'message' },
       );
     }
     return {

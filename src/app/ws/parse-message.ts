@@ -41,7 +41,7 @@ export function parseMessage<Schema extends z.ZodType>(
   if (typeof type !== 'string' || !knownTypes.includes(type)) {
     throw new CuecardError(
       'unknown_message_type',
-      `Unknown message type ${JSON.stringify(type)}; expected one of: ${knownTypes.join(', ')}.`,
+      `Unknown message type ${describeType(type)}; expected one of: ${knownTypes.join(', ')}.`,
       { field: 'type' },
     );
   }
@@ -65,4 +65,16 @@ export function parseMessage<Schema extends z.ZodType>(
     );
   }
   return parsed.data;
+}
+
+/**
+ * The refused `type` as the error quotes it: a short string is echoed, anything else is named by
+ * its kind. Echoing it whole would stringify whatever was sent (10,000 levels of nesting overflow
+ * the stack) and return a client's text of any length.
+ */
+function describeType(type: unknown): string {
+  if (typeof type === 'string')
+    return JSON.stringify(type.length > 40 ? `${type.slice(0, 40)}…` : type);
+  if (type === null || type === undefined) return String(type);
+  return Array.isArray(type) ? 'array' : typeof type;
 }

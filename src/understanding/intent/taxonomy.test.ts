@@ -86,6 +86,26 @@ describe('loadTaxonomyFile', () => {
     });
   });
 
+  it('names the field of the first problem, so an API refusal points at it', () => {
+    // Found by the fuzz suite: `PUT /api/intents {}` was a validation_failed with no field.
+    const refusal = (value: unknown) => {
+      try {
+        parseTaxonomy(value, 'request body');
+      } catch (error) {
+        return error;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({})).toMatchObject({ code: 'validation_failed', field: 'name' });
+    expect(refusal({ name: 'shop', intents: [] })).toMatchObject({ field: 'intents' });
+    expect(
+      refusal({ name: 'shop', intents: [{ name: 'refund', examples: ['ok', 7, {}] }] }),
+    ).toMatchObject({ field: 'intents.0.examples.2' });
+    expect(
+      refusal({ name: 'shop', intents: [{ name: 'refund', examples: ['ok'] }], minConfidence: 2 }),
+    ).toMatchObject({ field: 'minConfidence' });
+  });
+
   it('accepts the same shape as JSON from the API', () => {
     const taxonomy = parseTaxonomy(
       {

@@ -41,6 +41,12 @@ export function parseTaxonomy(
   code: ErrorCode = 'validation_failed',
 ): IntentTaxonomy {
   const problems: string[] = [];
+  // The field of the first problem, so a refusal names where to look (validation_failed).
+  let firstField: string | undefined;
+  const report = (field: string, problem: string) => {
+    firstField ??= field;
+    problems.push(problem);
+  };
   const record = isRecord(value) ? value : undefined;
   if (!record) {
     throw new CuecardError(
@@ -55,20 +61,20 @@ export function parseTaxonomy(
     typeof record['name'] === 'string' && record['name'].trim() !== ''
       ? record['name'].trim()
       : undefined;
-  if (!name) problems.push('field "name" must be a non-empty string');
+  if (!name) report('name', 'field "name" must be a non-empty string');
 
-  const strings = (raw: unknown, where: string): string[] => {
+  const strings = (raw: unknown, where: string, field: string): string[] => {
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) {
-      problems.push(`${where} must be a list of phrases`);
+      report(field, `${where} must be a list of phrases`);
       return [];
     }
     const out: string[] = [];
     raw.forEach((item, index) => {
       if (typeof item !== 'string' && typeof item !== 'number') {
-        problems.push(`${where}[${index}] must be a string`);
+        report(`${field}.${index}`, `${where}[${index}] must be a string`);
       } else if (String(item).trim() === '') {
-        problems.push(`${where}[${index}] is empty`);
+        report(`${field}.${index}`, `${where}[${index}] is empty`);
       } else out.push(String(item).trim());
     });
     return out;
@@ -78,32 +84,34 @@ export function parseTaxonomy(
   const seen = new Set<string>();
   const rawIntents = record['intents'];
   if (!Array.isArray(rawIntents) || rawIntents.length === 0) {
-    problems.push('field "intents" must be a non-empty list');
+    report('intents', 'field "intents" must be a non-empty list');
   } else {
     rawIntents.forEach((raw, index) => {
+      const at = `intents.${index}`;
       if (!isRecord(raw)) {
-        problems.push(`intents[${index}] must be an object with "name" and "examples"`);
+        report(at, `intents[${index}] must be an object with "name" and "examples"`);
         return;
       }
       const label = typeof raw['name'] === 'string' ? raw['name'] : undefined;
       const where = `intent "${label ?? `#${index + 1}`}"`;
       if (!label || !intentName.test(label)) {
-        problems.push(
+        report(
+          `${at}.name`,
           `${where}: field "name" must be lower-case letters, digits, "_", "-" or "." (max 64)`,
         );
       } else if (seen.has(label)) {
-        problems.push(`${where}: field "name" is used twice`);
+        report(`${at}.name`, `${where}: field "name" is used twice`);
       }
       if (label) seen.add(label);
       const description = raw['description'];
       if (description !== undefined && typeof description !== 'string') {
-        problems.push(`${where}: field "description" must be a string`);
+        report(`${at}.description`, `${where}: field "description" must be a string`);
       }
-      const examples = strings(raw['examples'], `${where}: field "examples"`);
+      const examples = strings(raw['examples'], `${where}: field "examples"`, `${at}.examples`);
       if (examples.length === 0 && Array.isArray(raw['examples'])) {
-        problems.push(`${where}: field "examples" needs at least one phrase`);
+        report(`${at}.examples`, `${where}: field "examples" needs at least one phrase`);
       } else if (raw['examples'] === undefined) {
-        problems.push(`${where}: field "examples" is missing`);
+        report(`${at}.examples`, `${where}: field "examples" is missing`);
       }
       if (label) {
         intents.push({
@@ -117,18 +125,20 @@ export function parseTaxonomy(
   const outOfScope = strings(
     record['out_of_scope'] ?? record['outOfScope'],
     'field "out_of_scope"',
+    record['out_of_scope'] === undefined ? 'outOfScope' : 'out_of_scope',
   );
   const rawMin = record['min_confidence'] ?? record['minConfidence'];
   if (rawMin !== undefined && (typeof rawMin !== 'number' || rawMin < 0 || rawMin >= 1)) {
-    problems.push('field "min_confidence" must be a number from 0 to below 1');
+    report(
+      record['min_confidence'] === undefined ? 'minConfidence' : 'min_confidence',
+      'field "min_confidence" must be a number from 0 to below 1',
+    );
   }
   if (problems.length > 0 || !name) {
     throw new CuecardError(
       code,
       `${source}: invalid intent taxonomy:\n- ${problems.join('\n- ')}`,
-      {
-        details: { problems },
-      },
+      { field: firstField ?? 'name', details: { problems } },
     );
   }
   return {
