@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Records (kind, tenant) as handlers hear them. */
 function record(changes: ConfigChanges, kinds: ConfigKind[]): string[] {
   const heard: string[] = [];
-  for (const kind of kinds) changes.on(kind, (tenantId) => heard.push(`${kind} ${tenantId}`));
+  for (const kind of kinds) changes.on(kind, (tenantId) => void heard.push(`${kind} ${tenantId}`));
   return heard;
 }
 

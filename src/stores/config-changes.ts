@@ -6,14 +6,10 @@ import { openNotifications, type Notifications } from './notifications.js';
  * by a trigger on its table (migrations/0015_config_versions.sql), in the writer's transaction.
  */
 export type ConfigKind =
-  | 'settings'
-  | 'intents'
-  | 'playbooks'
-  | 'scorecards'
-  | 'churn'
-  | 'dispositions';
+  'settings' | 'intents' | 'playbooks' | 'scorecards' | 'churn' | 'dispositions';
 
-export type ConfigChangeHandler = (tenantId: string) => void;
+/** May be async (an intent model retrains); a failure goes to `onError`. */
+export type ConfigChangeHandler = (tenantId: string) => void | Promise<void>;
 
 /**
  * Tells this instance's caches that a tenant's configuration changed, whoever changed it: at once
@@ -74,7 +70,11 @@ export async function startConfigChanges(
       known.set(key, change.version);
       // The first read only learns where things stand: the caches are empty then.
       if (first) continue;
-      for (const handler of handlers.get(change.kind) ?? []) handler(change.tenantId);
+      for (const handler of handlers.get(change.kind) ?? []) {
+        Promise.resolve()
+          .then(() => handler(change.tenantId))
+          .catch((error: unknown) => options.onError?.(error));
+      }
     }
   }
 

@@ -34,13 +34,22 @@ export function createDispositionService(db: Database, codeSet: DispositionCodeS
     if (!classifier) {
       classifier = build(tenantId);
       classifiers.set(tenantId, classifier);
-      classifier.catch(() => classifiers.delete(tenantId));
+      classifier.catch(
+        () => classifiers.get(tenantId) === classifier && classifiers.delete(tenantId),
+      );
     }
     return classifier;
   }
 
   return {
     codes: codeSet.codes,
+    /**
+     * Drops the tenant's classifier (an agent confirmed a code on another instance): the next
+     * suggestion rebuilds it from every confirmation stored.
+     */
+    forget(tenantId: string): void {
+      classifiers.delete(tenantId);
+    },
     async suggest(tenantId: string, text: string): Promise<DispositionSuggestion> {
       return (await classifierOf(tenantId)).suggest(text);
     },
