@@ -238,3 +238,65 @@ describe.runIf(serverUrl)('configuration saved on one instance, used by another 
     );
   });
 });
+
+describe('configuration on the embedded engine (one instance)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      engine: 'pglite',
+      defaultCapabilities: true,
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('uses what it saved at once, and a change made in SQL within 2 s', async () => {
+    const call: TestServer['call'] = (...args) => server.call(...args);
+    expect((await call('GET', '/api/scorecards', server.keys.supervisor)).json().current.id).toBe(
+      'default',
+    );
+    await call('PUT', '/api/scorecards', server.keys.supervisor, scorecard);
+    expect((await call('GET', '/api/scorecards', server.keys.supervisor)).json().current.id).toBe(
+      'pets',
+    );
+    const attributes = { tenure: 3, Contract: 'Monthly' };
+    expect(await server.services.churn!.baseRisk('acme', attributes)).toBeNull();
+    await call('PUT', '/api/churn/model', server.keys.admin, { csv: customerTable() });
+    expect(await server.services.churn!.baseRisk('acme', attributes)).not.toBeNull();
+
+    // The tenant's redaction mode, changed by an operator in SQL (no API): the next utterance.
+    const transcriptOf = async (conversationId: string, text: string) => {
+      const connector = await TestSocket.connect(
+        `${server.wsUrl}/ws/ingest`,
+        server.keys.connector,
+      );
+      await connector.request(
+        { type: 'open', conversationId, channel: 'chat', agentId: 'alice' },
+        (m) => m.type === 'opened',
+      );
+      await connector.request(
+        { type: 'utterance', conversationId, seq: 1, speaker: 'customer', text, final: true },
+        (m) => m.type === 'ack',
+      );
+      await connector.close();
+      const listed = (await call('GET', '/api/conversations?limit=100', server.keys.supervisor))
+        .json()
+        .conversations.find((c: { externalId: string }) => c.externalId === conversationId) as {
+        id: string;
+      };
+      const view = await call('GET', `/api/conversations/${listed.id}`, server.keys.supervisor);
+      return (view.json().transcript as { text: string }[])[0]!.text;
+    };
+    const email = 'write to jane.doe@example.com please';
+    expect(await transcriptOf('pii-1', email)).not.toContain('jane.doe@example.com');
+    await server.services.db.query(
+      `UPDATE tenants SET settings = settings || '{"piiMode":"off"}' WHERE id = 'acme'`,
+    );
+    let n = 1;
+    const ms = await msUntil(
+      async () => (await transcriptOf(`pii-${++n}`, email)).includes('jane.doe@example.com'),
+      2_000,
+    );
+    console.info(`[config] embedded: PII mode changed in SQL applied after ${ms} ms`);
+  });
+});

@@ -68,7 +68,14 @@ export async function startInstanceIdGuard(
     return next;
   }
 
-  async function check(): Promise<InstanceIdClash | null> {
+  // One check at a time: the timer's and a caller's share one connection.
+  let running: Promise<InstanceIdClash | null> | null = null;
+  function check(): Promise<InstanceIdClash | null> {
+    running ??= checkOnce().finally(() => (running = null));
+    return running;
+  }
+
+  async function checkOnce(): Promise<InstanceIdClash | null> {
     const db = await connection();
     if (holding) return null;
     const { rows } = await db.query<{ got: boolean }>(
@@ -119,6 +126,7 @@ export async function startInstanceIdGuard(
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await running?.catch(() => undefined);
       const last = client;
       client = null;
       // Ending the session releases the lock; a connection already gone released it too.
