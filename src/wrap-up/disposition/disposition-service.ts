@@ -53,10 +53,15 @@ export function createDispositionService(db: Database, codeSet: DispositionCodeS
     async suggest(tenantId: string, text: string): Promise<DispositionSuggestion> {
       return (await classifierOf(tenantId)).suggest(text);
     },
-    /** The agent's code is training data from now on (recorded by the caller in the same request). */
+    /**
+     * The agent's code is training data from now on. The caller stored it first, so the rebuild
+     * reads it back like every other instance does: learning it in memory as well would count it
+     * twice here whenever the change notice (config-changes) had already dropped the classifier.
+     */
     async learn(tenantId: string, text: string, code: string): Promise<void> {
       if (!codeSet.codes.some((entry) => entry.code === code) || text.trim() === '') return;
-      (await classifierOf(tenantId)).learn({ text, label: code });
+      classifiers.delete(tenantId);
+      await classifierOf(tenantId);
     },
   };
 }
