@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../stores/database.js';
+import type { ConfigChanges } from '../stores/config-changes.js';
 import type { AnyAnalyzer, AnyFinalizer } from '../pipeline/analyzer.js';
 import type { Redact } from '../conversations/ingest-service.js';
 import {
@@ -146,6 +147,8 @@ export function createTenantOpenRedactor(
 export async function createDefaultCapabilities(
   config: Config,
   db: Database,
+  /** Changes made on other instances (or by SQL): the caches below drop what they changed. */
+  changes?: ConfigChanges,
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
   const piiRedactor = createConfiguredPiiRedactor(config);
@@ -253,6 +256,14 @@ export async function createDefaultCapabilities(
     createDisclosureFinalizer({ configFor: alertConfig }),
     createCaseIndexFinalizer({ db, embedder: embeddings }),
   ];
+  if (changes) {
+    changes.on('settings', settingsOf.forget);
+    changes.on('intents', intents.refresh);
+    changes.on('playbooks', playbookStore.forget);
+    changes.on('scorecards', scorecards.forget);
+    changes.on('churn', churn.forget);
+    changes.on('dispositions', dispositions.forget);
+  }
   return {
     analyzers,
     finalizers,

@@ -15,6 +15,7 @@ import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
 import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 import { createServices, type Services } from './services.js';
+import { startFleetWatch, type FleetWatch } from './fleet-watch.js';
 
 /** A composed Cuecard: the app is built, not listening yet. */
 export interface Cuecard {
@@ -93,18 +94,20 @@ export async function composeCuecard(
     (owned && config.databaseUrl ? { databaseUrl: config.databaseUrl, origin } : undefined);
   let stopRelay: (() => Promise<void>) | undefined;
   let services: Services | undefined;
+  let fleet: FleetWatch | undefined;
   try {
     if (options.db) await migrate(options.db);
-    const capabilities =
-      (options.capabilities ?? 'default') === 'default'
-        ? await createDefaultCapabilities(config, db)
-        : {};
     // Pipeline warnings go to the app's logger, which exists only once the services do.
     const appRef: { app?: FastifyInstance } = {};
     const logger: PipelineLogger = {
       warn: (details, message) => appRef.app?.log.warn(details, message),
       error: (details, message) => appRef.app?.log.error(details, message),
     };
+    fleet = await startFleetWatch({ config, db, relay, logger });
+    const capabilities =
+      (options.capabilities ?? 'default') === 'default'
+        ? await createDefaultCapabilities(config, db, fleet.changes)
+        : {};
     services = createServices({
       config,
       db,
@@ -140,6 +143,7 @@ export async function composeCuecard(
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     appRef.app = app;
+    await fleet.guardInstanceId();
     // A server's autovacuum does this; the embedded engine has none (stores/embedded-maintenance.ts).
     const maintenance =
       owned?.engine === 'pglite'
@@ -158,6 +162,7 @@ export async function composeCuecard(
       async close() {
         abandoned.stop();
         await app.close();
+        await fleet?.stop();
         await maintenance?.stop();
         await stopRelay?.();
         await owned?.close();
@@ -167,6 +172,7 @@ export async function composeCuecard(
     // Worker threads of the capabilities would otherwise keep the process alive.
     if (services) await stopAfterFailure(services.close);
     if (stopRelay) await stopAfterFailure(stopRelay);
+    if (fleet) await stopAfterFailure(fleet.stop);
     if (owned) await closeAfterFailure(owned);
     throw error;
   }

@@ -12,14 +12,23 @@ const TTL_MS = 30_000;
 
 /**
  * A tenant's playbooks: the bundled ones, overridden by what the tenant saved through the API
- * (latest version per id). Cached per tenant briefly; a save in this process refreshes at once.
+ * (latest version per id). Cached per tenant; a save in this process refreshes at once, a save
+ * on another instance through `forget` (src/stores/config-changes.ts); the TTL is a backstop.
  */
 export function createPlaybookStore(db: Database, bundled: readonly Playbook[]) {
-  const cache = new Map<string, { at: number; list: EffectivePlaybook[] }>();
+  // The read in flight is cached, so `forget` during a read also drops what that read returns.
+  const cache = new Map<string, { at: number; list: Promise<EffectivePlaybook[]> }>();
 
-  async function effective(tenantId: string): Promise<EffectivePlaybook[]> {
+  function effective(tenantId: string): Promise<EffectivePlaybook[]> {
     const hit = cache.get(tenantId);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.list;
+    const entry = { at: Date.now(), list: read(tenantId) };
+    cache.set(tenantId, entry);
+    entry.list.catch(() => cache.get(tenantId) === entry && cache.delete(tenantId));
+    return entry.list;
+  }
+
+  async function read(tenantId: string): Promise<EffectivePlaybook[]> {
     const { rows } = await db.query<{
       id: string;
       version: number;
@@ -50,9 +59,7 @@ export function createPlaybookStore(db: Database, bundled: readonly Playbook[]) 
         });
       }
     }
-    const list = [...byId.values()].sort((a, b) => a.playbook.id.localeCompare(b.playbook.id));
-    cache.set(tenantId, { at: Date.now(), list });
-    return list;
+    return [...byId.values()].sort((a, b) => a.playbook.id.localeCompare(b.playbook.id));
   }
 
   async function nextVersion(tenantId: string, id: string): Promise<number> {
@@ -65,6 +72,10 @@ export function createPlaybookStore(db: Database, bundled: readonly Playbook[]) 
 
   return {
     effective,
+    /** Drops the tenant's cached list: the next read sees the latest saved versions. */
+    forget(tenantId: string): void {
+      cache.delete(tenantId);
+    },
     /** The playbooks the pipeline uses for this tenant. */
     async playbooksFor(tenantId: string): Promise<Playbook[]> {
       return (await effective(tenantId)).map((entry) => entry.playbook);

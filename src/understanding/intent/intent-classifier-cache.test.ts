@@ -151,3 +151,49 @@ describe('createIntentClassifierCache with a model folder', () => {
     expect(wordsOnly.classifier.usesEmbeddings).toBe(false);
   });
 });
+
+describe('createIntentClassifierCache.refresh', () => {
+  it('retrains only when the stored taxonomy is newer than the model in use', async () => {
+    let stored: { version: number; taxonomy: IntentTaxonomy } | null = null;
+    const store: IntentStore = {
+      save: () => Promise.reject(new Error('not used')),
+      load: () =>
+        Promise.resolve(
+          stored && {
+            ...stored.taxonomy,
+            tenantId: 't',
+            version: stored.version,
+            source: 'api' as const,
+            createdAt: new Date().toISOString(),
+          },
+        ),
+      versions: () =>
+        Promise.resolve(
+          stored ? [{ version: stored.version, name: 'x', source: 'api', createdAt: '' }] : [],
+        ),
+    };
+    const embeddings = countingEmbeddings();
+    const cache = createIntentClassifierCache({
+      store,
+      defaultTaxonomy: taxonomy,
+      embeddingModel: embeddings,
+    });
+    // A tenant this instance never served: nothing to refresh, nothing trained.
+    await cache.refresh('t');
+    expect(embeddings.embedded).toBe(0);
+    expect((await cache.get('t')).version).toBeNull();
+    const afterDefault = embeddings.embedded;
+    await cache.refresh('t');
+    expect(embeddings.embedded).toBe(afterDefault);
+
+    // Another instance saved version 1: this one retrains and swaps it in.
+    stored = { version: 1, taxonomy: { ...taxonomy, name: 'saved elsewhere' } };
+    await cache.refresh('t');
+    expect(await cache.get('t')).toMatchObject({ version: 1, taxonomyName: 'saved elsewhere' });
+    const afterRetrain = embeddings.embedded;
+    expect(afterRetrain).toBeGreaterThan(afterDefault);
+    // The notice of a change this instance already trained on (its own save) costs no training.
+    await cache.refresh('t');
+    expect(embeddings.embedded).toBe(afterRetrain);
+  });
+});

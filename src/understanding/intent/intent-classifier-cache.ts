@@ -34,6 +34,11 @@ export interface IntentClassifierCache {
   get(tenantId: string): Promise<TrainedIntents>;
   /** Trains from the tenant's latest taxonomy and swaps it in; returns the new model. */
   retrain(tenantId: string): Promise<TrainedIntents>;
+  /**
+   * The taxonomy may have changed elsewhere (another instance saved it): when the latest stored
+   * version is not the one in use, retrains and swaps it in. The old model answers meanwhile.
+   */
+  refresh(tenantId: string): Promise<void>;
   /** Drops a tenant's model (e.g. when the tenant is deleted). */
   forget(tenantId: string): void;
   /** Trains the shared default-taxonomy model now, so that no first live turn waits for it. */
@@ -150,6 +155,15 @@ export function createIntentClassifierCache(
     },
     retrain(tenantId) {
       return start(tenantId);
+    },
+    async refresh(tenantId) {
+      // Nothing trained for this tenant here yet: its first use reads the latest taxonomy.
+      if (!current.has(tenantId) && !pending.has(tenantId)) return;
+      const latest = (await options.store.versions(tenantId)).at(-1)?.version ?? null;
+      // A training in flight (e.g. this instance's own save) may already be of the latest.
+      await pending.get(tenantId)?.catch(() => undefined);
+      if (current.get(tenantId)?.version === latest) return;
+      await start(tenantId);
     },
     forget(tenantId) {
       current.delete(tenantId);

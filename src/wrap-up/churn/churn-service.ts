@@ -74,12 +74,16 @@ export function createChurnService(db: Database) {
     if (!model) {
       model = load(tenantId);
       models.set(tenantId, model);
-      model.catch(() => models.delete(tenantId));
+      model.catch(() => models.get(tenantId) === model && models.delete(tenantId));
     }
     return model;
   }
 
   return {
+    /** Drops the tenant's model (a table was uploaded elsewhere): the next score trains afresh. */
+    forget(tenantId: string): void {
+      models.delete(tenantId);
+    },
     /** Trains at once (errors name line and column) and keeps the table for later starts. */
     async train(
       tenantId: string,

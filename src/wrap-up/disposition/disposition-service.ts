@@ -34,20 +34,34 @@ export function createDispositionService(db: Database, codeSet: DispositionCodeS
     if (!classifier) {
       classifier = build(tenantId);
       classifiers.set(tenantId, classifier);
-      classifier.catch(() => classifiers.delete(tenantId));
+      classifier.catch(
+        () => classifiers.get(tenantId) === classifier && classifiers.delete(tenantId),
+      );
     }
     return classifier;
   }
 
   return {
     codes: codeSet.codes,
+    /**
+     * Drops the tenant's classifier (an agent confirmed a code on another instance): the next
+     * suggestion rebuilds it from every confirmation stored.
+     */
+    forget(tenantId: string): void {
+      classifiers.delete(tenantId);
+    },
     async suggest(tenantId: string, text: string): Promise<DispositionSuggestion> {
       return (await classifierOf(tenantId)).suggest(text);
     },
-    /** The agent's code is training data from now on (recorded by the caller in the same request). */
+    /**
+     * The agent's code is training data from now on. The caller stored it first, so the rebuild
+     * reads it back like every other instance does: learning it in memory as well would count it
+     * twice here whenever the change notice (config-changes) had already dropped the classifier.
+     */
     async learn(tenantId: string, text: string, code: string): Promise<void> {
       if (!codeSet.codes.some((entry) => entry.code === code) || text.trim() === '') return;
-      (await classifierOf(tenantId)).learn({ text, label: code });
+      classifiers.delete(tenantId);
+      await classifierOf(tenantId);
     },
   };
 }

@@ -8,21 +8,32 @@ import { scorecardSchema, type Scorecard } from './scorecard.js';
  * the API is stored as the next version, and QA scores keep the version they were computed with.
  */
 export function createScorecardService(db: Database, defaultScorecard: Scorecard) {
-  const current = new Map<string, Scorecard>();
+  // The read in flight is cached, so `forget` during a read also drops what that read returns.
+  const current = new Map<string, Promise<Scorecard>>();
+
+  async function read(tenantId: string): Promise<Scorecard> {
+    const { rows } = await db.query<{ definition: Scorecard }>(
+      'SELECT definition FROM scorecards WHERE tenant_id = $1 ORDER BY created_at DESC, version DESC LIMIT 1',
+      [tenantId],
+    );
+    const scorecard = rows[0]?.definition ?? defaultScorecard;
+    // The version in use must exist in the table: overrides and scores refer to it.
+    await saveScorecard(db, tenantId, scorecard);
+    return scorecard;
+  }
 
   return {
-    async currentFor(tenantId: string): Promise<Scorecard> {
+    currentFor(tenantId: string): Promise<Scorecard> {
       const cached = current.get(tenantId);
       if (cached) return cached;
-      const { rows } = await db.query<{ definition: Scorecard }>(
-        'SELECT definition FROM scorecards WHERE tenant_id = $1 ORDER BY created_at DESC, version DESC LIMIT 1',
-        [tenantId],
-      );
-      const scorecard = rows[0]?.definition ?? defaultScorecard;
-      // The version in use must exist in the table: overrides and scores refer to it.
-      await saveScorecard(db, tenantId, scorecard);
+      const scorecard = read(tenantId);
       current.set(tenantId, scorecard);
+      scorecard.catch(() => current.get(tenantId) === scorecard && current.delete(tenantId));
       return scorecard;
+    },
+    /** Drops the cached scorecard (saved elsewhere): the next conversation reads the latest. */
+    forget(tenantId: string): void {
+      current.delete(tenantId);
     },
     async versions(tenantId: string) {
       const { rows } = await db.query<{ id: string; version: number; created_at: Date }>(
@@ -51,7 +62,7 @@ export function createScorecardService(db: Database, defaultScorecard: Scorecard
       );
       const scorecard: Scorecard = { ...parsed.data, version: (rows[0]?.v ?? 0) + 1 };
       await saveScorecard(db, tenantId, scorecard);
-      current.set(tenantId, scorecard);
+      current.set(tenantId, Promise.resolve(scorecard));
       return scorecard;
     },
   };
