@@ -3,7 +3,7 @@ import { openNotifications, type Notifications } from './notifications.js';
 
 /**
  * What an instance caches per tenant and must drop when it changes anywhere. Each kind is bumped
- * by a trigger on its table (migrations/0015_config_versions.sql), in the writer's transaction.
+ * by a trigger on its table (migrations/0017_config_versions.sql), in the writer's transaction.
  */
 export type ConfigKind =
   'settings' | 'intents' | 'playbooks' | 'scorecards' | 'churn' | 'dispositions';
