@@ -101,7 +101,7 @@ export function createConfiguredPiiRedactor(config: Config): PiiRedactor {
  */
 export function createTenantRedactor(
   config: Config,
-  settingsOf: TenantSettingsLookup,
+  settingsOf: (tenantId: string) => ReturnType<TenantSettingsLookup>,
   redactor: PiiRedactor,
 ): Redact {
   return async (tenantId, text, continuation) => {
@@ -126,7 +126,7 @@ export function createTenantRedactor(
  */
 export function createTenantOpenRedactor(
   config: Config,
-  settingsOf: TenantSettingsLookup,
+  settingsOf: (tenantId: string) => ReturnType<TenantSettingsLookup>,
   redact: Redact,
 ): OpenRedactor {
   return createOpenRedactor(async (tenantId) => {
