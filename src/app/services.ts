@@ -81,6 +81,7 @@ export function createServices(options: ServiceOptions) {
     scorecards: options.scorecards,
     async close() {
       await pipeline.drain();
+      eventLog.close();
       await options.close?.();
     },
   };
