@@ -110,6 +110,24 @@ describe.each(engines)('event stream order (%s)', (engine) => {
     for (const subscription of Object.values(live)) subscription.unsubscribe();
   });
 
+  it('orders transaction ids as numbers, also where they gain a digit', async () => {
+    for (const [tx, label] of [
+      [100, 'hundred'],
+      [99, 'ninety-nine'],
+      [10, 'ten'],
+    ] as const) {
+      await db.query(
+        `INSERT INTO events (tx, tenant_id, conversation_id, agent_id, type, payload)
+         VALUES ($1::text::xid8, 't1', 'c1', 'alice', 'error', $2::jsonb)`,
+        [tx, JSON.stringify(marker(label))],
+      );
+    }
+    const { received, unsubscribe } = await follow(log, scopes.tenant, 0);
+    unsubscribe();
+    expect(received.map(labelOf)).toEqual(['ten', 'ninety-nine', 'hundred']);
+    await expectResumesExact(log, scopes.tenant, received);
+  });
+
   it.runIf(engine === 'postgres')(
     'holds back what committed after a still-open transaction, then delivers both in commit position order',
     async () => {

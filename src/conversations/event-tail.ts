@@ -23,6 +23,7 @@ export interface EventRow {
   created_at: Date;
 }
 
+// `tx` comes back as text (64 bits); ORDER BY must name `events.tx`, or it would sort that text.
 const COLUMNS = 'id, tx::text AS tx, tenant_id, conversation_id, agent_id, payload, created_at';
 
 export function rowToEvent(row: EventRow): CuecardEvent {
@@ -65,7 +66,7 @@ export async function readPublishable(
   params.push(limit);
   const { rows } = await db.query<EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')}
-      ORDER BY tx, id LIMIT $${params.length}`,
+      ORDER BY events.tx, events.id LIMIT $${params.length}`,
     params,
   );
   return rows;
@@ -125,7 +126,12 @@ export function createEventTail(db: Database, options: EventTailOptions) {
   let running = false;
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const held = { since: null as number | null, horizon: '', warned: false, longestMs: 0 };
+  const held = {
+    tx: null as string | null,
+    since: null as number | null,
+    warned: false,
+    longestMs: 0,
+  };
   let published = 0;
 
   /** Where the live stream starts: after everything publishable when the process came up. */
@@ -133,7 +139,8 @@ export function createEventTail(db: Database, options: EventTailOptions) {
     if (cursor) return Promise.resolve(cursor);
     starting ??= db
       .query<{ tx: string; id: number }>(
-        `SELECT tx::text AS tx, id FROM events WHERE tx < ${HORIZON} ORDER BY tx DESC, id DESC LIMIT 1`,
+        `SELECT tx::text AS tx, id FROM events WHERE tx < ${HORIZON}
+          ORDER BY events.tx DESC, events.id DESC LIMIT 1`,
       )
       .then(
         ({ rows }) => {
@@ -164,33 +171,36 @@ export function createEventTail(db: Database, options: EventTailOptions) {
     if (db.engine === 'postgres') await checkHorizon();
   }
 
-  /** Notes committed rows that wait for an older transaction, and for how long. */
+  /**
+   * Notes a committed row that waits for an older transaction, and for how long: the age of the
+   * oldest waiting row (from when a read first saw it), not of a busy stream's constant churn.
+   */
   async function checkHorizon(): Promise<void> {
     const { rows } = await db.query<{ held: string | null; horizon: string }>(
       `SELECT (SELECT min(tx) FROM events WHERE tx >= ${HORIZON})::text AS held,
               ${HORIZON}::text AS horizon`,
     );
     const now = Date.now();
-    if (rows[0]?.held) {
-      held.since ??= now;
-      held.horizon = rows[0].horizon;
+    const waiting = rows[0]?.held ?? null;
+    if (waiting === held.tx) {
+      if (waiting === null || held.since === null) return;
       const heldMs = now - held.since;
       if (heldMs >= heldWarnMs && !held.warned) {
         held.warned = true;
         options.logger?.warn(
-          { heldMs, horizonTx: held.horizon },
+          { heldMs, horizonTx: rows[0]?.horizon },
           'event stream held back: a database transaction older than stored events is still open',
         );
       }
       return;
     }
-    if (held.since === null) return;
-    const heldMs = now - held.since;
-    held.longestMs = Math.max(held.longestMs, heldMs);
-    if (held.warned) {
-      options.logger?.warn({ heldMs, horizonTx: held.horizon }, 'event stream moving again');
+    if (held.since !== null) {
+      const heldMs = now - held.since;
+      held.longestMs = Math.max(held.longestMs, heldMs);
+      if (held.warned) options.logger?.warn({ heldMs }, 'event stream moving again');
     }
-    held.since = null;
+    held.tx = waiting;
+    held.since = waiting === null ? null : now;
     held.warned = false;
   }
 
