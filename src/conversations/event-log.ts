@@ -108,8 +108,8 @@ export function createEventLog(
   }
 
   /**
-   * Writes the durable events of several appends in one INSERT, then has the tail publish them
-   * (in commit order, with whatever else committed) before the batch's previews. One statement per batch instead of per append: on the embedded engine every
+   * Writes the durable events of several appends in one INSERT and hands them to the tail,
+   * which publishes them in commit order with whatever else committed (`settle`). One statement per batch instead of per append: on the embedded engine every
    * statement is a round trip to the database thread, and at a few hundred live conversations
    * appends queue up behind each other (docs/decisions/0004).
    */
@@ -162,12 +162,30 @@ export function createEventLog(
         };
       }),
     );
-    if (ids.length > 0) await tail.wake();
-    for (const events of written) {
-      for (const event of events) if (event.id === null) publish(event);
-      if (relay) forwardEphemeral(relay, events);
-    }
+    for (const events of written) tail.expect(events);
     return written;
+  }
+
+  // Publication of written batches, in write order; the next INSERT need not wait for it.
+  let publishing = Promise.resolve();
+
+  /**
+   * Once the tail has read past a written batch (its stored events are published, in commit
+   * order with everyone else's), publishes the batch's previews and resolves its appends.
+   */
+  function settle(written: CuecardEvent[][], resolve: () => void): void {
+    const read = written.some((events) => events.some((event) => event.id !== null))
+      ? tail.wake()
+      : Promise.resolve();
+    publishing = publishing
+      .then(() => read)
+      .then(() => {
+        for (const events of written) {
+          for (const event of events) if (event.id === null) publish(event);
+          if (relay) forwardEphemeral(relay, events);
+        }
+        resolve();
+      });
   }
 
   // Group commit: appends that arrive while a write is in flight go out together next.
@@ -182,12 +200,15 @@ export function createEventLog(
         const batch = waiting.splice(0, MAX_BATCH);
         try {
           const written = await write(batch);
-          batch.forEach((entry, index) => entry.resolve(written[index]!));
+          settle(written, () => batch.forEach((entry, index) => entry.resolve(written[index]!)));
         } catch {
           // One bad append must not fail the others queued with it: each alone, in order; the
           // batch's error is dropped because each append's own error reaches its caller.
           for (const entry of batch) {
-            await write([entry]).then(([events]) => entry.resolve(events!), entry.reject);
+            await write([entry]).then(
+              (written) => settle(written, () => entry.resolve(written[0]!)),
+              entry.reject,
+            );
           }
         }
       }
