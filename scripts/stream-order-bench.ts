@@ -1,6 +1,8 @@
 /**
- * `npx tsx scripts/stream-order-bench.ts <postgres-url> [seconds=20]`: gaps, repeats and
- * out-of-order deliveries per subscriber scope, with three writers on one Postgres server.
+ * `npx tsx scripts/stream-order-bench.ts <postgres-url> [seconds=20] [holdMs=0]`: gaps, repeats
+ * and out-of-order deliveries per subscriber scope, with three writers on one Postgres server.
+ * With `holdMs`, an unrelated transaction halfway through keeps its transaction id that long:
+ * publication waits behind it (the tails log how long), which shows in the latency maximum.
  *
  * Three event logs (three "instances", each with its own pool, tail and notification relay)
  * write to a throw-away database for `seconds`: through `append` (group commit) and, one write
@@ -21,6 +23,7 @@ import type { Database } from '../src/stores/database.js';
 
 const serverUrl = process.argv[2];
 const seconds = Number(process.argv[3] ?? 20);
+const holdMs = Number(process.argv[4] ?? 0);
 if (!serverUrl) {
   process.stderr.write('usage: npx tsx scripts/stream-order-bench.ts <postgres-url> [seconds]\n');
   process.exit(2);
@@ -199,10 +202,23 @@ async function main(): Promise<void> {
       reconnects++;
     }
   })();
+  const holding =
+    holdMs > 0
+      ? (async () => {
+          await sleep((seconds * 1_000) / 2);
+          const other = await openDatabase({ databaseUrl: scratch.url });
+          await other.transaction(async (tx) => {
+            await tx.query('SELECT pg_current_xact_id()');
+            await sleep(holdMs);
+          });
+          await other.close();
+        })()
+      : Promise.resolve();
   const written = await Promise.all(
     instances.map((instance, index) => writeFor(instance, index, until)),
   );
   await churn;
+  await holding;
   const elapsed = (Date.now() - started) / 1_000;
   // Quiet: let every tail publish what committed last.
   await Promise.all(instances.map((instance) => instance.log.publishCommitted()));
