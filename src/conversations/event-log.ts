@@ -15,7 +15,13 @@ import {
   parsePosition,
   type EventPosition,
 } from './event-position.js';
-import { createEventTail, positionOfId, readPublishable, rowToEvent } from './event-tail.js';
+import {
+  createEventTail,
+  isFromAnotherServer,
+  positionOfId,
+  readPublishable,
+  rowToEvent,
+} from './event-tail.js';
 
 /** Which events a subscriber wants. Tenant is always set: no subscription crosses tenants. */
 export interface EventFilter {
@@ -250,6 +256,8 @@ export function createEventLog(
         field: 'cursor',
       });
     }
+    // Handed out before the database moved to another server: its id still says where it was.
+    if (await isFromAnotherServer(db, position)) return positionOfId(db, position.id);
     return position;
   }
 

@@ -4,6 +4,7 @@ import { openTestDatabase } from '../../test/support/test-database.js';
 import type { Database, Queryable } from '../stores/database.js';
 import { createEventLog, type EventFilter, type EventLog } from './event-log.js';
 import type { CuecardEvent, EventBody } from './events.js';
+import { formatPosition } from './event-position.js';
 
 const marker = (label: string): EventBody => ({
   type: 'error',
@@ -126,6 +127,38 @@ describe.each(engines)('event stream order (%s)', (engine) => {
     unsubscribe();
     expect(received.map(labelOf)).toEqual(['ten', 'ninety-nine', 'hundred']);
     await expectResumesExact(log, scopes.tenant, received);
+  });
+
+  it('keeps publishing after the database was restored on a server with lower transaction ids', async () => {
+    // A row as a dump from another cluster brings it: its transaction id is ahead of this server's.
+    const { rows } = await db.query<{ tx: string }>(
+      'SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000)::text AS tx',
+    );
+    await db.query(
+      `INSERT INTO events (tx, tenant_id, conversation_id, agent_id, type, payload)
+       VALUES ($1::text::xid8, 't1', 'c1', 'alice', 'error', $2::jsonb)`,
+      [rows[0]!.tx, JSON.stringify(marker('restored'))],
+    );
+    const { rows: restoredRow } = await db.query<{ id: string }>(
+      'SELECT max(id) AS id FROM events',
+    );
+    const staleCursor = formatPosition({ tx: rows[0]!.tx, id: Number(restoredRow[0]!.id) });
+    const restarted = createEventLog(db);
+    try {
+      const live = await follow(restarted, scopes.tenant, 0);
+      await restarted.append({ tenantId: 't1', conversationId: 'c1', agentId: 'alice' }, [
+        marker('new'),
+      ]);
+      await until(() => live.received.length === 2, 'the new event');
+      expect(live.received.map(labelOf)).toEqual(['restored', 'new']);
+      // A console that held the restored event's old position resumes right after it.
+      const resumed = await follow(restarted, scopes.tenant, staleCursor);
+      expect(resumed.received.map(labelOf)).toEqual(['new']);
+      live.unsubscribe();
+      resumed.unsubscribe();
+    } finally {
+      restarted.close();
+    }
   });
 
   it.runIf(engine === 'postgres')(

@@ -97,6 +97,28 @@ export async function positionOfId(db: Queryable, id: number): Promise<EventPosi
   return { tx: later[0]!.tx, id: 0 };
 }
 
+/**
+ * Rows whose transaction id this server has not reached yet were written on another server (a
+ * dump restored into a new cluster starts its transaction ids low again): they would sort after
+ * everything written from now on and hide it. They move to the start of the order, keeping their
+ * id order. Nothing matches on a database that was never moved; any instance may do it, twice is
+ * harmless.
+ */
+async function rebaseRestoredRows(db: Queryable): Promise<void> {
+  await db.query(
+    `UPDATE events SET tx = '1'::xid8 WHERE tx >= pg_snapshot_xmax(pg_current_snapshot())`,
+  );
+}
+
+/** Whether a client's position names a transaction this server has not reached (see above). */
+export async function isFromAnotherServer(db: Queryable, position: EventPosition) {
+  const { rows } = await db.query<{ future: boolean }>(
+    'SELECT $1::xid8 >= pg_snapshot_xmax(pg_current_snapshot()) AS future',
+    [position.tx],
+  );
+  return rows[0]?.future === true;
+}
+
 export interface TailLogger {
   warn(details: Record<string, unknown>, message: string): void;
 }
@@ -142,10 +164,12 @@ export function createEventTail(db: Database, options: EventTailOptions) {
   /** Where the live stream starts: after everything publishable when the process came up. */
   function ready(): Promise<EventPosition> {
     if (cursor) return Promise.resolve(cursor);
-    starting ??= db
-      .query<{ tx: string; id: number }>(
-        `SELECT tx::text AS tx, id FROM events WHERE tx < ${HORIZON}
-          ORDER BY events.tx DESC, events.id DESC LIMIT 1`,
+    starting ??= rebaseRestoredRows(db)
+      .then(() =>
+        db.query<{ tx: string; id: number }>(
+          `SELECT tx::text AS tx, id FROM events WHERE tx < ${HORIZON}
+            ORDER BY events.tx DESC, events.id DESC LIMIT 1`,
+        ),
       )
       .then(
         ({ rows }) => {
