@@ -21,6 +21,7 @@ import {
   positionOfId,
   readPublishable,
   rowToEvent,
+  type EventRow,
 } from './event-tail.js';
 
 /** Which events a subscriber wants. Tenant is always set: no subscription crosses tenants. */
@@ -34,16 +35,6 @@ export interface EventScope {
   tenantId: string;
   conversationId: string;
   agentId: string | null;
-}
-
-interface EventRow {
-  id: number;
-  tx: string;
-  tenant_id: string;
-  conversation_id: string;
-  agent_id: string | null;
-  payload: EventBody;
-  created_at: Date;
 }
 
 /**
@@ -115,9 +106,10 @@ export function createEventLog(
 
   /**
    * Writes the durable events of several appends in one INSERT and hands them to the tail,
-   * which publishes them in commit order with whatever else committed (`settle`). One statement per batch instead of per append: on the embedded engine every
-   * statement is a round trip to the database thread, and at a few hundred live conversations
-   * appends queue up behind each other (docs/decisions/0004).
+   * which publishes them in commit order with whatever else committed (`settle`). One statement
+   * per batch instead of per append: on the embedded engine every statement is a round trip to
+   * the database thread, and at a few hundred live conversations appends queue up behind each
+   * other (docs/decisions/0004).
    */
   async function write(batch: readonly PendingAppend[]): Promise<CuecardEvent[][]> {
     const at = new Date().toISOString();
