@@ -187,6 +187,11 @@ describe.each(engines)('every input is validated at the edge on %s', (engine) =>
           isError,
         );
         expect(huge).toMatchObject({ code: 'validation_failed', field: 'cursor' });
+        const notAPosition = await socket.request(
+          { type: 'subscribe', scope: 'conversation', conversationId: 'v-1', cursor: '12.34' },
+          isError,
+        );
+        expect(notAPosition).toMatchObject({ code: 'validation_failed', field: 'cursor' });
         expect(await socket.request({ type: 'ping' }, (m) => m.type === 'pong')).toBeTruthy();
       } finally {
         await socket.close();

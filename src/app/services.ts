@@ -108,6 +108,7 @@ export function createServices(options: ServiceOptions) {
      */
     async close() {
       await work.stop(config.work.stopGraceMs);
+      eventLog.close();
       await options.close?.();
     },
   };

@@ -1,6 +1,7 @@
 import type { Database } from '../stores/database.js';
 import type { Notifications } from '../stores/notifications.js';
 import { errorSummary } from '../errors/error-summary.js';
+import { CuecardError } from '../errors/cuecard-error.js';
 import type { AnalysisEventBody, AnalyzerName } from '../pipeline/contract.js';
 import {
   EPHEMERAL_EVENT_TYPES,
@@ -8,6 +9,20 @@ import {
   type CuecardEvent,
   type EventBody,
 } from './events.js';
+import {
+  comparePositions,
+  formatPosition,
+  parsePosition,
+  type EventPosition,
+} from './event-position.js';
+import {
+  createEventTail,
+  isFromAnotherServer,
+  positionOfId,
+  readPublishable,
+  rowToEvent,
+  type EventRow,
+} from './event-tail.js';
 
 /** Which events a subscriber wants. Tenant is always set: no subscription crosses tenants. */
 export interface EventFilter {
@@ -22,14 +37,11 @@ export interface EventScope {
   agentId: string | null;
 }
 
-interface EventRow {
-  id: number;
-  tenant_id: string;
-  conversation_id: string;
-  agent_id: string | null;
-  payload: EventBody;
-  created_at: Date;
-}
+/**
+ * Where a subscriber resumes: a position token from an event's `position`, or (clients that
+ * predate positions) an event id, 0 meaning from the start.
+ */
+export type EventCursor = number | string;
 
 export function matches(filter: EventFilter, event: CuecardEvent): boolean {
   if (event.tenantId !== filter.tenantId) return false;
@@ -55,21 +67,17 @@ const DURABLE_CHANNEL = 'cuecard_events';
 const LIVE_CHANNEL = 'cuecard_live';
 // Postgres refuses notification payloads of 8,000 bytes or more.
 const MAX_LIVE_PAYLOAD = 7_900;
-// Rows of concurrent writers can commit out of id order: each pull looks again this far below
-// the highest id seen, for rows that committed late.
-const RELAY_OVERLAP = 256;
-const RELAY_PAGE = 1_000;
-
 const keyOf = (conversationId: string, key: string) => `${conversationId}\u0000${key}`;
-function takeKeyed(keyed: Map<string, number>, scope: EventScope, key: string) {
-  const id = keyed.get(keyOf(scope.conversationId, key));
+function takeKeyed(keyed: Map<string, EventPosition>, scope: EventScope, key: string) {
+  const position = keyed.get(keyOf(scope.conversationId, key));
   keyed.delete(keyOf(scope.conversationId, key));
-  return id;
+  return position;
 }
 
 /**
- * Inserts rows and answers their ids: keyed ones by (conversation, key), only those inserted now
- * (a key stored before is skipped); unkeyed ones in id order, which is the rows' order.
+ * Inserts rows and answers their positions: keyed ones by (conversation, key), only those
+ * inserted now (a key stored before is skipped); unkeyed ones in position order, which is the
+ * rows' order.
  */
 async function insertEventRows(
   db: Database,
@@ -78,47 +86,37 @@ async function insertEventRows(
 ) {
   const { rows } = await db.query<{
     id: number;
+    tx: string;
     conversation_id: string;
     dedup_key: string | null;
   }>(
     `INSERT INTO events (tenant_id, conversation_id, agent_id, type, seq, payload, dedup_key)
      VALUES ${values.join(', ')}
      ON CONFLICT (conversation_id, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
-     RETURNING id, conversation_id, dedup_key`,
+     RETURNING id, tx::text AS tx, conversation_id, dedup_key`,
     params as string[],
   );
-  const keyed = new Map<string, number>();
-  const unkeyed: number[] = [];
+  const keyed = new Map<string, EventPosition>();
+  const unkeyed: EventPosition[] = [];
   for (const row of rows) {
-    if (row.dedup_key === null) unkeyed.push(Number(row.id));
-    else keyed.set(keyOf(row.conversation_id, row.dedup_key), Number(row.id));
+    const position = { tx: row.tx, id: Number(row.id) };
+    if (row.dedup_key === null) unkeyed.push(position);
+    else keyed.set(keyOf(row.conversation_id, row.dedup_key), position);
   }
-  unkeyed.sort((a, b) => a - b);
+  unkeyed.sort(comparePositions);
   return { keyed, unkeyed };
 }
 
-function rowToEvent(row: EventRow): CuecardEvent {
-  return {
-    v: EVENT_VERSION,
-    id: row.id,
-    tenantId: row.tenant_id,
-    conversationId: row.conversation_id,
-    agentId: row.agent_id,
-    at: new Date(row.created_at).toISOString(),
-    ...row.payload,
-  };
-}
-
 /**
- * The event log: every durable event is written to Postgres first and then published to the
- * live subscribers of this process, in id order. Ephemeral previews skip the database.
+ * The event log: every durable event is written to Postgres first; the process's tail
+ * (event-tail.ts) reads stored events back in commit order, whoever wrote them, and publishes
+ * them to the live subscribers of this process. Ephemeral previews skip the database.
  */
 export function createEventLog(
   db: Database,
   options: { logger?: { warn(details: Record<string, unknown>, message: string): void } } = {},
 ) {
   const listeners = new Set<(event: CuecardEvent) => void>();
-  // One writer at a time (`drain`) keeps publication order equal to id order in this process.
 
   const insertEvents = (values: readonly string[], params: readonly unknown[]) =>
     insertEventRows(db, values, params);
@@ -137,6 +135,10 @@ export function createEventLog(
     }
   }
 
+  const tail = createEventTail(db, { publish, logger: options.logger });
+  // Starts the live stream now (and its polling), so nothing stored from here on is missed.
+  void tail.wake();
+
   interface PendingAppend {
     scope: EventScope;
     bodies: readonly EventBody[];
@@ -147,10 +149,11 @@ export function createEventLog(
   }
 
   /**
-   * Writes the durable events of several appends in one INSERT, then publishes all of them in
-   * append order. One statement per batch instead of per append: on the embedded engine every
-   * statement is a round trip to the database thread, and at a few hundred live conversations
-   * appends queue up behind each other (docs/decisions/0004).
+   * Writes the durable events of several appends in one INSERT and hands them to the tail,
+   * which publishes them in commit order with whatever else committed (`settle`). One statement
+   * per batch instead of per append: on the embedded engine every statement is a round trip to
+   * the database thread, and at a few hundred live conversations appends queue up behind each
+   * other (docs/decisions/0004).
    */
   async function write(batch: readonly PendingAppend[]): Promise<CuecardEvent[][]> {
     const at = new Date().toISOString();
@@ -175,23 +178,25 @@ export function createEventLog(
     }
     const stored =
       values.length > 0
-        ? await insertEvents(values, params)
-        : { keyed: new Map<string, number>(), unkeyed: [] };
+        ? // Stored events are published by the tail, which must start before they commit.
+          await tail.ready().then(() => insertEvents(values, params))
+        : { keyed: new Map<string, EventPosition>(), unkeyed: [] };
     const written = batch.map(({ scope, bodies, keys }) =>
       bodies.flatMap((body, index): CuecardEvent[] => {
-        let id: number | null = null;
+        let position: EventPosition | undefined;
         if (!EPHEMERAL_EVENT_TYPES.has(body.type)) {
           const key = keys?.[index] ?? null;
           // Taken once: the same key twice in a batch stores (and publishes) one event.
-          const found = key === null ? stored.unkeyed.shift() : takeKeyed(stored.keyed, scope, key);
-          // A keyed event stored by an earlier attempt of the same work: already published then.
-          if (found === undefined) return [];
-          id = found;
+          position =
+            key === null ? stored.unkeyed.shift() : takeKeyed(stored.keyed, scope, key);
+          // A keyed event stored by an earlier attempt of the same work: published then.
+          if (position === undefined) return [];
         }
         return [
           {
             v: EVENT_VERSION,
-            id,
+            id: position?.id ?? null,
+            position: position ? formatPosition(position) : null,
             tenantId: scope.tenantId,
             conversationId: scope.conversationId,
             agentId: scope.agentId,
@@ -201,11 +206,30 @@ export function createEventLog(
         ];
       }),
     );
-    for (const events of written) {
-      for (const event of events) publish(event);
-      if (relay) forwardEphemeral(relay, events);
-    }
+    for (const events of written) tail.expect(events);
     return written;
+  }
+
+  // Publication of written batches, in write order; the next INSERT need not wait for it.
+  let publishing = Promise.resolve();
+
+  /**
+   * Once the tail has read past a written batch (its stored events are published, in commit
+   * order with everyone else's), publishes the batch's previews and resolves its appends.
+   */
+  function settle(written: CuecardEvent[][], resolve: () => void): void {
+    const read = written.some((events) => events.some((event) => event.id !== null))
+      ? tail.wake()
+      : Promise.resolve();
+    publishing = publishing
+      .then(() => read)
+      .then(() => {
+        for (const events of written) {
+          for (const event of events) if (event.id === null) publish(event);
+          if (relay) forwardEphemeral(relay, events);
+        }
+        resolve();
+      });
   }
 
   // Group commit: appends that arrive while a write is in flight go out together next.
@@ -220,12 +244,15 @@ export function createEventLog(
         const batch = waiting.splice(0, MAX_BATCH);
         try {
           const written = await write(batch);
-          batch.forEach((entry, index) => entry.resolve(written[index]!));
+          settle(written, () => batch.forEach((entry, index) => entry.resolve(written[index]!)));
         } catch {
           // One bad append must not fail the others queued with it: each alone, in order; the
           // batch's error is dropped because each append's own error reaches its caller.
           for (const entry of batch) {
-            await write([entry]).then(([events]) => entry.resolve(events!), entry.reject);
+            await write([entry]).then(
+              (written) => settle(written, () => entry.resolve(written[0]!)),
+              entry.reject,
+            );
           }
         }
       }
@@ -234,52 +261,8 @@ export function createEventLog(
     }
   }
 
-  // ---- relay: events written by other instances on the same database ------------------------
+  // ---- relay: other instances on the same database ------------------------------------------
   let relay: EventRelay | null = null;
-  let remoteCursor = 0;
-  const remoteSeen = new Set<number>();
-  let pulling: Promise<void> | null = null;
-  let pullAgain = false;
-
-  /** Publishes rows other instances wrote since the last pull, each once, oldest first. */
-  function pullRemote(): Promise<void> {
-    if (pulling) {
-      pullAgain = true;
-      return pulling;
-    }
-    const origin = relay!.origin;
-    pulling = (async () => {
-      do {
-        pullAgain = false;
-        const from = Math.max(0, remoteCursor - RELAY_OVERLAP);
-        const { rows: ids } = await db.query<{ id: number }>(
-          'SELECT id FROM events WHERE id > $1 AND origin <> $2 ORDER BY id LIMIT $3',
-          [from, origin, RELAY_PAGE + RELAY_OVERLAP],
-        );
-        const fresh = ids.map((row) => row.id).filter((id) => !remoteSeen.has(id));
-        if (fresh.length > 0) {
-          const { rows } = await db.query<EventRow>(
-            `SELECT id, tenant_id, conversation_id, agent_id, payload, created_at FROM events
-             WHERE id = ANY($1::bigint[]) ORDER BY id`,
-            [fresh],
-          );
-          for (const row of rows) {
-            remoteSeen.add(row.id);
-            publish(rowToEvent(row));
-          }
-        }
-        const last = ids[ids.length - 1]?.id;
-        if (last !== undefined) remoteCursor = Math.max(remoteCursor, last);
-        for (const id of remoteSeen) if (id <= remoteCursor - RELAY_OVERLAP) remoteSeen.delete(id);
-        if (ids.length >= RELAY_PAGE + RELAY_OVERLAP) pullAgain = true;
-      } while (pullAgain);
-    })()
-      .catch((error: unknown) => relay?.onError?.(error))
-      .finally(() => {
-        pulling = null;
-      });
-    return pulling;
-  }
 
   function forwardEphemeral(target: EventRelay, events: readonly CuecardEvent[]): void {
     for (const event of events) {
@@ -302,6 +285,20 @@ export function createEventLog(
     }
   }
 
+  /** A client's cursor as a position; ids are looked up (clients that predate positions). */
+  async function resolveCursor(cursor: EventCursor): Promise<EventPosition> {
+    if (typeof cursor === 'number') return positionOfId(db, cursor);
+    const position = parsePosition(cursor);
+    if (!position) {
+      throw new CuecardError('validation_failed', 'cursor is not an event position.', {
+        field: 'cursor',
+      });
+    }
+    // Handed out before the database moved to another server: its id still says where it was.
+    if (await isFromAnotherServer(db, position)) return positionOfId(db, position.id);
+    return position;
+  }
+
   return {
     /**
      * Stores (unless ephemeral) and publishes events; resolves once they are durable. `keys`,
@@ -321,7 +318,10 @@ export function createEventLog(
       });
     },
 
-    /** Durable events after `cursor` (exclusive) that match, oldest first. */
+    /**
+     * Durable events with an id above `cursor` that match, by id (REST paging). Ids follow
+     * insertion, not commit: a live reader resumes by position (`subscribe`, `after`).
+     */
     async since(filter: EventFilter, cursor: number, limit = MAX_REPLAY): Promise<CuecardEvent[]> {
       const where = ['tenant_id = $1', 'id > $2'];
       const params: (string | number)[] = [filter.tenantId, cursor];
@@ -335,8 +335,8 @@ export function createEventLog(
       }
       params.push(limit);
       const { rows } = await db.query<EventRow>(
-        `SELECT id, tenant_id, conversation_id, agent_id, payload, created_at FROM events
-         WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+        `SELECT id, tx::text AS tx, tenant_id, conversation_id, agent_id, payload, created_at
+           FROM events WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
         params,
       );
       return rows.map(rowToEvent);
@@ -361,45 +361,57 @@ export function createEventLog(
     },
 
     /**
-     * Live subscription with catch-up: events after `cursor` are replayed from the database,
-     * then live ones follow with nothing missed or doubled. `cursor: null` means live only.
+     * Events after `position` that match and are publishable, in delivery order: what a
+     * subscriber resuming there is replayed.
+     */
+    async after(filter: EventFilter, position: EventPosition, limit = MAX_REPLAY) {
+      return (await readPublishable(db, filter, position, limit)).map(rowToEvent);
+    },
+
+    /**
+     * Live subscription with catch-up: events after `cursor` (a position, or a legacy event id)
+     * are replayed from the database in delivery order, then live ones follow with nothing
+     * missed or doubled. `cursor: null` means live only.
      */
     async subscribe(
       filter: EventFilter,
-      cursor: number | null,
+      cursor: EventCursor | null,
       deliver: (event: CuecardEvent) => void,
     ): Promise<{ unsubscribe: () => void; replayed: number; truncated: boolean }> {
+      const from = cursor === null ? null : await resolveCursor(cursor);
+      // The live stream must have started: a row it counts as past would be in no replay.
+      await tail.ready();
       let live = false;
       const buffered: CuecardEvent[] = [];
-      // Durable events up to here came from the replay; one relayed late is not sent twice.
-      let replayedUpTo = 0;
+      // Durable events up to here came from the replay: the live stream resumes after it.
+      let replayedUpTo = from;
+      const isNew = (event: CuecardEvent) =>
+        event.position === null ||
+        replayedUpTo === null ||
+        comparePositions(parsePosition(event.position)!, replayedUpTo) > 0;
       const listener = (event: CuecardEvent) => {
         if (!matches(filter, event)) return;
         if (!live) buffered.push(event);
-        else if (event.id === null || event.id > replayedUpTo) deliver(event);
+        else if (isNew(event)) deliver(event);
       };
-      // Listen first, then read: an event written in between is in the buffer, not lost.
+      // Listen first, then read: an event published in between is in the buffer, not lost; one
+      // published before was publishable when the replay read, so the replay has it.
       listeners.add(listener);
-      let lastId = cursor ?? Number.MAX_SAFE_INTEGER;
       let replayed = 0;
-      // Kept in the reply for older clients: catch-up now always reaches the present.
+      // Kept in the reply for older clients: catch-up always reaches the present.
       const truncated = false;
-      if (cursor !== null) {
-        // Catch-up is paged to the end, however far behind the cursor is: a subscriber never
-        // gets live events after a hole it cannot find (it was capped at 5,000 before).
-        lastId = cursor;
+      if (replayedUpTo !== null) {
+        // Paged to the end, however far behind the cursor is.
         for (;;) {
-          const page = await this.since(filter, lastId, REPLAY_PAGE);
+          const page = await this.after(filter, replayedUpTo, REPLAY_PAGE);
           for (const event of page) deliver(event);
           replayed += page.length;
-          lastId = page[page.length - 1]?.id ?? lastId;
+          const last = page[page.length - 1]?.position;
+          if (last) replayedUpTo = parsePosition(last)!;
           if (page.length < REPLAY_PAGE) break;
         }
       }
-      for (const event of buffered) {
-        if (cursor === null || event.id === null || event.id > lastId) deliver(event);
-      }
-      if (cursor !== null) replayedUpTo = lastId;
+      for (const event of buffered) if (isNew(event)) deliver(event);
       live = true;
       return { unsubscribe: () => listeners.delete(listener), replayed, truncated };
     },
@@ -410,13 +422,10 @@ export function createEventLog(
      * (interim previews, reply deltas) arrive in the notification itself.
      */
     async startRelay(options: EventRelay): Promise<void> {
-      const { rows } = await db.query<{ id: number | null }>('SELECT max(id) AS id FROM events');
-      remoteCursor = rows[0]?.id ?? 0;
       relay = options;
-      await options.notifications.listen(DURABLE_CHANNEL, (payload) => {
-        // "<origin> <max id>": our own writes are published already.
-        if (payload.slice(0, payload.lastIndexOf(' ')) !== options.origin) void pullRemote();
-      });
+      // Any instance's commit (ours too: a write inside a caller's transaction commits after
+      // `append` returns) may have made rows publishable.
+      await options.notifications.listen(DURABLE_CHANNEL, () => void tail.wake());
       await options.notifications.listen(LIVE_CHANNEL, (payload) =>
         receiveLive(options.origin, payload),
       );
@@ -424,7 +433,22 @@ export function createEventLog(
 
     /** Reads what other instances wrote while notifications were down (after a reconnect). */
     catchUp(): Promise<void> {
-      return relay ? pullRemote() : Promise.resolve();
+      return tail.wake();
+    },
+
+    /** Publishes what is publishable now, e.g. after committing events written in a transaction. */
+    publishCommitted(): Promise<void> {
+      return tail.wake();
+    },
+
+    /** Horizon and publication counters of the live tail. */
+    tailStats() {
+      return tail.stats();
+    },
+
+    /** Stops the tail's polling (the service is closing). */
+    close(): void {
+      tail.close();
     },
 
     listenerCount(): number {

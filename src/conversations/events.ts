@@ -3,14 +3,19 @@ import type { AnalysisEventBody, WrapupEventBody } from '../pipeline/contract.js
 
 /**
  * The one event union subscribers receive (protocol version 1). Every event carries the
- * envelope; `id` is the durable cursor (null for previews that are never stored, i.e. interims
- * and streamed reply deltas).
+ * envelope; `id` identifies a stored event and `position` is its resume cursor (both null for
+ * previews that are never stored, i.e. interims and streamed reply deltas).
  */
 export const EVENT_VERSION = 1;
 
 export interface EventEnvelope {
   v: typeof EVENT_VERSION;
   id: number | null;
+  /**
+   * The resume cursor: where the event stands in the delivery order (commit order), as a string
+   * that sorts in that order. Null exactly when `id` is. Ids need not increase along a stream.
+   */
+  position: string | null;
   tenantId: string;
   conversationId: string;
   agentId: string | null;

@@ -56,8 +56,14 @@ export const subscribeMessageSchema = z.discriminatedUnion('type', [
     scope: z.enum(['conversation', 'agent', 'tenant']),
     conversationId: id.optional(),
     agentId: id.optional(),
-    /** Last event id received; events after it are replayed. 0 = from the start. Omit: live only. */
-    cursor: z.number().int().nonnegative().optional(),
+    /**
+     * The `position` of the last event received; events after it are replayed, in delivery
+     * order. A number is an event id (clients that predate positions), 0 = from the start.
+     * Omit: live only.
+     */
+    cursor: z
+      .union([z.number().int().nonnegative(), z.string().regex(/^\d{20}\.\d{20}$/)])
+      .optional(),
   }),
   z.object({ type: z.literal('unsubscribe'), subscriptionId: id }),
   z.object({ type: z.literal('ping') }),

@@ -10,8 +10,11 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'refused'
 export interface SubscriptionOptions {
   key: string;
   request: SubscriptionRequest;
-  /** Last event id already held (e.g. from a REST snapshot); null = live only from now. */
-  cursor: number | null;
+  /**
+   * Where to start: an event `position`, or the id of the last event already held (e.g. from a
+   * REST snapshot); null = live only from now.
+   */
+  cursor: number | string | null;
   onEvent(event: CuecardEvent): void;
   onState(state: ConnectionState, detail?: string): void;
   /** Base of the socket URL; default: this page's origin. */
@@ -20,8 +23,8 @@ export interface SubscriptionOptions {
 
 export interface Subscription {
   close(): void;
-  /** The last durable event id delivered: where a reconnect resumes. */
-  lastId(): number | null;
+  /** The position of the last durable event delivered: where a reconnect resumes. */
+  lastPosition(): string | null;
   /**
    * Events up to `id` are already held (a REST snapshot): if the socket has carried none yet, a
    * reconnect resumes after it instead of missing what happened while it was down.
@@ -32,26 +35,27 @@ export interface Subscription {
 const BACKOFF_MS = [300, 1_000, 2_000, 5_000, 10_000];
 
 /**
- * A /ws/subscribe socket that comes back by itself. It remembers the highest durable event id
- * and resubscribes with it as `cursor`, so the server replays what was missed. Every event it is
- * sent is kept: ids of events written by different instances need not arrive in order, so a
- * lower id than one already seen is a late event, not a repeat; repeats are recognised by id.
+ * A /ws/subscribe socket that comes back by itself. It remembers the `position` of the last
+ * durable event it was sent and resubscribes with it as `cursor`, so the server replays exactly
+ * what was missed. Every event it is sent is kept: events arrive in commit order, in which ids
+ * need not increase (a lower id than one already seen is a new event); only an id already seen
+ * is a repeat (a resume from a REST snapshot's id may replay some).
  */
 export function openSubscription(options: SubscriptionOptions): Subscription {
-  // Highest id received: the resume cursor.
-  let lastId = options.cursor;
-  // Recent ids, to drop repeats (a replay overlapping what arrived live); bounded.
+  // The resume cursor: positions arrive in increasing order.
+  let lastPosition = typeof options.cursor === 'string' ? options.cursor : null;
+  let resumeHint = typeof options.cursor === 'number' ? options.cursor : null;
+  // Recent ids, to drop repeats; bounded.
   const seen = new Set<number>();
   const SEEN_LIMIT = 10_000;
-  let resumeHint: number | null = null;
   let socket: WebSocket | null = null;
   let closed = false;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const origin = options.origin ?? window.location.origin.replace(/^http/, 'ws');
 
-  function cursorField(): { cursor?: number } {
-    const cursor = lastId ?? resumeHint;
+  function cursorField(): { cursor?: number | string } {
+    const cursor = lastPosition ?? resumeHint;
     return cursor !== null ? { cursor } : {};
   }
 
@@ -85,7 +89,7 @@ export function openSubscription(options: SubscriptionOptions): Subscription {
           if (seen.has(event.id)) return;
           seen.add(event.id);
           if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value!);
-          if (lastId === null || event.id > lastId) lastId = event.id;
+          if (event.position !== null) lastPosition = event.position;
         }
         options.onEvent(event);
       } else if (frame.type === 'error' && frame.retryable === false) {
@@ -114,7 +118,7 @@ export function openSubscription(options: SubscriptionOptions): Subscription {
       socket?.close();
       socket = null;
     },
-    lastId: () => lastId,
+    lastPosition: () => lastPosition,
     resumeAfter(id) {
       if (resumeHint === null || id > resumeHint) resumeHint = id;
     },
