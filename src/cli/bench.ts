@@ -229,11 +229,16 @@ async function main(): Promise<void> {
   let eventsLost = 0;
   let eventsStored = 0;
   const httpUrl = wsUrl.replace(/^ws/, 'http');
+  // Each read is also timed: one conversation's view (its transcript and events) must stay cheap
+  // however large the tables grew during the run (issue 16 point 5).
+  const viewMs: number[] = [];
   for (const [external, internal] of internalIds) {
+    const asked = performance.now();
     const response = await fetch(`${httpUrl}/api/conversations/${internal}`, {
       headers: { authorization: `Bearer ${supervisorKey}` },
     });
     const body = (await response.json()) as { events: { id: number }[] };
+    viewMs.push(performance.now() - asked);
     const seen = received.get(internal) ?? new Set();
     eventsStored += body.events.length;
     eventsLost += body.events.filter((event) => !seen.has(event.id)).length;
@@ -277,6 +282,13 @@ async function main(): Promise<void> {
     ),
     events_stored: eventsStored,
     events_lost: eventsLost,
+    view_p50_ms: round(
+      percentile(
+        viewMs.sort((a, b) => a - b),
+        50,
+      ),
+    ),
+    view_p95_ms: round(percentile(viewMs, 95)),
     rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),
     event_loop_delay_p99_ms: round(loopDelay.percentile(99) / 1e6),
     load_1m_start: round(loadAtStart),

@@ -10,6 +10,8 @@
  *   npm run chaos -- --url postgres://…   3 instances on that server (a scratch database on it)
  *   npm run chaos                         embedded PGlite, 1 instance restarted after each kill
  *   --kills 20 --calls 12 --instances 3 --short (CI: 4 kills, 4 calls)
+ *   --spread --seconds 60: no kills; every call goes through instance 0, and the report says
+ *     which instance did the work (a busy instance's backlog is drained by the others)
  * Use a server with durable settings (fsync on) for figures: evaluations/queue-engines/README.md.
  */
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
@@ -24,7 +26,7 @@ import { loadCallScripts } from './replay/call-script.js';
 import { killInstance, startInstance, stopInstance, type Instance } from './chaos/fleet.js';
 import { playCall, sleep, type CallPlan, type Ledger } from './chaos/traffic.js';
 import { Follower } from './chaos/subscribers.js';
-import { auditFollowers, auditWork } from './chaos/audit.js';
+import { auditFollowers, auditWork, workByInstance } from './chaos/audit.js';
 
 const TENANT = 'chaos';
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
@@ -37,13 +39,15 @@ async function main(): Promise<void> {
       kills: { type: 'string' },
       calls: { type: 'string' },
       short: { type: 'boolean', default: false },
+      spread: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '60' },
       keep: { type: 'boolean', default: false },
       results: { type: 'string', default: 'evaluations/chaos/results.jsonl' },
     },
   });
   const engine = values.url ? 'postgres' : 'pglite';
   const instances = engine === 'pglite' ? 1 : Number(values.instances ?? 3);
-  const kills = Number(values.kills ?? (values.short ? 4 : 20));
+  const kills = values.spread ? 0 : Number(values.kills ?? (values.short ? 4 : 20));
   const concurrentCalls = Number(values.calls ?? (values.short ? 4 : 12));
   const started = Date.now();
 
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
     wsUrl: null,
     httpUrl: null,
     starts: 0,
+    crashes: [],
     onAck: null,
     onEnded: null,
   }));
@@ -135,13 +140,22 @@ async function main(): Promise<void> {
           ),
         );
       }
-      await playCall(plan, fleet, connectorKey, ledger, [150, 600]);
+      await playCall(
+        plan,
+        fleet,
+        connectorKey,
+        ledger,
+        [150, 600],
+        values.spread ? fleet[0] : undefined,
+      );
     }
   };
   const callers = Array.from({ length: concurrentCalls }, async (_, index) => {
     await sleep(index * 150);
     await caller();
   });
+
+  if (values.spread) await sleep(Number(values.seconds) * 1000);
 
   // ---- the killer ---------------------------------------------------------------------------
   const modes = { random: 0, 'on ack': 0, 'on end': 0 };
@@ -151,7 +165,12 @@ async function main(): Promise<void> {
     // On a shared server one instance always stays up; embedded has only one.
     const live = fleet.filter((instance) => instance.child);
     if (instances > 1 && live.length < 2) {
+      // Wait for the restarts; an instance that is down with none pending is restarted here.
       await Promise.all(restarts);
+      for (const down of fleet.filter((instance) => !instance.child)) {
+        log(`instance ${down.index} is down: starting it again`);
+        await startInstance(down, envOf(down));
+      }
       kill -= 1;
       continue;
     }
@@ -160,20 +179,29 @@ async function main(): Promise<void> {
     modes[mode] += 1;
     if (mode !== 'random') {
       await new Promise<void>((resolve) => {
+        let fired = false;
         const fire = () => {
+          // Once: a late timer must not kill the instance's next incarnation.
+          if (fired) return;
+          fired = true;
+          clearTimeout(fallback);
+          victim.onAck = null;
+          victim.onEnded = null;
           void killInstance(victim).then(resolve);
         };
         if (mode === 'on ack') victim.onAck = fire;
         else victim.onEnded = fire;
         // No end (or ack) within 8 s on this instance: kill it anyway.
-        setTimeout(fire, 8_000);
+        const fallback = setTimeout(fire, 8_000);
       });
     } else {
       await killInstance(victim);
     }
     log(`kill ${kill + 1}/${kills}: instance ${victim.index} (${mode})`);
     restarts.push(
-      sleep(500 + Math.random() * 1_500).then(() => startInstance(victim, envOf(victim))),
+      sleep(500 + Math.random() * 1_500)
+        .then(() => startInstance(victim, envOf(victim)))
+        .then(() => log(`instance ${victim.index} restarted`)),
     );
     if (instances === 1) await Promise.all(restarts);
   }
@@ -193,10 +221,12 @@ async function main(): Promise<void> {
   const stopMs: number[] = [];
   let findings;
   let scopes;
+  let workDoneBy: Record<string, Record<string, number>> = {};
   if (engine === 'postgres') {
     const { db } = await openCuecardDatabase({ databaseUrl: env.DATABASE_URL, dataDir: '' });
     findings = await auditWork(db, TENANT, ledger);
     scopes = await auditFollowers(db, TENANT, followers);
+    workDoneBy = await workByInstance(db, TENANT);
     await db.close();
     for (const instance of fleet) stopMs.push(await stopInstance(instance));
   } else {
@@ -214,6 +244,7 @@ async function main(): Promise<void> {
   const report = {
     at: new Date().toISOString(),
     engine,
+    mode: values.spread ? 'spread' : 'kills',
     instances,
     kills,
     killModes: modes,
@@ -223,13 +254,16 @@ async function main(): Promise<void> {
     connectorReconnects: ledger.reconnects,
     drainSeconds,
     stopMs,
+    crashes: fleet.reduce((sum, instance) => sum + instance.crashes.length, 0),
     seconds: Math.round((Date.now() - started) / 1000),
     ...findings,
     subscribers: scopes,
+    workDoneBy,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   await appendFile(values.results, `${JSON.stringify(report)}\n`).catch(() => undefined);
   const bad =
+    fleet.some((instance) => instance.crashes.length > 0) ||
     Object.entries(findings).some(([, value]) => value !== 0) ||
     scopes.some((scope) => scope.missing > 0 || scope.duplicates > 0);
   log(

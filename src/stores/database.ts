@@ -43,6 +43,8 @@ export interface Database extends Queryable {
  * (0.53 on Postgres, 0.69 embedded); 100 raised recall to 0.69 / 0.85 for a few milliseconds.
  */
 export const SESSION_SETTINGS = 'SET hnsw.ef_search = 100';
+/** The same settings as a server connection's startup options (`-c name=value`). */
+export const SESSION_STARTUP_OPTIONS = '-c hnsw.ef_search=100';
 
 /** Resolves when the database answers a trivial statement (readiness checks); throws otherwise. */
 export async function pingDatabase(db: Queryable): Promise<void> {

@@ -1,5 +1,10 @@
 import pg from 'pg';
-import { SESSION_SETTINGS, type Database, type Queryable, type SqlParam } from './database.js';
+import {
+  SESSION_STARTUP_OPTIONS,
+  type Database,
+  type Queryable,
+  type SqlParam,
+} from './database.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -21,16 +26,16 @@ async function enablePgvector(pool: pg.Pool): Promise<void> {
 
 /** A real Postgres server with the pgvector extension, through a connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 8): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // The session settings travel in the startup packet: every pooled connection has them from its
+  // first statement, with no extra query racing the caller's (pg refuses overlapping queries).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: SESSION_STARTUP_OPTIONS,
+  });
   // An idle connection the server ends (restart, failover) must not crash the process; the pool
   // replaces it on the next query.
   pool.on('error', () => undefined);
-  // Every pooled connection gets the same session settings before its first query.
-  pool.on('connect', (client) => {
-    // Without them a connection still answers (vector search just reads fewer candidates); a
-    // broken connection fails its first real query, which reports it.
-    client.query(SESSION_SETTINGS).catch(() => undefined);
-  });
   try {
     await enablePgvector(pool);
   } catch (error) {

@@ -10,6 +10,9 @@ import { CuecardError } from '../errors/cuecard-error.js';
  * row of its key is finished. A claim is an attempt, and (id, attempt) fences every later write
  * of that attempt: a holder whose lease was taken over can no longer complete or fail the row.
  *
+ * A finished row keeps the name of the instance that finished it in `lease_owner` (its lease
+ * ends with `lease_expires_at`), which shows how work spread over the instances.
+ *
  * Delivery is at least once (an instance can die after its work took effect and before it
  * completed the row), so handlers must be idempotent, e.g. results upserted by
  * (conversation, seq, analyzer); completing the row in the same transaction as the results makes
@@ -171,8 +174,7 @@ export function completionCte(
   return {
     name,
     cte: `${name} AS (
-    UPDATE work_items SET state = 'done', finished_at = now(), lease_owner = NULL,
-      lease_expires_at = NULL
+    UPDATE work_items SET state = 'done', finished_at = now(), lease_expires_at = NULL
     WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'
     RETURNING id
   )`,
@@ -268,8 +270,7 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
     },
     async complete(item, tx) {
       const { affectedRows } = await (tx ?? db).query(
-        `UPDATE work_items SET state = 'done', finished_at = now(), lease_owner = NULL,
-           lease_expires_at = NULL
+        `UPDATE work_items SET state = 'done', finished_at = now(), lease_expires_at = NULL
          WHERE ${ownedBy}`,
         fence(item),
       );

@@ -122,3 +122,16 @@ export async function auditFollowers(
   }
   return out;
 }
+
+/** Which instance finished how much of the run's work (done rows keep their finisher's name). */
+export async function workByInstance(db: Queryable, tenantId: string) {
+  const finished = await rows<{ owner: string | null; kind: string; n: number }>(
+    db,
+    `SELECT lease_owner AS owner, kind, count(*)::int AS n FROM work_items
+      WHERE payload->>'tenantId' = $1 AND state = 'done' GROUP BY 1, 2 ORDER BY 1, 2`,
+    [tenantId],
+  );
+  const out: Record<string, Record<string, number>> = {};
+  for (const row of finished) (out[row.owner ?? 'unknown'] ??= {})[row.kind] = row.n;
+  return out;
+}

@@ -9,6 +9,8 @@ export interface Instance {
   wsUrl: string | null;
   httpUrl: string | null;
   starts: number;
+  /** Deaths the chaos did not cause, with the end of the process's stderr. */
+  crashes: string[];
   /** Called on every ack / `ended` this instance sends (the killer arms these). */
   onAck: (() => void) | null;
   onEnded: (() => void) | null;
@@ -48,12 +50,23 @@ export async function startInstance(
   instance.httpUrl = url;
   instance.wsUrl = url.replace(/^http/, 'ws');
   instance.starts += 1;
+  child.once('exit', (code, signal) => {
+    if (instance.child !== child) return;
+    // Not killed by us: the service died on its own. That is a finding, not chaos.
+    instance.child = null;
+    instance.wsUrl = null;
+    instance.httpUrl = null;
+    instance.crashes.push(`exit ${code ?? signal}: ${stderr.slice(-1500)}`);
+    process.stderr.write(
+      `[chaos] instance ${instance.index} died on its own (${code ?? signal})\n${stderr.slice(-1500)}\n`,
+    );
+  });
 }
 
 /** SIGKILL: no clean-up, as a crash or the OOM killer. */
 export async function killInstance(instance: Instance): Promise<void> {
   const child = instance.child;
-  if (!child) return;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
   instance.child = null;
   instance.wsUrl = null;
   instance.httpUrl = null;
@@ -67,7 +80,7 @@ export async function killInstance(instance: Instance): Promise<void> {
 /** SIGTERM, as a deploy stops an instance; resolves with how long it took to exit (ms). */
 export async function stopInstance(instance: Instance): Promise<number> {
   const child = instance.child;
-  if (!child) return 0;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return 0;
   instance.child = null;
   instance.wsUrl = null;
   instance.httpUrl = null;

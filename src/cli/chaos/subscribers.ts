@@ -15,7 +15,7 @@ export type Scope =
 export class Follower {
   readonly received: number[] = [];
   resumes = 0;
-  private cursor = 0;
+  private cursor: number | string = 0;
   private socket: WebSocket | null = null;
   private stopped = false;
   private readonly loop: Promise<void>;
@@ -58,12 +58,12 @@ export class Follower {
       socket.on('message', (data) => {
         const frame = JSON.parse(data.toString()) as {
           type: string;
-          event?: { id: number | null; cursor?: number };
+          event?: { id: number | null; position?: string | null };
         };
         if (frame.type !== 'event' || !frame.event || frame.event.id === null) return;
         this.received.push(frame.event.id);
-        // A numeric `cursor` on the event (commit-order position) wins over the id when present.
-        this.cursor = frame.event.cursor ?? frame.event.id;
+        // Resume from the event's commit-order position (decision 0012), as the consoles do.
+        this.cursor = frame.event.position ?? frame.event.id;
       });
       socket.once('close', () => resolve());
       socket.once('error', reject);

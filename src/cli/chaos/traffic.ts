@@ -98,6 +98,8 @@ export async function playCall(
   connectorKey: string,
   ledger: Ledger,
   gapMs: readonly [number, number],
+  /** Send everything through this instance only (while it is up), e.g. to see work spread. */
+  only?: Instance,
 ): Promise<void> {
   let connector: Connector | null = null;
   const send = async (
@@ -107,7 +109,9 @@ export async function playCall(
     for (;;) {
       try {
         if (!connector) {
-          const live = fleet.filter((instance) => instance.wsUrl);
+          const live = fleet.filter(
+            (instance) => instance.wsUrl && (!only || !only.wsUrl || instance === only),
+          );
           if (live.length === 0) throw new Error('no instance up');
           connector = await Connector.open(pick(live), connectorKey);
         }
