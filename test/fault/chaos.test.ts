@@ -79,14 +79,24 @@ function expectNothingLost(result: Awaited<ReturnType<typeof chaos>>) {
 // kill -9 at random moments, on acks and on ends; nothing acknowledged may be lost or doubled.
 describe('chaos, short', () => {
   it('embedded: one instance killed -9 and restarted', async () => {
-    expectNothingLost(await chaos(['--short', '--results', '/dev/null']));
+    expectNothingLost(await chaos(['--short', '--kills', '3', '--results', '/dev/null']));
   }, 300_000);
 
   it.runIf(serverUrl)(
     'Postgres: two instances, each killed -9 in turn',
     async () => {
       expectNothingLost(
-        await chaos(['--short', '--url', serverUrl!, '--instances', '2', '--results', '/dev/null']),
+        await chaos([
+          '--short',
+          '--kills',
+          '3',
+          '--url',
+          serverUrl!,
+          '--instances',
+          '2',
+          '--results',
+          '/dev/null',
+        ]),
       );
     },
     300_000,
