@@ -18,6 +18,8 @@ import { connectIngest, connectSubscriber } from './replay/ingest-client.js';
  * `npm run bench`: N conversations at once, replayed over the real WebSocket protocol with
  * interim and final transcripts a few seconds apart. Latency = final utterance sent → first
  * pipeline event for it (analysis, suggestion or alert) received by the agent's subscriber.
+ * `--url a,b,c` drives running instances (scripts/bench-fleet.sh starts three on one Postgres):
+ * each conversation is ingested through one and watched through the next.
  */
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -80,7 +82,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const scripts = await loadCallScripts(path.join(config.knowledgeDir, 'demo-calls'));
 
-  let wsUrl = values.url?.replace(/^http/, 'ws');
+  // Several instances (comma-separated): conversation i is ingested through instance i mod n and
+  // watched through instance i+1 mod n, so every latency crosses instances (issue 16 point 11).
+  const urls = (values.url ?? '')
+    .split(',')
+    .map((url) => url.trim().replace(/^http/, 'ws'))
+    .filter(Boolean);
+  let wsUrl = urls[0];
   let connectorKey = values['connector-key'];
   let supervisorKey = values['supervisor-key'];
   const runId = Date.now().toString(36);
@@ -142,8 +150,10 @@ async function main(): Promise<void> {
     const agentId = `bench-agent-${index}`;
     const seenFor = new Set<string>();
     const suggestedFor = new Set<string>();
+    const ingestUrl = urls.length > 1 ? urls[index % urls.length]! : wsUrl!;
+    const watchUrl = urls.length > 1 ? urls[(index + 1) % urls.length]! : wsUrl!;
     const subscriber = await connectSubscriber(
-      wsUrl!,
+      watchUrl,
       supervisorKey!,
       { scope: 'agent', agentId },
       (event) => {
@@ -188,7 +198,7 @@ async function main(): Promise<void> {
     const connector =
       sharedSockets > 0
         ? shared[index % sharedSockets]!
-        : await connectIngest(wsUrl!, connectorKey!);
+        : await connectIngest(ingestUrl, connectorKey!);
     let rounds = 0;
     // Stagger starts so that not every conversation speaks in the same instant.
     await sleep(Math.random() * maxGap);
@@ -251,6 +261,7 @@ async function main(): Promise<void> {
   const p50 = percentile(latencies, 50);
   const result = {
     database,
+    instances: Math.max(1, urls.length),
     conversations: internalIds.size,
     concurrent: count,
     seconds: round(elapsed),
