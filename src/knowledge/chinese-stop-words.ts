@@ -8,6 +8,8 @@ export const chineseStopWords: ReadonlySet<string> = new Set(
     '的 了 在 是 我 有 和 就 不 都 一 一个 上 也 很 到 说 要 去 你 会 着 没 没有 看 好 自己 这 那 他 她 它 ' +
     '们 我们 你们 您 吗 呢 吧 啊 呀 哦 嗯 把 被 让 给 从 对 向 跟 与 及 或 而 但 但是 如果 因为 所以 可以 ' +
     '能 还 又 再 才 已经 这个 那个 这样 那样 什么 怎么 为什么 哪 哪里 请 请问 一下 一直 这边 那边 谢谢 ' +
-    '好的 之 其 此 等 个 次 每 些 做 得 地 过 来 下 里 后 前 中 时 时候 现在 家 我家 一次 两次 吧 么 啦 嘛'
+    '好的 之 其 此 等 个 次 每 些 做 得 地 过 来 下 里 后 前 中 时 时候 现在 家 我家 一次 两次 吧 么 啦 嘛 ' +
+    // Seen naming knowledge gaps of Mandarin calls ("出国 不了"): modal and linking words.
+    '不了 该 应该 还是 就是 只是 然后 可能 这种 那种'
   ).split(' '),
 );

@@ -3,7 +3,8 @@ import { SoftmaxRegression, type SoftmaxOptions } from '../../learning/softmax-r
 import type { FeatureBag } from '../../learning/sparse-vector.js';
 import { addCharNgrams, addWordNgrams } from '../../learning/text-features.js';
 import { TfidfVectorizer } from '../../learning/tfidf-vectorizer.js';
-import { normalizeText, wordTokens } from '../text/text.js';
+import { normalizeText } from '../text/text.js';
+import { segmentedWordTokens } from '../text/chinese-words.js';
 import type { DispositionCodeSet } from './code-set.js';
 
 export interface LabelledConversation {
@@ -71,7 +72,8 @@ export const defaultDispositionTraining: Partial<SoftmaxOptions> = {
 };
 
 export function dispositionFeatures(text: string, options: DispositionFeatureOptions): FeatureBag {
-  const words = wordTokens(normalizeText(text));
+  // Chinese is segmented into words first, so its n-grams are words like English ones.
+  const words = segmentedWordTokens(normalizeText(text));
   const bag = new Map<string, number>();
   addWordNgrams(bag, 'w', words, options.wordNgrams);
   if (options.openingWords > 0)

@@ -8,6 +8,7 @@ import {
   offerHelpPattern,
   verifyPattern,
   changeActionPattern,
+  changeStatementPattern,
   verifyActionPattern,
   empathyPattern,
   upsetSentiment,
@@ -133,9 +134,7 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
             !verifyActionPattern.test(item.action)) ||
           (item.kind === 'utterance' &&
             item.speaker === 'agent' &&
-            /\b(i(?:'ve| have)|we(?:'ve| have))\s+(?:now\s+)?(updated|changed|reset|cancel\w*|refunded|credited|closed|upgraded|downgraded)\b/i.test(
-              item.text,
-            )),
+            changeStatementPattern.test(item.text)),
       );
       if (changes.length === 0) return score(criterionId, null, [], 'no account change');
       const firstChange = changes[0]!.seq;
