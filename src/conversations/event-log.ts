@@ -187,8 +187,7 @@ export function createEventLog(
         if (!EPHEMERAL_EVENT_TYPES.has(body.type)) {
           const key = keys?.[index] ?? null;
           // Taken once: the same key twice in a batch stores (and publishes) one event.
-          position =
-            key === null ? stored.unkeyed.shift() : takeKeyed(stored.keyed, scope, key);
+          position = key === null ? stored.unkeyed.shift() : takeKeyed(stored.keyed, scope, key);
           // A keyed event stored by an earlier attempt of the same work: published then.
           if (position === undefined) return [];
         }
