@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 async function labelsOf(turns: Turn[]): Promise<SentimentAnalyzerResult[]> {
   const runs = await runAnalyzer(createSentimentAnalyzer({ model }), turns);
-  return runs.map((run) => run.output!.result);
+  return runs.map((run) => run.output!.result!);
 }
 
 async function label(text: string): Promise<string> {
