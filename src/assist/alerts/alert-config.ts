@@ -85,7 +85,6 @@ export const defaultAlertConfig: AlertConfig = {
     '银保监',
     '监管部门',
     '曝光',
-    '媒体',
   ],
   cancelPhrases: [
     'cancel my',
