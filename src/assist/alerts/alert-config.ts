@@ -37,6 +37,11 @@ export interface AlertConfig {
   };
 }
 
+// Chinese negation right before a verb: "不想取消", "没有要退订", "别注销".
+const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想';
+// What a customer cancels when they leave (not an order or an appointment).
+const services = '服务|业务|套餐|订阅|会员|宽带|合约|合同|账户|账号|号码|卡|手机号';
+
 export const defaultAlertConfig: AlertConfig = {
   supervisorPhrases: [
     'supervisor',
@@ -50,7 +55,8 @@ export const defaultAlertConfig: AlertConfig = {
     '经理',
     '领导',
     '上级',
-    '找你们负责人',
+    '负责人',
+    '上面的人',
   ],
   legalPhrases: [
     'lawyer',
@@ -71,7 +77,12 @@ export const defaultAlertConfig: AlertConfig = {
     '法院',
     '投诉',
     '消协',
+    '消费者协会',
     '12315',
+    '工信部',
+    '通信管理局',
+    '市场监管',
+    '银保监',
     '监管部门',
     '曝光',
   ],
@@ -88,17 +99,14 @@ export const defaultAlertConfig: AlertConfig = {
     'unsubscribe',
     'leave you',
     'done with you',
-    '取消订阅',
-    '退订',
-    '销户',
-    '注销',
-    '换一家',
-    '取消服务',
-    '取消套餐',
-    '换别家',
-    '换运营商',
-    '携号转网',
-    '不想再用',
+    // Chinese as patterns: the object may sit before the verb ("把宽带取消掉"), and a negation
+    // just before the verb ("不想取消", "没有要退订") is no threat. Cancelling an order is not
+    // leaving, nor is changing to another plan ("换一个套餐").
+    `/(?<!${notAbout})(?:取消|退掉|停掉|不要|关掉)(?:掉|了)?(?:你们|您们)?的?(?:${services})/`,
+    `/(?:把|将)(?:你们|您们)?的?(?:这个|那个)?(?:${services}).{0,6}?(?:取消|退掉|停掉|关掉|销掉|注销)/`,
+    `/(?<!${notAbout})(?:退订|销户|销号|注销|解约|退网|转网|携号转网|不续约|不续费)/`,
+    `/换(?:一家|别家|家|个(?:运营商|公司|平台|银行)|别的(?:运营商|公司|平台|银行)|其他(?:家|运营商|公司|平台|银行)|运营商)/`,
+    `/(?:不用|不再用|不想再用|再也不用)(?:你们|您们)/`,
   ],
   cancelIntents: [
     'cancel_subscription',
@@ -132,6 +140,8 @@ export const defaultAlertConfig: AlertConfig = {
     'bye',
     '再见',
     '祝您生活愉快',
+    '祝您愉快',
+    '拜拜',
   ],
   disclosures: [
     {
@@ -144,6 +154,8 @@ export const defaultAlertConfig: AlertConfig = {
         'recorded for quality',
         '本次通话可能会被录音',
         '通话录音',
+        // "本次通话将被录音", "您的电话会被录音"
+        '/(?:通话|电话|来电).{0,8}录音/',
       ],
       channels: ['voice'],
     },

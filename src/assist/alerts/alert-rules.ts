@@ -1,6 +1,6 @@
 import type { Alert } from '../../conversations/events.js';
 import type { ConversationItem, ConversationRecord } from '../../conversations/types.js';
-import { findPhrase } from '../phrases.js';
+import { findPhrase, matchPhrase } from '../phrases.js';
 import type { AlertConfig, DisclosureRule } from './alert-config.js';
 import type { TrendDirection } from '../../understanding/sentiment/sentiment-analyzer.js';
 
@@ -73,7 +73,7 @@ export function evaluateAlertRules(
   let customerSentiment = memory.customerSentiment;
 
   if (item.kind === 'utterance' && item.speaker === 'customer') {
-    const supervisor = findPhrase(item.text, config.supervisorPhrases);
+    const supervisor = matchPhrase(item.text, config.supervisorPhrases)?.matched;
     if (supervisor) {
       alerts.push({
         key: 'escalation:supervisor',
@@ -86,7 +86,7 @@ export function evaluateAlertRules(
         },
       });
     }
-    const legal = findPhrase(item.text, config.legalPhrases);
+    const legal = matchPhrase(item.text, config.legalPhrases)?.matched;
     if (legal) {
       alerts.push({
         key: 'escalation:legal',
@@ -131,7 +131,8 @@ export function evaluateAlertRules(
       }
     }
 
-    const cancel = findPhrase(item.text, config.cancelPhrases);
+    // Quoted to the agent as the customer said it, not as the (maybe pattern) phrase.
+    const cancel = matchPhrase(item.text, config.cancelPhrases)?.matched;
     const cancelIntent =
       inputs.intent &&
       config.cancelIntents.includes(inputs.intent.intent) &&

@@ -111,6 +111,29 @@ const ownWords: Record<string, number> = {
   没人: -0.6,
   客服: 0,
   垃圾桶: 0,
+  // What callers say on a support line, beyond product reviews.
+  气: -0.6,
+  气人: -0.9,
+  气死: -1,
+  离谱: -0.8,
+  过分: -0.8,
+  坑: -0.6,
+  坑人: -0.9,
+  可恶: -0.9,
+  烦: -0.6,
+  烦人: -0.8,
+  受不了: -0.8,
+  火大: -0.8,
+  恼火: -0.8,
+  愤怒: -1,
+  乱收费: -0.9,
+  太好了: 0.9,
+  开心: 0.8,
+  高兴: 0.8,
+  放心: 0.5,
+  靠谱: 0.7,
+  感激: 0.8,
+  搞定: 0.5,
 };
 
 const phrases: Array<[number, RegExp]> = [
@@ -123,6 +146,53 @@ const phrases: Array<[number, RegExp]> = [
     /还会再|下次还|会再来|五星|好评|物有所值|物超所值|性价比(?:高|很高|不错)|非常满意|很满意|强烈推荐/,
   ],
 ];
+
+/*
+ * Support-line cues (as the English list has them): being charged twice, being let down again,
+ * threatening to leave or to complain, brushing an answer aside. Weights on the same scale as
+ * the words, before squashing.
+ */
+const cues: Array<[name: string, weight: number, pattern: RegExp]> = [
+  [
+    'zh-charged',
+    -0.9,
+    /扣了?(?:两|二|2|三|3|好几)次|重复扣|多扣|乱扣|扣错|扣了?双份|多收(?:了|我)|乱收费/,
+  ],
+  ['zh-repeat', -0.6, /每次都|又是这样|又来了|第[二三四五2345]次|三番五次|一次又一次|好几次了/],
+  [
+    'zh-cancel',
+    -0.5,
+    /(?<!不|没|别|不想|不要|不会)(?:退订|销户|注销|转网)|换(?:一家|别家|别的)|不(?:再)?用你们/,
+  ],
+  ['zh-escalate', -0.6, /找你们(?:的)?(?:领导|经理|负责人|主管)|12315|工信部|消协|曝光/],
+  ['zh-dismissive', -0.9, /有什么用|有啥用|搞什么|凭什么|怎么回事啊|什么破/],
+  // A fix done or promised with a time ("会在3到5个工作日内退回"): the call is turning good.
+  [
+    'zh-resolved',
+    0.8,
+    /(?:已经|已)(?:处理|解决|退还|退回|办好|恢复|修好)|(?:会|将)在.{0,12}(?:工作日|天|小时)内|(?<![没未不])(?:处理|解决|搞定)好?了|没问题了/,
+  ],
+];
+
+/*
+ * Courtesy that borrows polar words: "抱歉", "对不起", "不好意思", "给您带来不便", "让您久等了".
+ * An agent saying it shows empathy, a customer saying it is being polite; neither is the
+ * speaker's own displeasure, which "抱歉" (AFINN: sorry) and "不便" would read into it. Taken out
+ * before the words are scored, and counted a little positive, as in the English lexicon.
+ */
+const courtesy = new RegExp(
+  [
+    '(?:非常|十分|真的|实在|很|真是|深表)?(?:抱歉|对不起|不好意思|歉意|sorry)',
+    '(?:给|让|为)(?:您|你)(?:们)?(?:带来|造成|添)(?:了)?(?:的)?(?:诸多|很多|一些)?(?:不便|麻烦|困扰|不愉快的体验)(?:了)?',
+    '让(?:您|你)(?:们)?(?:久等|等久|费心|受累)了?',
+    '请(?:您)?(?:谅解|见谅|原谅|放心|稍等|耐心等待)',
+    '(?:我|我们)(?:非常|十分|完全|很|能够|能)?(?:理解|明白)(?:您|你)(?:的)?(?:心情|感受|不满|着急)?',
+    '不客气|没关系|不用谢',
+  ].join('|'),
+  'g',
+);
+/** Courtesy leans positive, too little to make a neutral turn positive on its own. */
+const COURTESY_WEIGHT = 0.2;
 
 const negators = new Set([
   '不',
@@ -162,6 +232,47 @@ const boosters: Record<string, number> = {
 };
 const contrasts = new Set(['但是', '但', '可是', '不过', '然而', '却']);
 const clauseBreaks = /^[，。！？；,.!?;~…\s]+$/;
+// Jieba glues a degree word or a particle to a short sentiment word it does not know as a whole
+// ("太气", "气死我了", "太好了"); these are peeled off to find the word inside.
+const boosterPrefix = /^(?:太|真|很|超|好|最|挺|特|非常|特别|十分|真是|简直)/;
+const particleSuffix = /(?:我了|死了|了|啊|啦|呀|吧|的)$/;
+
+/** Exclamation marks make a clause stronger, as in VADER (which adds ~0.3 per mark, up to 3). */
+function exclamationBoost(clauseBreak: string): number {
+  const marks = (clauseBreak.match(/[！!]/g) ?? []).length;
+  return 1 + 0.2 * Math.min(marks, 3);
+}
+
+interface WordReading {
+  weight: number;
+  boost: number;
+  /** The next word was part of this one ("太气" + "人" = 太 + 气人). */
+  takesNext: boolean;
+}
+
+/** The weight of a word, looking inside what jieba glued together when the word is unknown. */
+function readWord(
+  weights: ReadonlyMap<string, number>,
+  word: string,
+  next: string | undefined,
+): WordReading | undefined {
+  const direct = weights.get(word);
+  if (direct !== undefined) return { weight: direct, boost: 1, takesNext: false };
+  const prefix = boosterPrefix.exec(word)?.[0] ?? '';
+  const boost = prefix === '' ? 1 : (boosters[prefix] ?? 1.3);
+  const core = word.slice(prefix.length);
+  if (core === '') return undefined;
+  if (prefix !== '' && next !== undefined) {
+    const joined = weights.get(core + next);
+    if (joined !== undefined) return { weight: joined, boost, takesNext: true };
+  }
+  for (const candidate of [core, core.replace(particleSuffix, '')]) {
+    if (candidate === word || candidate === '') continue;
+    const weight = weights.get(candidate);
+    if (weight !== undefined) return { weight, boost, takesNext: false };
+  }
+  return undefined;
+}
 
 let lexicon: Map<string, number> | undefined;
 
@@ -191,15 +302,22 @@ export function chineseWords(text: string): string[] {
 
 export function scoreChinese(text: string, words = chineseWords(text)): LexiconScore {
   const { lexicon: weights } = load();
-  let total = 0;
+  let courteous = false;
+  const withoutCourtesy = text.replace(courtesy, () => {
+    courteous = true;
+    return '，';
+  });
+  const scoredWords = courteous ? chineseWords(withoutCourtesy) : words;
+  let total = courteous ? COURTESY_WEIGHT : 0;
   let clause = 0;
   let multiplier = 1;
   let negatedFor = 0;
   let boost = 1;
-  const fired: string[] = [];
-  for (const word of words) {
+  const fired: string[] = courteous ? ['zh-courtesy'] : [];
+  for (let i = 0; i < scoredWords.length; i++) {
+    const word = scoredWords[i]!;
     if (clauseBreaks.test(word)) {
-      total += clause;
+      total += clause * exclamationBoost(word);
       clause = 0;
       negatedFor = 0;
       boost = 1;
@@ -221,18 +339,26 @@ export function scoreChinese(text: string, words = chineseWords(text)): LexiconS
       boost *= boosterWeight;
       continue;
     }
-    const weight = weights.get(word);
-    if (weight !== undefined && weight !== 0) {
+    const reading = readWord(weights, word, scoredWords[i + 1]);
+    if (reading && reading.weight !== 0) {
+      const weight = reading.weight;
       // "不好" is bad, "不差" is only mildly good.
       const value = negatedFor > 0 ? (weight > 0 ? -weight * 0.9 : -weight * 0.5) : weight;
-      clause += value * boost * multiplier;
+      clause += value * boost * reading.boost * multiplier;
       boost = 1;
+      if (reading.takesNext) i++;
     }
     if (negatedFor > 0) negatedFor--;
   }
   total += clause;
+  for (const [name, weight, pattern] of cues) {
+    if (pattern.test(withoutCourtesy)) {
+      total += weight;
+      fired.push(name);
+    }
+  }
   for (const [weight, pattern] of phrases) {
-    if (pattern.test(text)) {
+    if (pattern.test(withoutCourtesy)) {
       total += weight;
       fired.push(weight < 0 ? 'zh-negative-phrase' : 'zh-positive-phrase');
     }

@@ -2,6 +2,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import { scoreEnglish, warmUpEnglish, type LexiconScore } from './english-lexicon.js';
 import { chineseWords, scoreChinese, warmUpChinese } from './chinese-lexicon.js';
+import { toSimplified } from '../../text/chinese-script.js';
 import {
   defaultFeatureWeights,
   featureDimensions,
@@ -121,6 +122,30 @@ function routeLanguage(text: string, language: string | undefined): 'en' | 'zh' 
   return han > 0 && han * 3 >= text.replace(/\s+/g, '').length ? 'zh' : 'en';
 }
 
+const hanCharacter = /[\u3400-\u4dbf\u4e00-\u9fff]/;
+const latinWord = /[A-Za-z]{2,}/;
+
+/**
+ * A turn that mixes Chinese and English ("这个 bill 太离谱了", "You charged me twice, 太气人了")
+ * is scored by both lexicons, each on its own script, and the verdicts added: the route picks
+ * the main language, but the other part's words count too.
+ */
+function scoreMixed(text: string, route: 'en' | 'zh', words: () => string[]): LexiconScore {
+  const main = route === 'zh' ? scoreChinese(text, words()) : scoreEnglish(text);
+  let other: LexiconScore | undefined;
+  if (route === 'zh' && latinWord.test(text)) {
+    other = scoreEnglish(text.replace(/[\u3400-\u4dbf\u4e00-\u9fff，。！？；、]+/g, ', '));
+  } else if (route === 'en' && hanCharacter.test(text)) {
+    other = scoreChinese(text, words());
+  }
+  if (!other || other.score === 0) return main;
+  return {
+    ...main,
+    score: Math.max(-1, Math.min(1, main.score + other.score)),
+    cues: [...main.cues, ...other.cues],
+  };
+}
+
 /**
  * What the sentence encoder reads. User handles, links and the '#' of hashtags carry no tone and
  * crowd its short input (on TweetEval val, dropping them raised macro-recall 0.7 point). A chat
@@ -216,11 +241,13 @@ export async function createSentimentModel(
   let trained: Trained | undefined;
   const dimensions = featureDimensions(embeddingModel?.dimensions ?? 0);
 
-  function analyse(text: string, language: string | undefined): Analysis {
-    const route = routeLanguage(text, language);
+  function analyse(original: string, language: string | undefined): Analysis {
+    const route = routeLanguage(original, language);
+    // Traditional script read as simplified: the word lists and the word splitter know those.
+    const text = hanCharacter.test(original) ? toSimplified(original) : original;
     let words: string[] | undefined;
     const wordsOnce = (): string[] => (words ??= chineseWords(text));
-    const lexicon = route === 'zh' ? scoreChinese(text, wordsOnce()) : scoreEnglish(text);
+    const lexicon = scoreMixed(text, route, wordsOnce);
     const embeddingLanguage =
       language !== undefined && language !== 'und' ? language.toLowerCase().slice(0, 2) : route;
     return { text, route, embeddingLanguage, lexicon, words: wordsOnce };
