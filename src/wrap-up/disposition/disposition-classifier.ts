@@ -82,6 +82,24 @@ export function dispositionFeatures(text: string, options: DispositionFeatureOpt
   return bag;
 }
 
+type Script = 'cjk' | 'other';
+
+interface Model {
+  vectorizer: TfidfVectorizer;
+  regression: SoftmaxRegression;
+  classes: string[];
+}
+
+/**
+ * Chinese when its Han characters outnumber twice its Latin words (a Chinese word is about two
+ * characters): a mixed call goes by its majority.
+ */
+function scriptOf(text: string): Script {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latinWords = text.match(/[A-Za-z]+/g)?.length ?? 0;
+  return han > 2 * latinWords ? 'cjk' : 'other';
+}
+
 /**
  * Suggests a wrap-up code from the conversation text: TF-IDF over word n-grams, the opening's
  * words and character n-grams, multinomial logistic regression. The code set's descriptions
@@ -90,13 +108,7 @@ export function dispositionFeatures(text: string, options: DispositionFeatureOpt
  */
 export class DispositionClassifier {
   private readonly examples: LabelledConversation[] = [];
-  private model:
-    | {
-        vectorizer: TfidfVectorizer;
-        regression: SoftmaxRegression;
-        classes: string[];
-      }
-    | undefined;
+  private readonly models = new Map<Script, Model>();
   private readonly codes: string[];
   private readonly features: DispositionFeatureOptions;
 
@@ -124,11 +136,25 @@ export class DispositionClassifier {
     }
   }
 
+  /**
+   * One model per script: Chinese conversations are classified by a model of Chinese texts, all
+   * others by a model of the rest, so that examples written in one language change nothing of
+   * the other's weights, priors or rare-word cut (the code set's descriptions are English).
+   */
   train(): void {
+    this.models.clear();
+    for (const script of ['other', 'cjk'] as const) {
+      const model = this.trainOn(script);
+      if (model) this.models.set(script, model);
+    }
+  }
+
+  private trainOn(script: Script): Model | null {
     const texts: string[] = [];
     const labels: string[] = [];
     const weights: number[] = [];
     for (const example of this.examples) {
+      if (scriptOf(example.text) !== script) continue;
       texts.push(example.text);
       labels.push(example.label);
       weights.push(example.weight ?? 1);
@@ -136,13 +162,15 @@ export class DispositionClassifier {
     const codeSetWeight = this.options.codeSetWeight ?? 1;
     for (const entry of this.codeSet?.codes ?? []) {
       for (const text of [entry.description, ...entry.examples]) {
-        if (text.trim() === '') continue;
+        if (text.trim() === '' || scriptOf(text) !== script) continue;
         texts.push(text);
         labels.push(entry.code);
         weights.push(codeSetWeight);
       }
     }
     const classes = [...new Set([...this.codes, ...labels])].sort();
+    // Nothing written in this script: its conversations use the other model.
+    if (script === 'cjk' && new Set(labels).size < 2) return null;
     if (classes.length < 2)
       throw new CuecardError('validation_failed', 'disposition training needs at least two codes');
     const bags = texts.map((text) => dispositionFeatures(text, this.features));
@@ -162,13 +190,14 @@ export class DispositionClassifier {
       { sparseSize: vectorizer.size, classCount: classes.length },
       { ...defaultDispositionTraining, ...this.options.training },
     );
-    this.model = { vectorizer, regression, classes };
+    return { vectorizer, regression, classes };
   }
 
   /** Every code with its probability, most likely first. */
   rank(text: string): { code: string; confidence: number }[] {
-    if (!this.model) this.train();
-    const { vectorizer, regression, classes } = this.model!;
+    if (this.models.size === 0) this.train();
+    const { vectorizer, regression, classes } =
+      this.models.get(scriptOf(text)) ?? this.models.get('other')!;
     const probabilities = regression.probabilities(
       vectorizer.transform(dispositionFeatures(text, this.features)),
     );
