@@ -54,3 +54,62 @@ describe('follow-ups from commitments', () => {
     expect(spelled!.dueAt).toBe('2026-12-27T17:00:00.000Z');
   });
 });
+
+describe('follow-ups from Chinese commitments', () => {
+  const one = (text: string) => {
+    const found = extractCommitments([{ seq: 1, speaker: 'agent', text }], { now });
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('counts Chinese working days past the weekend, with digits or Chinese numerals', () => {
+    for (const text of [
+      '重复扣的199元会在3到5个工作日内退回到您的账户。',
+      '退款三至五个工作日内到账。',
+    ]) {
+      const refund = one(text);
+      // 5 working days from Sunday 6 Dec: Mon 7 … Fri 11.
+      expect(refund.kind).toBe('refund');
+      expect(refund.dueAt).toBe('2026-12-11T17:00:00.000Z');
+      expect(refund.draftMessage).toContain('2026年12月11日');
+    }
+    expect(one('重复扣的199元会在3到5个工作日内退回到您的账户。').amounts).toEqual(['199元']);
+  });
+
+  it('reads tomorrow afternoon, next week days, month end and counted days and hours', () => {
+    const callback = one('我明天下午给您回电。');
+    expect(callback.kind).toBe('callback');
+    expect(callback.dueAt).toBe('2026-12-07T14:00:00.000Z');
+    // On a Sunday, 下周三 is the Wednesday of the week that starts tomorrow.
+    expect(one('下周三工程师会上门检修。').dueAt).toBe('2026-12-09T09:00:00.000Z');
+    const delivery = one('新的路由器三天内给您寄出。');
+    expect(delivery.kind).toBe('delivery');
+    expect(delivery.dueAt).toBe('2026-12-09T17:00:00.000Z');
+    expect(one('补偿会在月底前发放到您的账户。').dueAt).toBe('2026-12-31T17:00:00.000Z');
+    expect(one('24小时内会有专员联系您。').dueAt).toBe('2026-12-07T05:09:27.000Z');
+    expect(one('二十四小时内会有专员联系您。').dueAt).toBe('2026-12-07T05:09:27.000Z');
+    expect(one('我们会在两周内把发票寄给您。').dueAt).toBe('2026-12-20T17:00:00.000Z');
+  });
+
+  it('turns "call you back later" into a callback due the same day, described in Chinese', () => {
+    const later = one('好的，稍后回电给您确认退款进度。');
+    expect(later.kind).toBe('callback');
+    expect(later.dueAt).toBe('2026-12-06T07:09:27.000Z');
+    expect(later.draftMessage).toBe('我们将于2026年12月6日（周日） 07:09 UTC前回电给您。');
+  });
+
+  it('finds each promise in a turn that makes two, and ignores questions and done steps', () => {
+    const found = extractCommitments(
+      [
+        {
+          seq: 4,
+          speaker: 'agent',
+          text: '我已经为您提交了退款申请，款项会在3到5个工作日内退回，稍后我会给您回电确认。请问还有其他问题吗？',
+        },
+        { seq: 5, speaker: 'customer', text: '退款什么时候到账？' },
+      ],
+      { now },
+    );
+    expect(found.map((commitment) => commitment.kind)).toEqual(['refund', 'callback']);
+  });
+});
