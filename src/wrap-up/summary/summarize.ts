@@ -2,8 +2,11 @@ import { renderPrompt } from '../../prompts/prompt-template.js';
 import { z } from 'zod';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
+import { majorityLanguage } from '../text/chinese.js';
+import { chineseSummary } from './chinese-summary.js';
 import { narrativeSummary } from './narrative.js';
 import {
+  roleOf,
   structuredSummary,
   type StructuredActionItem,
   type StructuredSummary,
@@ -24,6 +27,8 @@ export interface SummarizeOptions {
   chatModel?: ChatModel | undefined;
   signal?: AbortSignal | undefined;
   now?: Date;
+  /** The conversation's declared language; the transcript decides when it has customer text. */
+  language?: string | null | undefined;
 }
 
 function utteranceTurns(
@@ -42,12 +47,35 @@ function actionItems(transcript: readonly ConversationItem[]): StructuredActionI
   );
 }
 
+/**
+ * The language a summary is written in: that of most of the customer's text (a mixed call follows
+ * its customer), else of the whole transcript, else the declared one. Connectors often declare
+ * nothing, or a tenant default that is wrong for this call, so the words said come first.
+ */
+export function summaryLanguage(
+  turns: readonly { speaker: string; text: string }[],
+  declared?: string | null,
+): 'zh' | 'en' {
+  const customer = turns.filter((turn) => roleOf(turn.speaker) === 'customer');
+  const detected =
+    majorityLanguage(customer.map((turn) => turn.text)) ??
+    majorityLanguage(turns.map((turn) => turn.text));
+  return detected ?? (declared?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+}
+
 /** The offline summary: extractive-compressive narrative + rule-based structured fields. */
 export function summarizeOffline(
   transcript: readonly ConversationItem[],
   now: Date = new Date(),
+  language?: string | null,
 ): ConversationSummary {
   const turns = utteranceTurns(transcript);
+  if (summaryLanguage(turns, language) === 'zh')
+    return {
+      ...chineseSummary(turns, now, actionItems(transcript)),
+      source: 'offline',
+      promptVersion: null,
+    };
   return {
     narrative: narrativeSummary(turns),
     ...structuredSummary(turns, now, actionItems(transcript)),
@@ -85,7 +113,7 @@ export async function summarizeConversation(
   transcript: readonly ConversationItem[],
   options: SummarizeOptions = {},
 ): Promise<ConversationSummary> {
-  const offline = summarizeOffline(transcript, options.now);
+  const offline = summarizeOffline(transcript, options.now, options.language);
   if (!options.chatModel) return offline;
   try {
     const lines = utteranceTurns(transcript).map(
