@@ -21,6 +21,8 @@ const kinds: [Commitment['kind'], RegExp][] = [
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
+const conditionStart = /^(?:如果|要是|万一|假如|若是?|一旦)/;
+const connective = /^(?:并且|而且|然后|另外|同时|还有|并)/;
 const money = /[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱|块)/g;
 
 const number = `(\\d+|${chineseNumeral})`;
@@ -164,10 +166,18 @@ function amountsIn(text: string): string[] {
  */
 function promiseUnits(sentence: string): string[] {
   const units: string[] = [];
-  for (const clause of splitClauses(sentence)) {
+  let condition = '';
+  for (const raw of splitClauses(sentence)) {
+    const clause = raw.replace(connective, '');
+    // "如果明天还没送到，我们会给您补发": the condition (and its date) belongs to the promise after it.
+    if (conditionStart.test(clause)) {
+      condition += `${clause}，`;
+      continue;
+    }
     const starts = promiseCue.test(clause) || kinds.some(([, pattern]) => pattern.test(clause));
-    if (starts || units.length === 0) units.push(clause);
-    else units[units.length - 1] = `${units[units.length - 1]!}，${clause}`;
+    if (starts || units.length === 0) units.push(`${condition}${clause}`);
+    else units[units.length - 1] = `${units[units.length - 1]!}，${condition}${clause}`;
+    condition = '';
   }
   return units;
 }

@@ -112,4 +112,22 @@ describe('follow-ups from Chinese commitments', () => {
     );
     expect(found.map((commitment) => commitment.kind)).toEqual(['refund', 'callback']);
   });
+
+  it('keeps a condition and its date with the promise that follows it', () => {
+    const found = extractCommitments(
+      [
+        {
+          seq: 6,
+          speaker: 'agent',
+          text: '如果明天还没送到，我们会给您补发一个新的，并且我会在明天下午5点前给您回电。',
+        },
+      ],
+      { now },
+    );
+    expect(found.map((commitment) => [commitment.kind, commitment.dueAt])).toEqual([
+      ['delivery', '2026-12-07T09:00:00.000Z'],
+      ['callback', '2026-12-07T17:00:00.000Z'],
+    ]);
+    expect(found[1]!.draftMessage).toBe('我们将于2026年12月7日（周一） 17:00 UTC前回电给您。');
+  });
 });

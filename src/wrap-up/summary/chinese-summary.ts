@@ -19,7 +19,7 @@ const pleasantry =
 // Anger is the sentiment analyzer's job; a note states the facts.
 const venting = /太气人|气死|太过分|受不了|无语|什么破|搞什么/;
 const issueCue =
-  /被|扣|收费|费用|账单|重复|两次|多收|问题|无法|不能|没法|不了|坏|故障|断网|没网|很慢|错|没收到|没到|到账|套餐|网络|信号|欠费|停机|密码|登录/;
+  /被|扣|收费|费用|账单|重复|两次|多收|问题|无法|不能|没法|不了|不够|不足|太贵|太慢|很慢|坏|故障|断网|没网|错|没收到|还没|没到|到账|网络|信号|欠费|停机|密码|登录/;
 const demandCue = /^(?:我|我们)?(?:要求|希望|想要|我要|想|要)(?!是)/;
 const threatCue = /取消|换别家|换一家|换运营商|换掉|投诉|不用了|销户|退订|退网|曝光/;
 const conditionCue = /再不|如果|要是|不然|否则/;
@@ -27,8 +27,10 @@ const apologyCue = /抱歉|对不起|不好意思|歉意|道歉/;
 const verifyCue = /核实|查到|查询|查看|查了|核查|看到/;
 const findingCue = /确实|的确/;
 const doneCue =
-  /已(?:经)?(?:为您|帮您|给您|替您)?[^，]{0,4}?(?:提交|申请|办理|处理|退|取消|开通|修改|更改|更新|发送|登记|记录|升级|转交|安排|恢复|解除|补发|重置|调整|减免)/;
+  /已(?:经)?(?:为您|帮您|给您|替您)?[^，]{0,4}?(?:提交|申请|办理|处理|催促|催|通知|退|取消|开通|修改|更改|更新|发送|登记|记录|升级|转交|安排|恢复|解除|补发|重置|调整|减免)/;
 
+// "没问题了" names a problem only to say there is none.
+const settledCue = /没(?:有)?问题|没事|解决了|可以了/;
 const resolvedCue = /解决了|没问题了|可以了|搞定|满意|明白了|清楚了/;
 const acceptanceCue = /^(?:好的?|行|可以|没问题|那我等着?|谢谢)/;
 const unresolvedCue = /还是不行|没有解决|没解决|不满意|不接受|没用/;
@@ -105,7 +107,7 @@ function customerFacts(clauses: readonly Clause[]): CustomerFacts {
       // Kept only as part of the threat that follows it.
     } else if (demandCue.test(clause.text)) {
       demand ??= toChineseThirdPerson(clause.text.replace(demandCue, ''), 'customer');
-    } else if (issueCue.test(clause.text)) {
+    } else if (issueCue.test(clause.text) && !settledCue.test(clause.text)) {
       issues.push(withoutSubject(clause.text, 'customer'));
     }
   });
@@ -183,6 +185,7 @@ function resultText(
       if (followUps.some((followUp) => /上门/.test(followUp.sentence))) return '已安排上门服务';
       if (kinds.has('escalation')) return '已转交专员跟进';
       if (kinds.has('callback')) return '待坐席回电';
+      if (kinds.has('send')) return '待发送通知';
       return '待跟进';
   }
 }

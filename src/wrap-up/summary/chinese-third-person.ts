@@ -38,7 +38,13 @@ export function withoutSubject(clause: string, role: 'customer' | 'agent'): stri
   const possessive = /^(?:我们|我)的/;
   if (possessive.test(clause)) return toChineseThirdPerson(clause.replace(possessive, '其'), role);
   if (/^我家/.test(clause)) return toChineseThirdPerson(clause.replace(/^我家的?/, '其家中'), role);
-  return toChineseThirdPerson(clause.replace(/^(?:我们|我|咱们)(?:这边)?(?:就|也|还)?/, ''), role);
+  const subjectless = clause.replace(/^(?:我们|我|咱们)(?:这边)?(?:就|也|还)?/, '');
+  // Inside the clause too, the speaker as subject of a verb is already named by the sentence:
+  // "公司的APP我一直登录不了" → "公司的APP一直登录不了". As an object ("给我退款") it stays.
+  return toChineseThirdPerson(
+    subjectless.replace(/我(?=一直|就|也|还|都|已|被|在|是|刚|才|又|不|没)/g, ''),
+    role,
+  );
 }
 
 /** A promise without the agent as its subject: 稍后我会给您回电 → 稍后会给客户回电. */

@@ -393,4 +393,33 @@ describe('a Mandarin call', () => {
     );
     expect(summarizeOffline(mostlyChinese, sunday).narrative).toMatch(/^客户反映[^。]*iPhone/);
   });
+
+  it('writes other Mandarin calls as notes too: a plan change and an escalated login fault', () => {
+    const planChange = summarizeOffline(
+      buildTranscript([
+        ['customer', '你好，我想改一下我的套餐，现在的流量不够用。'],
+        ['agent', '可以的，我们有一个每月99元的套餐，包含50G流量。'],
+        ['customer', '行，就换这个吧。'],
+        ['agent', '好的，我已经为您办理了套餐变更，变更成功的短信会在24小时内发到您的手机。'],
+        ['customer', '好的，没问题了，谢谢。'],
+      ]),
+      sunday,
+    );
+    expect(planChange.reason).toBe('客户现在的流量不够用');
+    expect(planChange.narrative).not.toContain('没问题');
+    expect(planChange.narrative).toContain('坐席已为客户办理了套餐变更');
+    expect(planChange.followUps.map((f) => f.kind)).toEqual(['send']);
+    const login = summarizeOffline(
+      buildTranscript([
+        ['customer', '你们的APP我一直登录不了，密码重置了好几次都不行，太过分了！'],
+        ['agent', '非常抱歉，这个问题需要转给技术部门处理，技术专员会在两个工作日内联系您。'],
+        ['customer', '还是不行的话我就投诉了。'],
+      ]),
+      sunday,
+    );
+    expect(login.narrative).toBe(
+      '客户反映公司的APP一直登录不了，密码重置了好几次都不行，并表示还是不行的话就投诉。坐席致歉，承诺技术专员会在两个工作日内联系客户。结果：已升级处理。',
+    );
+    expect(login.outcome).toBe('escalated');
+  });
 });
