@@ -13,6 +13,8 @@ import {
 } from './structured.js';
 
 export const summaryPromptVersion = 'summary.v1';
+/** A Chinese call gets Chinese instructions: an English prompt draws an English note. */
+export const chineseSummaryPromptVersion = 'summary-zh.v1';
 
 export interface ConversationSummary extends StructuredSummary {
   narrative: string;
@@ -105,7 +107,8 @@ function outcomeOf(
 
 /**
  * Summarizes a conversation so far (mid-call on demand, or at the end). With a chat model the
- * narrative and fields come from the LLM (prompt `prompts/summary.v1.md`); any failure — network,
+ * narrative and fields come from the LLM (prompt `prompts/summary.v1.md`, or
+ * `prompts/summary-zh.v1.md` for a Chinese call); any failure — network,
  * timeout, unparsable reply — falls back to the offline summary, so wrap-up never blocks on it.
  * Follow-up tasks always come from the offline extractor, whose dates are resolved and checkable.
  */
@@ -119,7 +122,11 @@ export async function summarizeConversation(
     const lines = utteranceTurns(transcript).map(
       (turn) => `[${turn.seq}] ${turn.speaker}: ${turn.text}`,
     );
-    const prompt = await renderPrompt(summaryPromptVersion, { transcript: lines.join('\n') });
+    const version =
+      summaryLanguage(utteranceTurns(transcript), options.language) === 'zh'
+        ? chineseSummaryPromptVersion
+        : summaryPromptVersion;
+    const prompt = await renderPrompt(version, { transcript: lines.join('\n') });
     const { text } = await options.chatModel.generate({
       messages: [{ role: 'user', content: prompt }],
       temperature: 0,
@@ -136,7 +143,7 @@ export async function summarizeConversation(
       actions: parsed.data.actions ?? offline.actions,
       outcome: outcomeOf(parsed.data.outcome, offline.outcome),
       source: 'llm',
-      promptVersion: summaryPromptVersion,
+      promptVersion: version,
     };
   } catch (error) {
     return {

@@ -422,4 +422,31 @@ describe('a Mandarin call', () => {
     );
     expect(login.outcome).toBe('escalated');
   });
+
+  it('asks the chat model for a Chinese note, in Chinese', async () => {
+    let prompt = '';
+    const answering: ChatModel = {
+      id: 'scripted',
+      async generate(request) {
+        prompt = request.messages[0]!.content;
+        return {
+          text: '{"narrative": "客户反映被重复扣费，坐席承诺退款。", "outcome": "follow-up 已安排退款"}',
+          usage: undefined,
+        };
+      },
+      async *stream() {},
+    };
+    const summary = await summarizeConversation(mandarinCall, {
+      chatModel: answering,
+      now: sunday,
+    });
+    expect(prompt).toContain('简体中文');
+    expect(prompt).toContain('[2] customer: 你好，我这个月被扣了两次月费');
+    expect(summary).toMatchObject({
+      source: 'llm',
+      promptVersion: 'summary-zh.v1',
+      narrative: '客户反映被重复扣费，坐席承诺退款。',
+      outcome: 'follow-up',
+    });
+  });
 });
