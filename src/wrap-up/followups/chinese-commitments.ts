@@ -3,6 +3,7 @@ import {
   chineseNumeral,
   splitChineseSentences,
   splitClauses,
+  toSimplified,
 } from '../text/chinese.js';
 import type { Commitment, CommitmentTurn } from './commitments.js';
 import { addBusinessDays, atHour, dayMs, startOfDay, type Due } from './due-date.js';
@@ -14,7 +15,7 @@ const refundWords = /退款|退回|退还|返还|退费|补偿|赔偿|到账|返
 const kinds: [Commitment['kind'], RegExp][] = [
   [
     'callback',
-    /回电|回拨|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
+    /回电|回拨|回覆|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
   ],
   ['refund', refundWords],
   ['delivery', /寄出|寄给|寄送|发货|送达|配送|快递|补发/],
@@ -199,7 +200,7 @@ export function extractChineseCommitments(
   now: Date,
 ): Commitment[] {
   const found: Commitment[] = [];
-  for (const sentence of splitChineseSentences(turn.text)) {
+  for (const sentence of splitChineseSentences(toSimplified(turn.text))) {
     if (/[？?]\s*$/.test(sentence)) continue;
     for (const unit of promiseUnits(sentence)) {
       if (/[吗呢]$/.test(unit)) continue;

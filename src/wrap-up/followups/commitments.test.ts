@@ -130,4 +130,11 @@ describe('follow-ups from Chinese commitments', () => {
     ]);
     expect(found[1]!.draftMessage).toBe('我们将于2026年12月7日（周一） 17:00 UTC前回电给您。');
   });
+
+  it('reads Traditional characters like Simplified ones', () => {
+    const refund = one('退款會在三至五個工作日內退回到您的帳戶。');
+    expect(refund.kind).toBe('refund');
+    expect(refund.dueAt).toBe('2026-12-11T17:00:00.000Z');
+    expect(one('我下週三會給您回電。').dueAt).toBe('2026-12-09T09:00:00.000Z');
+  });
 });

@@ -1,5 +1,5 @@
 import { extractCommitments, type Commitment } from '../followups/commitments.js';
-import { splitChineseSentences, splitClauses } from '../text/chinese.js';
+import { splitChineseSentences, splitClauses, toSimplified } from '../text/chinese.js';
 import {
   promiseWithoutSubject,
   toChineseThirdPerson,
@@ -227,10 +227,12 @@ function agentSentence(facts: AgentFacts, followUps: readonly Commitment[]): str
  * supervisor's note in third person with Chinese templates, never as quotes.
  */
 export function chineseSummary(
-  turns: readonly StructuredTurn[],
+  said: readonly StructuredTurn[],
   now: Date,
   actionItems: readonly StructuredActionItem[] = [],
 ): StructuredSummary & { narrative: string } {
+  // Traditional characters read as Simplified; the note is written in Simplified.
+  const turns = said.map((turn) => ({ ...turn, text: toSimplified(turn.text) }));
   const hasRoles = turns.some((turn) => roleOf(turn.speaker) === 'customer');
   // Without roles, the first speaker is usually the one who reached out.
   const isCustomer = (turn: StructuredTurn) =>

@@ -449,4 +449,20 @@ describe('a Mandarin call', () => {
       outcome: 'follow-up',
     });
   });
+
+  it('writes the same note for the call in Traditional characters, and keeps Japanese off it', () => {
+    const traditional = mandarinCall.map((item) =>
+      item.kind === 'utterance' && item.seq === 2
+        ? { ...item, text: '你好，我這個月被扣了兩次月費，同一筆錢扣了兩次，太氣人了！' }
+        : item,
+    );
+    expect(summarizeOffline(traditional, sunday).narrative).toBe(
+      summarizeOffline(mandarinCall, sunday).narrative,
+    );
+    const japanese = buildTranscript([
+      ['customer', '今月の料金が二重に請求されました。返金してください。'],
+      ['agent', '申し訳ございません。すぐに確認いたします。'],
+    ]);
+    expect(summarizeOffline(japanese, sunday).narrative).not.toMatch(/^客户/);
+  });
 });
