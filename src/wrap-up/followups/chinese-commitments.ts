@@ -18,7 +18,7 @@ const kinds: [Commitment['kind'], RegExp][] = [
     /回电|回拨|回覆|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
   ],
   ['refund', refundWords],
-  ['delivery', /寄出|寄给|寄送|发货|送达|配送|快递|补发/],
+  ['delivery', /寄出|寄给|寄送|寄到|送到|发货|送达|配送|快递|补发/],
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
@@ -30,7 +30,7 @@ const number = `(\\d+|${chineseNumeral})`;
 // "3到5个工作日内", "三至五个工作日", "24小时内", "两周内", "三天内". A range is kept by its
 // latest bound. Bare "日" and "月" are not units: "12月11日" is a date, not a duration.
 const durationPattern = new RegExp(
-  `(?:${number}\\s*(?:到|至|-|~|－|—)\\s*)?${number}\\s*个?\\s*(工作日|天|小时|钟头|分钟|周|星期|礼拜|月)`,
+  `(?:${number}\\s*(?:到|至|-|~|－|—)\\s*)?${number}\\s*(个月|个?\\s*(?:工作日|天|小时|钟头|分钟|周|星期|礼拜))`,
 );
 const halfHour = /半(?:个)?小时/;
 const later = /稍后|待会|一会儿|过会儿/;
@@ -80,13 +80,13 @@ export function resolveChineseDue(text: string, now: Date): Due | null {
   const duration = durationPattern.exec(text);
   if (duration) {
     const count = chineseNumberValue(duration[2]!) ?? 1;
-    const unit = duration[3]!;
+    const unit = duration[3]!.replace(/^个\s*(?!月)/, '');
     if (unit === '小时' || unit === '钟头' || unit === '分钟') {
       const ms = count * (unit === '分钟' ? 60_000 : 3_600_000);
       return { at: new Date(now.getTime() + ms), precision: 'time' };
     }
     const days =
-      unit === '天' ? count : unit === '月' ? count * 30 : unit === '工作日' ? 0 : count * 7;
+      unit === '天' ? count : unit === '个月' ? count * 30 : unit === '工作日' ? 0 : count * 7;
     const target =
       unit === '工作日' ? addBusinessDays(day, count) : new Date(day.getTime() + days * dayMs);
     return { at: atHour(target, 17), precision: 'day' };
@@ -119,6 +119,13 @@ export function resolveChineseDue(text: string, now: Date): Due | null {
     const dayOfMonth = chineseNumberValue(date[2]!);
     if (month !== null && dayOfMonth !== null && month >= 1 && month <= 12)
       return onDay(new Date(Date.UTC(now.getUTCFullYear(), month - 1, dayOfMonth)), text, 9);
+  }
+  // "三号左右": a day of the month alone is the next such day.
+  const dayOnly = new RegExp(`(?<![月\\d零〇一二两三四五六七八九十])${number}号`).exec(text);
+  const dayNumber = dayOnly ? chineseNumberValue(dayOnly[1]!) : null;
+  if (dayNumber !== null && dayNumber >= 1 && dayNumber <= 31) {
+    const month = now.getUTCMonth() + (dayNumber < now.getUTCDate() ? 1 : 0);
+    return onDay(new Date(Date.UTC(now.getUTCFullYear(), month, dayNumber)), text, 9);
   }
   // "稍后回电" on a call means within the same working session; two hours keeps the task due
   // the same day, so it shows as overdue if nobody called back.
@@ -202,20 +209,36 @@ export function extractChineseCommitments(
   const found: Commitment[] = [];
   for (const sentence of splitChineseSentences(toSimplified(turn.text))) {
     if (/[？?]\s*$/.test(sentence)) continue;
+    // The kind of the clause before, and the commitment it made (its index in `found`), if any.
+    let context: Commitment['kind'] | null = null;
+    let madeIndex = -1;
     for (const unit of promiseUnits(sentence)) {
       if (/[吗呢]$/.test(unit)) continue;
-      const kind = kinds.find(([, pattern]) => pattern.test(unit))?.[0] ?? 'other';
+      const named = kinds.find(([, pattern]) => pattern.test(unit))?.[0] ?? 'other';
+      // "上报给技术部门，他们会在两个工作日内给您答复": the clause before says what it is about.
+      const kind: Commitment['kind'] = named === 'other' && context !== null ? context : named;
+      context = kind;
+      const earlier = madeIndex >= 0 ? found[madeIndex] : undefined;
+      madeIndex = -1;
       const due = resolveChineseDue(unit, now);
-      // A step already taken ("已经为您提交了退款申请") has no cue and no date; an untimed
-      // "other" promise ("我会处理") is too vague to become a task, as in English.
-      if (!promiseCue.test(unit) && due === null) continue;
+      // A step already taken ("已经为您提交了退款申请") has no cue and no date; a date without a
+      // cue ("套餐明天生效") is news, not a promise, unless it names a task ("明天上门"); an
+      // untimed "other" promise ("我会处理") is too vague to become a task, as in English.
+      if (!promiseCue.test(unit) && (due === null || kind === 'other')) continue;
       if (kind === 'other' && due === null) continue;
-      let amounts = amountsIn(unit);
+      // "会通过快递寄出，预计三天内送达" is one delivery: the date completes the promise before it.
+      const completed =
+        earlier !== undefined && earlier.kind === kind && earlier.dueAt === null && due !== null
+          ? earlier
+          : undefined;
+      if (completed) found.pop();
+      let amounts = [...(completed?.amounts ?? []), ...amountsIn(unit)];
       if (amounts.length === 0 && kind === 'refund') amounts = refundAmountBefore(turns, turn.seq);
+      madeIndex = found.length;
       found.push({
         seq: turn.seq,
         owner: turn.speaker,
-        sentence: unit,
+        sentence: completed ? `${completed.sentence}，${unit}` : unit,
         kind,
         dueAt: due ? due.at.toISOString() : null,
         amounts,

@@ -137,4 +137,20 @@ describe('follow-ups from Chinese commitments', () => {
     expect(refund.dueAt).toBe('2026-12-11T17:00:00.000Z');
     expect(one('我下週三會給您回電。').dueAt).toBe('2026-12-09T09:00:00.000Z');
   });
+
+  it('tells a promise from news, and a date from a duration', () => {
+    expect(
+      extractCommitments([{ seq: 1, speaker: 'agent', text: '系统显示您的套餐明天生效。' }], {
+        now,
+      }),
+    ).toEqual([]);
+    // "12月" is a month of the year, not twelve months.
+    expect(one('新的路由器我们12月20日之前给您送到。').dueAt).toBe('2026-12-20T09:00:00.000Z');
+    // The 3rd has passed this month, so it is the 3rd of next month.
+    expect(one('这个月的账单会在三号左右发到您的邮箱。').dueAt).toBe('2027-01-03T09:00:00.000Z');
+    const delivery = one('您的补卡会通过快递寄出，预计三天内送达。');
+    expect(delivery.dueAt).toBe('2026-12-09T17:00:00.000Z');
+    const escalation = one('这个问题我需要上报给技术部门，他们会在两个工作日内给您答复。');
+    expect([escalation.kind, escalation.dueAt]).toEqual(['escalation', '2026-12-08T17:00:00.000Z']);
+  });
 });
