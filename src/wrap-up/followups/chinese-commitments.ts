@@ -10,15 +10,15 @@ import { addBusinessDays, atHour, dayMs, startOfDay, type Due } from './due-date
 
 // A statement about the future: "会"/"将" (not 会员, 不会, 机会, 将军), "稍后", "尽快", "预计"…
 const promiseCue =
-  /(?<![不机社学])会(?![员议])|将(?!军)|稍后|待会|一会儿|过会儿|尽快|马上|预计|保证|承诺|争取|安排/;
+  /(?<![不机社学])会(?![员议])|将(?!军)|稍后|待会|一会儿|过会儿|尽快|马上|预计|保证|承诺|争取|安排|一定/;
 const refundWords = /退款|退回|退还|返还|退费|补偿|赔偿|到账|返现|冲正/;
 const kinds: [Commitment['kind'], RegExp][] = [
   [
     'callback',
-    /回电|回拨|回覆|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
+    /回电|回拨|回覆|打(?:个|一个|一通)?电话|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
   ],
   ['refund', refundWords],
-  ['delivery', /寄出|寄给|寄送|寄到|送到|发货|送达|配送|快递|补发/],
+  ['delivery', /寄(?!存)|送到|发货|送达|配送|快递|补发/],
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
@@ -113,6 +113,14 @@ export function resolveChineseDue(text: string, now: Date): Due | null {
     const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0));
     return { at: atHour(lastDay, 17), precision: 'day' };
   }
+  const nextMonth = new RegExp(`下(?:个)?月${number}[日号]`).exec(text);
+  const nextMonthDay = nextMonth ? chineseNumberValue(nextMonth[1]!) : null;
+  if (nextMonthDay !== null && nextMonthDay >= 1 && nextMonthDay <= 31)
+    return onDay(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, nextMonthDay)),
+      text,
+      9,
+    );
   const date = new RegExp(`${number}月${number}[日号]`).exec(text);
   if (date) {
     const month = chineseNumberValue(date[1]!);
