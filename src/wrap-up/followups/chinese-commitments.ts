@@ -18,7 +18,7 @@ const kinds: [Commitment['kind'], RegExp][] = [
     /回电|回拨|回覆|打(?:个|一个|一通)?电话|回复您|致电|给您打电话|打电话给您|打给您|给您回|联系您|与您联系|跟您联系|跟进/,
   ],
   ['refund', refundWords],
-  ['delivery', /寄(?!存)|送到|发货|送达|配送|快递|补发/],
+  ['delivery', /寄(?!存)|送到|送过去|送来|送货|发货|送达|配送|快递|补发/],
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
@@ -152,6 +152,8 @@ function chineseDraft(
   kind: Commitment['kind'],
   due: Due | null,
   amounts: readonly string[],
+  /** A technician's visit ("工程师会上门"), not a specialist's call. */
+  visit = false,
 ): string {
   const by = due ? `于${formatChineseDue(due)}前` : '尽快';
   switch (kind) {
@@ -166,7 +168,9 @@ function chineseDraft(
     case 'send':
       return `我们将${by}把沟通的资料发送给您。`;
     case 'escalation':
-      return `您的问题已转交专员处理，专员将${by}与您联系。`;
+      return visit
+        ? `我们已安排工作人员${by}上门服务。`
+        : `您的问题已转交专员处理，专员将${by}与您联系。`;
     case 'other':
       return `关于本次沟通约定的事项，我们将${by}完成。`;
   }
@@ -250,7 +254,7 @@ export function extractChineseCommitments(
         kind,
         dueAt: due ? due.at.toISOString() : null,
         amounts,
-        draftMessage: chineseDraft(kind, due, amounts),
+        draftMessage: chineseDraft(kind, due, amounts, /上门/.test(unit)),
       });
     }
   }

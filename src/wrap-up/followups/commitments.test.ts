@@ -153,4 +153,10 @@ describe('follow-ups from Chinese commitments', () => {
     const escalation = one('这个问题我需要上报给技术部门，他们会在两个工作日内给您答复。');
     expect([escalation.kind, escalation.dueAt]).toEqual(['escalation', '2026-12-08T17:00:00.000Z']);
   });
+
+  it('describes a technician visit as a visit, not a specialist call', () => {
+    expect(one('工程师明天会上门检修。').draftMessage).toBe(
+      '我们已安排工作人员于2026年12月7日（周一）前上门服务。',
+    );
+  });
 });

@@ -22,6 +22,8 @@ const issueCue =
   /被|扣|收费|费用|账单|重复|两次|多收|问题|无法|不能|没法|不了|不够|不足|太贵|太慢|很慢|坏|故障|断网|没网|错|没收到|还没|没到|到账|网络|信号|欠费|停机|密码|登录/;
 const demandCue = /^(?:我|我们)?(?:要求|希望|想要|我要|想|要)(?!是)/;
 const threatCue = /取消|换别家|换一家|换运营商|换掉|投诉|不用了|销户|退订|退网|曝光/;
+// "那就先不取消了": the customer taking back a threat, the outcome of a retention offer.
+const withdrawnCue = /^(?:那|那就|就|好)?(?:先|暂时|还是)?不(?:取消|换|退订|销户|退网|投诉)/;
 const conditionCue = /再不|如果|要是|不然|否则/;
 const apologyCue = /抱歉|对不起|不好意思|歉意|道歉/;
 const verifyCue = /核实|查到|查询|查看|查了|核查|看到/;
@@ -84,14 +86,19 @@ interface CustomerFacts {
   issues: string[];
   demand: string | null;
   threat: string | null;
+  /** A threat taken back later in the call ("先不取消"). */
+  withdrawn: string | null;
 }
 
 function customerFacts(clauses: readonly Clause[]): CustomerFacts {
   const issues: string[] = [];
   const threats: string[] = [];
   let demand: string | null = null;
+  let withdrawn: string | null = null;
   clauses.forEach((clause, index) => {
-    if (threatCue.test(clause.text)) {
+    if (withdrawnCue.test(clause.text)) {
+      withdrawn = toChineseThirdPerson(clause.text.replace(/^(?:那就|那|好)/, ''), 'customer');
+    } else if (threatCue.test(clause.text)) {
       // "你们再不处理，我就取消服务": the condition belongs to the threat it introduces.
       const previous = clauses[index - 1];
       const condition =
@@ -115,6 +122,7 @@ function customerFacts(clauses: readonly Clause[]): CustomerFacts {
     issues: distinct(issues, 2),
     demand,
     threat: threats.length > 0 ? threats.slice(0, 2).join('，') : null,
+    withdrawn,
   };
 }
 
@@ -198,6 +206,7 @@ function customerSentence(facts: CustomerFacts): string | null {
       ? [`${facts.issues.length + (facts.demand ? 1 : 0) > 0 ? '并' : ''}表示${facts.threat}`]
       : []),
   ];
+  if (facts.withdrawn && facts.threat) parts.push(`后表示${facts.withdrawn.replace(/了$/, '')}`);
   return parts.length > 0 ? `客户${parts.join('，')}。` : null;
 }
 

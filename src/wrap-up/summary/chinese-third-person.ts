@@ -41,10 +41,9 @@ export function withoutSubject(clause: string, role: 'customer' | 'agent'): stri
   const subjectless = clause.replace(/^(?:我们|我|咱们)(?:这边)?(?:就|也|还)?/, '');
   // Inside the clause too, the speaker as subject of a verb is already named by the sentence:
   // "公司的APP我一直登录不了" → "公司的APP一直登录不了". As an object ("给我退款") it stays.
-  return toChineseThirdPerson(
-    subjectless.replace(/我(?=一直|就|也|还|都|已|被|在|是|刚|才|又|不|没)/g, ''),
-    role,
-  );
+  const dropped = subjectless.replace(/我(?=一直|就|也|还|都|已|被|在|是|刚|才|又|不|没)/g, '');
+  // The customer's "我的会员" is theirs: 其会员. The agent's 我们的 stays the company's.
+  return toChineseThirdPerson(role === 'customer' ? dropped.replace(/我的/g, '其') : dropped, role);
 }
 
 /** A promise without the agent as its subject: 稍后我会给您回电 → 稍后会给客户回电. */

@@ -465,4 +465,20 @@ describe('a Mandarin call', () => {
     ]);
     expect(summarizeOffline(japanese, sunday).narrative).not.toMatch(/^客户/);
   });
+
+  it('reports a threat the customer takes back after a retention offer', () => {
+    const retention = summarizeOffline(
+      buildTranscript([
+        ['customer', '我要取消我的会员，每个月扣费太贵了。'],
+        ['agent', '我可以为您申请三个月的会员五折优惠，您看可以吗？'],
+        ['customer', '五折的话可以，那就先不取消了。'],
+        ['agent', '好的，我已经为您办理了五折优惠。'],
+      ]),
+      sunday,
+    );
+    expect(retention.narrative).toMatch(
+      /^客户反映每个月扣费太贵了，并表示要取消其会员，后表示先不取消。/,
+    );
+    expect(retention.narrative).toContain('坐席已为客户办理了五折优惠');
+  });
 });
