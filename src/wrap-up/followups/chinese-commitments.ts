@@ -22,15 +22,20 @@ const kinds: [Commitment['kind'], RegExp][] = [
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
+const referringBack = /^(?:他们|他|她|对方|相关部门|同事|专员|那边)/;
 const conditionStart = /^(?:如果|要是|万一|假如|若是?|一旦)/;
 const connective = /^(?:并且|而且|然后|另外|同时|还有|并)/;
-const money = /[¥￥]\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块钱|块)/g;
+const money = new RegExp(
+  `[¥￥]\\s*\\d+(?:\\.\\d+)?|(?:\\d+(?:\\.\\d+)?|${chineseNumeral})\\s*(?:元|块钱|块)`,
+  'g',
+);
 
 const number = `(\\d+|${chineseNumeral})`;
+// "故障超过二十四小时会自动补偿" states a condition, not when something is due.
 // "3到5个工作日内", "三至五个工作日", "24小时内", "两周内", "三天内". A range is kept by its
 // latest bound. Bare "日" and "月" are not units: "12月11日" is a date, not a duration.
 const durationPattern = new RegExp(
-  `(?:${number}\\s*(?:到|至|-|~|－|—)\\s*)?${number}\\s*(个月|个?\\s*(?:工作日|天|小时|钟头|分钟|周|星期|礼拜))`,
+  `(?<!超过|超出|满|以上|[\\d零〇一二两三四五六七八九十百千])(?:${number}\\s*(?:到|至|-|~|－|—)\\s*)?${number}\\s*(个月|个?\\s*(?:工作日|天|小时|钟头|分钟|周|星期|礼拜))`,
 );
 const halfHour = /半(?:个)?小时/;
 const later = /稍后|待会|一会儿|过会儿/;
@@ -152,16 +157,18 @@ function chineseDraft(
   kind: Commitment['kind'],
   due: Due | null,
   amounts: readonly string[],
-  /** A technician's visit ("工程师会上门"), not a specialist's call. */
-  visit = false,
+  /** The promise as said: a visit ("工程师会上门") or compensation ("补偿") is named as such. */
+  sentence = '',
 ): string {
+  const visit = /上门/.test(sentence);
+  const credit = /补偿|赔偿/.test(sentence) ? '补偿' : '退款';
   const by = due ? `于${formatChineseDue(due)}前` : '尽快';
   switch (kind) {
     case 'callback':
       return `我们将${by}回电给您。`;
     case 'refund': {
       const amount = amounts.length > 0 ? `（${amounts.join('、')}）` : '';
-      return `您的退款${amount}已提交，预计${due ? `${formatChineseDue(due)}前` : '近期'}到账。`;
+      return `您的${credit}${amount}已提交，预计${due ? `${formatChineseDue(due)}前` : '近期'}到账。`;
     }
     case 'delivery':
       return `您的物品正在安排寄送，预计${due ? `${formatChineseDue(due)}前` : '近期'}送达。`;
@@ -177,7 +184,14 @@ function chineseDraft(
 }
 
 function amountsIn(text: string): string[] {
-  return (text.match(money) ?? []).map((amount) => amount.replace(/\s+/g, ''));
+  // "八十九元" → "89元", so the task shows the amount as a number.
+  return (text.match(money) ?? []).map((amount) =>
+    amount
+      .replace(/\s+/g, '')
+      .replace(new RegExp(chineseNumeral), (numeral) =>
+        String(chineseNumberValue(numeral) ?? numeral),
+      ),
+  );
 }
 
 /**
@@ -227,8 +241,9 @@ export function extractChineseCommitments(
     for (const unit of promiseUnits(sentence)) {
       if (/[吗呢]$/.test(unit)) continue;
       const named = kinds.find(([, pattern]) => pattern.test(unit))?.[0] ?? 'other';
-      // "上报给技术部门，他们会在两个工作日内给您答复": the clause before says what it is about.
-      const kind: Commitment['kind'] = named === 'other' && context !== null ? context : named;
+      // "上报给技术部门，他们会在两个工作日内给您答复": "they" are what the clause before named.
+      const kind: Commitment['kind'] =
+        named === 'other' && context !== null && referringBack.test(unit) ? context : named;
       context = kind;
       const earlier = madeIndex >= 0 ? found[madeIndex] : undefined;
       madeIndex = -1;
@@ -238,23 +253,25 @@ export function extractChineseCommitments(
       // untimed "other" promise ("我会处理") is too vague to become a task, as in English.
       if (!promiseCue.test(unit) && (due === null || kind === 'other')) continue;
       if (kind === 'other' && due === null) continue;
-      // "会通过快递寄出，预计三天内送达" is one delivery: the date completes the promise before it.
+      // "会通过快递寄出，预计三天内送达" is one delivery: a clause of the same kind completes the
+      // undated promise before it.
       const completed =
-        earlier !== undefined && earlier.kind === kind && earlier.dueAt === null && due !== null
+        earlier !== undefined && earlier.kind === kind && earlier.dueAt === null
           ? earlier
           : undefined;
       if (completed) found.pop();
       let amounts = [...(completed?.amounts ?? []), ...amountsIn(unit)];
       if (amounts.length === 0 && kind === 'refund') amounts = refundAmountBefore(turns, turn.seq);
+      const said = completed ? `${completed.sentence}，${unit}` : unit;
       madeIndex = found.length;
       found.push({
         seq: turn.seq,
         owner: turn.speaker,
-        sentence: completed ? `${completed.sentence}，${unit}` : unit,
+        sentence: said,
         kind,
         dueAt: due ? due.at.toISOString() : null,
         amounts,
-        draftMessage: chineseDraft(kind, due, amounts, /上门/.test(unit)),
+        draftMessage: chineseDraft(kind, due, amounts, said),
       });
     }
   }

@@ -159,4 +159,19 @@ describe('follow-ups from Chinese commitments', () => {
       '我们已安排工作人员于2026年12月7日（周一）前上门服务。',
     );
   });
+
+  it('keeps an English promise that names a Chinese name English', () => {
+    const [callback] = extractCommitments(
+      [{ seq: 1, speaker: 'agent', text: "I'll call you back on Thursday at 2pm, Mr. 王伟." }],
+      { now },
+    );
+    expect(callback?.dueAt).toBe('2026-12-10T14:00:00.000Z');
+  });
+
+  it('reads amounts in Chinese numerals, and a threshold as a condition rather than a due date', () => {
+    expect(one('多扣的八十九元三到五个工作日内退回原支付账户。').amounts).toEqual(['89元']);
+    const credit = one('故障超过二十四小时会自动补偿，补偿会体现在下一期账单中。');
+    expect([credit.kind, credit.dueAt]).toEqual(['refund', null]);
+    expect(credit.draftMessage).toBe('您的补偿已提交，预计近期到账。');
+  });
 });

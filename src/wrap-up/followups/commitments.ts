@@ -1,7 +1,7 @@
 import { normalizeText, splitSentences } from '../text/text.js';
 import { extractEntities, type TextEntity } from '../text/entities.js';
 import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
-import { hasHan } from '../text/chinese.js';
+import { majorityLanguage } from '../text/chinese.js';
 import { extractChineseCommitments } from './chinese-commitments.js';
 import { addBusinessDays, startOfDay, type Due } from './due-date.js';
 
@@ -153,7 +153,8 @@ export function extractCommitments(
   for (const turn of turns) {
     if (options.owners && !options.owners.includes(turn.speaker)) continue;
     // A turn in Chinese has its own cues, dates and numerals; English rules would find nothing.
-    if (hasHan(turn.text)) {
+    // An English turn naming a Chinese name or place stays English.
+    if (majorityLanguage([turn.text]) === 'zh') {
       found.push(...extractChineseCommitments(turn, turns, now));
       continue;
     }

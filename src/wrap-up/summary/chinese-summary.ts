@@ -140,7 +140,14 @@ function agentFacts(turns: readonly StructuredTurn[], clauses: readonly Clause[]
     apologised: apologyCue.test(text),
     verified: verifyCue.test(text),
     // "核实确认…确实…" says it twice.
-    finding: finding ? withoutSubject(finding.text.replace(findingCue, ''), 'agent') : null,
+    finding: finding
+      ? withoutSubject(
+          finding.text
+            .replace(findingCue, '')
+            .replace(/^(?:我)?(?:看到|查到|查看到)(?:了)?|^系统显示/, ''),
+          'agent',
+        )
+      : null,
     done: distinct(
       clauses
         .filter((clause) => doneCue.test(clause.text) && !promiseLike.test(clause.text))
@@ -188,7 +195,10 @@ function resultText(
     case 'escalated':
       return '已升级处理';
     case 'follow-up':
-      if (kinds.has('refund')) return '已安排退款';
+      if (kinds.has('refund'))
+        return followUps.some((followUp) => /补偿|赔偿/.test(followUp.sentence))
+          ? '已安排补偿'
+          : '已安排退款';
       if (kinds.has('delivery')) return '已安排寄送';
       if (followUps.some((followUp) => /上门/.test(followUp.sentence))) return '已安排上门服务';
       if (kinds.has('escalation')) return '已转交专员跟进';
@@ -265,7 +275,7 @@ export function chineseSummary(
   const firstIssue = customer.issues[0] ?? customer.demand;
   return {
     narrative,
-    reason: firstIssue ? `客户${firstIssue}` : null,
+    reason: firstIssue ? `客户${firstIssue.replace(/^其/, '')}` : null,
     actions: [
       ...actionItems.map((item) => describeActionItem(item.action, item.data)),
       ...agent.done.map((step) => `坐席${step}`),

@@ -27,11 +27,6 @@ export function toSimplified(text: string): string {
   return text.replace(/\p{Script=Han}/gu, (char) => simplifiedOf.get(char) ?? char);
 }
 
-/** Whether a text contains any Han (Chinese) character. */
-export function hasHan(text: string): boolean {
-  return /\p{Script=Han}/u.test(text);
-}
-
 /**
  * Whether most of these texts are Chinese ('zh', by Han characters against Latin words) or not
  * ('en': the English rules, which also serve every other language); null when there is no text.
