@@ -110,6 +110,7 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       const summary = await summarizeConversation(transcript, {
         chatModel: services.chatModel,
         signal: AbortSignal.timeout(10_000),
+        language: conversation.language,
       });
       return {
         conversationId: conversation.id,

@@ -1,6 +1,11 @@
 import { normalizeText, splitSentences } from '../text/text.js';
 import { extractEntities, type TextEntity } from '../text/entities.js';
 import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
+import { majorityLanguage } from '../text/chinese.js';
+import { extractChineseCommitments } from './chinese-commitments.js';
+import { addBusinessDays, startOfDay, type Due } from './due-date.js';
+
+export type { Due } from './due-date.js';
 
 /** A promise made during the conversation that someone has to keep after it ends. */
 export interface Commitment {
@@ -53,15 +58,6 @@ const durationPattern = new RegExp(
   String.raw`\b(\d+|${spelledNumber}|${Object.keys(vagueCounts).join('|')})(?:\s+of)?\s+(business\s+|working\s+)?(minute|hour|day|week|month)s?\b`,
 );
 
-/**
- * When a commitment is due. `day` precision means "some time that day" (a weekday, a number of
- * days): the time is a working-hours default and a message to the customer names only the date.
- */
-export interface Due {
-  at: Date;
-  precision: 'day' | 'time';
-}
-
 /** Resolves "tomorrow", "Thursday", "5 business days", "24 hours" against `now` (UTC). */
 export function resolveDue(
   entities: readonly TextEntity[],
@@ -111,20 +107,6 @@ function timed(at: Date, sentence: string): Due {
   return { at, precision: clockTime.test(sentence) ? 'time' : 'day' };
 }
 
-function addBusinessDays(day: Date, count: number): Date {
-  let date = day;
-  for (let added = 0; added < count;) {
-    date = new Date(date.getTime() + 86_400_000);
-    const weekday = date.getUTCDay();
-    if (weekday !== 0 && weekday !== 6) added++;
-  }
-  return date;
-}
-
-function startOfDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-}
-
 function withTime(day: Date, sentence: string, defaultHour = 9): Date {
   const time = clockTime.exec(sentence);
   let hour = defaultHour;
@@ -170,6 +152,12 @@ export function extractCommitments(
   const found: Commitment[] = [];
   for (const turn of turns) {
     if (options.owners && !options.owners.includes(turn.speaker)) continue;
+    // A turn in Chinese has its own cues, dates and numerals; English rules would find nothing.
+    // An English turn naming a Chinese name or place stays English.
+    if (majorityLanguage([turn.text]) === 'zh') {
+      found.push(...extractChineseCommitments(turn, turns, now));
+      continue;
+    }
     for (const sentence of splitSentences(normalizeText(turn.text)).flatMap((whole) =>
       whole.split(clauseBreak),
     )) {

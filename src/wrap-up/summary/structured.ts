@@ -64,7 +64,7 @@ const tailTurns = 4;
 /** How far apart (in transcript items) a sentence and an action item may be to describe one act. */
 const sameActWindow = 3;
 
-function roleOf(speaker: string): 'customer' | 'agent' | 'other' {
+export function roleOf(speaker: string): 'customer' | 'agent' | 'other' {
   if (/^(customer|caller|client|user)$/i.test(speaker)) return 'customer';
   if (/^(agent|bot|representative|rep|advisor|assistant)$/i.test(speaker)) return 'agent';
   return 'other';

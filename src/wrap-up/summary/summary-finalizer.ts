@@ -17,6 +17,7 @@ export function createSummaryFinalizer(
       const summary = await summarizeConversation(context.transcript, {
         chatModel: options.chatModel,
         signal: context.signal,
+        language: context.conversation.language,
         now: options.now?.() ?? new Date(context.conversation.endedAt ?? Date.now()),
       });
       return { result: summary };

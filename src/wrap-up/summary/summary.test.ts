@@ -320,3 +320,165 @@ describe('summarizeConversation', () => {
     expect(output?.result?.narrative).toEqual(expect.stringContaining('The customer'));
   });
 });
+
+/** The Mandarin billing call of issue 18: double charge, apology, threat to leave, refund promised. */
+const mandarinCall = buildTranscript([
+  ['agent', '您好，这里是星联宽带客服，请问有什么可以帮您？'],
+  ['customer', '你好，我这个月被扣了两次月费，同一笔钱扣了两次，太气人了！'],
+  ['agent', '非常抱歉给您带来不便。麻烦提供一下您的手机号，我帮您核实一下。'],
+  ['customer', '13800138000。我要求退款，你们再不处理，我就取消服务，换别家了。'],
+  ['agent', '我查到了，您本月的月费确实被重复扣了一次，是我们系统的问题，真的很抱歉。'],
+  ['agent', '我已经为您提交了退款申请，重复扣的199元会在3到5个工作日内退回到您的账户。'],
+  ['customer', '好的，那我等着，一定要退回来。'],
+  ['agent', '好的，稍后我会给您回电确认退款进度。请问还有其他可以帮您的吗？'],
+  ['customer', '没有了，谢谢。'],
+  ['agent', '感谢您的来电，祝您生活愉快，再见！'],
+]).map((item) => (item.kind === 'utterance' ? { ...item, language: 'zh' } : item));
+
+describe('a Mandarin call', () => {
+  // Sunday 6 December 2026: five working days later is Friday 11 December.
+  const sunday = new Date('2026-12-06T05:09:27Z');
+  const finalize = (language: string | null, transcript = mandarinCall) =>
+    createSummaryFinalizer({ now: () => sunday }).finalize({
+      tenantId: 't1',
+      conversation: buildConversation({ language }),
+      transcript,
+      previous: {},
+      analyses: {},
+      signal: new AbortController().signal,
+    });
+
+  it('is summarised as a Chinese supervisor note in third person, not English around quotes', async () => {
+    const summary = (await finalize('zh'))!.result!;
+    expect(summary.narrative).not.toMatch(/[A-Za-z]/);
+    expect(summary.narrative).not.toMatch(/[我您你]|星联宽带客服/);
+    expect(summary.narrative).toMatch(/^客户反映/);
+    expect(summary.narrative).toMatch(/扣了两次/);
+    expect(summary.narrative).toMatch(/要求退款/);
+    expect(summary.narrative).toMatch(/取消服务/);
+    expect(summary.narrative).toMatch(/坐席致歉/);
+    expect(summary.narrative).toMatch(/承诺[^。]*3到5个工作日内退回到客户的账户/);
+    expect(summary.narrative).toMatch(/结果：已安排退款。$/);
+  });
+
+  it('fills the wrap-up fields in Chinese, with the refund and the callback as follow-ups', async () => {
+    const summary = (await finalize('zh'))!.result!;
+    expect(summary.reason).toMatch(/^客户[^我您]*扣了两次月费/);
+    expect(summary.actions.some((action) => /^坐席已为客户提交了退款申请/.test(action))).toBe(true);
+    expect(summary.outcome).toBe('follow-up');
+    expect(summary.followUps.map((f) => [f.kind, f.dueAt])).toEqual([
+      ['refund', '2026-12-11T17:00:00.000Z'],
+      ['callback', '2026-12-06T07:09:27.000Z'],
+    ]);
+    expect(summary.followUps[0]!.draftMessage).toContain('199元');
+  });
+
+  it('detects Chinese from the customer text when the conversation has no or a wrong language', async () => {
+    const declared = (await finalize('zh'))!.result!.narrative;
+    expect((await finalize(null))!.result!.narrative).toBe(declared);
+    expect((await finalize('en'))!.result!.narrative).toBe(declared);
+  });
+
+  it("follows the majority of the customer's text in a mixed-language call", async () => {
+    const mostlyEnglish = call.map((item) =>
+      item.kind === 'utterance' && item.seq === 4
+        ? { ...item, text: 'Sure, it is March 3rd 1985, 谢谢。' }
+        : item,
+    );
+    expect(summarizeOffline(mostlyEnglish, sunday).narrative).toMatch(/^The customer/);
+    const mostlyChinese = mandarinCall.map((item) =>
+      item.kind === 'utterance' && item.seq === 2
+        ? { ...item, text: '你好，我的iPhone套餐这个月被扣了两次月费，太气人了！' }
+        : item,
+    );
+    expect(summarizeOffline(mostlyChinese, sunday).narrative).toMatch(/^客户反映[^。]*iPhone/);
+  });
+
+  it('writes other Mandarin calls as notes too: a plan change and an escalated login fault', () => {
+    const planChange = summarizeOffline(
+      buildTranscript([
+        ['customer', '你好，我想改一下我的套餐，现在的流量不够用。'],
+        ['agent', '可以的，我们有一个每月99元的套餐，包含50G流量。'],
+        ['customer', '行，就换这个吧。'],
+        ['agent', '好的，我已经为您办理了套餐变更，变更成功的短信会在24小时内发到您的手机。'],
+        ['customer', '好的，没问题了，谢谢。'],
+      ]),
+      sunday,
+    );
+    expect(planChange.reason).toBe('客户现在的流量不够用');
+    expect(planChange.narrative).not.toContain('没问题');
+    expect(planChange.narrative).toContain('坐席已为客户办理了套餐变更');
+    expect(planChange.followUps.map((f) => f.kind)).toEqual(['send']);
+    const login = summarizeOffline(
+      buildTranscript([
+        ['customer', '你们的APP我一直登录不了，密码重置了好几次都不行，太过分了！'],
+        ['agent', '非常抱歉，这个问题需要转给技术部门处理，技术专员会在两个工作日内联系您。'],
+        ['customer', '还是不行的话我就投诉了。'],
+      ]),
+      sunday,
+    );
+    expect(login.narrative).toBe(
+      '客户反映公司的APP一直登录不了，密码重置了好几次都不行，并表示还是不行的话就投诉。坐席致歉，承诺技术专员会在两个工作日内联系客户。结果：已升级处理。',
+    );
+    expect(login.outcome).toBe('escalated');
+  });
+
+  it('asks the chat model for a Chinese note, in Chinese', async () => {
+    let prompt = '';
+    const answering: ChatModel = {
+      id: 'scripted',
+      async generate(request) {
+        prompt = request.messages[0]!.content;
+        return {
+          text: '{"narrative": "客户反映被重复扣费，坐席承诺退款。", "outcome": "follow-up 已安排退款"}',
+          usage: undefined,
+        };
+      },
+      async *stream() {},
+    };
+    const summary = await summarizeConversation(mandarinCall, {
+      chatModel: answering,
+      now: sunday,
+    });
+    expect(prompt).toContain('简体中文');
+    expect(prompt).toContain('[2] customer: 你好，我这个月被扣了两次月费');
+    expect(summary).toMatchObject({
+      source: 'llm',
+      promptVersion: 'summary-zh.v1',
+      narrative: '客户反映被重复扣费，坐席承诺退款。',
+      outcome: 'follow-up',
+    });
+  });
+
+  it('writes the same note for the call in Traditional characters, and keeps Japanese off it', () => {
+    const traditional = mandarinCall.map((item) =>
+      item.kind === 'utterance' && item.seq === 2
+        ? { ...item, text: '你好，我這個月被扣了兩次月費，同一筆錢扣了兩次，太氣人了！' }
+        : item,
+    );
+    expect(summarizeOffline(traditional, sunday).narrative).toBe(
+      summarizeOffline(mandarinCall, sunday).narrative,
+    );
+    const japanese = buildTranscript([
+      ['customer', '今月の料金が二重に請求されました。返金してください。'],
+      ['agent', '申し訳ございません。すぐに確認いたします。'],
+    ]);
+    expect(summarizeOffline(japanese, sunday).narrative).not.toMatch(/^客户/);
+  });
+
+  it('reports a threat the customer takes back after a retention offer', () => {
+    const retention = summarizeOffline(
+      buildTranscript([
+        ['customer', '我要取消我的会员，每个月扣费太贵了。'],
+        ['agent', '我可以为您申请三个月的会员五折优惠，您看可以吗？'],
+        ['customer', '五折的话可以，那就先不取消了。'],
+        ['agent', '好的，我已经为您办理了五折优惠。'],
+      ]),
+      sunday,
+    );
+    expect(retention.narrative).toMatch(
+      /^客户反映每个月扣费太贵了，并表示要取消其会员，后表示先不取消。/,
+    );
+    expect(retention.narrative).toContain('坐席已为客户办理了五折优惠');
+  });
+});
