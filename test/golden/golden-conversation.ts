@@ -44,7 +44,7 @@ export const goldenSchema = callScriptSchema.extend({
      * Expectations the product does not meet yet, each with the issue that will: their tests
      * assert the gap is still there, so closing it fails the suite until the golden is updated.
      */
-    knownGaps: z.array(z.enum(['cards', 'replies', 'alerts', 'intent'])).default([]),
+    knownGaps: z.array(z.enum(['cards', 'replies', 'alerts', 'intent', 'wrapup'])).default([]),
     knownGapsWhy: z.string().optional(),
     wrapup: z
       .object({
