@@ -129,7 +129,7 @@ export async function composeCuecard(
         {
           // Another instance queued work: one idle slot here looks, so a busy instance's backlog
           // is drained by the others.
-          onWorkQueued: () => work.wakeOne(),
+          onWorkQueued: () => work.wake(),
         },
       );
     }
@@ -188,7 +188,7 @@ async function recoverLeases(services: Services, config: Config, owned: Database
   const queue = services.pipeline.queue;
   if (owned?.engine === 'pglite') await queue.releaseLeases('all');
   else if (config.instanceId) await queue.releaseLeases(queue.owner);
-  services.pipeline.wakeOne();
+  services.pipeline.wake();
 }
 
 /** How often idle conversations are looked for; their idle times are minutes. */

@@ -20,6 +20,7 @@ import {
   isFromAnotherServer,
   positionOfId,
   readPublishable,
+  scopeConditions,
   rowToEvent,
   type EventRow,
 } from './event-tail.js';
@@ -322,16 +323,8 @@ export function createEventLog(
      * insertion, not commit: a live reader resumes by position (`subscribe`, `after`).
      */
     async since(filter: EventFilter, cursor: number, limit = MAX_REPLAY): Promise<CuecardEvent[]> {
-      const where = ['tenant_id = $1', 'id > $2'];
-      const params: (string | number)[] = [filter.tenantId, cursor];
-      if (filter.conversationId) {
-        params.push(filter.conversationId);
-        where.push(`conversation_id = $${params.length}`);
-      }
-      if (filter.agentId) {
-        params.push(filter.agentId);
-        where.push(`agent_id = $${params.length}`);
-      }
+      const params: (string | number)[] = [cursor];
+      const where = ['id > $1', ...scopeConditions(filter, params)];
       params.push(limit);
       const { rows } = await db.query<EventRow>(
         `SELECT id, tx::text AS tx, tenant_id, conversation_id, agent_id, payload, created_at

@@ -45,6 +45,25 @@ export function rowToEvent(row: EventRow): CuecardEvent {
 }
 
 /**
+ * The WHERE conditions of a subscriber scope (tenant, and conversation or agent when set); their
+ * values are appended to `params`, whose numbering they continue.
+ */
+export function scopeConditions(filter: EventFilter, params: (string | number)[]): string[] {
+  const where: string[] = [];
+  params.push(filter.tenantId);
+  where.push(`tenant_id = $${params.length}`);
+  if (filter.conversationId) {
+    params.push(filter.conversationId);
+    where.push(`conversation_id = $${params.length}`);
+  }
+  if (filter.agentId) {
+    params.push(filter.agentId);
+    where.push(`agent_id = $${params.length}`);
+  }
+  return where;
+}
+
+/**
  * Publishable rows after `after` that match `filter` (every row when null), in position order.
  * Each scope reads through its own index (migrations/0016_event_positions.sql).
  */
@@ -56,18 +75,7 @@ export async function readPublishable(
 ): Promise<EventRow[]> {
   const params: (string | number)[] = [after.tx, after.id];
   const where = [`(tx, id) > ($1::xid8, $2::bigint)`, `tx < ${HORIZON}`];
-  if (filter) {
-    params.push(filter.tenantId);
-    where.push(`tenant_id = $${params.length}`);
-    if (filter.conversationId) {
-      params.push(filter.conversationId);
-      where.push(`conversation_id = $${params.length}`);
-    }
-    if (filter.agentId) {
-      params.push(filter.agentId);
-      where.push(`agent_id = $${params.length}`);
-    }
-  }
+  if (filter) where.push(...scopeConditions(filter, params));
   params.push(limit);
   const { rows } = await db.query<EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')}

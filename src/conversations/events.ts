@@ -129,6 +129,7 @@ export type CuecardEvent = EventEnvelope & EventBody;
  */
 export const itemFinalKey = (seq: number) => `i:${seq}`;
 export const conversationEndKey = 'end';
+export const conversationStartKey = 'start';
 
 /** Bodies that are previews: published live, never stored, no cursor. */
 export const EPHEMERAL_EVENT_TYPES: ReadonlySet<EventType> = new Set([

@@ -2,7 +2,7 @@ import type { Principal } from '../tenancy/roles.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
 import type { EventLog } from './event-log.js';
-import { conversationEndKey, itemFinalKey } from './events.js';
+import { conversationEndKey, conversationStartKey, itemFinalKey } from './events.js';
 import {
   contentHash,
   type ConversationStore,
@@ -233,7 +233,13 @@ export function createIngestService(deps: {
         tenantId: principal.tenantId,
       });
       if (created) {
-        await eventLog.append(scope(conversation), [{ type: 'conversation-start', conversation }]);
+        // Keyed: should this process die before writing it, the first analysis (or the wrap-up)
+        // writes it with the same key.
+        await eventLog.append(
+          scope(conversation),
+          [{ type: 'conversation-start', conversation }],
+          [conversationStartKey],
+        );
       }
       return { conversation, created };
     },

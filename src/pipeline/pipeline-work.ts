@@ -142,15 +142,15 @@ export function startPipelineWork(options: PipelineWorkOptions) {
     stored(conversation: ConversationRecord, item: ConversationItem): void {
       hints.set(`${conversation.id}:${item.seq}`, { conversation, item });
       if (hints.size > MAX_HINTS) hints.delete(hints.keys().next().value!);
-      if (!inHand.has(conversation.id)) runner.wakeOne();
+      if (!inHand.has(conversation.id)) runner.wake();
     },
     /** A conversation ended (its wrap-up queued with the end). */
     ended(): void {
-      runner.wakeOne();
+      runner.wake();
     },
-    /** Another instance queued work: one idle slot here looks too (work spreads). */
-    wakeOne(): void {
-      runner.wakeOne();
+    /** Work may be claimable (another instance queued some, or this one just started). */
+    wake(): void {
+      runner.wake();
     },
     /** Analyses and wrap-ups not finished yet (claimable, in hand anywhere, or retrying). */
     pendingCount(): Promise<number> {

@@ -1,7 +1,7 @@
 import type { EventLog, EventScope } from '../conversations/event-log.js';
 import type { EventBody } from '../conversations/events.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
-import { conversationEndKey, itemFinalKey } from '../conversations/events.js';
+import { conversationEndKey, conversationStartKey, itemFinalKey } from '../conversations/events.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
@@ -279,7 +279,11 @@ export function createPipeline(options: PipelineOptions) {
     };
     // The ingest side writes item-final right after the ack; durable work writes it again (a
     // no-op then) in case the accepting process died in between.
-    if (run.keyed) push(itemFinalKey(item.seq), { type: 'item-final', item });
+    if (run.keyed) {
+      // Likewise conversation-start, written by `open` before any item.
+      if (item.seq === 1) push(conversationStartKey, { type: 'conversation-start', conversation });
+      push(itemFinalKey(item.seq), { type: 'item-final', item });
+    }
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
       checkRun(run.signal);
@@ -406,8 +410,11 @@ export function createPipeline(options: PipelineOptions) {
       // As item-final above: the ending process may have died before writing it.
       await eventLog.append(
         scopeOf(conversation),
-        [{ type: 'conversation-end', conversation }],
-        keys(conversationEndKey, 1),
+        [
+          { type: 'conversation-start', conversation },
+          { type: 'conversation-end', conversation },
+        ],
+        [conversationStartKey, conversationEndKey],
       );
     }
     const transcript = await conversations.items(conversation.id);

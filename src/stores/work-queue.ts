@@ -173,11 +173,7 @@ export function completionCte(
 ): { name: string; cte: string; params: [number, string, number] } {
   return {
     name,
-    cte: `${name} AS (
-    UPDATE work_items SET state = 'done', finished_at = now(), lease_expires_at = NULL
-    WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'
-    RETURNING id
-  )`,
+    cte: `${name} AS (${completeSql} RETURNING id)`,
     params: [item.id, owner, item.attempt],
   };
 }
@@ -207,6 +203,9 @@ RETURNING w.id, w.kind, w.queue_key, w.seq, w.payload, w.attempts, w.max_attempt
   (extract(epoch FROM now() - w.created_at) * 1000)::float8 AS age_ms`;
 
 const ownedBy = `id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'pending'`;
+/** Completes a row, fenced by ($1 id, $2 owner, $3 attempt); the finisher's name stays. */
+const completeSql = `UPDATE work_items SET state = 'done', finished_at = now(), lease_expires_at = NULL
+  WHERE ${ownedBy}`;
 
 export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQueue {
   const leaseMs = options.leaseMs ?? 15_000;
@@ -269,11 +268,7 @@ export function createWorkQueue(db: Database, options: WorkQueueOptions): WorkQu
       return affectedRows === 1;
     },
     async complete(item, tx) {
-      const { affectedRows } = await (tx ?? db).query(
-        `UPDATE work_items SET state = 'done', finished_at = now(), lease_expires_at = NULL
-         WHERE ${ownedBy}`,
-        fence(item),
-      );
+      const { affectedRows } = await (tx ?? db).query(completeSql, fence(item));
       return affectedRows === 1;
     },
     async fail(item, errorCode) {
@@ -346,8 +341,6 @@ export interface WorkRunnerOptions {
 export interface WorkRunner {
   /** New work may be claimable: the runner looks now instead of at its next poll. */
   wake(): void;
-  /** The same as `wake` (kept for callers that enqueued a single item). */
-  wakeOne(): void;
   /** Items in hand right now. */
   busy(): number;
   /**
@@ -456,7 +449,6 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
   const claiming = claimer();
   return {
     wake,
-    wakeOne: wake,
     busy: () => inHand.size,
     async stop(graceMs) {
       stopped = true;

@@ -1,3 +1,5 @@
+import { CHINESE_DIGITS, SPOKEN_ONE } from '../../text/chinese-digits.js';
+
 /**
  * Finds runs of digits in a transcript however they were written: numerals ("4111 1111"),
  * words as speech-to-text engines spell them ("four one one one", "double five",
@@ -59,21 +61,7 @@ wordKinds.set('double', { kind: 'repeat', times: 2 });
 wordKinds.set('triple', { kind: 'repeat', times: 3 });
 wordKinds.set('and', { kind: 'and' });
 
-const chineseDigits: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  幺: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
+const chineseDigits: Readonly<Record<string, number>> = { ...CHINESE_DIGITS, ...SPOKEN_ONE };
 
 const tokenPattern = /[A-Za-z]+|\d+|[零〇一幺二两三四五六七八九]/g;
 /** What may stand between two chunks of one number: spaces, dashes, dots, commas, brackets. */

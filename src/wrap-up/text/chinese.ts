@@ -1,3 +1,5 @@
+import { CHINESE_DIGITS } from '../../text/chinese-digits.js';
+
 /**
  * Chinese text helpers for the wrap-up features: which script a text is mostly in, clause
  * splitting on Chinese punctuation, and Chinese numerals as speech-to-text writes them.
@@ -61,20 +63,7 @@ export function splitClauses(sentence: string): string[] {
     .filter((part) => part !== '');
 }
 
-const digitValues: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
+const digitValues = CHINESE_DIGITS;
 
 /** Characters a Chinese numeral below ten thousand is written with. */
 export const chineseNumeral = '[零〇一二两三四五六七八九十百千]+';
