@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from './config/config.js';
 import { composeCuecard } from './app/compose-cuecard.js';
+import { bootstrapNotes } from './app/bootstrap-admin.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     for (const [role, key] of Object.entries(cuecard.devKeys.keys))
       lines.push(`    ${role.padEnd(18)} ${key}`);
   }
+  if (cuecard.bootstrap) lines.push(...bootstrapNotes(cuecard.bootstrap));
   lines.push('  Try: npm run demo', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 

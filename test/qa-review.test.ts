@@ -114,6 +114,8 @@ describe.each(engines)('QA review on %s', (engine) => {
       override: { score: 0, comment: 'Greeting skipped the company name' },
       weight: 1,
     });
+    // Who reviewed it reads as the key's label, not as an id like "k_da576f2c".
+    expect(greeting.override.reviewer).toBe('supervisor');
     // The reviewed score puts the reviewers' verdicts in place of the automatic ones; the
     // automatic overall stays as it was.
     type Row = { criterionId: string; autoScore: number | null; weight: number };

@@ -13,6 +13,7 @@ import { openDatabase } from '../stores/open-database.js';
 import { createDefaultCapabilities } from './capabilities.js';
 import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
+import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap-admin.js';
 import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 import { createServices, type Services } from './services.js';
 import { startFleetWatch, type FleetWatch } from './fleet-watch.js';
@@ -22,6 +23,8 @@ export interface Cuecard {
   app: FastifyInstance;
   services: Services;
   devKeys: DevKeys | null;
+  /** Set when this start gave the database its first admin key. */
+  bootstrap: BootstrapAdmin | null;
   /** Closes the app (which drains the pipeline), the relay, and the database if opened here. */
   close(): Promise<void>;
 }
@@ -41,6 +44,11 @@ export interface ComposeOptions {
   redact?: Redact;
   /** Create the development tenant (and load the demo knowledge base); default `config.devTenant`. */
   devTenant?: boolean;
+  /**
+   * Give a database with no admin key its first one (`bootstrap-admin.ts`). Default: when there
+   * is no development tenant and this process opened the database itself.
+   */
+  bootstrapAdmin?: boolean;
   /** `false` silences request logs, pipeline warnings and start-up notes (tests, CLIs). */
   logger?: boolean;
   /** Where the app's log lines go instead of stdout (tests that read what was logged). */
@@ -133,9 +141,13 @@ export async function composeCuecard(
         },
       );
     }
-    const devKeys =
-      (options.devTenant ?? config.devTenant)
-        ? await startDevTenant(config, services, options.logger !== false)
+    const withDevTenant = options.devTenant ?? config.devTenant;
+    const devKeys = withDevTenant
+      ? await startDevTenant(config, services, options.logger !== false)
+      : null;
+    const bootstrap =
+      (options.bootstrapAdmin ?? (!withDevTenant && !options.db))
+        ? await ensureBootstrapAdmin(services.db, config.bootstrap)
         : null;
     const app = await createApp({
       services,
@@ -159,6 +171,7 @@ export async function composeCuecard(
       app,
       services,
       devKeys,
+      bootstrap,
       async close() {
         abandoned.stop();
         await app.close();

@@ -23,6 +23,12 @@ const configSchema = z.object({
   CUECARD_DATA_DIR: z.string().min(1).default('.cuecard/data'),
   CUECARD_KNOWLEDGE_DIR: z.string().min(1).default('knowledge'),
   CUECARD_DEV_TENANT: booleanFromEnv.optional(),
+  // A fresh server database's first admin key (a deployment secret), else one is printed once.
+  CUECARD_BOOTSTRAP_ADMIN_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,200}$/, 'use 32–200 printable characters without spaces')
+    .optional(),
+  CUECARD_BOOTSTRAP_TENANT: z.string().min(1).max(200).default('Default tenant'),
   CUECARD_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   CUECARD_ANALYZER_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   CUECARD_PII_MODE: z.enum(['off', 'mask', 'hash']).default('mask'),
@@ -96,6 +102,11 @@ export interface Config {
   readonly knowledgeDir: string;
   /** Create a development tenant with printed keys on first start. */
   readonly devTenant: boolean;
+  /**
+   * Without a development tenant: a database with no admin key gets a tenant of this name and one
+   * admin key, `adminKey` when given (a deployment secret), else a new one printed once.
+   */
+  readonly bootstrap: { readonly tenantName: string; readonly adminKey: string | undefined };
   readonly maxFrameBytes: number;
   readonly analyzerTimeoutMs: number;
   /** Skip shedding analyzers (cards, similar cases) for turns already moved past under load. */
@@ -219,6 +230,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: raw.CUECARD_DATA_DIR,
     knowledgeDir: raw.CUECARD_KNOWLEDGE_DIR,
     devTenant: raw.CUECARD_DEV_TENANT ?? raw.DATABASE_URL === undefined,
+    bootstrap: {
+      tenantName: raw.CUECARD_BOOTSTRAP_TENANT,
+      adminKey: raw.CUECARD_BOOTSTRAP_ADMIN_KEY,
+    },
     maxFrameBytes: raw.CUECARD_MAX_FRAME_BYTES,
     analyzerTimeoutMs: raw.CUECARD_ANALYZER_TIMEOUT_MS,
     loadShedding: raw.CUECARD_LOAD_SHEDDING === 'true',

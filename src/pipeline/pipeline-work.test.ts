@@ -98,7 +98,13 @@ describe.each(engines)('durable pipeline work (%s)', (engine) => {
       redact: (_tenant, text) => text,
       logger: { error: () => undefined },
     });
-    const principal: Principal = { tenantId: 't', role: 'connector', keyId: 'k', agentId: null };
+    const principal: Principal = {
+      tenantId: 't',
+      role: 'connector',
+      keyName: 'connector',
+      keyId: 'k',
+      agentId: null,
+    };
     const { conversation } = await ingest.open(principal, {
       externalId: `retry-${engine}`,
       channel: 'chat',

@@ -4,6 +4,8 @@ export type Role = (typeof roles)[number];
 
 export interface Principal {
   keyId: string;
+  /** The key's label ("Mei Chen", "QA team"): what people see, never the key id. */
+  keyName: string;
   tenantId: string;
   role: Role;
   /** Set for agent keys: they see only this agent's conversations. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from '../stores/database.js';
+import type { Queryable } from '../stores/database.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import type { Principal, Role } from './roles.js';
 
@@ -27,7 +27,7 @@ function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function createTenantStore(db: Database) {
+export function createTenantStore(db: Queryable) {
   return {
     async createTenant(input: {
       id?: string;
@@ -63,17 +63,40 @@ export function createTenantStore(db: Database) {
       return rows[0] ?? null;
     },
 
+    async listTenants(): Promise<Array<{ id: string; name: string; createdAt: string }>> {
+      const { rows } = await db.query<{ id: string; name: string; created_at: Date }>(
+        'SELECT id, name, created_at FROM tenants ORDER BY created_at, id',
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        createdAt: new Date(row.created_at).toISOString(),
+      }));
+    },
+
+    /** Whether any tenant has an admin key that still works (else nobody can administer). */
+    async hasActiveAdminKey(): Promise<boolean> {
+      const { rows } = await db.query(
+        "SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1",
+      );
+      return rows.length > 0;
+    },
+
     async countTenants(): Promise<number> {
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants');
       return rows[0]?.n ?? 0;
     },
 
-    /** Issues a new key; the clear key is returned once and only its hash is stored. */
+    /**
+     * Issues a new key; the clear key is returned once and only its hash is stored. `key` adopts
+     * a key chosen outside (a deployment secret) instead of minting one.
+     */
     async issueKey(input: {
       tenantId: string;
       role: Role;
       name: string;
-      agentId?: string;
+      agentId?: string | undefined;
+      key?: string | undefined;
     }): Promise<IssuedKey> {
       if (input.role === 'agent' && !input.agentId) {
         throw new CuecardError(
@@ -85,7 +108,8 @@ export function createTenantStore(db: Database) {
         );
       }
       const id = `k_${randomUUID().slice(0, 8)}`;
-      const key = `cc_${input.role.replace('_', '')}_${randomBytes(18).toString('base64url')}`;
+      const key =
+        input.key ?? `cc_${input.role.replace('_', '')}_${randomBytes(18).toString('base64url')}`;
       await db.query(
         `INSERT INTO api_keys (id, tenant_id, name, role, agent_id, key_hash, key_prefix)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -152,13 +176,20 @@ export function createTenantStore(db: Database) {
         tenant_id: string;
         role: Role;
         agent_id: string | null;
+        name: string;
       }>(
-        'SELECT id, tenant_id, role, agent_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+        'SELECT id, tenant_id, role, agent_id, name FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
         [hashKey(key)],
       );
       const row = rows[0];
       return row
-        ? { keyId: row.id, tenantId: row.tenant_id, role: row.role, agentId: row.agent_id }
+        ? {
+            keyId: row.id,
+            keyName: row.name,
+            tenantId: row.tenant_id,
+            role: row.role,
+            agentId: row.agent_id,
+          }
         : null;
     },
   };

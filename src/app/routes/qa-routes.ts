@@ -96,7 +96,12 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           criterionId: z.string().min(1),
           score,
           comment: z.string().max(2000).default(''),
-          reviewer: z.string().min(1).max(200).optional().describe('defaults to the API key id'),
+          reviewer: z
+            .string()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe('defaults to the name of the API key'),
         }),
         response: responses(z.looseObject({}), 401, 403, 404),
       },
@@ -122,7 +127,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         criterionId: criterion.criterionId,
         humanScore: request.body.score,
         comment: request.body.comment,
-        reviewer: request.body.reviewer ?? principal.keyId,
+        reviewer: request.body.reviewer ?? principal.keyName,
       });
       const { scorecard, reviewedOverall } = await reviewOf(
         services,
