@@ -21,6 +21,7 @@ import { registerWrapUpRoutes } from './routes/wrap-up-routes.js';
 import { registerIntentRoutes } from './routes/intent-routes.js';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
 import { registerPlaybookRoutes } from './routes/playbook-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { createKeyWatch } from './ws/key-watch.js';
@@ -129,6 +130,7 @@ export async function createApp({
   registerIntentRoutes(app, services);
   registerKnowledgeRoutes(app, services);
   registerPlaybookRoutes(app, services);
+  registerWebhookRoutes(app, services);
   const keyWatch = createKeyWatch(services.tenants, {
     onError: (error) => app.log.warn({ err: errorSummary(error) }, 'checking socket keys failed'),
   });

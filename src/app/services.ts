@@ -8,6 +8,7 @@ import { createPipeline, type PipelineLogger } from '../pipeline/pipeline.js';
 import { startPipelineWork } from '../pipeline/pipeline-work.js';
 import { createAnalyzerStateStore } from '../pipeline/analyzer-state-store.js';
 import { createWrapupStore } from '../wrap-up/wrapup-store.js';
+import { createWebhooks } from '../integrations/webhooks/webhooks.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import { createTenantStore } from '../tenancy/tenant-store.js';
 import type { DispositionService } from '../wrap-up/disposition/disposition-service.js';
@@ -71,6 +72,14 @@ export function createServices(options: ServiceOptions) {
     concurrency: config.work.concurrency,
     logger,
   });
+  const webhooks = createWebhooks({
+    db,
+    conversations,
+    wrapups,
+    owner: options.origin,
+    settings: config.webhooks,
+    logger,
+  });
   const redact: Redact = options.redact ?? ((_tenantId, text) => text);
   const ingest = createIngestService({
     conversations,
@@ -90,6 +99,8 @@ export function createServices(options: ServiceOptions) {
     /** Durable analysis and wrap-up; `drain()` waits until no work is pending (tests, demo). */
     pipeline: work,
     ingest,
+    /** Endpoints, deliveries and the dispatcher that sends them (issue 20). */
+    webhooks,
     /** Personal data out of a tenant's text (search queries before they are logged). */
     redactText: async (tenantId: string, text: string) => redact(tenantId, text),
     /** The customer id as stored (a pseudonym when the tenant asks for one): history lookups. */
@@ -108,6 +119,7 @@ export function createServices(options: ServiceOptions) {
      */
     async close() {
       await work.stop(config.work.stopGraceMs);
+      await webhooks.dispatcher.stop();
       eventLog.close();
       await options.close?.();
     },

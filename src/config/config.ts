@@ -43,6 +43,12 @@ const configSchema = z.object({
     .min(65_536)
     .max(1_073_741_824)
     .default(4_194_304),
+  // Webhooks (README, "Webhooks"): private targets only for local development and tests.
+  CUECARD_WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  CUECARD_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  CUECARD_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  CUECARD_WEBHOOK_GIVE_UP_HOURS: z.coerce.number().min(0.0001).max(24 * 30).default(25),
+  CUECARD_WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
   CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   CUECARD_WORK_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   CUECARD_STOP_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
@@ -125,6 +131,14 @@ export interface Config {
   readonly pseudonymSecret: string | undefined;
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
+  /** Webhooks out: targets, deadlines and the retry schedule (src/integrations/webhooks/). */
+  readonly webhooks: {
+    readonly allowPrivate: boolean;
+    readonly timeoutMs: number;
+    readonly maxResponseBytes: number;
+    readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly giveUpAfterMs: number };
+    readonly pollMs: number;
+  };
   /** Durable work (analysis, wrap-up) of this instance (decision 0008). */
   readonly work: {
     /** Conversations analysed at once by this instance (each one's items in order). */
@@ -243,6 +257,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     piiDeadlineMs: raw.CUECARD_PII_DEADLINE_MS,
     pseudonymSecret: raw.CUECARD_PSEUDONYM_SECRET,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
+    webhooks: {
+      allowPrivate: raw.CUECARD_WEBHOOKS_ALLOW_PRIVATE,
+      timeoutMs: 10_000,
+      maxResponseBytes: 65_536,
+      retry: {
+        baseMs: raw.CUECARD_WEBHOOK_RETRY_BASE_MS,
+        maxMs: Math.max(raw.CUECARD_WEBHOOK_RETRY_MAX_MS, raw.CUECARD_WEBHOOK_RETRY_BASE_MS),
+        giveUpAfterMs: raw.CUECARD_WEBHOOK_GIVE_UP_HOURS * 3_600_000,
+      },
+      pollMs: raw.CUECARD_WEBHOOK_POLL_MS,
+    },
     work: {
       concurrency: raw.CUECARD_WORK_CONCURRENCY,
       leaseMs: raw.CUECARD_WORK_LEASE_MS,

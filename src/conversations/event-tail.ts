@@ -4,6 +4,7 @@ import { EVENT_VERSION, type CuecardEvent, type EventBody } from './events.js';
 import {
   comparePositions,
   formatPosition,
+  START_POSITION,
   parsePosition,
   type EventPosition,
 } from './event-position.js';
@@ -83,6 +84,40 @@ export async function readPublishable(
     params,
   );
   return rows;
+}
+
+/**
+ * A reader that wants only some event types (the webhook fan-out): the next `limit` publishable
+ * rows after `after`, with the payloads of those of `types` (others come back without one), and
+ * the position of the last row looked at, where the next read starts.
+ */
+export async function readPublishableOfTypes(
+  db: Queryable,
+  after: EventPosition,
+  types: readonly string[],
+  limit: number,
+): Promise<{ rows: EventRow[]; last: EventPosition | null }> {
+  const { rows } = await db.query<Omit<EventRow, 'payload'> & { payload: EventBody | null }>(
+    `SELECT id, tx::text AS tx, tenant_id, conversation_id, agent_id, created_at,
+            CASE WHEN type = ANY ($3::text[]) THEN payload END AS payload
+       FROM events WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx < ${HORIZON}
+      ORDER BY events.tx, events.id LIMIT $4`,
+    [after.tx, after.id, [...types], limit],
+  );
+  const tail = rows.at(-1);
+  return {
+    rows: rows.filter((row): row is EventRow => row.payload !== null),
+    last: tail ? { tx: tail.tx, id: Number(tail.id) } : null,
+  };
+}
+
+/** The last publishable position (where a reader that wants no history starts). */
+export async function lastPublishablePosition(db: Queryable): Promise<EventPosition> {
+  const { rows } = await db.query<{ tx: string; id: number }>(
+    `SELECT tx::text AS tx, id FROM events WHERE tx < ${HORIZON}
+      ORDER BY events.tx DESC, events.id DESC LIMIT 1`,
+  );
+  return rows[0] ? { tx: rows[0].tx, id: Number(rows[0].id) } : START_POSITION;
 }
 
 /**

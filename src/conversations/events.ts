@@ -1,5 +1,5 @@
 import type { ConversationItem, ConversationRecord, Speaker } from './types.js';
-import type { AnalysisEventBody, WrapupEventBody } from '../pipeline/contract.js';
+import type { AnalysisEventBody, FinalizerName, WrapupEventBody } from '../pipeline/contract.js';
 
 /**
  * The one event union subscribers receive (protocol version 1). Every event carries the
@@ -105,6 +105,11 @@ export type EventBody =
   | { type: 'reply-end'; replyId: string; suggestion: Suggestion }
   | { type: 'alert'; seq: number | null; alert: Alert }
   | WrapupEventBody
+  /**
+   * Every wrap-up step has run (those with a result are listed): the conversation's wrap-up is
+   * complete and stored. Webhooks announce `conversation.ended` on it.
+   */
+  | { type: 'wrapup-complete'; steps: FinalizerName[] }
   | {
       /** An agent's verdict on a suggestion, kept in the conversation's record for QA. */
       type: 'feedback';
@@ -130,6 +135,7 @@ export type CuecardEvent = EventEnvelope & EventBody;
 export const itemFinalKey = (seq: number) => `i:${seq}`;
 export const conversationEndKey = 'end';
 export const conversationStartKey = 'start';
+export const wrapupCompleteKey = 'wc';
 
 /** Bodies that are previews: published live, never stored, no cursor. */
 export const EPHEMERAL_EVENT_TYPES: ReadonlySet<EventType> = new Set([

@@ -1,7 +1,12 @@
 import type { EventLog, EventScope } from '../conversations/event-log.js';
 import type { EventBody } from '../conversations/events.js';
 import type { ConversationStore } from '../conversations/conversation-store.js';
-import { conversationEndKey, conversationStartKey, itemFinalKey } from '../conversations/events.js';
+import {
+  conversationEndKey,
+  conversationStartKey,
+  itemFinalKey,
+  wrapupCompleteKey,
+} from '../conversations/events.js';
 import type { ConversationItem, ConversationRecord } from '../conversations/types.js';
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
@@ -467,6 +472,12 @@ export function createPipeline(options: PipelineOptions) {
         );
       }
     }
+    checkRun(run.signal);
+    await eventLog.append(
+      scopeOf(conversation),
+      [{ type: 'wrapup-complete', steps: Object.keys(previous) } as EventBody],
+      keys(wrapupCompleteKey, 1),
+    );
     caches.delete(conversation.id);
   }
 

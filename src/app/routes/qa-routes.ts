@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,6 +8,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import { reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { confirmDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
+import { announce } from '../../integrations/webhooks/delivery-store.js';
 import { requiredService } from './required-service.js';
 import { errorResponse, responses } from './schemas.js';
 import { visibleConversation } from './visible-conversation.js';
@@ -120,14 +122,35 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           { field: 'criterionId' },
         );
       }
-      await recordQaOverride(db, principal.tenantId, {
-        conversationId: conversation.id,
-        scorecardId: criterion.scorecardId,
-        scorecardVersion: criterion.scorecardVersion,
-        criterionId: criterion.criterionId,
-        humanScore: request.body.score,
-        comment: request.body.comment,
-        reviewer: request.body.reviewer ?? principal.keyName,
+      const reviewer = request.body.reviewer ?? principal.keyName;
+      await db.transaction(async (tx) => {
+        await recordQaOverride(tx, principal.tenantId, {
+          conversationId: conversation.id,
+          scorecardId: criterion.scorecardId,
+          scorecardVersion: criterion.scorecardVersion,
+          criterionId: criterion.criterionId,
+          humanScore: request.body.score,
+          comment: request.body.comment,
+          reviewer,
+        });
+        await announce(tx, [
+          {
+            tenantId: principal.tenantId,
+            type: 'qa.reviewed',
+            sourceKey: `qa:${randomUUID()}`,
+            createdAt: new Date().toISOString(),
+            data: {
+              conversationId: conversation.id,
+              externalId: conversation.externalId,
+              agentId: conversation.agentId,
+              criterionId: criterion.criterionId,
+              autoScore: criterion.autoScore,
+              humanScore: request.body.score,
+              comment: request.body.comment,
+              reviewer,
+            },
+          },
+        ]);
       });
       const { scorecard, reviewedOverall } = await reviewOf(
         services,
@@ -205,12 +228,32 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     async (request) => {
       const principal = authorize(request, 'read:own-conversations');
       const conversation = await visibleConversation(services, principal, request.params.id);
-      const { suggested } = await confirmDisposition(services, {
-        tenantId: principal.tenantId,
-        conversationId: conversation.id,
-        code: request.body.code,
-        agentId: principal.agentId,
-      });
+      const { suggested } = await confirmDisposition(
+        services,
+        {
+          tenantId: principal.tenantId,
+          conversationId: conversation.id,
+          code: request.body.code,
+          agentId: principal.agentId,
+        },
+        (tx, suggestedCode) =>
+          announce(tx, [
+            {
+              tenantId: principal.tenantId,
+              type: 'disposition.confirmed',
+              sourceKey: `disposition:${randomUUID()}`,
+              createdAt: new Date().toISOString(),
+              data: {
+                conversationId: conversation.id,
+                externalId: conversation.externalId,
+                agentId: conversation.agentId,
+                code: request.body.code,
+                suggested: suggestedCode,
+                confirmedBy: principal.keyName,
+              },
+            },
+          ]),
+      );
       // From now on this conversation is training data for the tenant's classifier.
       await services.dispositions?.learn(
         principal.tenantId,

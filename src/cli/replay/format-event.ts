@@ -45,6 +45,8 @@ export function formatEvent(event: CuecardEvent): string | null {
       return `      ⚠ ${event.alert.kind} alert (${event.alert.severity}): ${event.alert.title} — ${clip(event.alert.reason, 70)}`;
     case 'wrapup':
       return `  ✎ wrap-up ${event.step}: ${clip(JSON.stringify(event.result), 140)}`;
+    case 'wrapup-complete':
+      return `  ✔ wrap-up complete (${event.steps.join(', ')})`;
     case 'feedback':
       return `      ✓ agent marked ${event.feedback.kind} ${event.feedback.verdict}`;
     case 'error':

@@ -1,5 +1,5 @@
 import type { ConversationStore } from '../../conversations/conversation-store.js';
-import type { Database } from '../../stores/database.js';
+import type { Database, Queryable } from '../../stores/database.js';
 import { applyConfirmedDisposition } from '../qa/qa-store.js';
 import type { WrapupStore } from '../wrapup-store.js';
 import { saveDispositionConfirmation } from './disposition-store.js';
@@ -22,6 +22,8 @@ export async function confirmDisposition(
     wrapups: Pick<WrapupStore, 'resultOf'>;
   },
   input: ConfirmDispositionInput,
+  /** Runs in the same transaction once it is recorded (webhooks announce it there). */
+  onConfirmed?: (tx: Queryable, suggested: string | null) => Promise<unknown>,
 ): Promise<{ suggested: string | null }> {
   const { db, conversations, wrapups } = stores;
   const { tenantId, conversationId, code } = input;
@@ -42,6 +44,7 @@ export async function confirmDisposition(
       suggested: suggestion?.suggested ?? null,
       confidence: suggestion?.confidence ?? 0,
     });
+    await onConfirmed?.(tx, suggestion?.suggested ?? null);
   });
   return { suggested: suggestion?.suggested ?? null };
 }

@@ -73,7 +73,10 @@ export async function saveFollowUps(
     }
     const { rows } = known
       ? await db.query<Row>(
-          `UPDATE follow_up_tasks SET owner = $3, due_at = $4, draft_message = $5
+          // A new due time is announced again when it comes (webhook follow_up.due).
+          `UPDATE follow_up_tasks SET owner = $3, due_at = $4, draft_message = $5,
+                  due_notified_at = CASE WHEN due_at IS DISTINCT FROM $4::timestamptz
+                                         THEN NULL ELSE due_notified_at END
             WHERE tenant_id = $1 AND id = $2 RETURNING *`,
           [tenantId, known.id, owner, commitment.dueAt, commitment.draftMessage],
         )
@@ -99,6 +102,26 @@ export async function saveFollowUps(
       stale,
     ]);
   return tasks;
+}
+
+/**
+ * Open tasks whose due time has come and that were not reported due yet, across tenants, marked
+ * reported. Run it in the transaction that announces them, so a crash reports them later, not
+ * never; concurrent callers take different tasks.
+ */
+export async function claimDueFollowUps(
+  tx: Queryable,
+  limit: number,
+): Promise<Array<FollowUpTask & { tenantId: string }>> {
+  const { rows } = await tx.query<Row & { tenant_id: string }>(
+    `UPDATE follow_up_tasks SET due_notified_at = now()
+      WHERE id IN (SELECT id FROM follow_up_tasks
+                    WHERE due_notified_at IS NULL AND status = 'open' AND due_at <= now()
+                    ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    [limit],
+  );
+  return rows.map((row) => ({ ...toTask(row), tenantId: row.tenant_id }));
 }
 
 export async function listFollowUps(

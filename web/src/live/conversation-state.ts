@@ -109,6 +109,7 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
     case 'suggestion':
     case 'alert':
     case 'wrapup':
+    case 'wrapup-complete':
     case 'feedback':
     case 'error':
       break;

@@ -39,6 +39,8 @@ function describeEvent(event: CuecardEvent): string {
       return `Alert (${event.alert.severity}): ${event.alert.title}`;
     case 'wrapup':
       return `Wrap-up: ${event.step}`;
+    case 'wrapup-complete':
+      return 'Wrap-up complete';
     case 'feedback':
       return `Agent marked a ${event.feedback.kind} suggestion ${humanize(event.feedback.verdict)}`;
     case 'error':
