@@ -47,7 +47,11 @@ const configSchema = z.object({
   CUECARD_WEBHOOKS_ALLOW_PRIVATE: booleanFromEnv.default(false),
   CUECARD_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   CUECARD_WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
-  CUECARD_WEBHOOK_GIVE_UP_HOURS: z.coerce.number().min(0.0001).max(24 * 30).default(25),
+  CUECARD_WEBHOOK_GIVE_UP_HOURS: z.coerce
+    .number()
+    .min(0.0001)
+    .max(24 * 30)
+    .default(25),
   CUECARD_WEBHOOK_POLL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
   CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   CUECARD_WORK_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
@@ -136,7 +140,11 @@ export interface Config {
     readonly allowPrivate: boolean;
     readonly timeoutMs: number;
     readonly maxResponseBytes: number;
-    readonly retry: { readonly baseMs: number; readonly maxMs: number; readonly giveUpAfterMs: number };
+    readonly retry: {
+      readonly baseMs: number;
+      readonly maxMs: number;
+      readonly giveUpAfterMs: number;
+    };
     readonly pollMs: number;
   };
   /** Durable work (analysis, wrap-up) of this instance (decision 0008). */

@@ -322,7 +322,9 @@ export function deriveView(state: ConversationState): ConversationView {
       case 'utterance-interim':
       case 'reply-delta':
       case 'feedback':
-        // Folded into the state by applyEvent (record, interims, streams).
+      case 'wrapup-complete':
+        // Folded into the state by applyEvent (record, interims, streams), or nothing to show
+        // (the steps' own events carry the wrap-up).
         break;
     }
   }
