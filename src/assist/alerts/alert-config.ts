@@ -1,3 +1,5 @@
+import type { AssistLanguage } from '../messages/assist-language.js';
+
 /**
  * What the alert rules listen for. Every list is tenant-configurable; the defaults are
  * starting points in English and Chinese, written for general contact-center use.
@@ -5,6 +7,8 @@
 export interface DisclosureRule {
   id: string;
   title: string;
+  /** The title in other languages the agent may work in ('zh'); `title` where one is missing. */
+  titles?: Partial<Record<AssistLanguage, string>>;
   /** Any of these said by the agent counts as the disclosure. */
   phrases: string[];
   /** Channels where it is mandatory (default: all). */
@@ -26,6 +30,11 @@ export interface AlertConfig {
   accountChangingActions: string[];
   /** Agent actions that verify the customer's identity. */
   verificationActions: string[];
+  /**
+   * Agent words that guarantee an outcome or a date ("I guarantee", "保证三天内到账"): a
+   * promise the business may not keep, which complaints and regulators hold it to.
+   */
+  promisePhrases: string[];
   /** Agent phrases that close a conversation (when missing disclosures are flagged live). */
   closingPhrases: string[];
   disclosures: DisclosureRule[];
@@ -39,6 +48,14 @@ export interface AlertConfig {
 
 // Chinese negation right before a verb: "不想取消", "没有要退订", "别注销".
 const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想';
+// Words in front of a guarantee that take it back: "不能保证", "没法保证", "不一定".
+const notPromising = '不|不能|无法|没法|不敢|没办法|很难|难以|并不|未必';
+// What a guarantee is about: money back, a fix, or a date. Within the same clause only, so
+// "肯定是重复扣费了，我给您退款" (sure it was a double charge, refund) is no promise.
+const promisedOutcome =
+  '退款|退回|退还|退给|到账|返还|赔偿|补偿|修好|恢复|解决|处理好|办好|搞定|今天|明天|后天|' +
+  '[0-9０-９一二两三四五六七八九十]+(?:个)?(?:天|个?工作日|小时|号|日)';
+
 // What a customer cancels when they leave (not an order or an appointment).
 const services = '服务|业务|套餐|订阅|会员|宽带|合约|合同|账户|账号|号码|卡|手机号';
 
@@ -132,6 +149,14 @@ export const defaultAlertConfig: AlertConfig = {
     'change-payment-method',
   ],
   verificationActions: ['verify-identity', 'verify-customer', 'authenticate-customer'],
+  promisePhrases: [
+    // "I can't promise" and "we cannot guarantee" are the careful wording, not a promise.
+    '/\\b(?:i|we)(?: can| will| do)? (?:guarantee|promise)\\b/',
+    "/\\b(?:is|it's|that's|are|you're|you are) guaranteed\\b/",
+    '/\\b100 ?(?:%|percent) (?:sure|guaranteed|certain)\\b/',
+    '/\\bdefinitely (?:be|get|have|arrive|receive|see)\\b.{0,40}?\\b(?:by|within|before|tomorrow|today)\\b/',
+    `/(?<!${notPromising})(?:保证|担保|打包票|包您|一定|肯定|绝对|百分之百|百分百)(?:会|能|可以|给您|帮您)?[^，。！？,.!?；;]{0,12}?(?:${promisedOutcome})/`,
+  ],
   closingPhrases: [
     'have a great day',
     'have a nice day',
@@ -147,6 +172,7 @@ export const defaultAlertConfig: AlertConfig = {
     {
       id: 'call-recording',
       title: 'Call recording notice',
+      titles: { zh: '通话录音提示' },
       phrases: [
         'this call is recorded',
         'this call may be recorded',
