@@ -47,7 +47,7 @@ export interface AlertConfig {
 }
 
 // Chinese negation right before a verb: "不想取消", "没有要退订", "别注销".
-const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想';
+const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想|没打算|不打算|没想过';
 // Words in front of a guarantee that take it back: "不能保证", "没法保证", "不一定".
 const notPromising = '不|不能|无法|没法|不敢|没办法|很难|难以|并不|未必';
 // What a guarantee is about: money back, a fix, or a date. Within the same clause only, so
@@ -58,6 +58,20 @@ const promisedOutcome =
 
 // What a customer cancels when they leave (not an order or an appointment).
 const services = '服务|业务|套餐|订阅|会员|宽带|合约|合同|账户|账号|号码|卡|手机号';
+
+/**
+ * A customer saying they will leave, in Chinese, as patterns: the object may sit before the verb
+ * ("把宽带取消掉"), and a negation just before the verb ("不想取消", "没有要退订") is no threat.
+ * Cancelling an order is not leaving, nor is changing to another plan ("换一个套餐"). Shared with
+ * the churn signals, so that the live alert and the churn risk hear the same words.
+ */
+export const chineseLeavingPhrases: readonly string[] = [
+  `/(?<!${notAbout})(?:取消|退掉|停掉|不要|关掉)(?:掉|了)?(?:你们|您们)?的?(?:${services})/`,
+  `/(?:把|将)(?:你们|您们)?的?(?:这个|那个)?(?:${services}).{0,6}?(?:取消|退掉|停掉|关掉|销掉|注销)/`,
+  `/(?<!${notAbout})(?:退订|销户|销号|注销|解约|退网|转网|携号转网|不续约|不续费)/`,
+  `/(?<!${notAbout})换(?:一家|别家|家|个(?:运营商|公司|平台|银行)|别的(?:运营商|公司|平台|银行)|其他(?:家|运营商|公司|平台|银行)|运营商)/`,
+  `/(?:不用|不再用|不想再用|再也不用)(?:你们|您们)/`,
+];
 
 export const defaultAlertConfig: AlertConfig = {
   supervisorPhrases: [
@@ -116,14 +130,7 @@ export const defaultAlertConfig: AlertConfig = {
     'unsubscribe',
     'leave you',
     'done with you',
-    // Chinese as patterns: the object may sit before the verb ("把宽带取消掉"), and a negation
-    // just before the verb ("不想取消", "没有要退订") is no threat. Cancelling an order is not
-    // leaving, nor is changing to another plan ("换一个套餐").
-    `/(?<!${notAbout})(?:取消|退掉|停掉|不要|关掉)(?:掉|了)?(?:你们|您们)?的?(?:${services})/`,
-    `/(?:把|将)(?:你们|您们)?的?(?:这个|那个)?(?:${services}).{0,6}?(?:取消|退掉|停掉|关掉|销掉|注销)/`,
-    `/(?<!${notAbout})(?:退订|销户|销号|注销|解约|退网|转网|携号转网|不续约|不续费)/`,
-    `/换(?:一家|别家|家|个(?:运营商|公司|平台|银行)|别的(?:运营商|公司|平台|银行)|其他(?:家|运营商|公司|平台|银行)|运营商)/`,
-    `/(?:不用|不再用|不想再用|再也不用)(?:你们|您们)/`,
+    ...chineseLeavingPhrases,
   ],
   cancelIntents: [
     'cancel_subscription',
