@@ -49,6 +49,17 @@ export interface AssistMessages {
   similarCases: {
     reason: (outcome: string | null, date: string | null, similarity: string) => string;
   };
+  articleCards: {
+    /** Why a card is shown: the customer's words it matched (at most three), or its meaning. */
+    matches: (terms: readonly string[]) => string;
+    closeInMeaning: string;
+  };
+}
+
+function englishList(words: readonly string[]): string {
+  const quoted = words.slice(0, 3).map((word) => `'${word}'`);
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 const english: AssistMessages = {
@@ -117,6 +128,10 @@ const english: AssistMessages = {
     reason: (outcome, date, similarity) =>
       `A ${outcome ?? 'resolved'} case${date ? ` from ${date}` : ''} where the customer said much the same (similarity ${similarity}).`,
   },
+  articleCards: {
+    matches: (terms) => `matches ${englishList(terms)} from the customer's last turns`,
+    closeInMeaning: 'close in meaning to what the customer said in the last turns',
+  },
 };
 
 const outcomesZh: Record<string, string> = {
@@ -184,6 +199,14 @@ const chinese: AssistMessages = {
   similarCases: {
     reason: (outcome, date, similarity) =>
       `${date ? `${date}的` : ''}一个${outcome ? (outcomesZh[outcome] ?? outcome) : '已解决'}的案例，客户说的情况很相似（相似度${similarity}）。`,
+  },
+  articleCards: {
+    matches: (terms) =>
+      `与客户最近说的${terms
+        .slice(0, 3)
+        .map((term) => `"${term}"`)
+        .join('、')}相符`,
+    closeInMeaning: '与客户最近说的内容意思相近',
   },
 };
 
