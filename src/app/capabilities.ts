@@ -229,7 +229,7 @@ export async function createDefaultCapabilities(
       llmTimeoutMs: config.llm?.timeoutMs,
       usage: createLlmUsageStore(db),
     }),
-    createSimilarCasesAnalyzer({ db, embedder: embeddings }),
+    createSimilarCasesAnalyzer({ db, embedder: embeddings, splitter: knowledge.splitter }),
   ];
   // Until a tenant trains its own, dispositions are suggested from the default code set's
   // descriptions and examples.
@@ -254,7 +254,7 @@ export async function createDefaultCapabilities(
         saveQaResult(db, tenantId, conversationId, result),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
-    createCaseIndexFinalizer({ db, embedder: embeddings }),
+    createCaseIndexFinalizer({ db, embedder: embeddings, splitter: knowledge.splitter }),
   ];
   if (changes) {
     changes.on('settings', settingsOf.forget);

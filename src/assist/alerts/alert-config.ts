@@ -1,3 +1,5 @@
+import type { AssistLanguage } from '../messages/assist-language.js';
+
 /**
  * What the alert rules listen for. Every list is tenant-configurable; the defaults are
  * starting points in English and Chinese, written for general contact-center use.
@@ -5,6 +7,8 @@
 export interface DisclosureRule {
   id: string;
   title: string;
+  /** The title in other languages the agent may work in ('zh'); `title` where one is missing. */
+  titles?: Partial<Record<AssistLanguage, string>>;
   /** Any of these said by the agent counts as the disclosure. */
   phrases: string[];
   /** Channels where it is mandatory (default: all). */
@@ -26,6 +30,11 @@ export interface AlertConfig {
   accountChangingActions: string[];
   /** Agent actions that verify the customer's identity. */
   verificationActions: string[];
+  /**
+   * Agent words that guarantee an outcome or a date ("I guarantee", "保证三天内到账"): a
+   * promise the business may not keep, which complaints and regulators hold it to.
+   */
+  promisePhrases: string[];
   /** Agent phrases that close a conversation (when missing disclosures are flagged live). */
   closingPhrases: string[];
   disclosures: DisclosureRule[];
@@ -38,9 +47,31 @@ export interface AlertConfig {
 }
 
 // Chinese negation right before a verb: "不想取消", "没有要退订", "别注销".
-const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想';
+const notAbout = '不|没|别|不想|不要|不会|不用|没有|没有要|不是要|并不想|没打算|不打算|没想过';
+// Words in front of a guarantee that take it back: "不能保证", "没法保证", "不一定".
+const notPromising = '不|不能|无法|没法|不敢|没办法|很难|难以|并不|未必';
+// What a guarantee is about: money back, a fix, or a date. Within the same clause only, so
+// "肯定是重复扣费了，我给您退款" (sure it was a double charge, refund) is no promise.
+const promisedOutcome =
+  '退款|退回|退还|退给|到账|返还|赔偿|补偿|修好|恢复|解决|处理好|办好|搞定|今天|明天|后天|' +
+  '[0-9０-９一二两三四五六七八九十]+(?:个)?(?:天|个?工作日|小时|号|日)';
+
 // What a customer cancels when they leave (not an order or an appointment).
 const services = '服务|业务|套餐|订阅|会员|宽带|合约|合同|账户|账号|号码|卡|手机号';
+
+/**
+ * A customer saying they will leave, in Chinese, as patterns: the object may sit before the verb
+ * ("把宽带取消掉"), and a negation just before the verb ("不想取消", "没有要退订") is no threat.
+ * Cancelling an order is not leaving, nor is changing to another plan ("换一个套餐"). Shared with
+ * the churn signals, so that the live alert and the churn risk hear the same words.
+ */
+export const chineseLeavingPhrases: readonly string[] = [
+  `/(?<!${notAbout})(?:取消|退掉|停掉|不要|关掉)(?:掉|了)?(?:你们|您们)?的?(?:${services})/`,
+  `/(?:把|将)(?:你们|您们)?的?(?:这个|那个)?(?:${services}).{0,6}?(?:取消|退掉|停掉|关掉|销掉|注销)/`,
+  `/(?<!${notAbout})(?:退订|销户|销号|注销|解约|退网|转网|携号转网|不续约|不续费)/`,
+  `/(?<!${notAbout})换(?:一家|别家|家|个(?:运营商|公司|平台|银行)|别的(?:运营商|公司|平台|银行)|其他(?:家|运营商|公司|平台|银行)|运营商)/`,
+  `/(?:不用|不再用|不想再用|再也不用)(?:你们|您们)/`,
+];
 
 export const defaultAlertConfig: AlertConfig = {
   supervisorPhrases: [
@@ -99,14 +130,7 @@ export const defaultAlertConfig: AlertConfig = {
     'unsubscribe',
     'leave you',
     'done with you',
-    // Chinese as patterns: the object may sit before the verb ("把宽带取消掉"), and a negation
-    // just before the verb ("不想取消", "没有要退订") is no threat. Cancelling an order is not
-    // leaving, nor is changing to another plan ("换一个套餐").
-    `/(?<!${notAbout})(?:取消|退掉|停掉|不要|关掉)(?:掉|了)?(?:你们|您们)?的?(?:${services})/`,
-    `/(?:把|将)(?:你们|您们)?的?(?:这个|那个)?(?:${services}).{0,6}?(?:取消|退掉|停掉|关掉|销掉|注销)/`,
-    `/(?<!${notAbout})(?:退订|销户|销号|注销|解约|退网|转网|携号转网|不续约|不续费)/`,
-    `/换(?:一家|别家|家|个(?:运营商|公司|平台|银行)|别的(?:运营商|公司|平台|银行)|其他(?:家|运营商|公司|平台|银行)|运营商)/`,
-    `/(?:不用|不再用|不想再用|再也不用)(?:你们|您们)/`,
+    ...chineseLeavingPhrases,
   ],
   cancelIntents: [
     'cancel_subscription',
@@ -132,6 +156,14 @@ export const defaultAlertConfig: AlertConfig = {
     'change-payment-method',
   ],
   verificationActions: ['verify-identity', 'verify-customer', 'authenticate-customer'],
+  promisePhrases: [
+    // "I can't promise" and "we cannot guarantee" are the careful wording, not a promise.
+    '/\\b(?:i|we)(?: can| will| do)? (?:guarantee|promise)\\b/',
+    "/\\b(?:is|it's|that's|are|you're|you are) guaranteed\\b/",
+    '/\\b100 ?(?:%|percent) (?:sure|guaranteed|certain)\\b/',
+    '/\\bdefinitely (?:be|get|have|arrive|receive|see)\\b.{0,40}?\\b(?:by|within|before|tomorrow|today)\\b/',
+    `/(?<!${notPromising})(?:保证|担保|打包票|包您|一定|肯定|绝对|百分之百|百分百)(?:会|能|可以|给您|帮您)?[^，。！？,.!?；;]{0,12}?(?:${promisedOutcome})/`,
+  ],
   closingPhrases: [
     'have a great day',
     'have a nice day',
@@ -147,6 +179,7 @@ export const defaultAlertConfig: AlertConfig = {
     {
       id: 'call-recording',
       title: 'Call recording notice',
+      titles: { zh: '通话录音提示' },
       phrases: [
         'this call is recorded',
         'this call may be recorded',

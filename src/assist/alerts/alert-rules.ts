@@ -3,6 +3,8 @@ import type { ConversationItem, ConversationRecord } from '../../conversations/t
 import { findPhrase, matchPhrase } from '../phrases.js';
 import type { AlertConfig, DisclosureRule } from './alert-config.js';
 import type { TrendDirection } from '../../understanding/sentiment/sentiment-analyzer.js';
+import type { AssistLanguage } from '../messages/assist-language.js';
+import { assistMessages } from '../messages/assist-messages.js';
 
 /**
  * Alert rules over one new item. Each rule yields an alert with a stable key; the caller keeps
@@ -23,6 +25,8 @@ export interface AlertInputs {
   /** This turn's score and the customer's mood trend as the sentiment analyzer sees it. */
   sentiment?: { score: number; trend?: TrendDirection | undefined } | undefined;
   intent?: { intent: string; confidence: number } | undefined;
+  /** The language the agent reads the alert in (see assistLanguage). */
+  language: AssistLanguage;
 }
 
 export interface KeyedAlert {
@@ -49,15 +53,19 @@ export function disclosureSaid(
 export function missingDisclosureAlert(
   rule: DisclosureRule,
   evidence: number[],
-  when: string,
+  when: 'closing' | 'end',
+  language: AssistLanguage,
 ): KeyedAlert {
+  const text = assistMessages(language).alerts.disclosure;
+  // A tenant's own rule may have no title in this language: its one title is better than none.
+  const title = rule.titles?.[language] ?? rule.title;
   return {
     key: `compliance:disclosure:${rule.id}`,
     alert: {
       kind: 'compliance',
       severity: 'warning',
-      title: `${rule.title} not given`,
-      reason: `The mandatory "${rule.title}" was not said ${when}.`,
+      title: text.title(title),
+      reason: text.reason(title, when),
       evidence,
     },
   };
@@ -69,6 +77,7 @@ export function evaluateAlertRules(
   memory: AlertMemory,
 ): { alerts: KeyedAlert[]; memory: AlertMemory } {
   const { item, transcript } = inputs;
+  const text = assistMessages(inputs.language).alerts;
   const alerts: KeyedAlert[] = [];
   let customerSentiment = memory.customerSentiment;
 
@@ -80,8 +89,8 @@ export function evaluateAlertRules(
         alert: {
           kind: 'escalation',
           severity: 'warning',
-          title: 'Customer asks for a supervisor',
-          reason: `The customer said "${supervisor}".`,
+          title: text.supervisor.title,
+          reason: text.supervisor.reason(supervisor),
           evidence: [item.seq],
         },
       });
@@ -93,8 +102,8 @@ export function evaluateAlertRules(
         alert: {
           kind: 'escalation',
           severity: 'critical',
-          title: 'Legal threat or formal complaint',
-          reason: `The customer said "${legal}": follow the complaints procedure.`,
+          title: text.legal.title,
+          reason: text.legal.reason(legal),
           evidence: [item.seq],
         },
       });
@@ -121,10 +130,13 @@ export function evaluateAlertRules(
           alert: {
             kind: 'escalation',
             severity: 'warning',
-            title: 'Customer is getting more upset',
+            title: text.upset.title,
             reason: worsening
-              ? `Customer sentiment fell over the last ${window.length} turns (${window.map((entry) => entry.score.toFixed(2)).join(' → ')}).`
-              : `The customer's mood has been worsening and this turn is negative (${last.score.toFixed(2)}).`,
+              ? text.upset.fell(
+                  window.length,
+                  window.map((entry) => entry.score.toFixed(2)).join(' → '),
+                )
+              : text.upset.worsening(last.score.toFixed(2)),
             evidence: window.map((entry) => entry.seq),
           },
         });
@@ -145,10 +157,8 @@ export function evaluateAlertRules(
         alert: {
           kind: 'churn',
           severity: 'warning',
-          title: 'Customer wants to leave',
-          reason: cancel
-            ? `The customer said "${cancel}": consider a retention offer.`
-            : `The request looks like "${cancelIntent}": consider a retention offer.`,
+          title: text.leaving.title,
+          reason: cancel ? text.leaving.said(cancel) : text.leaving.intent(cancelIntent!),
           evidence: [item.seq],
         },
       });
@@ -160,8 +170,8 @@ export function evaluateAlertRules(
         alert: {
           kind: 'churn',
           severity: 'warning',
-          title: 'Competitor mentioned',
-          reason: `The customer mentioned ${competitor}.`,
+          title: text.competitor.title,
+          reason: text.competitor.reason(competitor),
           evidence: [item.seq],
         },
       });
@@ -181,28 +191,34 @@ export function evaluateAlertRules(
         alert: {
           kind: 'compliance',
           severity: 'critical',
-          title: 'Account changed before identity was verified',
-          reason: `"${item.action}" was done but no identity verification (${config.verificationActions.join(', ')}) came before it.`,
+          title: text.unverified.title,
+          reason: text.unverified.reason(item.action, config.verificationActions.join(', ')),
           evidence: [item.seq],
         },
       });
     }
   }
 
-  if (
-    item.kind === 'utterance' &&
-    item.speaker === 'agent' &&
-    findPhrase(item.text, config.closingPhrases)
-  ) {
-    for (const rule of config.disclosures) {
-      if (disclosureApplies(rule, inputs.conversation) && !disclosureSaid(rule, transcript)) {
-        alerts.push(
-          missingDisclosureAlert(
-            rule,
-            [item.seq],
-            'before the agent started closing the conversation',
-          ),
-        );
+  if (item.kind === 'utterance' && item.speaker === 'agent') {
+    // Quoted as the agent said it, so they see which words to avoid.
+    const promise = matchPhrase(item.text, config.promisePhrases)?.matched;
+    if (promise) {
+      alerts.push({
+        key: 'compliance:promise',
+        alert: {
+          kind: 'compliance',
+          severity: 'warning',
+          title: text.promise.title,
+          reason: text.promise.reason(promise),
+          evidence: [item.seq],
+        },
+      });
+    }
+    if (findPhrase(item.text, config.closingPhrases)) {
+      for (const rule of config.disclosures) {
+        if (disclosureApplies(rule, inputs.conversation) && !disclosureSaid(rule, transcript)) {
+          alerts.push(missingDisclosureAlert(rule, [item.seq], 'closing', inputs.language));
+        }
       }
     }
   }

@@ -176,4 +176,21 @@ describe('alerts analyzer', () => {
     });
     expect(chat?.result).toEqual({ missing: [] });
   });
+
+  it('flags an English agent who guarantees an outcome, not one who says what usually happens', async () => {
+    const flagged = alertsOf(
+      await runAnalyzer(createAlertsAnalyzer(), [
+        { agent: 'I guarantee the refund will be back by Friday.' },
+      ]),
+    );
+    expect(flagged.map((alert) => alert.title)).toEqual(['Agent promised an outcome or a date']);
+    expect(flagged[0]!.reason).toContain('I guarantee');
+    for (const careful of [
+      "I can't guarantee a date, but refunds usually take 5 to 7 business days.",
+      'We cannot promise that, I am sorry.',
+    ]) {
+      const alerts = alertsOf(await runAnalyzer(createAlertsAnalyzer(), [{ agent: careful }]));
+      expect(alerts, careful).toEqual([]);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import {
   type KeyedAlert,
 } from './alert-rules.js';
 import { findPhrase } from '../phrases.js';
+import { assistLanguage } from '../messages/assist-language.js';
 import type { EventBody } from '../../conversations/events.js';
 import { turnIntent, type IntentReading } from '../../understanding/intent/intent-result.js';
 import { defineAnalyzer, defineFinalizer, type AnalyzerContext } from '../../pipeline/analyzer.js';
@@ -90,6 +91,7 @@ export function createAlertsAnalyzer(options: AlertsOptions = {}) {
           transcript: context.transcript,
           sentiment: readSentiment(context.previous),
           intent: readIntent(context.previous),
+          language: assistLanguage(context.transcript, context.conversation.language),
         },
         config,
         readMemory(context.state),
@@ -128,16 +130,13 @@ export function createDisclosureFinalizer(options: AlertsOptions = {}) {
           !disclosureSaid(rule, context.transcript),
       );
       const lastSeq = context.transcript.at(-1)?.seq;
+      const language = assistLanguage(context.transcript, context.conversation.language);
       const events = closingSeen
         ? []
         : missing.map((rule) =>
             toEvent(
               context.conversation.id,
-              missingDisclosureAlert(
-                rule,
-                lastSeq ? [lastSeq] : [],
-                'by the end of the conversation',
-              ),
+              missingDisclosureAlert(rule, lastSeq ? [lastSeq] : [], 'end', language),
               lastSeq ?? null,
             ),
           );

@@ -34,7 +34,7 @@ describe('alerts on Mandarin calls', () => {
       '我想把合约解约了',
     ]) {
       expect(kinds(await alertsFor([{ customer: text }])), text).toEqual([
-        ['churn', 'Customer wants to leave'],
+        ['churn', '客户想要离网'],
       ]);
     }
   });
@@ -43,6 +43,7 @@ describe('alerts on Mandarin calls', () => {
     const [alert] = await alertsFor([{ customer: '我要把你们的宽带取消掉' }]);
     expect(alert!.reason).toContain('宽带取消');
     expect(alert!.reason).not.toContain('/');
+    expect(alert!.reason).not.toMatch(/[A-Za-z]/);
   });
 
   it('does not flag a customer who says they will not leave or only asks about an order', async () => {
@@ -58,7 +59,7 @@ describe('alerts on Mandarin calls', () => {
 
   it('escalates on a request for a manager and on regulator or complaint threats', async () => {
     expect(kinds(await alertsFor([{ customer: '我要找你们领导' }]))).toEqual([
-      ['escalation', 'Customer asks for a supervisor'],
+      ['escalation', '客户要求找主管'],
     ]);
     for (const text of ['我要打12315', '我要去工信部投诉你们', '我要向消费者协会反映']) {
       expect(await alertsFor([{ customer: text }]), text).toMatchObject([
@@ -69,10 +70,10 @@ describe('alerts on Mandarin calls', () => {
 
   it('reads traditional characters', async () => {
     expect(kinds(await alertsFor([{ customer: '取消服務，換別家' }]))).toEqual([
-      ['churn', 'Customer wants to leave'],
+      ['churn', '客户想要离网'],
     ]);
     expect(kinds(await alertsFor([{ customer: '我明天就去銷戶' }]))).toEqual([
-      ['churn', 'Customer wants to leave'],
+      ['churn', '客户想要离网'],
     ]);
     expect(await alertsFor([{ customer: '我要找你們經理，我要投訴' }])).toMatchObject([
       { kind: 'escalation', severity: 'warning' },
@@ -122,7 +123,7 @@ describe('alerts on Mandarin calls', () => {
       { customer: '查一下话费' },
       { agent: '好的，已经处理好了，祝您愉快，拜拜。' },
     ]);
-    expect(kinds(missing)).toEqual([['compliance', 'Call recording notice not given']]);
+    expect(kinds(missing)).toEqual([['compliance', '未告知通话录音提示']]);
     const given = await run([
       { agent: '您好，为了保证服务质量，本次通话将被录音。' },
       { customer: '查一下话费' },
@@ -148,6 +149,54 @@ describe('alerts on Mandarin calls', () => {
         },
       }),
     );
-    expect(kinds(alerts)).toEqual([['escalation', 'Customer is getting more upset']]);
+    expect(kinds(alerts)).toEqual([['escalation', '客户情绪越来越差']]);
+  });
+
+  it('flags an agent who guarantees a refund or a date, and not one who is careful', async () => {
+    for (const text of [
+      '您放心，我保证三天内把钱退回到您的卡上。',
+      '这笔退款一定会在明天到账的。',
+      '我跟您打包票，今天肯定能修好。',
+      '百分之百给您退款，您不用担心。',
+      '我們保證五個工作日內退還。',
+    ]) {
+      expect(kinds(await alertsFor([{ agent: text }])), text).toEqual([
+        ['compliance', '坐席做出了保证或承诺时限'],
+      ]);
+    }
+    for (const text of [
+      '退款一般3到5个工作日到账，具体以银行为准。',
+      '这个我不能保证明天到账，但会尽快处理。',
+      '肯定是系统重复扣费了，我这就给您退款。',
+      '为了保证服务质量，本次通话可能会被录音。',
+      '不一定今天能恢复，工程师正在抢修。',
+    ]) {
+      expect(await alertsFor([{ agent: text }]), text).toEqual([]);
+    }
+  });
+
+  it('names the agent words in a Chinese promise alert and raises it once', async () => {
+    const alerts = await alertsFor([
+      { customer: '钱什么时候能退回来？' },
+      { agent: '我保证三天内到账。' },
+      { agent: '一定三天内到账。' },
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.reason).toContain('保证三天');
+    expect(alerts[0]!.evidence).toEqual([2]);
+  });
+
+  it('titles every alert of a Chinese call in Chinese, actions included', async () => {
+    const alerts = await alertsFor([
+      { customer: '我要退款，再不退我就去消协投诉，还要找你们经理。' },
+      { action: 'issue-refund' },
+    ]);
+    expect(alerts.map((alert) => alert.kind)).toEqual(['escalation', 'escalation', 'compliance']);
+    for (const alert of alerts) {
+      expect(alert.title).toMatch(/\p{Script=Han}/u);
+      // Action names are identifiers and stay as they are; the sentences around them are Chinese.
+      expect(alert.title + alert.reason).not.toMatch(/\b(?:the|was|said|before|follow)\b/i);
+    }
+    expect(alerts[2]!.title).toBe('未核实身份就变更了账户');
   });
 });

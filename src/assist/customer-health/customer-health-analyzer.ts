@@ -5,6 +5,8 @@ import { defineAnalyzer } from '../../pipeline/analyzer.js';
 export interface CustomerHealthState {
   csat: CsatState | undefined;
   churnRisk: number | null;
+  /** The live sentiment score of each customer turn so far, by seq (for the churn signals). */
+  scores: Record<string, number>;
 }
 
 /** Live estimates for the supervisor's board, after each customer turn. */
@@ -34,22 +36,38 @@ function readState(state: unknown): CustomerHealthState {
         ? { sentiment: csat.sentiment, turns: csat.turns, estimate: csat.estimate }
         : undefined,
     churnRisk: isFiniteNumber(raw.churnRisk) ? raw.churnRisk : null,
+    scores:
+      typeof raw.scores === 'object' && raw.scores !== null
+        ? Object.fromEntries(
+            Object.entries(raw.scores as Record<string, unknown>).filter(
+              (entry): entry is [string, number] => isFiniteNumber(entry[1]),
+            ),
+          )
+        : {},
   };
 }
 
 /**
  * Live estimates a supervisor watches: CSAT (1–5) and churn risk with its reasons, updated on
- * every customer turn. The final churn risk comes from the wrap-up at the end.
+ * every customer turn. The customer's mood is the live sentiment analyzer's (the one the agent
+ * sees, which reads Chinese as well as English); turns it did not score fall back to the English
+ * lexicon. The final churn risk comes from the wrap-up at the end.
  */
 export function createCustomerHealthAnalyzer() {
   return defineAnalyzer({
     name: 'customer-health',
-    reads: [],
-    async analyze({ item, transcript, state }) {
+    reads: ['sentiment'],
+    async analyze({ item, transcript, state, previous: results }) {
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
       const previous = readState(state);
-      const csat = updateCsat(previous.csat, item);
-      const { risk, reasons } = combineChurnRisk(null, conversationSignals(transcript));
+      const live = results.sentiment?.score;
+      const scores =
+        live === undefined ? previous.scores : { ...previous.scores, [item.seq]: live };
+      const csat = updateCsat(previous.csat, item, live);
+      const { risk, reasons } = combineChurnRisk(
+        null,
+        conversationSignals(transcript, { sentimentOf: (seq) => scores[seq] }),
+      );
       const churnRisk = Math.round(risk * 1000) / 1000;
       return {
         result: {
@@ -61,7 +79,7 @@ export function createCustomerHealthAnalyzer() {
               : Math.round((churnRisk - previous.churnRisk) * 1000) / 1000,
           churnReasons: reasons.map((reason) => reason.detail),
         },
-        state: { csat, churnRisk } satisfies CustomerHealthState,
+        state: { csat, churnRisk, scores } satisfies CustomerHealthState,
       };
     },
   });

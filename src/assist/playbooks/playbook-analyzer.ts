@@ -1,4 +1,6 @@
-import type { Playbook } from './playbook.js';
+import { localizePlaybook, type Playbook } from './playbook.js';
+import { assistLanguage } from '../messages/assist-language.js';
+import { assistMessages } from '../messages/assist-messages.js';
 import {
   explainNextStep,
   selectPlaybook,
@@ -75,18 +77,22 @@ export function createPlaybookAnalyzer(options: {
       // The turn's intent, not the conversation's: a playbook is chosen by what the customer asks
       // for and switched only when a later turn asks for something else with high confidence.
       const intent = turnIntent(context.previous.intent);
+      const language = assistLanguage(context.transcript, context.conversation.language);
+      const messages = assistMessages(language);
       let selection: PlaybookSelection | undefined;
       const current = state ? byId.get(state.playbookId) : undefined;
       if (current && state) {
         selection = { playbook: current, because: state.because, seq: state.selectedAt };
         if (intent && intent.confidence >= SWITCH_CONFIDENCE) {
-          const switched = selectPlaybook(playbooks, [], intent.intent);
+          const switched = selectPlaybook(playbooks, [], intent.intent, messages);
           if (switched && switched.playbook.id !== current.id) selection = switched;
         }
       } else {
-        selection = selectPlaybook(playbooks, context.transcript, intent?.intent);
+        selection = selectPlaybook(playbooks, context.transcript, intent?.intent, messages);
       }
       if (!selection) return null;
+      // What the agent reads is in the call's language; ids and cues are the same in all.
+      selection = { ...selection, playbook: localizePlaybook(selection.playbook, language) };
 
       const progress = trackPlaybook(selection.playbook, context.transcript);
       const next = progress.next;
@@ -119,7 +125,7 @@ export function createPlaybookAnalyzer(options: {
             playbookId: selection.playbook.id,
             stepId: next.id,
             title: next.title,
-            reason: explainNextStep(next, selection),
+            reason: explainNextStep(next, selection, messages),
             done: result.done,
             remaining: result.remaining,
           },

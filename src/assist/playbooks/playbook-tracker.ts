@@ -1,6 +1,7 @@
 import type { ConversationItem } from '../../conversations/types.js';
-import { findPhrase } from '../phrases.js';
+import { findPhrase, matchPhrase } from '../phrases.js';
 import type { Playbook, PlaybookStep } from './playbook.js';
+import { assistMessages, type AssistMessages } from '../messages/assist-messages.js';
 
 /**
  * Where a conversation stands in a playbook, recomputed from the transcript each time (so it
@@ -45,17 +46,18 @@ export function selectPlaybook(
   playbooks: readonly Playbook[],
   transcript: readonly ConversationItem[],
   intent?: string,
+  messages: AssistMessages = assistMessages('en'),
 ): PlaybookSelection | undefined {
   if (intent) {
     const playbook = playbooks.find((candidate) => candidate.intents.includes(intent));
-    if (playbook)
-      return { playbook, because: `the customer's request looks like "${intent}"`, seq: null };
+    if (playbook) return { playbook, because: messages.playbook.byIntent(intent), seq: null };
   }
   for (const item of transcript) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') continue;
     for (const playbook of playbooks) {
-      const phrase = findPhrase(item.text, playbook.customer_says);
-      if (phrase) return { playbook, because: `the customer mentioned "${phrase}"`, seq: item.seq };
+      // Quoted as the customer said it, not as the (maybe pattern) phrase.
+      const said = matchPhrase(item.text, playbook.customer_says)?.matched;
+      if (said) return { playbook, because: messages.playbook.byWords(said), seq: item.seq };
     }
   }
   return undefined;
@@ -116,15 +118,14 @@ export function trackPlaybook(
   return { playbook, done, passed, remaining, next: remaining[0], steps };
 }
 
-const pendingWording: Record<PlaybookStep['kind'], string> = {
-  ask: 'not asked yet',
-  verify: 'not verified yet',
-  act: 'not done yet',
-  offer: 'not offered yet',
-  confirm: 'not confirmed yet',
-};
-
-/** "Verify the customer's identity: not verified yet; account changes need ...; the customer mentioned "refund"." */
-export function explainNextStep(step: PlaybookStep, selection: PlaybookSelection): string {
-  return `${step.title}: ${pendingWording[step.kind]}. ${step.why} (${selection.playbook.title}: ${selection.because}.)`;
+/**
+ * "Verify the customer's identity: not verified yet. Account changes need ... (Refund request: the
+ * customer mentioned "refund".)", in the catalogue's language; step and playbook as localised.
+ */
+export function explainNextStep(
+  step: PlaybookStep,
+  selection: PlaybookSelection,
+  messages: AssistMessages = assistMessages('en'),
+): string {
+  return messages.playbook.explain(step, selection.playbook.title, selection.because);
 }

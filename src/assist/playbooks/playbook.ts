@@ -16,6 +16,20 @@ import {
  */
 const phraseList = z.array(z.string().min(1)).default([]);
 
+/**
+ * One playbook serves every language: cues in all languages sit side by side in the phrase lists
+ * (a Chinese phrase never matches English text, nor the reverse), and the words the agent reads
+ * (titles, why, suggested phrases) are translated per language code. Two playbooks per language
+ * would have to be kept step for step in sync, and a call that switches language mid-way would
+ * lose its progress. A missing translation falls back to the playbook's own wording.
+ */
+const languageCode = z.string().regex(/^[a-z]{2,3}$/, 'use a language code such as "zh"');
+const stepWording = z.strictObject({
+  title: z.string().min(1),
+  why: z.string().min(1).optional(),
+  suggested_phrase: z.string().min(1).optional(),
+});
+
 const stepSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
   kind: z.enum(['ask', 'verify', 'act', 'offer', 'confirm']),
@@ -37,6 +51,8 @@ const stepSchema = z.strictObject({
   only_if_customer_says: z.array(z.string().min(1)).optional(),
   /** A phrase the agent can use for this step (reply templates draw on it). */
   suggested_phrase: z.string().min(1).optional(),
+  /** The step's words in other languages, by language code. */
+  translations: z.record(languageCode, stepWording).optional(),
 });
 
 const playbookSchema = z
@@ -44,6 +60,8 @@ const playbookSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
     version: z.number().int().positive(),
     title: z.string().min(1),
+    /** The playbook's title in other languages, by language code. */
+    translations: z.record(languageCode, z.strictObject({ title: z.string().min(1) })).optional(),
     /** Intent names (from the intent analyzer) this playbook serves. */
     intents: z.array(z.string().min(1)).default([]),
     /** Customer words that select this playbook when no intent matches. */
@@ -66,6 +84,25 @@ const playbookSchema = z
 
 export type PlaybookStep = z.infer<typeof stepSchema>;
 export type Playbook = z.infer<typeof playbookSchema>;
+
+/**
+ * The playbook as an agent working in `language` reads it: titles, reasons and phrases in that
+ * language where the playbook has them. Cues and ids are unchanged, so progress carries over.
+ */
+export function localizePlaybook(playbook: Playbook, language: string): Playbook {
+  const title = playbook.translations?.[language]?.title;
+  const steps = playbook.steps.map((step) => {
+    const wording = step.translations?.[language];
+    if (!wording) return step;
+    return {
+      ...step,
+      title: wording.title,
+      why: wording.why ?? step.why,
+      suggested_phrase: wording.suggested_phrase ?? step.suggested_phrase,
+    };
+  });
+  return { ...playbook, title: title ?? playbook.title, steps };
+}
 
 const playbookDefinition = schemaDefinition('playbook', playbookSchema);
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmUsageStore } from './llm-usage-store.js';
 import { runAnalyzer, type Turn } from '../testing/transcript-fixture.js';
@@ -12,6 +13,8 @@ import type { Database } from '../../stores/database.js';
 import { migrate } from '../../stores/migrate.js';
 import { openDatabase } from '../../stores/open-database.js';
 import { createRepliesAnalyzer } from './replies-analyzer.js';
+import { createPlaybookAnalyzer } from '../playbooks/playbook-analyzer.js';
+import { loadPlaybooks } from '../playbooks/playbook.js';
 
 /** What the playbook and article-cards analyzers write, in their contract's shape. */
 const previous = (): AnalyzerContext<'playbook' | 'article-cards'>['previous'] => ({
@@ -161,5 +164,53 @@ describe('replies analyzer', () => {
         fallbackReason: 'provider_unavailable',
       });
     }
+  });
+
+  it('offline on a Mandarin call: the reply and its reason are Chinese, from the real playbook step', async () => {
+    const playbooks = await loadPlaybooks(
+      join(import.meta.dirname, '../../../knowledge/playbooks'),
+    );
+    const mandarin: Turn[] = [
+      { agent: '您好，请问有什么可以帮您？' },
+      { customer: '我买的吹风机用了两天就坏了，想退款。' },
+    ];
+    const produced = await runAnalyzer(createPlaybookAnalyzer({ playbooks }), mandarin);
+    const bySeq = new Map(produced.map((run) => [run.item.seq, run.output?.result]));
+    const chineseArticle: AnalyzerContext<'article-cards'>['previous']['article-cards'] = {
+      topArticleId: 'zh-refunds',
+      topConfidence: 0.7,
+      top: {
+        articleId: 'zh-refunds',
+        title: '退款规则',
+        passage: '质量问题的商品可在七天内申请退款。退款会原路退回，一般三到五个工作日到账。',
+        confidence: 0.7,
+      },
+      suggested: 'zh-refunds',
+    };
+    const runs = await runAnalyzer(createRepliesAnalyzer(), mandarin, {
+      previous: (item) => {
+        const playbook = bySeq.get(item.seq);
+        return { ...(playbook ? { playbook } : {}), 'article-cards': chineseArticle };
+      },
+    });
+    const [event] = eventsOf(runs);
+    if (event?.type !== 'suggestion' || event.suggestion.kind !== 'reply')
+      throw new Error('expected a reply suggestion');
+    expect(event.suggestion.text).toMatch(/^质量问题的商品可在七天内申请退款。/);
+    expect(event.suggestion.text).toContain('请问具体是哪里有问题呢？');
+    expect(event.suggestion.text + event.suggestion.reason).not.toMatch(/[A-Za-z]{3,}/);
+    expect(event.suggestion.reason).toBe(
+      '建议回复：依据文章"退款规则"，并推进下一步"询问退款原因"。',
+    );
+  });
+
+  it('offline on a Mandarin call: leaves out an English step phrase rather than mixing languages', async () => {
+    const english = previous();
+    const runs = await runAnalyzer(
+      createRepliesAnalyzer(),
+      [{ customer: '我的包裹什么时候能到？' }],
+      { previous: () => ({ playbook: english.playbook! }) },
+    );
+    expect(eventsOf(runs)).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import {
   type TemplateReply,
 } from './reply-drafting.js';
 import type { EventBody, Suggestion } from '../../conversations/events.js';
+import { assistLanguage } from '../messages/assist-language.js';
+import { assistMessages } from '../messages/assist-messages.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js';
 
@@ -84,7 +86,9 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
       const { item } = context;
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
       const grounding = readGrounding(context.previous);
-      const template = draftTemplateReply(grounding, item.text);
+      const language = assistLanguage(context.transcript, context.conversation.language);
+      const text = assistMessages(language).replies;
+      const template = draftTemplateReply(grounding, item.text, language);
       const replyId = randomUUID();
 
       if (!options.chatModel) {
@@ -132,7 +136,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
             const reason =
               grounding.article || grounding.step
                 ? (template?.reason ?? '')
-                : 'Drafted from the conversation.';
+                : text.fromConversation;
             final = { text: part.text.trim(), citations: template?.citations ?? [], reason };
             await options.usage?.record({
               tenantId: context.tenantId,
@@ -154,8 +158,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
         final = {
           text: '',
           citations: [],
-          reason:
-            'No reply could be drafted (the language model failed and no playbook step or article applies).',
+          reason: text.none,
         };
       }
       publish({ type: 'reply-end', replyId, suggestion: replySuggestion(final, source, replyId) });

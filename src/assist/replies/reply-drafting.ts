@@ -3,6 +3,9 @@ import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatMessage } from '../../providers/spec/chat-model.js';
 import { fillSlots, loadPrompt } from '../../prompts/prompt-template.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
+import { majorityLanguage } from '../../wrap-up/text/chinese.js';
+import type { AssistLanguage } from '../messages/assist-language.js';
+import { assistMessages } from '../messages/assist-messages.js';
 
 /**
  * What a suggested reply is grounded in: the playbook's next step and the best knowledge
@@ -63,19 +66,33 @@ export function supportingSentences(passage: string, turn = '', maxChars = 220):
   const chosen = [best];
   const next = candidates.find((entry) => entry.index === best.index + 1);
   if (next && best.text.length + next.text.length + 1 <= maxChars) chosen.push(next);
-  const text = chosen.map((entry) => entry.text).join(' ');
+  // Chinese sentences follow each other without a space.
+  const text = chosen
+    .map((entry) => entry.text)
+    .join(majorityLanguage([clean]) === 'zh' ? '' : ' ');
   return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1).trimEnd()}…`;
 }
 
-/** The offline reply: the step's phrase and/or the article's lead sentences, with the source cited. */
+/** Whether the agent could say `text` to a customer served in `language`. */
+function speaks(text: string, language: AssistLanguage): boolean {
+  return (majorityLanguage([text]) ?? language) === language;
+}
+
+/**
+ * The offline reply: the step's phrase and/or the article's lead sentences, with the source cited,
+ * in the language the agent is serving the customer in. A passage or phrase in another language
+ * (a tenant playbook without a Chinese phrase) is left out: the agent cannot read it out as is.
+ */
 export function draftTemplateReply(
   grounding: ReplyGrounding,
   customerTurn = '',
+  language: AssistLanguage = 'en',
 ): TemplateReply | undefined {
+  const text = assistMessages(language).replies;
   const parts: string[] = [];
   const reasons: string[] = [];
   const citations: Citation[] = [];
-  if (grounding.article) {
+  if (grounding.article && speaks(grounding.article.passage.replace(/<\/?mark>/g, ''), language)) {
     const lead = supportingSentences(grounding.article.passage, customerTurn);
     parts.push(lead);
     citations.push({
@@ -83,14 +100,14 @@ export function draftTemplateReply(
       title: grounding.article.title,
       passage: lead,
     });
-    reasons.push(`from the article "${grounding.article.title}"`);
+    reasons.push(text.fromArticle(grounding.article.title));
   }
-  if (grounding.step?.phrase) {
+  if (grounding.step?.phrase && speaks(grounding.step.phrase, language)) {
     parts.push(grounding.step.phrase);
-    reasons.push(`moves to the next step "${grounding.step.title}"`);
+    reasons.push(text.toNextStep(grounding.step.title));
   }
   if (parts.length === 0) return undefined;
-  return { text: parts.join(' '), citations, reason: `Suggested reply ${reasons.join(' and ')}.` };
+  return { text: parts.join(text.separator), citations, reason: text.reason(reasons) };
 }
 
 /** Customer text must not close our delimiters and smuggle in instructions outside them. */

@@ -170,4 +170,41 @@ describe('article-cards analyzer', () => {
     expect(cards(output).map((card) => card.articleId)).toEqual(['refunds']);
     expect(output?.state).toEqual({ shown: ['refunds'] });
   });
+
+  it('says in Chinese why a card is shown on a Mandarin call', async () => {
+    await ingestArticles({ db, embedder: null, splitter: createJiebaWordSplitter() }, 't1', [
+      {
+        ...article(
+          'zh-refunds',
+          '重复扣费退款',
+          '重复扣费的款项会全额退回原支付账户，一般五个工作日内到账。可以在退款进度页面查看状态。',
+        ),
+        language: 'zh',
+      },
+    ]);
+    const item: ConversationItem = {
+      kind: 'utterance',
+      conversationId: 'c1',
+      seq: 1,
+      speaker: 'customer',
+      text: '我被重复扣费了，想申请退款，多扣的钱什么时候能退回？',
+      startMs: null,
+      endMs: null,
+      language: null,
+      createdAt: new Date().toISOString(),
+    };
+    const output = await analyzer.analyze({
+      tenantId: 't1',
+      conversation: { ...conversation, id: 'c-zh', language: 'zh' },
+      item,
+      transcript: [item],
+      previous: {},
+      state: undefined,
+      signal: new AbortController().signal,
+    });
+    const [card] = cards(output);
+    expect(card).toMatchObject({ articleId: 'zh-refunds' });
+    expect(card!.reason).toMatch(/^与客户最近说的.+相符$/);
+    expect(card!.reason).not.toMatch(/[A-Za-z]/);
+  });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { assistLanguage } from '../../assist/messages/assist-language.js';
+import { assistMessages, type AssistMessages } from '../../assist/messages/assist-messages.js';
 import { defineAnalyzer } from '../../pipeline/analyzer.js';
 import type { EventBody } from '../../conversations/events.js';
 import type { Queryable } from '../../stores/database.js';
@@ -56,16 +58,10 @@ function readState(state: unknown): ArticleCardsState {
   return { shown: [] };
 }
 
-function quoteList(words: readonly string[]): string {
-  const quoted = words.slice(0, 3).map((word) => `'${word}'`);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
-}
-
-function reasonFor(result: SearchResult): string {
-  if (result.matchedTerms.length > 0)
-    return `matches ${quoteList(result.matchedTerms)} from the customer's last turns`;
-  return 'close in meaning to what the customer said in the last turns';
+/** Why the card is shown, in the language the agent reads (see assistLanguage). */
+function reasonFor(result: SearchResult, messages: AssistMessages): string {
+  if (result.matchedTerms.length > 0) return messages.articleCards.matches(result.matchedTerms);
+  return messages.articleCards.closeInMeaning;
 }
 
 /** Window order, each article with the better of its two confidences; last-turn-only finds appended. */
@@ -248,7 +244,10 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
           passage: fresh.passage,
           highlighted: fresh.highlighted,
           score: Number(fresh.confidence.toFixed(3)),
-          reason: reasonFor(fresh),
+          reason: reasonFor(
+            fresh,
+            assistMessages(assistLanguage(context.transcript, context.conversation.language)),
+          ),
         },
       };
       return {

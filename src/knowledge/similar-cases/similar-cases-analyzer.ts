@@ -1,6 +1,10 @@
 import type { Queryable } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
+import type { WordSplitter } from '../search-text.js';
 import { findSimilarCases, indexCase } from './similar-cases.js';
+import { createCaseEncoder } from './case-encoder.js';
+import { assistLanguage } from '../../assist/messages/assist-language.js';
+import { assistMessages } from '../../assist/messages/assist-messages.js';
 import type { ConversationItem } from '../../conversations/types.js';
 import { defineAnalyzer, defineFinalizer } from '../../pipeline/analyzer.js';
 
@@ -50,10 +54,16 @@ export interface CaseIndexResult {
 export function createSimilarCasesAnalyzer(options: {
   db: Queryable;
   embedder: EmbeddingModel;
+  /** Segments Chinese (jieba), for word counts and for cases the embedder cannot read. */
+  splitter: WordSplitter;
   minSimilarity?: number;
   minWords?: number;
 }) {
-  const minSimilarity = options.minSimilarity ?? 0.6;
+  const encoder = createCaseEncoder({
+    embedder: options.embedder,
+    splitter: options.splitter,
+    minSimilarity: options.minSimilarity ?? 0.6,
+  });
   const minWords = options.minWords ?? 12;
   return defineAnalyzer({
     name: 'similar-cases',
@@ -64,16 +74,21 @@ export function createSimilarCasesAnalyzer(options: {
       if (context.item.kind !== 'utterance' || context.item.speaker !== 'customer') return null;
       const state = readState(context.state);
       const said = customerText(context.transcript);
-      const words = said.join(' ').split(/\s+/).filter(Boolean).length;
+      const words = encoder.countWords(said.join('\n'));
       if (words < minWords || (state.searchedAtWords > 0 && words < state.searchedAtWords * 2))
         return null;
-      const cases = await findSimilarCases(options.db, options.embedder, {
+      const text = said.slice(-4).join('\n');
+      const model = encoder.modelFor(text);
+      const cases = await findSimilarCases(options.db, model, {
         tenantId: context.tenantId,
-        text: said.slice(-4).join('\n'),
+        text,
         excludeConversationId: context.conversation.id,
         limit: 5,
-        minSimilarity,
+        minSimilarity: encoder.minSimilarityOf(model),
       });
+      const messages = assistMessages(
+        assistLanguage(context.transcript, context.conversation.language),
+      );
       const fresh = cases
         .filter((found) => !state.shown.includes(found.conversationId))
         .slice(0, 2);
@@ -93,7 +108,11 @@ export function createSimilarCasesAnalyzer(options: {
             summary: found.summary,
             disposition: found.disposition,
             score: Math.round(found.similarity * 1000) / 1000,
-            reason: `A ${found.outcome ?? 'resolved'} case${found.endedAt ? ` from ${found.endedAt.slice(0, 10)}` : ''} where the customer said much the same (similarity ${found.similarity.toFixed(2)}).`,
+            reason: messages.similarCases.reason(
+              found.outcome,
+              found.endedAt ? found.endedAt.slice(0, 10) : null,
+              found.similarity.toFixed(2),
+            ),
           },
         })),
       };
@@ -102,7 +121,13 @@ export function createSimilarCasesAnalyzer(options: {
 }
 
 /** At the end, the conversation becomes a case others can be shown (after summary and disposition). */
-export function createCaseIndexFinalizer(options: { db: Queryable; embedder: EmbeddingModel }) {
+export function createCaseIndexFinalizer(options: {
+  db: Queryable;
+  embedder: EmbeddingModel;
+  splitter: WordSplitter;
+}) {
+  // The same choice of model as the live search, so a case is found by calls in its language.
+  const encoder = createCaseEncoder({ ...options, minSimilarity: 0 });
   return defineFinalizer({
     name: 'case-index',
     reads: ['summary', 'disposition'],
@@ -114,10 +139,11 @@ export function createCaseIndexFinalizer(options: { db: Queryable; embedder: Emb
       if (said.length === 0 || narrative === '') return null;
       const disposition = context.previous.disposition?.suggested;
       const outcome = summary?.outcome;
-      await indexCase(options.db, options.embedder, {
+      const caseText = said.slice(0, 4).join('\n');
+      await indexCase(options.db, encoder.modelFor(caseText), {
         tenantId: context.tenantId,
         conversationId: context.conversation.id,
-        caseText: said.slice(0, 4).join('\n'),
+        caseText,
         summary: narrative,
         disposition:
           typeof context.conversation.metadata.disposition === 'string'

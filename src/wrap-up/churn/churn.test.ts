@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../../evaluation/tasks/churn.js';
 import { mulberry32 } from '../../learning/random.js';
 import { buildTranscript } from '../test-transcript.js';
+import { mandarinBillingCall } from '../mandarin-test-calls.js';
 import { combineChurnRisk, conversationSignals } from './conversation-risk.js';
 import { TabularRiskModel, type CustomerRecord } from './tabular-model.js';
 
@@ -100,6 +101,22 @@ describe('TabularRiskModel', () => {
 });
 
 describe('conversation churn signals', () => {
+  it('hears a Mandarin customer threatening to leave for another provider, and not one who stays', () => {
+    const leaving = conversationSignals(mandarinBillingCall);
+    expect(leaving).toMatchObject({ cancelIntent: true, competitorMention: true });
+    const threat = mandarinBillingCall.find(
+      (item) => item.kind === 'utterance' && item.text.includes('换别家'),
+    )!;
+    expect(leaving.evidence.cancelIntent).toEqual([threat.seq]);
+    const staying = conversationSignals(
+      buildTranscript([
+        ['customer', '我不想取消服务，也没打算换运营商，把多扣的钱退回来就行。'],
+        ['customer', '帮我取消这个订单吧。'],
+      ]),
+    );
+    expect(staying).toMatchObject({ cancelIntent: false, competitorMention: false });
+  });
+
   it('raises risk for a customer who wants to cancel for a competitor, with reasons citing turns', () => {
     const calm = conversationSignals(
       buildTranscript([

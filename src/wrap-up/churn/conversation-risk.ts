@@ -1,6 +1,8 @@
 import type { ConversationItem } from '../../conversations/types.js';
 import { sentimentScore } from '../text/sentiment.js';
 import type { RiskReason } from './tabular-model.js';
+import { chineseLeavingPhrases } from '../../assist/alerts/alert-config.js';
+import { findPhrase } from '../../assist/phrases.js';
 
 /** What a conversation says about churn, independent of the customer's attributes. */
 export interface ConversationSignals {
@@ -19,6 +21,14 @@ const cancelPattern =
   /\b(cancel\w*|terminate|close (?:my|the) account|end (?:my|the) (?:contract|service|subscription)|port (?:my|the) number|switch(?:ing)? (?:to|providers?|carriers?)|leav(?:e|ing) (?:you|your company)|unsubscribe)\b/i;
 const competitorPattern =
   /\b(competitor|another (?:provider|company|carrier|bank)|other (?:provider|company|carrier)|better (?:deal|offer|price) (?:from|at|with|elsewhere)|elsewhere|cheaper (?:at|with|from))\b/i;
+// Chinese: "别家", "其他运营商", "人家那边更便宜", "竞争对手".
+const chineseCompetitorPattern =
+  /别家|别的(?:运营商|公司|平台|银行)|其他(?:运营商|公司|平台|银行|家)|(?:那边|人家|他们家|别人家)(?:更|比你们)?便宜|竞争对手/;
+
+/** Leaving cues in the customer's words, English and Chinese (the same ones the live alerts use). */
+function saysLeaving(text: string): boolean {
+  return cancelPattern.test(text) || findPhrase(text, chineseLeavingPhrases) !== undefined;
+}
 
 export function conversationSignals(
   transcript: readonly ConversationItem[],
@@ -39,8 +49,9 @@ export function conversationSignals(
   const evidence: ConversationSignals['evidence'] = {};
   for (const item of customer) {
     if (item.kind !== 'utterance') continue;
-    if (cancelPattern.test(item.text)) (evidence.cancelIntent ??= []).push(item.seq);
-    if (competitorPattern.test(item.text)) (evidence.competitorMention ??= []).push(item.seq);
+    if (saysLeaving(item.text)) (evidence.cancelIntent ??= []).push(item.seq);
+    if (competitorPattern.test(item.text) || chineseCompetitorPattern.test(item.text))
+      (evidence.competitorMention ??= []).push(item.seq);
   }
   const scores = customer.map((item) =>
     item.kind === 'utterance' ? (context.sentimentOf?.(item.seq) ?? sentimentScore(item.text)) : 0,
