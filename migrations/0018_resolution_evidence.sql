@@ -11,7 +11,7 @@ CREATE TABLE resolution_evidence (
   article_id text NOT NULL,
   source text NOT NULL CHECK (source IN ('helpful', 'used', 'cited', 'imported')),
   -- Negative for a card marked not helpful: it cancels a vote, never makes one.
-  weight real NOT NULL,
+  weight double precision NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, conversation_id, article_id, source)
 );

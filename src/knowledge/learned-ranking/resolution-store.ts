@@ -49,7 +49,7 @@ export async function recordResolutionFeedback(
   await db.query(
     `INSERT INTO resolution_evidence (tenant_id, conversation_id, article_id, source, weight)
      SELECT $1, $2, r.article_id, r.source, r.weight
-       FROM unnest($3::text[], $4::text[], $5::real[]) AS r(article_id, source, weight)
+       FROM unnest($3::text[], $4::text[], $5::float8[]) AS r(article_id, source, weight)
      ON CONFLICT (tenant_id, conversation_id, article_id, source)
        DO UPDATE SET weight = excluded.weight, created_at = now()`,
     [
