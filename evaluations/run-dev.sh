@@ -2,7 +2,8 @@
 # Runs every eval task on the shared dev data and appends each task's metrics line to
 # evaluations/results-dev.jsonl. Splits (for tasks whose dev data has no train part) are fold 0
 # of 5 by a hash of the id; nothing here is used by the product.
-# Usage: bash evaluations/run-dev.sh [task ...]   (default: all)
+# Usage: bash evaluations/run-dev.sh [task ...]   (default: all; retrieval-kfold: all 5 folds of
+# the learned ranker, not in the default list)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${CUECARD_DATASETS:-../shared/datasets}
@@ -20,6 +21,18 @@ run() {
   echo "{\"run\":\"$label\",\"seconds\":$((SECONDS - start)),\"metrics\":$line}" | tee -a "$OUT"
 }
 
+# Learning from resolutions: past conversations are whole chats (the other folds of the full
+# file); the test is fold k of the whole chats and of their early parts, with and without --train.
+retrieval_train() {
+  local fold=$1 R="$D/abcd/retrieval"
+  node evaluations/split.mjs "$R/abcd_dev_queries_full.jsonl" id "$fold" 5 "$T/r-train.jsonl" "$T/r-full.jsonl"
+  node evaluations/split.mjs "$R/abcd_dev_queries_early.jsonl" id "$fold" 5 "$T/r-unused.jsonl" "$T/r-early.jsonl"
+  for part in full early; do
+    run "retrieval-abcd-$part-fold$fold" retrieval --kb "$R/abcd_kb.jsonl" --test "$T/r-$part.jsonl"
+    run "retrieval-abcd-$part-fold$fold-train" retrieval --kb "$R/abcd_kb.jsonl" --train "$T/r-train.jsonl" --test "$T/r-$part.jsonl"
+  done
+}
+
 for task in $tasks; do
   case $task in
     intent) run intent-hwu64 intent --train "$D/hwu64/hwu64_train.jsonl" --test "$D/hwu64/hwu64_test.jsonl" ;;
@@ -32,7 +45,9 @@ for task in $tasks; do
       done ;;
     retrieval)
       run retrieval-abcd-full retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_full.jsonl"
-      run retrieval-abcd-early retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_early.jsonl" ;;
+      run retrieval-abcd-early retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_early.jsonl"
+      retrieval_train 0 ;;
+    retrieval-kfold) for fold in 0 1 2 3 4; do retrieval_train "$fold"; done ;;
     next-action) run next-action-abcd next-action --train "$D/abcd/abcd_train_partial_ast.jsonl.gz" --test "$D/abcd/abcd_dev_ast.jsonl.gz" --kb "$D/abcd/guidelines.json" ;;
     summary)
       run summary-dialogsum summary --test "$D/dialogsum/dialogsum_dev.jsonl"

@@ -46,6 +46,7 @@ import {
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
 import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js';
 import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
+import { createResolutionRankers } from '../knowledge/learned-ranking/resolution-rankers.js';
 import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
 import type { KnowledgeDeps } from '../knowledge/ingest.js';
 import { articleTexts } from '../knowledge/article-admin.js';
@@ -196,6 +197,8 @@ export async function createDefaultCapabilities(
     db,
     embedder: embeddings,
     splitter: createJiebaWordSplitter(),
+    // Each tenant's ranker learns which articles resolved which conversations (decision 0015).
+    resolutions: createResolutionRankers({ db }),
   };
   // Order matters: each analyzer sees the results of the ones before it. Light ones first, so
   // next steps, alerts and health never wait behind a knowledge search; replies come after the
@@ -263,6 +266,7 @@ export async function createDefaultCapabilities(
     changes.on('scorecards', scorecards.forget);
     changes.on('churn', churn.forget);
     changes.on('dispositions', dispositions.forget);
+    changes.on('resolutions', (tenantId) => knowledge.resolutions?.refresh(tenantId));
   }
   return {
     analyzers,

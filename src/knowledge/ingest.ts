@@ -14,6 +14,7 @@ import {
   type WordSplitter,
 } from './search-text.js';
 import { tfFactorSql } from './bm25.js';
+import type { ResolutionRankers } from './learned-ranking/resolution-rankers.js';
 
 const TITLE_TF_WEIGHT = 3;
 const INGEST_GROUP = 16;
@@ -26,6 +27,8 @@ export interface KnowledgeDeps {
   /** null: keyword search only. */
   embedder: EmbeddingModel | null;
   splitter: WordSplitter;
+  /** Learning from resolutions (search fuses it in); absent: hybrid search alone. */
+  resolutions?: ResolutionRankers | undefined;
 }
 
 export interface IngestOptions {

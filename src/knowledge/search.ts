@@ -16,6 +16,9 @@ import {
 import { reciprocalRankFusion, relativeScoreFusion } from './fusion.js';
 import { redactionTokenPattern } from '../understanding/pii/redact.js';
 import { CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
+import type { ResolutionRankers } from './learned-ranking/resolution-rankers.js';
+import type { ResolutionVotes } from './learned-ranking/resolution-ranker.js';
+import { fuseResolutionVotes } from './learned-ranking/resolution-fusion.js';
 
 export type { QueryTerm, SearchFilters } from './search-hits.js';
 
@@ -49,6 +52,11 @@ export interface SearchRequest {
     | false;
   /** Let agent feedback nudge the ranking (default true). */
   useFeedback?: boolean;
+  /**
+   * The conversation so far, for the learned ranker to compare with past resolved ones (default:
+   * the query's text). Used only when the search options carry `resolutions`.
+   */
+  resolutionText?: string;
   /** How the keyword and vector rankings are combined (default 'relative'). */
   fusion?: 'relative' | 'rrf';
   /** Share of the vector side in relative fusion (default VECTOR_WEIGHT). */
@@ -81,12 +89,20 @@ export interface SearchResult {
   highlighted: string;
   /** Query words found in the passage, as written in the article. */
   matchedTerms: string[];
+  /**
+   * Set when past resolutions moved this article: how many similar resolved conversations it
+   * helped, and the ids of the closest of them ("agents used this for N conversations like
+   * this one").
+   */
+  resolvedBefore?: { conversations: number; examples: string[] };
 }
 
 export interface SearchOptions {
   db: Queryable;
   embedder: EmbeddingModel | null;
   splitter: WordSplitter;
+  /** Learning from resolutions; absent or without evidence, the ranking is the hybrid one. */
+  resolutions?: ResolutionRankers | undefined;
 }
 
 /**
@@ -213,8 +229,12 @@ export async function searchKnowledge(
     return [];
   }
   if (request.useFeedback !== false) await applyFeedback(db, request.tenantId, fused);
+  const learned = await resolutionVotes(options, request, fullText);
+  const scored = learned ? fuseResolutionVotes(fused, learned) : fused;
 
-  const ranked = [...fused].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
+  const ranked = [...scored]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit);
   const results: SearchResult[] = ranked.map(([articleId, score]) => {
     const keywordHit = keywordBest.get(articleId);
     const vectorHit = vectorBest.get(articleId);
@@ -227,15 +247,20 @@ export async function searchKnowledge(
       tags: [],
       language: '',
       score,
-      confidence:
+      confidence: Math.max(
         similarity === null
           ? coverage
           : Math.max(coverage, 0.5 * coverage + 0.5 * Math.max(0, similarity)),
+        // What the resolved conversations most like this one say: the share of them this
+        // article helped, as far as they are like it.
+        learnedConfidence(learned, articleId),
+      ),
       keywordScore: keywordHit?.score ?? 0,
       vectorSimilarity: similarity,
       passage: '',
       highlighted: '',
       matchedTerms: [],
+      ...resolvedBefore(learned, articleId),
     };
   });
   await fillDetails(db, request, terms, results, keywordBest, vectorBest);
@@ -249,6 +274,32 @@ export async function searchKnowledge(
     results.length,
   );
   return results;
+}
+
+async function resolutionVotes(
+  options: SearchOptions,
+  request: SearchRequest,
+  fullText: string,
+): Promise<ResolutionVotes | null> {
+  const ranker = await options.resolutions?.rankerFor(request.tenantId);
+  if (!ranker) return null;
+  const votes = ranker.vote(request.resolutionText ?? fullText);
+  return votes.support > 0 && votes.votes.length > 0 ? votes : null;
+}
+
+function learnedConfidence(learned: ResolutionVotes | null, articleId: string): number {
+  const vote = learned?.votes.find((v) => v.articleId === articleId);
+  return vote && learned ? learned.support * vote.share : 0;
+}
+
+function resolvedBefore(
+  learned: ResolutionVotes | null,
+  articleId: string,
+): Pick<SearchResult, 'resolvedBefore'> {
+  const vote = learned?.votes.find((v) => v.articleId === articleId);
+  return vote
+    ? { resolvedBefore: { conversations: vote.conversations, examples: vote.examples } }
+    : {};
 }
 
 async function fillDetails(

@@ -6,7 +6,7 @@ import { openNotifications, type Notifications } from './notifications.js';
  * by a trigger on its table (migrations/0017_config_versions.sql), in the writer's transaction.
  */
 export type ConfigKind =
-  'settings' | 'intents' | 'playbooks' | 'scorecards' | 'churn' | 'dispositions';
+  'settings' | 'intents' | 'playbooks' | 'scorecards' | 'churn' | 'dispositions' | 'resolutions';
 
 /** May be async (an intent model retrains); a failure goes to `onError`. */
 export type ConfigChangeHandler = (tenantId: string) => void | Promise<void>;

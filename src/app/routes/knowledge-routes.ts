@@ -12,6 +12,7 @@ import {
 } from '../../knowledge/article-admin.js';
 import { searchKnowledge } from '../../knowledge/search.js';
 import { knowledgeGaps, recordFeedback } from '../../knowledge/feedback.js';
+import { recordResolutionFeedback } from '../../knowledge/learned-ranking/resolution-store.js';
 import type { KnowledgeDeps } from '../../knowledge/ingest.js';
 import { requiredService } from './required-service.js';
 import { errorResponse } from './schemas.js';
@@ -290,6 +291,16 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
           suggestionId: body.suggestionId,
         });
       }
+      // What the verdict says about the articles that resolve conversations like this one.
+      await recordResolutionFeedback(services.db, {
+        tenantId: principal.tenantId,
+        conversationId: conversation.id,
+        kind: body.kind,
+        verdict: body.verdict,
+        articleId: body.articleId,
+        suggestionId: body.suggestionId,
+      });
+      services.knowledge?.resolutions?.refresh(principal.tenantId);
       // Every verdict is also part of the conversation's record (QA sees what the agent did).
       await services.eventLog.append(
         {

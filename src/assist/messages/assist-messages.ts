@@ -53,6 +53,8 @@ export interface AssistMessages {
     /** Why a card is shown: the customer's words it matched (at most three), or its meaning. */
     matches: (terms: readonly string[]) => string;
     closeInMeaning: string;
+    /** The article resolved this many earlier conversations like this one (learned ranking). */
+    resolvedBefore: (conversations: number) => string;
   };
 }
 
@@ -131,6 +133,10 @@ const english: AssistMessages = {
   articleCards: {
     matches: (terms) => `matches ${englishList(terms)} from the customer's last turns`,
     closeInMeaning: 'close in meaning to what the customer said in the last turns',
+    resolvedBefore: (n) =>
+      n === 1
+        ? 'agents used this for a conversation like this one'
+        : `agents used this for ${n} conversations like this one`,
   },
 };
 
@@ -207,6 +213,7 @@ const chinese: AssistMessages = {
         .map((term) => `"${term}"`)
         .join('、')}相符`,
     closeInMeaning: '与客户最近说的内容意思相近',
+    resolvedBefore: (n) => `坐席曾在${n}次类似的通话中用到这篇文章`,
   },
 };
 

@@ -10,6 +10,8 @@ import type { ArticleInput } from '../../knowledge/parse-document.js';
 import { searchKnowledge } from '../../knowledge/search.js';
 import { conversationQuery } from '../../knowledge/conversation-query.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
+import { importResolutions } from '../../knowledge/learned-ranking/resolution-store.js';
+import { createResolutionRankers } from '../../knowledge/learned-ranking/resolution-rankers.js';
 import { dataError, readJsonl, requireId, requireString, writeJsonl } from '../io.js';
 import type { EvalArgs, EvalReporter, EvalTask } from '../task.js';
 
@@ -39,6 +41,24 @@ export function retrievalMetrics(
 }
 
 const hanScript = /[\u3400-\u9fff]/;
+
+async function readConversations(file: string) {
+  const rows = await readJsonl(file);
+  return rows.map((row) => {
+    const relevant = row.value.relevant;
+    if (
+      !Array.isArray(relevant) ||
+      !relevant.every((id) => typeof id === 'string' || typeof id === 'number')
+    ) {
+      throw dataError(file, row.line, 'relevant', 'must be an array of article ids');
+    }
+    return {
+      id: requireId(file, row),
+      text: requireString(file, row, 'text'),
+      relevant: relevant.map(String),
+    };
+  });
+}
 
 async function readKb(file: string): Promise<ArticleInput[]> {
   const rows = await readJsonl(file);
@@ -123,21 +143,10 @@ export async function runRetrieval(
       'The retrieval task needs --kb FILE (articles {id, title, body, labels?}).',
     );
   const articles = await readKb(args.kb);
-  const testRows = await readJsonl(args.test);
-  const tests = testRows.map((row) => {
-    const relevant = row.value.relevant;
-    if (
-      !Array.isArray(relevant) ||
-      !relevant.every((id) => typeof id === 'string' || typeof id === 'number')
-    ) {
-      throw dataError(args.test, row.line, 'relevant', 'must be an array of article ids');
-    }
-    return {
-      id: requireId(args.test, row),
-      text: requireString(args.test, row, 'text'),
-      relevant: relevant.map(String),
-    };
-  });
+  const tests = await readConversations(args.test);
+  // Past conversations and the articles that resolved them: imported as a tenant imports its
+  // history, and learned from by the product's own ranker.
+  const resolved = args.train ? await readConversations(args.train) : [];
   const owned = options ? null : await defaultEmbedder();
   const embedder = options ? options.embedder : owned;
   const splitter = createJiebaWordSplitter();
@@ -154,6 +163,16 @@ export async function runRetrieval(
           reporter.progress(`ingested ${done}/${total} articles`);
       },
     });
+    const resolutions = resolved.length > 0 ? createResolutionRankers({ db }) : undefined;
+    if (resolutions) {
+      await importResolutions(
+        db,
+        'eval',
+        resolved.map((row) => ({ id: row.id, text: row.text, articleIds: row.relevant })),
+      );
+      const ranker = await resolutions.rankerFor('eval');
+      reporter.progress(`learned from ${ranker?.size ?? 0} resolved conversations`);
+    }
     const everyId = articles.map((a) => a.id);
     const queries = tests.map((test) => conversationQuery(test.text));
     // Start embedding every query now (workers batch them); searches consume them in order.
@@ -188,11 +207,12 @@ export async function runRetrieval(
         : undefined;
       if (embedder && !queryVector) keywordOnly++;
       const results = await searchKnowledge(
-        { db, embedder: queryVector ? embedder : null, splitter },
+        { db, embedder: queryVector ? embedder : null, splitter, resolutions },
         {
           tenantId: 'eval',
           query: query.segments,
           vectorText: query.vectorText,
+          resolutionText: test.text,
           ...(queryVector ? { queryVector } : {}),
           limit: Math.max(10, articles.length),
           log: false,
@@ -233,7 +253,7 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
 export const task: EvalTask = {
   name: 'retrieval',
   description:
-    'Knowledge retrieval from the conversation so far: hybrid BM25 + vector search, hit@1/hit@3/MRR',
+    'Knowledge retrieval from the conversation so far: hybrid BM25 + vector search, fused with what past resolutions (--train) teach, hit@1/hit@3/MRR',
   async run(args: EvalArgs, reporter: EvalReporter) {
     return { ...(await runRetrieval(args, reporter)) };
   },

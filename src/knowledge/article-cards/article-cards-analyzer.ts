@@ -10,11 +10,14 @@ import { searchKnowledge, type SearchResult } from '../search.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
 import { redactionTokenPattern } from '../../understanding/pii/redact.js';
 import type { WordSplitter } from '../search-text.js';
+import type { ResolutionRankers } from '../learned-ranking/resolution-rankers.js';
 
 export interface ArticleCardsOptions {
   db: Queryable;
   embedder: EmbeddingModel | null;
   splitter: WordSplitter;
+  /** Learning from resolutions: cards like the ones that resolved similar conversations. */
+  resolutions?: ResolutionRankers | undefined;
   /** Below this search confidence no card is shown: a wrong card costs the agent attention. */
   minConfidence?: number;
   /** Turns of the conversation used for the query (recent ones weigh more). */
@@ -60,6 +63,8 @@ function readState(state: unknown): ArticleCardsState {
 
 /** Why the card is shown, in the language the agent reads (see assistLanguage). */
 function reasonFor(result: SearchResult, messages: AssistMessages): string {
+  if (result.resolvedBefore)
+    return messages.articleCards.resolvedBefore(result.resolvedBefore.conversations);
   if (result.matchedTerms.length > 0) return messages.articleCards.matches(result.matchedTerms);
   return messages.articleCards.closeInMeaning;
 }
@@ -166,13 +171,24 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       const detected = context.previous.language?.conversationLanguage;
       const language =
         context.conversation.language ?? (detected && detected !== 'und' ? detected : undefined);
+      // Past resolutions are compared with the whole conversation so far, as they were learned.
+      const resolutionText = context.transcript
+        .filter((entry) => entry.kind === 'utterance')
+        .map((entry) => topical(entry.text))
+        .join('\n');
       const search = (segments: typeof query.segments, vectorText: string, log: boolean) =>
         searchKnowledge(
-          { db: options.db, embedder: options.embedder, splitter: options.splitter },
+          {
+            db: options.db,
+            embedder: options.embedder,
+            splitter: options.splitter,
+            resolutions: options.resolutions,
+          },
           {
             tenantId: context.tenantId,
             query: segments,
             vectorText,
+            resolutionText,
             ...(language ? { filters: { language: language.split(/[-_]/)[0]! } } : {}),
             limit: 5,
             log: log ? { source: 'article-cards', storeQueryText: false } : false,
