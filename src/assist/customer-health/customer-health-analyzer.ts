@@ -44,6 +44,7 @@ function readState(state: unknown): CustomerHealthState {
 export function createCustomerHealthAnalyzer() {
   return defineAnalyzer({
     name: 'customer-health',
+    languages: ['en'], // VADER and English churn cues
     reads: [],
     async analyze({ item, transcript, state }) {
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;

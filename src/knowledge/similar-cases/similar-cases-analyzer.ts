@@ -57,6 +57,7 @@ export function createSimilarCasesAnalyzer(options: {
   const minWords = options.minWords ?? 12;
   return defineAnalyzer({
     name: 'similar-cases',
+    languages: options.embedder.languages, // a vector search: the encoder's languages
     reads: [],
     cost: 'heavy',
     skipWhenBehindMs: 2_000,
@@ -105,6 +106,7 @@ export function createSimilarCasesAnalyzer(options: {
 export function createCaseIndexFinalizer(options: { db: Queryable; embedder: EmbeddingModel }) {
   return defineFinalizer({
     name: 'case-index',
+    languages: options.embedder.languages, // cases are found by the same encoder
     reads: ['summary', 'disposition'],
     readsLive: [],
     async finalize(context) {
