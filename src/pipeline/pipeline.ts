@@ -8,6 +8,7 @@ import { errorSummary } from '../errors/error-summary.js';
 import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
 import { declaredResults, orderStages } from './stage-order.js';
 import { createAdmission } from './admission.js';
+import { readableItem } from './readable-item.js';
 import {
   LANGUAGE_STAGE,
   NOTICES_STATE,
@@ -232,7 +233,7 @@ export function createPipeline(options: PipelineOptions) {
         conversations.items(conversation.id),
         analyzerStates.load(conversation.id),
       ]);
-      cache.transcript = items.filter((known) => known.seq < item.seq);
+      cache.transcript = items.filter((known) => known.seq < item.seq).map(readableItem);
       cache.state = state;
     }
     if (!cache.transcript.some((known) => known.seq === item.seq)) cache.transcript.push(item);
@@ -261,10 +262,11 @@ export function createPipeline(options: PipelineOptions) {
 
   async function analyzeItem(
     conversation: ConversationRecord,
-    item: ConversationItem,
+    said: ConversationItem,
     run: ItemRun,
   ): Promise<void> {
     const { queuedAt } = run;
+    const item = readableItem(said);
     const { transcript, state, cache } = await contextOf(conversation, item);
     // Whatever happens below, the cache no longer stands for "just before the next item" unless
     // this run finishes.
@@ -297,7 +299,7 @@ export function createPipeline(options: PipelineOptions) {
     if (run.keyed) {
       // Likewise conversation-start, written by `open` before any item.
       if (item.seq === 1) push(conversationStartKey, { type: 'conversation-start', conversation });
-      push(itemFinalKey(item.seq), { type: 'item-final', item });
+      push(itemFinalKey(item.seq), { type: 'item-final', item: said });
     }
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
@@ -455,7 +457,7 @@ export function createPipeline(options: PipelineOptions) {
         [conversationStartKey, conversationEndKey],
       );
     }
-    const transcript = await conversations.items(conversation.id);
+    const transcript = (await conversations.items(conversation.id)).map(readableItem);
     const analyses = await loadAnalyses(conversation);
     const previous: Record<string, object> = {};
     for (const finalizer of finalizers) {
