@@ -8,6 +8,7 @@ import { TestSocket } from './support/ws-client.js';
 const wrapped: string[] = [];
 const noteWrapUp = defineFinalizer({
   name: 'disclosures',
+  languages: 'any',
   reads: [],
   readsLive: [],
   async finalize(context) {

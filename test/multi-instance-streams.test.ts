@@ -8,6 +8,7 @@ import { TestSocket } from './support/ws-client.js';
 
 /** Two analysis events per utterance, so each commit carries several rows. */
 const analyzers: RunnableAnalyzer[] = ['words', 'letters'].map((name) => ({
+  languages: 'any',
   reads: [],
   name: name as RunnableAnalyzer['name'],
   async analyze({ item }) {

@@ -6,6 +6,7 @@ import { TestSocket, type Message } from './support/ws-client.js';
 
 /** Reports the word count of each utterance. */
 const wordCount: RunnableAnalyzer = {
+  languages: 'any',
   reads: [],
   name: 'word-count',
   async analyze({ item }) {

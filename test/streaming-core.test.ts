@@ -6,6 +6,7 @@ import { TestSocket } from './support/ws-client.js';
 
 /** A tiny analyzer: reports the word count, and remembers a running total in its state. */
 const wordCount: RunnableAnalyzer = {
+  languages: 'any',
   reads: [],
   name: 'word-count',
   async analyze({ item, state }) {
@@ -16,6 +17,7 @@ const wordCount: RunnableAnalyzer = {
   },
 };
 const failing: RunnableAnalyzer = {
+  languages: 'any',
   reads: [],
   name: 'always-fails',
   async analyze() {
@@ -23,6 +25,7 @@ const failing: RunnableAnalyzer = {
   },
 };
 const slow: RunnableAnalyzer = {
+  languages: 'any',
   reads: [],
   name: 'too-slow',
   timeoutMs: 50,
@@ -30,6 +33,7 @@ const slow: RunnableAnalyzer = {
     new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))),
 };
 const suggester: RunnableAnalyzer = {
+  languages: 'any',
   reads: ['word-count'],
   name: 'suggester',
   async analyze({ item, previous }) {

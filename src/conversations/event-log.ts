@@ -2,7 +2,7 @@ import type { Database } from '../stores/database.js';
 import type { Notifications } from '../stores/notifications.js';
 import { errorSummary } from '../errors/error-summary.js';
 import { CuecardError } from '../errors/cuecard-error.js';
-import type { AnalysisEventBody, AnalyzerName } from '../pipeline/contract.js';
+import type { AnalysisResultBody, AnalyzerName } from '../pipeline/contract.js';
 import {
   EPHEMERAL_EVENT_TYPES,
   EVENT_VERSION,
@@ -336,16 +336,18 @@ export function createEventLog(
 
     /**
      * The stored `analysis` events of one conversation (of one analyzer, if named), in log
-     * order: what finalizers and reviews read of the live turns.
+     * order: what finalizers and reviews read of the live turns. Notices that an analyzer did
+     * not run (`unsupported_language`) are left out: they are no results to read.
      */
     async analyses<N extends AnalyzerName = AnalyzerName>(
       scope: { tenantId: string; conversationId: string },
       analyzer?: N,
-    ): Promise<Extract<AnalysisEventBody, { analyzer: N }>[]> {
-      const { rows } = await db.query<{ payload: Extract<AnalysisEventBody, { analyzer: N }> }>(
+    ): Promise<Extract<AnalysisResultBody, { analyzer: N }>[]> {
+      const { rows } = await db.query<{ payload: Extract<AnalysisResultBody, { analyzer: N }> }>(
         `SELECT payload FROM events
           WHERE tenant_id = $1 AND conversation_id = $2 AND type = 'analysis'
             AND ($3::text IS NULL OR payload->>'analyzer' = $3)
+            AND NOT (payload->'result' ? 'unsupported_language')
           ORDER BY id`,
         [scope.tenantId, scope.conversationId, analyzer ?? null],
       );

@@ -47,6 +47,18 @@ export interface AnalyzerOutput<N extends AnalyzerName> {
   state?: AnalyzerStates[N];
 }
 
+/** A language as the language analyzer names it: ISO 639-1 ('en', 'zh'), else the detector's code. */
+export type LanguageCode = string;
+
+/**
+ * The languages a stage handles ('any' for stages whose work does not depend on the language:
+ * detection, search in the conversation's own language). Regional tags count as their base
+ * language ('zh-TW' is 'zh'). The runner does not run a stage on an item, or a wrap-up step on a
+ * conversation, in a language it does not list; it publishes `{ unsupported_language }` instead
+ * (see `pipeline/language-gate.ts`).
+ */
+export type LanguageSupport = readonly LanguageCode[] | 'any';
+
 /** Scheduling hints the runner honours; none of them changes what an analyzer computes. */
 export interface StageOptions {
   /** Overrides the pipeline's default timeout. */
@@ -71,6 +83,8 @@ export interface Analyzer<
   R extends AnalyzerName = never,
 > extends StageOptions {
   readonly name: N;
+  /** Required, so that no stage is silently taken to handle every language. */
+  readonly languages: LanguageSupport;
   /** The analyzers whose results this one reads; they run before it on every item. */
   readonly reads: readonly R[];
   /** Which item kinds this analyzer wants; default: utterances only. */
@@ -104,6 +118,8 @@ export interface Finalizer<
   L extends AnalyzerName = never,
 > {
   readonly name: N;
+  /** Required, as for analyzers; judged on the conversation's turns as a whole. */
+  readonly languages: LanguageSupport;
   readonly timeoutMs?: number;
   /** Wrap-up steps whose results this one reads; they run before it. */
   readonly reads: readonly R[];
@@ -140,6 +156,7 @@ export function defineFinalizer<
  */
 export interface RunnableAnalyzer extends StageOptions {
   readonly name: string;
+  readonly languages: LanguageSupport;
   readonly reads: readonly string[];
   readonly accepts?: ReadonlyArray<ConversationItem['kind']>;
   analyze(context: RunnableContext): Promise<RunnableOutput | null>;
@@ -157,6 +174,7 @@ export interface RunnableOutput {
 
 export interface RunnableFinalizer {
   readonly name: string;
+  readonly languages: LanguageSupport;
   readonly timeoutMs?: number;
   readonly reads: readonly string[];
   readonly readsLive: readonly string[];

@@ -89,15 +89,43 @@ export interface FinalizerResults {
 export type AnalyzerName = keyof AnalyzerResults;
 export type FinalizerName = keyof FinalizerResults;
 
+/**
+ * What a stage says instead of its result when the item (or, for a wrap-up step, the
+ * conversation) is in a language it does not handle: the consoles show "not available in
+ * <language>" rather than output shaped for another language. Never a stage's input: `previous`
+ * and `analyses` leave it out, and a wrap-up step's readers get nothing for it.
+ */
+export interface UnsupportedLanguage {
+  unsupported_language: { language: string; supported: readonly string[] };
+}
+
+export function isUnsupportedLanguage(result: unknown): result is UnsupportedLanguage {
+  return typeof result === 'object' && result !== null && 'unsupported_language' in result;
+}
+
 /** One `analysis` event per analyzer name, its result typed by the registry. */
 export type AnalysisEventBody = {
+  [N in AnalyzerName]: {
+    type: 'analysis';
+    analyzer: N;
+    seq: number;
+    result: AnalyzerResults[N] | UnsupportedLanguage;
+  };
+}[AnalyzerName];
+
+/** An `analysis` event that carries the analyzer's result (what stages and reviews read back). */
+export type AnalysisResultBody = {
   [N in AnalyzerName]: { type: 'analysis'; analyzer: N; seq: number; result: AnalyzerResults[N] };
 }[AnalyzerName];
 
 /** One `wrapup` event per step name. */
 export type WrapupEventBody = {
-  [N in FinalizerName]: { type: 'wrapup'; step: N; result: FinalizerResults[N] };
+  [N in FinalizerName]: {
+    type: 'wrapup';
+    step: N;
+    result: FinalizerResults[N] | UnsupportedLanguage;
+  };
 }[FinalizerName];
 
 /** The stored wrap-up of a conversation, by step (a step that failed or said nothing is absent). */
-export type WrapupResults = { [N in FinalizerName]?: FinalizerResults[N] };
+export type WrapupResults = { [N in FinalizerName]?: FinalizerResults[N] | UnsupportedLanguage };

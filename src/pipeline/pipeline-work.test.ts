@@ -15,6 +15,7 @@ import { startPipelineWork } from './pipeline-work.js';
 /** Counts the customer's turns in its state: a turn counted twice would show in the results. */
 const turnCounter: RunnableAnalyzer = {
   name: 'turns',
+  languages: 'any',
   reads: [],
   async analyze({ state }) {
     const n = ((state as { n?: number } | undefined)?.n ?? 0) + 1;
@@ -28,6 +29,7 @@ const turnCounter: RunnableAnalyzer = {
 
 const summary: RunnableFinalizer = {
   name: 'summary',
+  languages: 'any',
   reads: [],
   readsLive: ['turns'],
   async finalize({ analyses }) {

@@ -24,6 +24,7 @@ describe('pipeline', () => {
     const conversations = createConversationStore(db);
     const eventLog = createEventLog(db);
     const slow: RunnableAnalyzer = {
+      languages: 'any',
       reads: [],
       name: 'slow',
       analyze: async () => {
@@ -32,6 +33,7 @@ describe('pipeline', () => {
       },
     };
     const shed: RunnableAnalyzer = {
+      languages: 'any',
       reads: [],
       name: 'cards',
       cost: 'heavy',
@@ -39,6 +41,7 @@ describe('pipeline', () => {
       analyze: async () => ({ result: { ran: true } }),
     };
     const light: RunnableAnalyzer = {
+      languages: 'any',
       reads: ['slow'],
       name: 'light',
       analyze: async ({ previous }) => ({
@@ -89,6 +92,7 @@ describe('pipeline', () => {
     const eventLog = createEventLog(db);
     // Counts the turns it has seen (state) and how many the transcript holds.
     const counter: RunnableAnalyzer = {
+      languages: 'any',
       reads: [],
       name: 'counter',
       analyze: async ({ state, transcript }) => {
@@ -148,6 +152,7 @@ describe('pipeline', () => {
     const analyzerStates = createAnalyzerStateStore(db);
     const wrapups = createWrapupStore(db);
     const counter: RunnableAnalyzer = {
+      languages: 'any',
       reads: [],
       name: 'counter',
       analyze: async ({ state }) => {
@@ -157,6 +162,7 @@ describe('pipeline', () => {
     };
     const tally: RunnableFinalizer = {
       name: 'tally',
+      languages: 'any',
       reads: [],
       readsLive: ['counter'],
       finalize: async ({ analyses }) => ({
@@ -212,6 +218,7 @@ describe('pipeline', () => {
     const conversations = createConversationStore(db);
     const eventLog = createEventLog(db);
     const streaming: RunnableAnalyzer = {
+      languages: 'any',
       reads: [],
       name: 'streaming',
       analyze: async ({ emit }) => {

@@ -13,6 +13,16 @@ import { errorSummary } from '../errors/error-summary.js';
 import type { RunnableAnalyzer, RunnableFinalizer, RunnableOutput } from './analyzer.js';
 import { declaredResults, orderStages } from './stage-order.js';
 import { createAdmission } from './admission.js';
+import { readableItem } from './readable-item.js';
+import {
+  LANGUAGE_STAGE,
+  NOTICES_STATE,
+  itemLanguage,
+  readNotices,
+  supports,
+  unsupportedConversationLanguage,
+  unsupportedLanguage,
+} from './language-gate.js';
 import type { AnalyzerStateStore } from './analyzer-state-store.js';
 
 /** The longest a shedding analyzer waits for a slot before its turn goes without it. */
@@ -161,7 +171,11 @@ async function withTimeout<T>(
  */
 export function createPipeline(options: PipelineOptions) {
   const { conversations, eventLog, analyzerStates, wrapups, timeoutMs, logger } = options;
-  const analyzers = orderStages(options.analyzers, 'analyzer');
+  // A stage with a language rule runs after the language analyzer, whose result decides it,
+  // without reading that result (its `previous` holds only what it declared).
+  const analyzers = orderStages(options.analyzers, 'analyzer', (analyzer) =>
+    analyzer.languages === 'any' ? [] : [LANGUAGE_STAGE],
+  );
   const finalizers = orderStages(options.finalizers, 'finalizer');
   const queues = new Map<string, Promise<void>>();
   const admissions = new Map<string, ReturnType<typeof createAdmission>>();
@@ -224,7 +238,7 @@ export function createPipeline(options: PipelineOptions) {
         conversations.items(conversation.id),
         analyzerStates.load(conversation.id),
       ]);
-      cache.transcript = items.filter((known) => known.seq < item.seq);
+      cache.transcript = items.filter((known) => known.seq < item.seq).map(readableItem);
       cache.state = state;
     }
     if (!cache.transcript.some((known) => known.seq === item.seq)) cache.transcript.push(item);
@@ -253,16 +267,19 @@ export function createPipeline(options: PipelineOptions) {
 
   async function analyzeItem(
     conversation: ConversationRecord,
-    item: ConversationItem,
+    said: ConversationItem,
     run: ItemRun,
   ): Promise<void> {
     const { queuedAt } = run;
+    const item = readableItem(said);
     const { transcript, state, cache } = await contextOf(conversation, item);
     // Whatever happens below, the cache no longer stands for "just before the next item" unless
     // this run finishes.
     cache.lastSeq = null;
     const previous: Record<string, object> = {};
     const changedState: [string, unknown][] = [];
+    const noticesBefore = readNotices(state.get(NOTICES_STATE));
+    let notices = noticesBefore;
     // Events of light analyzers are written together: one INSERT instead of one per analyzer.
     // Pending events are flushed before a heavy analyzer runs, so nothing waits behind it.
     let pending: EventBody[] = [];
@@ -287,11 +304,25 @@ export function createPipeline(options: PipelineOptions) {
     if (run.keyed) {
       // Likewise conversation-start, written by `open` before any item.
       if (item.seq === 1) push(conversationStartKey, { type: 'conversation-start', conversation });
-      push(itemFinalKey(item.seq), { type: 'item-final', item });
+      push(itemFinalKey(item.seq), { type: 'item-final', item: said });
     }
     for (const analyzer of analyzers) {
       if (!(analyzer.accepts ?? ['utterance']).includes(item.kind)) continue;
       checkRun(run.signal);
+      const language = itemLanguage(previous[LANGUAGE_STAGE]);
+      if (language !== undefined && !supports(analyzer.languages, language)) {
+        // Not run: its state stays as it was, and later stages see no result of it.
+        if (analyzer.languages !== 'any' && notices[analyzer.name] !== language) {
+          notices = { ...notices, [analyzer.name]: language };
+          push(`a:${item.seq}:${analyzer.name}`, {
+            type: 'analysis',
+            analyzer: analyzer.name,
+            seq: item.seq,
+            result: unsupportedLanguage(analyzer.languages, language),
+          } as EventBody);
+        }
+        continue;
+      }
       if (analyzer.cost === 'heavy') await flush();
       // Load shedding: a shedding analyzer waits for a slot only while its result would still be
       // fresh; past that the turn goes without it (the next turn brings a fresh one).
@@ -370,6 +401,11 @@ export function createPipeline(options: PipelineOptions) {
       if (!output) continue;
       if (output.result) {
         previous[analyzer.name] = output.result;
+        // A real result replaces the notice on the consoles: a later change is announced again.
+        if (notices[analyzer.name] !== undefined) {
+          const { [analyzer.name]: _replaced, ...rest } = notices;
+          notices = rest;
+        }
         // The contract ties each analyzer's name to its result type (defineAnalyzer); the kernel
         // itself schedules stages by name without knowing the registry.
         push(`a:${item.seq}:${analyzer.name}`, {
@@ -388,6 +424,10 @@ export function createPipeline(options: PipelineOptions) {
       if (analyzer.cost === 'heavy') await flush();
     }
     await flush();
+    if (notices !== noticesBefore) {
+      state.set(NOTICES_STATE, notices);
+      changedState.push([NOTICES_STATE, notices]);
+    }
     checkRun(run.signal);
     await (run.finish ?? ((changed) => analyzerStates.save(conversation.id, changed)))(
       changedState,
@@ -422,11 +462,28 @@ export function createPipeline(options: PipelineOptions) {
         [conversationStartKey, conversationEndKey],
       );
     }
-    const transcript = await conversations.items(conversation.id);
+    const transcript = (await conversations.items(conversation.id)).map(readableItem);
     const analyses = await loadAnalyses(conversation);
     const previous: Record<string, object> = {};
     for (const finalizer of finalizers) {
       checkRun(run.signal);
+      const language = unsupportedConversationLanguage(finalizer.languages, analyses);
+      if (language !== undefined && finalizer.languages !== 'any') {
+        // Stored and published in place of the step's result (the consoles show it); later
+        // steps that read this one find nothing, as when a step has nothing to say.
+        const result = unsupportedLanguage(finalizer.languages, language);
+        await wrapups.save(
+          { tenantId: conversation.tenantId, conversationId: conversation.id },
+          finalizer.name,
+          result,
+        );
+        await eventLog.append(
+          scopeOf(conversation),
+          [{ type: 'wrapup', step: finalizer.name, result } as EventBody],
+          keys(`w:${finalizer.name}`, 1),
+        );
+        continue;
+      }
       try {
         const output = await withTimeout(
           finalizer.timeoutMs ?? timeoutMs * 5,

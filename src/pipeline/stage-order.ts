@@ -11,7 +11,12 @@ interface Stage {
  * ones). Reading a stage that is not listed is allowed (it is optional: a deployment may leave
  * it out); a cycle or a duplicate name is a wiring mistake and fails at start.
  */
-export function orderStages<S extends Stage>(stages: readonly S[], what: string): S[] {
+export function orderStages<S extends Stage>(
+  stages: readonly S[],
+  what: string,
+  /** Stages a stage runs after without reading their results (the language gate's input). */
+  runsAfter: (stage: S) => readonly string[] = () => [],
+): S[] {
   const byName = new Map<string, S>();
   for (const stage of stages) {
     if (byName.has(stage.name))
@@ -29,7 +34,7 @@ export function orderStages<S extends Stage>(stages: readonly S[], what: string)
         `${what}s read each other in a cycle: ${[...path, stage.name].join(' → ')}`,
       );
     visiting.add(stage.name);
-    for (const read of stage.reads) {
+    for (const read of [...stage.reads, ...runsAfter(stage)]) {
       const dependency = byName.get(read);
       if (dependency) place(dependency, [...path, stage.name]);
     }

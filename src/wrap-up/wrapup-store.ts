@@ -1,5 +1,6 @@
 import type { Queryable } from '../stores/database.js';
 import type { FinalizerName, FinalizerResults, WrapupResults } from '../pipeline/contract.js';
+import { isUnsupportedLanguage } from '../pipeline/contract.js';
 
 /** Finished conversations with their wrap-up results, for QA reviewers. */
 export interface ReviewFilter {
@@ -49,11 +50,15 @@ export interface WrapupStore {
     step: N,
     result: FinalizerResults[N],
   ): Promise<void>;
+  /** The step's result; undefined when it has none, or said `unsupported_language`. */
   resultOf<N extends FinalizerName>(
     scope: WrapupScope,
     step: N,
   ): Promise<FinalizerResults[N] | undefined>;
-  /** Every stored step of the conversation (a step that failed or said nothing is absent). */
+  /**
+   * Every stored step of the conversation (a step that failed or said nothing is absent; one
+   * that did not run for the conversation's language holds its `unsupported_language`).
+   */
   resultsOf(scope: WrapupScope): Promise<WrapupResults>;
   /** Ended conversations, newest first, with the wrap-up figures reviewers filter on. */
   listReviewable(filter: ReviewFilter): Promise<{ conversations: ReviewRow[]; total: number }>;
@@ -81,7 +86,9 @@ export function createWrapupStore(db: Queryable): WrapupStore {
         'SELECT result FROM wrapup_results WHERE tenant_id = $1 AND conversation_id = $2 AND kind = $3',
         [tenantId, conversationId, step],
       );
-      return rows[0]?.result;
+      // A step that did not run for the conversation's language has no result to read.
+      const result = rows[0]?.result;
+      return isUnsupportedLanguage(result) ? undefined : result;
     },
 
     async resultsOf({ tenantId, conversationId }) {

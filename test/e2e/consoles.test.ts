@@ -24,6 +24,7 @@ import {
 /** Intent as the supervisor sees it; the real intent analyzer is built elsewhere. */
 const scriptedIntent = defineAnalyzer({
   name: 'intent',
+  languages: 'any',
   reads: [],
   async analyze({ item }) {
     if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;
@@ -37,6 +38,7 @@ const scriptedIntent = defineAnalyzer({
  */
 const scriptedAssist: RunnableAnalyzer = {
   name: 'scripted-assist',
+  languages: 'any',
   reads: [],
   async analyze({ item }) {
     if (item.kind !== 'utterance' || !/charged twice/i.test(item.text)) return null;

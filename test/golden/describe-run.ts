@@ -28,16 +28,22 @@ export function describeRun(golden: GoldenConversation, run: GoldenRun): string 
         lines.push(`    + ${s.kind}: ${what}`);
       } else if (event.type === 'alert') {
         lines.push(`    ! ${event.alert.kind}: ${event.alert.title} — ${event.alert.reason}`);
-      } else if (event.type === 'analysis' && event.analyzer === 'intent') {
-        lines.push(
-          `    ~ intent ${event.result.intent} ${event.result.confidence} / conversation ${event.result.conversation?.intent}`,
-        );
-      } else if (event.type === 'analysis' && event.analyzer === 'sentiment') {
-        lines.push(
-          `    ~ sentiment ${event.result.label} ${event.result.score} trend ${event.result.customerTrend?.direction}`,
-        );
-      } else if (event.type === 'analysis' && event.analyzer === 'article-cards') {
-        lines.push(`    ~ cards top ${event.result.topArticleId} ${event.result.topConfidence}`);
+      } else if (event.type === 'analysis') {
+        if ('unsupported_language' in event.result) {
+          lines.push(
+            `    ~ ${event.analyzer} not run: ${event.result.unsupported_language.language}`,
+          );
+        } else if (event.analyzer === 'intent') {
+          lines.push(
+            `    ~ intent ${event.result.intent} ${event.result.confidence} / conversation ${event.result.conversation?.intent}`,
+          );
+        } else if (event.analyzer === 'sentiment') {
+          lines.push(
+            `    ~ sentiment ${event.result.label} ${event.result.score} trend ${event.result.customerTrend?.direction}`,
+          );
+        } else if (event.analyzer === 'article-cards') {
+          lines.push(`    ~ cards top ${event.result.topArticleId} ${event.result.topConfidence}`);
+        }
       } else if (event.type === 'error') {
         lines.push(`    x ${event.code} ${event.analyzer}: ${event.message}`);
       }

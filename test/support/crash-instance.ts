@@ -25,6 +25,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 const wordCount: RunnableAnalyzer = {
   name: 'word-count',
+  languages: 'any',
   reads: [],
   // Longer than any pause below: slowness must not turn into a timeout error event.
   timeoutMs: 60_000,
@@ -37,6 +38,7 @@ const wordCount: RunnableAnalyzer = {
 
 const itemCount: RunnableFinalizer = {
   name: 'item-count',
+  languages: 'any',
   reads: [],
   readsLive: ['word-count'],
   timeoutMs: 60_000,

@@ -24,3 +24,17 @@ export function humanize(value: string): string {
   const spaced = value.replace(/[-_]+/g, ' ').trim();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+/** "ja" → "Japanese", in the browser's language; the code itself when the browser has no name. */
+export function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** What a console shows in place of a result a stage did not produce for this language. */
+export function notAvailableIn(language: string): string {
+  return `Not available in ${languageName(language)}`;
+}

@@ -78,6 +78,7 @@ function toEvent(conversationId: string, entry: KeyedAlert, seq: number | null):
 export function createAlertsAnalyzer(options: AlertsOptions = {}) {
   return defineAnalyzer({
     name: 'alerts',
+    languages: ['en', 'zh'], // default alert phrases (actions carry no language)
     reads: ['sentiment', 'intent'],
     accepts: ['utterance', 'action'],
     async analyze(context) {
@@ -112,6 +113,7 @@ export function createAlertsAnalyzer(options: AlertsOptions = {}) {
 export function createDisclosureFinalizer(options: AlertsOptions = {}) {
   return defineFinalizer({
     name: 'disclosures',
+    languages: ['en', 'zh'], // default disclosure phrases
     reads: [],
     readsLive: [],
     async finalize(context) {

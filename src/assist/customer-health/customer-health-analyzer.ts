@@ -56,6 +56,8 @@ function readState(state: unknown): CustomerHealthState {
 export function createCustomerHealthAnalyzer() {
   return defineAnalyzer({
     name: 'customer-health',
+    // Live sentiment reads both; churn cues and CSAT phrases come in English and Chinese.
+    languages: ['en', 'zh'],
     reads: ['sentiment'],
     async analyze({ item, transcript, state, previous: results }) {
       if (item.kind !== 'utterance' || item.speaker !== 'customer') return null;

@@ -65,6 +65,7 @@ export function createPlaybookAnalyzer(options: {
 }) {
   return defineAnalyzer({
     name: 'playbook',
+    languages: ['en', 'zh'], // playbooks' cue phrases (actions carry no language)
     reads: ['intent'],
     accepts: ['utterance', 'action'],
     async analyze(context) {

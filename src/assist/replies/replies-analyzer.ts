@@ -78,6 +78,7 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
   const llmTimeoutMs = options.llmTimeoutMs ?? 8_000;
   return defineAnalyzer({
     name: 'replies',
+    languages: ['en', 'zh'], // grounded in playbooks and cards of these languages
     reads: ['playbook', 'article-cards', 'intent'],
     ...(options.chatModel ? { cost: 'heavy' as const } : {}),
     accepts: ['utterance'],

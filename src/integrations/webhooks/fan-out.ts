@@ -6,7 +6,11 @@ import {
   readPublishableOfTypes,
   type EventRow,
 } from '../../conversations/event-tail.js';
-import type { WrapupResults } from '../../pipeline/contract.js';
+import {
+  isUnsupportedLanguage,
+  type UnsupportedLanguage,
+  type WrapupResults,
+} from '../../pipeline/contract.js';
 import { enqueueSql, factsParam } from './delivery-store.js';
 import type { WebhookEndpoint } from './endpoint-store.js';
 import type { WebhookEventType, WebhookFact } from './webhook-types.js';
@@ -133,8 +137,9 @@ async function factsOf(
     payload.step === 'follow-ups' &&
     types.has('follow_up.created')
   ) {
-    const ref = conversationRef(row, await record());
-    return payload.result.tasks.map((task) => ({
+    const tasks = usable(payload.result)?.tasks ?? [];
+    const ref = tasks.length > 0 ? conversationRef(row, await record()) : null;
+    return tasks.map((task) => ({
       ...base,
       type: 'follow_up.created' as const,
       sourceKey: `follow-up:${task.id}:created`,
@@ -155,32 +160,34 @@ async function factsOf(
   return [];
 }
 
+/** A step's result, or undefined when it had none or could not read the conversation's language. */
+function usable<T extends object>(result: T | UnsupportedLanguage | undefined): T | undefined {
+  return result && !isUnsupportedLanguage(result) ? result : undefined;
+}
+
 /** `conversation.ended`: what a CRM files with the call (README, "Webhooks"). */
 function endedData(conversation: ConversationRecord | null, wrapup: WrapupResults) {
+  const summary = usable(wrapup.summary);
+  const disposition = usable(wrapup.disposition);
+  const churn = usable(wrapup.churn);
+  const qa = usable(wrapup.qa);
   return {
     customerId: conversation?.customerId ?? null,
     language: conversation?.language ?? null,
     startedAt: conversation?.startedAt ?? null,
     endedAt: conversation?.endedAt ?? null,
-    summary: wrapup.summary
-      ? { text: wrapup.summary.narrative, source: wrapup.summary.source }
+    summary: summary ? { text: summary.narrative, source: summary.source } : null,
+    disposition: disposition
+      ? { suggested: disposition.suggested, confidence: disposition.confidence }
       : null,
-    disposition: wrapup.disposition
-      ? { suggested: wrapup.disposition.suggested, confidence: wrapup.disposition.confidence }
+    churn: churn ? { risk: churn.risk, reasons: churn.reasons } : null,
+    qa: qa
+      ? { overall: qa.overall, scorecardId: qa.scorecardId, scorecardVersion: qa.scorecardVersion }
       : null,
-    churn: wrapup.churn
-      ? {
-          risk: wrapup.churn.risk,
-          reasons: wrapup.churn.reasons,
-        }
-      : null,
-    qa: wrapup.qa
-      ? {
-          overall: wrapup.qa.overall,
-          scorecardId: wrapup.qa.scorecardId,
-          scorecardVersion: wrapup.qa.scorecardVersion,
-        }
-      : null,
-    followUps: wrapup['follow-ups']?.tasks.length ?? 0,
+    followUps: usable(wrapup['follow-ups'])?.tasks.length ?? 0,
+    /** Steps that did not run because they do not read the conversation's language. */
+    unsupportedLanguage: Object.entries(wrapup)
+      .filter(([, result]) => isUnsupportedLanguage(result))
+      .map(([step]) => step),
   };
 }

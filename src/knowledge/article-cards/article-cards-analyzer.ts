@@ -136,6 +136,7 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
   const windowTurns = options.windowTurns ?? 8;
   return defineAnalyzer({
     name: 'article-cards',
+    languages: 'any', // searches articles written in the conversation's language
     reads: ['intent', 'language'],
     accepts: ['utterance'],
     cost: 'heavy',

@@ -67,6 +67,9 @@ export function createSimilarCasesAnalyzer(options: {
   const minWords = options.minWords ?? 12;
   return defineAnalyzer({
     name: 'similar-cases',
+    // The case encoder reads any text (keywords where the embedder cannot), but a case is shown by
+    // its wrap-up summary, written in English or Chinese.
+    languages: ['en', 'zh'],
     reads: [],
     cost: 'heavy',
     skipWhenBehindMs: 2_000,
@@ -130,6 +133,7 @@ export function createCaseIndexFinalizer(options: {
   const encoder = createCaseEncoder({ ...options, minSimilarity: 0 });
   return defineFinalizer({
     name: 'case-index',
+    languages: ['en', 'zh'], // as the analyzer: cases are shown by their summaries
     reads: ['summary', 'disposition'],
     readsLive: [],
     async finalize(context) {

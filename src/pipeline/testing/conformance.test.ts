@@ -22,6 +22,7 @@ const textOf = (item: { kind: string; text?: string }) =>
 /** Counts turns and characters, reading its state defensively and never changing it in place. */
 const wellBehaved: RunnableAnalyzer = {
   name: 'tally',
+  languages: 'any',
   reads: [],
   analyze: async ({ item, state }) => {
     const turns = typeof (state as { turns?: unknown } | null)?.turns === 'number';
@@ -31,14 +32,18 @@ const wellBehaved: RunnableAnalyzer = {
 };
 
 const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> = {
+  // Handles no language at all: it would never run.
+  'declares the languages it handles': { ...wellBehaved, name: 'nowhere', languages: [] },
   'answers on the realistic conversations': {
     name: 'mute',
+    languages: 'any',
     reads: [],
     analyze: async () => null,
   },
   // Empty text: characters per word is 0 / 0.
   'takes empty and odd input without throwing, and its output survives JSON': {
     name: 'ratio',
+    languages: 'any',
     reads: [],
     analyze: async ({ item }) => {
       const text = textOf(item);
@@ -48,6 +53,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
   // A Set in state: fine in the runner's cache, {} once read back from the database.
   'gives the same results when its state is read back from JSON between items': {
     name: 'distinct',
+    languages: 'any',
     reads: [],
     analyze: async ({ item, state }) => {
       const seen =
@@ -59,6 +65,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
   },
   'reads an unexpected stored state defensively': {
     name: 'trusting',
+    languages: 'any',
     reads: [],
     analyze: async ({ state }) => {
       const turns = state === undefined ? 0 : (state as { turns: number }).turns;
@@ -68,6 +75,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
   // Counts in place: a retried item counts twice.
   'gives the same result, state and events when an item is retried': {
     name: 'counter',
+    languages: 'any',
     reads: [],
     analyze: async ({ state }) => {
       const kept = (state ?? { turns: 0 }) as { turns: number };
@@ -78,6 +86,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
   // Goes on for 3 s whatever its signal says.
   'returns promptly or throws an abort error when its signal is already aborted': {
     name: 'deaf',
+    languages: 'any',
     reads: [],
     analyze: async ({ signal }) => {
       if (signal.aborted) await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -87,6 +96,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
   // Reads a result through a cast instead of declaring it.
   'reads only the previous results it declares': {
     name: 'snoop',
+    languages: 'any',
     reads: [],
     analyze: async ({ previous }) => ({ result: { sawTally: previous.tally !== undefined } }),
   },
@@ -94,6 +104,7 @@ const misbehaving: Record<keyof typeof analyzerChecks, RunnableAnalyzer | null> 
 
 const wellBehavedStep: RunnableFinalizer = {
   name: 'recap',
+  languages: 'any',
   reads: [],
   readsLive: ['tally'],
   finalize: async ({ transcript, analyses }) => ({
@@ -109,14 +120,22 @@ const wellBehavedStep: RunnableFinalizer = {
 };
 
 const misbehavingSteps: Partial<Record<keyof typeof finalizerChecks, RunnableFinalizer>> = {
+  // A name no detector gives: the step would be skipped on every conversation.
+  'declares the languages it handles': {
+    ...wellBehavedStep,
+    name: 'anglo',
+    languages: ['English'],
+  },
   'takes empty and odd conversations without throwing, and its output survives JSON': {
     name: 'first-words',
+    languages: 'any',
     reads: [],
     readsLive: [],
     finalize: async ({ transcript }) => ({ result: { firstSeq: transcript[0]!.seq } }),
   },
   'copes with earlier steps and live results missing': {
     name: 'needy',
+    languages: 'any',
     reads: ['recap'],
     readsLive: [],
     finalize: async ({ previous }) => ({
@@ -125,6 +144,7 @@ const misbehavingSteps: Partial<Record<keyof typeof finalizerChecks, RunnableFin
   },
   'returns promptly or throws an abort error when its signal is already aborted': {
     name: 'slow-step',
+    languages: 'any',
     reads: [],
     readsLive: [],
     finalize: async ({ signal }) => {
@@ -134,6 +154,7 @@ const misbehavingSteps: Partial<Record<keyof typeof finalizerChecks, RunnableFin
   },
   'reads only the earlier steps and live results it declares': {
     name: 'nosy-step',
+    languages: 'any',
     reads: [],
     readsLive: [],
     finalize: async ({ analyses }) => ({
@@ -153,6 +174,7 @@ describe('the conformance suite', () => {
     // Adds a row on every run: a retried wrap-up writes twice.
     const appending: RunnableFinalizer = {
       name: 'appending',
+      languages: 'any',
       reads: [],
       readsLive: [],
       finalize: async ({ conversation }) => {

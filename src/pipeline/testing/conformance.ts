@@ -188,7 +188,24 @@ const outcomes = (play: AnalyzerPlay, name: string, attempt = 0) =>
     ...(call.attempts[attempt]!.snapshot as object),
   }));
 
+/**
+ * The languages rule needs every stage's declaration: 'any', or the language codes it handles
+ * (the compiler asks for the field; this catches an empty list or a name that no detector gives).
+ */
+function expectLanguagesDeclared(stage: { languages: unknown }): void {
+  const { languages } = stage;
+  if (languages === 'any') return;
+  expect(Array.isArray(languages), 'languages: a list of codes or "any"').toBe(true);
+  expect((languages as unknown[]).length).toBeGreaterThan(0);
+  for (const code of languages as unknown[])
+    expect(code, 'a language code as the language analyzer names it').toMatch(/^[a-z]{2,3}$/);
+}
+
 export const analyzerChecks = {
+  'declares the languages it handles': async (world, name) => {
+    expectLanguagesDeclared(analyzerOf(world, name));
+  },
+
   // Without an answer somewhere, every other check could pass with the stage doing nothing.
   'answers on the realistic conversations': async (world, name) => {
     const plays = await Promise.all(
@@ -294,6 +311,10 @@ const stepOf = (play: FinalizerPlay, name: string): FinalizerCall =>
   play.calls.find((call) => call.stage === name)!;
 
 export const finalizerChecks = {
+  'declares the languages it handles': async (world, name) => {
+    expectLanguagesDeclared(finalizerOf(world, name));
+  },
+
   'answers on the realistic conversations': async (world, name) => {
     const plays = await Promise.all(
       world.options.conversations.map((script) => world.finalizerPlay(script, LIVE_AS_STORED)),
@@ -426,6 +447,7 @@ const errorsOf = (events: readonly StoredEvent[], seqs?: readonly number[]) =>
 /** Stages that fail on every call: one hangs (ignoring its signal), one throws. */
 const hangingAnalyzer: RunnableAnalyzer = {
   name: 'conformance-hang',
+  languages: 'any',
   reads: [],
   accepts: ['utterance', 'action'],
   timeoutMs: 100,
@@ -433,12 +455,14 @@ const hangingAnalyzer: RunnableAnalyzer = {
 };
 const throwingAnalyzer: RunnableAnalyzer = {
   name: 'conformance-throw',
+  languages: 'any',
   reads: [],
   accepts: ['utterance', 'action'],
   analyze: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")),
 };
 const hangingFinalizer: RunnableFinalizer = {
   name: 'conformance-hang',
+  languages: 'any',
   reads: [],
   readsLive: [],
   timeoutMs: 100,
@@ -446,6 +470,7 @@ const hangingFinalizer: RunnableFinalizer = {
 };
 const throwingFinalizer: RunnableFinalizer = {
   name: 'conformance-throw',
+  languages: 'any',
   reads: [],
   readsLive: [],
   finalize: () => Promise.reject(new Error('wrap-up step failed')),

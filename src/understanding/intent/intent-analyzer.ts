@@ -50,6 +50,7 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions) {
   const decay = options.decay ?? 0.7;
   return defineAnalyzer({
     name: 'intent',
+    languages: ['en', 'zh'], // the default taxonomy's examples
     reads: [],
     // Embeds the text in a worker thread.
     cost: 'heavy',

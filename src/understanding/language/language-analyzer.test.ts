@@ -71,6 +71,27 @@ describe('language analyzer', () => {
     ]);
     expect(results.map((r) => r.language)).toEqual(['zh', 'zh', 'en', 'zh', 'en']);
     expect(results.map((r) => r.conversationLanguage)).toEqual(['zh', 'zh', 'zh', 'zh', 'zh']);
+    // "ok" and "thanks" say too little to move the stages off Chinese.
+    expect(results.map((r) => r.analysisLanguage)).toEqual(['zh', 'zh', 'zh', 'zh', 'zh']);
+  });
+
+  it('reads a full turn in another language in its own language, turn by turn', async () => {
+    const results = await run(analyzer, [
+      [
+        'agent',
+        '您好，这里是星联宽带客服中心，请问今天有什么可以帮您的吗？我是客服小王，很高兴为您服务。',
+      ],
+      [
+        'customer',
+        '你好，我这个月被扣了两次月费，同一笔钱扣了两次，麻烦你们帮我查一下到底是怎么回事。',
+      ],
+      ['customer', 'I was charged twice for the same bill'],
+      ['agent', '好的'],
+      ['customer', 'Me cobraron dos veces la factura'],
+      ['customer', 'sí'],
+    ]);
+    // The conversation stays Chinese; short turns follow it, full ones keep their own language.
+    expect(results.map((r) => r.analysisLanguage)).toEqual(['zh', 'zh', 'en', 'zh', 'es', 'zh']);
   });
 
   it('switches when the conversation really moves to another language', async () => {
@@ -89,6 +110,11 @@ describe('language analyzer', () => {
       ['customer', 'I need to update the address on my account'],
       ['customer', '12345'],
     ]);
-    expect(results[1]).toEqual({ language: 'und', confidence: 0, conversationLanguage: 'en' });
+    expect(results[1]).toEqual({
+      language: 'und',
+      confidence: 0,
+      conversationLanguage: 'en',
+      analysisLanguage: 'en',
+    });
   });
 });

@@ -99,6 +99,7 @@ export function createSentimentAnalyzer(options: SentimentAnalyzerOptions) {
   const encoderBudgetMs = options.encoderBudgetMs ?? 500;
   return defineAnalyzer({
     name: 'sentiment',
+    languages: ['en', 'zh'], // lexicons and seed sentences: English and Chinese
     reads: ['language'],
     // With a sentence encoder the text is embedded in a worker thread (the intent analyzer after
     // this one can then find the same text's vector in the pool's cache).

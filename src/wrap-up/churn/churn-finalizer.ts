@@ -24,6 +24,7 @@ import { defineFinalizer } from '../../pipeline/analyzer.js';
 export function createChurnFinalizer(options: { baseRisk?: ChurnService['baseRisk'] } = {}) {
   return defineFinalizer({
     name: 'churn',
+    languages: ['en', 'zh'], // live sentiment (cancel and competitor cues: English only)
     reads: ['summary', 'repeat-contact'],
     readsLive: ['sentiment'],
     async finalize(context) {

@@ -13,6 +13,7 @@ export interface DispositionResult {
 export function createDispositionFinalizer(dispositions: Pick<DispositionService, 'suggest'>) {
   return defineFinalizer({
     name: 'disposition',
+    languages: ['en', 'zh'], // the code set's examples
     reads: [],
     readsLive: [],
     async finalize(context) {

@@ -15,6 +15,7 @@ import { defineFinalizer } from '../../pipeline/analyzer.js';
 export function createFollowUpsFinalizer(db: Database) {
   return defineFinalizer({
     name: 'follow-ups',
+    languages: ['en', 'zh'], // commitment cues and due dates
     reads: ['summary'],
     readsLive: [],
     async finalize(context) {

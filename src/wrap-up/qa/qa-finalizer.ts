@@ -23,6 +23,7 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
       : { scorecardFor: () => options, onScored: undefined, articleTexts: undefined };
   return defineFinalizer({
     name: 'qa',
+    languages: ['en', 'zh'], // scorecard cues
     reads: ['disposition'],
     readsLive: ['sentiment', 'article-cards'],
     async finalize(context) {

@@ -37,6 +37,7 @@ export function createRepeatContactFinalizer(
 ) {
   return defineFinalizer({
     name: 'repeat-contact',
+    languages: 'any', // compares topics other stages named
     reads: ['disposition'],
     readsLive: ['intent'],
     async finalize(context) {

@@ -10,6 +10,7 @@ export function createSummaryFinalizer(
 ) {
   return defineFinalizer({
     name: 'summary',
+    languages: ['en', 'zh'], // English and Chinese notes
     reads: [],
     readsLive: [],
     timeoutMs: options.chatModel ? 20_000 : 5_000,

@@ -12,22 +12,9 @@ const latinWordPattern = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
 // characters when deciding which language most of a text is in.
 const hanPerLatinWord = 1.5;
 
-// Traditional → Simplified for the characters the wrap-up cues, dates and templates use, so a
-// call in Traditional characters gets the same commitments and note (written in Simplified).
-// Only one-to-one pairs: a character whose Simplified form depends on the word is left alone.
-const traditionalPairs =
-  '們们這这個个後后週周禮礼電电聯联繫系絡络發发貨货達达補补專专員员經经級级轉转報报處处時时鐘钟內内幾几兩两號号點点將将會会預预計计證证諾诺爭争還还錢钱費费帳账賬账單单複复務务換换別别訴诉戶户訂订網网對对實实詢询確确認认為为幫帮給给請请問问題题謝谢見见氣气過过決决滿满辦办記记錄录開开調调減减復复麼么嗎吗讓让說说話话撥拨關关於于應应該该條条態态額额塊块連连線线斷断碼码錯错與与來来頭头萬万億亿筆笔續续購购買买訊讯簡简絕绝雙双誤误啟启歡欢戲戏瀏浏覽览區区總总擊击護护價价壞坏幣币機机據据稱称產产種种類类藝艺師师門门進进賠赔償偿貸贷檢检驗验剛刚讀读寫写權权險险準准備备歷历異异負负責责陣阵隊队雜杂邊边郵邮遞递運运輸输約约結结帶带體体樣样';
-const simplifiedOf = new Map(
-  Array.from({ length: traditionalPairs.length / 2 }, (_, index) => [
-    traditionalPairs[index * 2]!,
-    traditionalPairs[index * 2 + 1]!,
-  ]),
-);
-
-/** The text with the Traditional characters the wrap-up rules read turned into Simplified. */
-export function toSimplified(text: string): string {
-  return text.replace(/\p{Script=Han}/gu, (char) => simplifiedOf.get(char) ?? char);
-}
+// Traditional → Simplified: one table for the whole service (the pipeline hands stages Chinese
+// in simplified script already; callers outside it, such as evaluations, still need this).
+export { toSimplified } from '../../text/chinese-script.js';
 
 /**
  * Whether most of these texts are Chinese ('zh', by Han characters against Latin words) or not

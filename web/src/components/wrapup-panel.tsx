@@ -1,6 +1,6 @@
 import type { ConversationView } from '../live/conversation-state.js';
 import type { FinalizerResults } from '../live/types.js';
-import { humanize } from '../format.js';
+import { humanize, notAvailableIn } from '../format.js';
 
 const percent = (value: number) => `${Math.round(value * 100)} %`;
 
@@ -116,7 +116,8 @@ export function WrapupPanel({ view }: { view: ConversationView }) {
   const followUps = view.wrapup['follow-ups'];
   const repeat = view.wrapup['repeat-contact'];
   const disclosures = view.wrapup.disclosures;
-  if (Object.keys(view.wrapup).length === 0) return null;
+  const unavailable = Object.entries(view.wrapupUnavailable);
+  if (Object.keys(view.wrapup).length === 0 && unavailable.length === 0) return null;
   return (
     <section className="panel wrapup" aria-labelledby="wrapup-title">
       <h2 id="wrapup-title">Wrap-up</h2>
@@ -141,6 +142,12 @@ export function WrapupPanel({ view }: { view: ConversationView }) {
             <dd>{disclosures.missing.map(humanize).join(', ')}</dd>
           </div>
         ) : null}
+        {unavailable.map(([step, language]) => (
+          <div className="wrapup-section" key={step}>
+            <dt>{humanize(step)}</dt>
+            <dd className="meta">{notAvailableIn(language)}</dd>
+          </div>
+        ))}
       </dl>
     </section>
   );

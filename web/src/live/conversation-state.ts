@@ -7,8 +7,8 @@ import type {
   PlaybookStepLine,
   Speaker,
   Suggestion,
-  WrapupResults,
 } from './types.js';
+import { splitWrapup, type UnavailableSteps, type WrapupView } from './wrapup-view.js';
 
 /**
  * What a console knows about one conversation: its record, its durable events (unique by id,
@@ -173,7 +173,14 @@ export interface ConversationView {
   trend: 'improving' | 'worsening' | 'steady' | null;
   customerSentiment: number | null;
   /** The wrap-up so far, by step (each step arrives as its own event once the call ended). */
-  wrapup: WrapupResults;
+  wrapup: WrapupView;
+  /** Wrap-up steps that did not run for the conversation's language: step → language. */
+  wrapupUnavailable: UnavailableSteps;
+  /**
+   * Live analyzers whose latest word is that the conversation's current language is one they do
+   * not handle: analyzer → language. A later result of the analyzer removes it.
+   */
+  unavailable: Record<string, string>;
   errors: { code: string; message: string; analyzer: string | null }[];
 }
 
@@ -233,6 +240,8 @@ export function deriveView(state: ConversationState): ConversationView {
     trend: null,
     customerSentiment: null,
     wrapup: {},
+    wrapupUnavailable: {},
+    unavailable: {},
     errors: [],
   };
   // The turn each reply answers: a suggestion event carries it, a streamed reply's start does.
@@ -281,6 +290,11 @@ export function deriveView(state: ConversationState): ConversationView {
         break;
       }
       case 'analysis':
+        if ('unsupported_language' in event.result) {
+          view.unavailable[event.analyzer] = event.result.unsupported_language.language;
+          break;
+        }
+        delete view.unavailable[event.analyzer];
         if (event.analyzer === 'sentiment') {
           const { label, score, customerTrend } = event.result;
           sentimentBySeq.set(event.seq, { label, score });
@@ -306,10 +320,13 @@ export function deriveView(state: ConversationState): ConversationView {
       case 'alert':
         view.alerts.push(event.alert);
         break;
-      case 'wrapup':
+      case 'wrapup': {
         // Each step's result is typed by its name: copy it under that name.
-        Object.assign(view.wrapup, { [event.step]: event.result });
+        const { results, unavailable } = splitWrapup({ [event.step]: event.result });
+        Object.assign(view.wrapup, results);
+        Object.assign(view.wrapupUnavailable, unavailable);
         break;
+      }
       case 'error':
         view.errors.push({
           code: event.code,

@@ -13,7 +13,7 @@ import {
   SimilarCasesPanel,
 } from '../components/assist-panels.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
-import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
+import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
 /** The agent's conversations: the active ones in full, plus the newest so a just-ended call stays readable. */
@@ -135,13 +135,23 @@ export function AgentConsole() {
                     </span>
                   </dd>
                 </div>
-                {view.intent ? (
+                {view.unavailable.intent ? (
+                  <div>
+                    <dt>Intent</dt>
+                    <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                  </div>
+                ) : view.intent ? (
                   <div>
                     <dt>Intent</dt>
                     <dd>{humanize(view.intent)}</dd>
                   </div>
                 ) : null}
-                {view.trend ? (
+                {view.unavailable.sentiment ? (
+                  <div>
+                    <dt>Customer mood</dt>
+                    <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                  </div>
+                ) : view.trend ? (
                   <div>
                     <dt>Customer mood</dt>
                     <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>

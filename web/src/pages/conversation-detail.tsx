@@ -14,7 +14,7 @@ import {
   SimilarCasesPanel,
 } from '../components/assist-panels.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
-import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
+import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
 function describeEvent(event: CuecardEvent): string {
@@ -28,6 +28,8 @@ function describeEvent(event: CuecardEvent): string {
         ? `#${event.item.seq} ${event.item.speaker} spoke`
         : `#${event.item.seq} action ${event.item.action}`;
     case 'analysis':
+      if ('unsupported_language' in event.result)
+        return `#${event.seq} ${event.analyzer}: ${notAvailableIn(event.result.unsupported_language.language).toLowerCase()}`;
       return `#${event.seq} ${event.analyzer}${event.analyzer === 'sentiment' ? `: ${event.result.label}` : ''}`;
     case 'suggestion':
       return `Suggestion (${event.suggestion.kind})${'title' in event.suggestion ? `: ${event.suggestion.title}` : ''}`;

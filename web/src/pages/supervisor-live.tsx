@@ -6,7 +6,7 @@ import { useSignedIn } from '../session.js';
 import { Link } from '../router.js';
 import { ConnectionBadge } from '../components/connection-badge.js';
 import { DataTable } from '../components/data-table.js';
-import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
+import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
 const DETAIL_CONCURRENCY = 4;
@@ -147,9 +147,19 @@ export function SupervisorLive() {
               <td>{CHANNEL_LABELS[record.channel] ?? record.channel}</td>
               <td>{record.customerId ?? '—'}</td>
               <td className="numeric">{conversationDuration(record, now)}</td>
-              <td>{view.intent ? humanize(view.intent) : <span className="meta">—</span>}</td>
               <td>
-                {view.trend ? (
+                {view.unavailable.intent ? (
+                  <span className="meta">{notAvailableIn(view.unavailable.intent)}</span>
+                ) : view.intent ? (
+                  humanize(view.intent)
+                ) : (
+                  <span className="meta">—</span>
+                )}
+              </td>
+              <td>
+                {view.unavailable.sentiment ? (
+                  <span className="meta">{notAvailableIn(view.unavailable.sentiment)}</span>
+                ) : view.trend ? (
                   <span className={`trend trend-${view.trend}`}>
                     <span aria-hidden="true">{TREND_ARROWS[view.trend]} </span>
                     {view.trend}

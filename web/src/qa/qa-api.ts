@@ -1,5 +1,6 @@
 import { apiFetch } from '../api.js';
 import type { ConversationItem, ConversationRecord, WrapupResults } from '../live/types.js';
+import { splitWrapup, type UnavailableSteps, type WrapupView } from '../live/wrapup-view.js';
 import type { CriterionReview, ReviewRow } from '../../../src/wrap-up/qa/qa-review.js';
 import type { QaAgreement } from '../../../src/wrap-up/qa/qa-store.js';
 
@@ -26,7 +27,7 @@ export interface ReviewPage {
 }
 
 /** Wrap-up results as stored, typed by the pipeline contract (a step that did not run is absent). */
-export type ReviewWrapup = WrapupResults;
+export type ReviewWrapup = WrapupView;
 
 export interface SentimentPoint {
   seq: number;
@@ -39,6 +40,8 @@ export interface ConversationReview {
   conversation: ConversationRecord;
   transcript: ConversationItem[];
   wrapup: ReviewWrapup;
+  /** Steps that did not run for the conversation's language: step → language. */
+  wrapupUnavailable: UnavailableSteps;
   scorecard: CriterionReview[];
   /** The score with reviewers' overrides in place of automatic scores. */
   reviewedOverall: number | null;
@@ -52,8 +55,12 @@ export function listReviewable(key: string, filters: ReviewFilters): Promise<Rev
   return apiFetch<ReviewPage>(key, `/api/qa/conversations?${params.toString()}`);
 }
 
-export function getReview(key: string, id: string): Promise<ConversationReview> {
-  return apiFetch<ConversationReview>(key, `/api/qa/conversations/${encodeURIComponent(id)}`);
+export async function getReview(key: string, id: string): Promise<ConversationReview> {
+  const review = await apiFetch<
+    Omit<ConversationReview, 'wrapup' | 'wrapupUnavailable'> & { wrapup: WrapupResults }
+  >(key, `/api/qa/conversations/${encodeURIComponent(id)}`);
+  const { results, unavailable } = splitWrapup(review.wrapup);
+  return { ...review, wrapup: results, wrapupUnavailable: unavailable };
 }
 
 export function getAgreement(key: string): Promise<QaAgreement> {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
 import { Link } from '../router.js';
-import { CHANNEL_LABELS, formatDuration, humanize } from '../format.js';
+import { CHANNEL_LABELS, formatDuration, humanize, notAvailableIn } from '../format.js';
 import type { ConversationItem } from '../live/types.js';
 import {
   getReview,
@@ -270,7 +270,13 @@ function WrapupPanels({ review }: { review: ConversationReview }) {
     <>
       <section className="panel review-summary" aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
-        {summary?.narrative ? <p>{summary.narrative}</p> : <p className="empty">No summary.</p>}
+        {summary?.narrative ? (
+          <p>{summary.narrative}</p>
+        ) : review.wrapupUnavailable.summary ? (
+          <p className="empty">{notAvailableIn(review.wrapupUnavailable.summary)}</p>
+        ) : (
+          <p className="empty">No summary.</p>
+        )}
         {summary ? (
           <dl className="facts">
             {summary.reason ? (
@@ -470,6 +476,9 @@ export function QaReviewDetail({ id }: { id: string }) {
                 {reviewed === undefined ? null : (
                   <span className="figure-note">automatic {percent(automatic)}</span>
                 )}
+                {review.wrapupUnavailable.qa ? (
+                  <span className="figure-note">{notAvailableIn(review.wrapupUnavailable.qa)}</span>
+                ) : null}
               </div>
               <div className="figure">
                 <span className="figure-label">Churn risk</span>
