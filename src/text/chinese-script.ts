@@ -1,6 +1,6 @@
 /**
- * Traditional → simplified Chinese for the characters our Chinese word lists and cue phrases
- * use, so a caller writing 氣/換/銷/對不起 gets what one writing 气/换/销/对不起 gets. Not a full
+ * Which script a text is mostly in, and Traditional → simplified Chinese for the characters our
+ * Chinese word lists, cue phrases, dates and note templates use, so a caller writing 氣/換/銷/對不起 gets what one writing 气/换/销/对不起 gets. Not a full
  * converter (that needs phrase tables): only characters that exist in traditional script alone,
  * so simplified text comes back unchanged. Ambiguous ones (著 and 乾 are also simplified
  * characters with meanings of their own) are left out on purpose.
@@ -20,7 +20,11 @@ const pairs =
   '訴诉監监報报紙纸聞闻師师會会協协個个這这麼么嗎吗為为從从時时間间長长進进後后' +
   '裡里邊边頭头幾几現现張张並并總总復复歷历樣样裝装塊块層层隊队員员則则廠厂與与' +
   '讀读寫写認认識识選选擇择員员標标準准級级權权條条規规議议態态拋抛儘尽盡尽' +
-  '別别夠够聯联絡络簡简決决攜携獲获歸归虧亏趕赶緊紧數数';
+  '別别夠够聯联絡络簡简決决攜携獲获歸归虧亏趕赶緊紧數数' +
+  // Dates, promises and deliveries (the wrap-up's follow-ups and notes).
+  '週周禮礼繫系達达鐘钟內内兩两將将預预諾诺爭争複复幫帮見见調调減减撥拨於于連连斷断' +
+  '萬万億亿筆笔絕绝雙双戲戏瀏浏覽览區区擊击護护幣币稱称產产種种類类藝艺貸贷檢检驗验' +
+  '剛刚險险備备異异負负責责陣阵雜杂輸输結结體体';
 
 const toSimplifiedMap: ReadonlyMap<string, string> = (() => {
   const map = new Map<string, string>();
@@ -41,4 +45,30 @@ export function toSimplified(text: string): string {
   let out = '';
   for (const char of text) out += toSimplifiedMap.get(char) ?? char;
   return out;
+}
+
+const hanPattern = /\p{Script=Han}/gu;
+const kanaPattern = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const latinWordPattern = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
+// A Chinese word is one to two characters, so a Latin word weighs about as much as 1.5 Han
+// characters when deciding which language most of a text is in.
+const hanPerLatinWord = 1.5;
+
+/**
+ * Whether most of these texts are Chinese ('zh', by Han characters against Latin words) or not
+ * ('en': the English rules, which also serve every other language); null when there is no text.
+ */
+export function majorityLanguage(texts: readonly string[]): 'zh' | 'en' | null {
+  let han = 0;
+  let latin = 0;
+  let kana = 0;
+  for (const text of texts) {
+    han += text.match(hanPattern)?.length ?? 0;
+    latin += text.match(latinWordPattern)?.length ?? 0;
+    kana += text.match(kanaPattern)?.length ?? 0;
+  }
+  if (han === 0 && latin === 0 && kana === 0) return null;
+  // Japanese writes Han characters too; its kana keep it off the Chinese path.
+  if (kana > 0.1 * (han + kana)) return 'en';
+  return han > latin * hanPerLatinWord ? 'zh' : 'en';
 }

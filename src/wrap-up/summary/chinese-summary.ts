@@ -1,5 +1,6 @@
 import { extractCommitments, type Commitment } from '../followups/commitments.js';
-import { splitChineseSentences, splitClauses, toSimplified } from '../text/chinese.js';
+import { toSimplified } from '../../text/chinese-script.js';
+import { splitChineseSentences, splitClauses } from '../../text/chinese-words.js';
 import {
   promiseWithoutSubject,
   toChineseThirdPerson,
