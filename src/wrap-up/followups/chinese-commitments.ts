@@ -55,8 +55,12 @@ function chineseDraft(
     }
     case 'delivery':
       return `您的物品正在安排寄送，预计${due ? `${formatChineseDue(due)}前` : '近期'}送达。`;
-    case 'send':
-      return `我们将${by}把沟通的资料发送给您。`;
+    case 'send': {
+      if (!/通知/.test(sentence)) return `我们将${by}把沟通的资料发送给您。`;
+      // "修好以后会短信通知您": the notice waits for news, so an undated one is not "尽快".
+      const channel = /短信|邮件|电话|微信/.exec(sentence)?.[0];
+      return `我们将${due ? by : '在有进展后'}${channel ? `通过${channel}` : ''}通知您。`;
+    }
     case 'escalation':
       return visit
         ? `我们已安排工作人员${by}上门服务。`

@@ -169,7 +169,13 @@ describe('follow-ups from Chinese commitments', () => {
         now,
       }),
     ).toEqual([]);
-    expect(one('修好以后我们会发短信通知您。').kind).toBe('send');
+    const notice = one('修好以后我们会发短信通知您。');
+    expect(notice.kind).toBe('send');
+    // A notice is a notice, not "the documents we discussed".
+    expect(notice.draftMessage).toBe('我们将在有进展后通过短信通知您。');
+    expect(one('明天下午三点前我会用邮件通知您结果。').draftMessage).toBe(
+      '我们将于2026年12月7日（周一） 15:00 UTC前通过邮件通知您。',
+    );
   });
 
   it('reads Traditional characters like Simplified ones', () => {

@@ -6,7 +6,7 @@ import {
   toChineseThirdPerson,
   withoutSubject,
 } from './chinese-third-person.js';
-import { describeActionItem } from './describe-action-item.js';
+import { describeActionItemInChinese } from './describe-action-item-chinese.js';
 import {
   roleOf,
   type StructuredActionItem,
@@ -278,7 +278,7 @@ export function chineseSummary(
     narrative,
     reason: firstIssue ? `客户${firstIssue.replace(/^其/, '')}` : null,
     actions: [
-      ...actionItems.map((item) => describeActionItem(item.action, item.data)),
+      ...actionItems.map((item) => describeActionItemInChinese(item.action, item.data)),
       ...agent.done.map((step) => `坐席${step}`),
     ].slice(0, 6),
     outcome,
