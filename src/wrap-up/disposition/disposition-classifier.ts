@@ -4,7 +4,8 @@ import type { FeatureBag } from '../../learning/sparse-vector.js';
 import { addCharNgrams, addWordNgrams } from '../../learning/text-features.js';
 import { TfidfVectorizer } from '../../learning/tfidf-vectorizer.js';
 import { normalizeText } from '../text/text.js';
-import { chineseStopwords, segmentedWordTokens } from '../../text/chinese-words.js';
+import { segmentedWordTokens } from '../../text/chinese-words.js';
+import { chineseFunctionWords as chineseStopwords } from '../../text/chinese-stopwords.js';
 import type { DispositionCodeSet } from './code-set.js';
 
 export interface LabelledConversation {
