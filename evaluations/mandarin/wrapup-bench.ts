@@ -11,7 +11,8 @@
 // a gold one of the same turn and owner with the same due time (both null counts); `strict`
 // also needs the same kind. QA: precision and recall of "met" and of "missed" verdicts; evidence
 // agreement is the share of agreeing verdicts whose evidence names a gold evidence turn.
-// Disposition: accuracy of the code suggested from the code set alone.
+// Disposition: accuracy of the code suggested from the code set alone. Notes: the share of calls
+// whose offline note (reason, narrative, actions) has no Latin letter.
 // Each run appends one line to results.jsonl (unless --no-record).
 import { appendFileSync, readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { DispositionClassifier } from '../../src/wrap-up/disposition/disposition
 import { dispositionText } from '../../src/wrap-up/disposition/disposition-service.js';
 import { scoreConversation } from '../../src/wrap-up/qa/auto-qa.js';
 import { loadScorecard } from '../../src/wrap-up/qa/scorecard.js';
+import { summarizeOffline } from '../../src/wrap-up/summary/summarize.js';
 
 interface GoldCommitment {
   seq?: number;
@@ -157,8 +159,13 @@ function callFigures(calls: readonly Call[], misses: string[]) {
   let agreeing = 0;
   let evidenced = 0;
   let rightCode = 0;
+  let chineseNotes = 0;
   for (const call of calls) {
     const transcript = transcriptOf(call);
+    const note = summarizeOffline(transcript, now, 'zh');
+    const lines = [note.reason ?? '', note.narrative, ...note.actions];
+    if (lines.every((line) => !/[A-Za-z]/.test(line))) chineseNotes++;
+    else misses.push(`${call.id} note has Latin letters: ${lines.join(' / ')}`);
     const code = classifier.suggest(dispositionText(transcript)).code;
     if (code === call.disposition) rightCode++;
     else misses.push(`${call.id} code ${code} ≠ ${call.disposition}`);
@@ -206,6 +213,7 @@ function callFigures(calls: readonly Call[], misses: string[]) {
   return {
     calls: calls.length,
     dispositionAccuracy: ratio(rightCode, calls.length),
+    chineseNoteShare: ratio(chineseNotes, calls.length),
     commitments: commitments.figures(),
     qaMet: pr(verdicts.met),
     qaMissed: pr(verdicts.missed),
@@ -238,6 +246,8 @@ if (!process.argv.includes('--no-record')) {
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    // Uncommitted changes (data or code) are not that commit's figures.
+    if (execSync('git status --porcelain', { encoding: 'utf8' }).trim() !== '') commit += '-dirty';
   } catch {
     // Outside a git checkout the line still records the figures.
   }

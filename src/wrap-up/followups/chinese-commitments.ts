@@ -19,6 +19,8 @@ const kinds: [Commitment['kind'], RegExp][] = [
   ['send', /发送|发给您|发到您|短信|邮件|发您/],
   ['escalation', /升级|主管|经理|专员|工程师|技术人员|师傅|上报|转交|上门/],
 ];
+// "工程师预计明天中午前修好": when service comes back, whoever does the work.
+const repairCue = /修好|修复|恢复|抢修|排除故障/;
 const referringBack = /^(?:他们|他|她|对方|相关部门|同事|专员|那边)/;
 // "如果…", "若…", "万一…", "…的话": what follows is promised only if that happens.
 const conditionStart = /^(?:如果|要是|万一|假如|假设|若是?|一旦|倘若)|的话$/;
@@ -66,6 +68,7 @@ function chineseDraft(
         ? `我们已安排工作人员${by}上门服务。`
         : `您的问题已转交专员处理，专员将${by}与您联系。`;
     case 'other':
+      if (repairCue.test(sentence) && due) return `我们预计于${formatChineseDue(due)}前恢复服务。`;
       return `关于本次沟通约定的事项，我们将${by}完成。`;
   }
 }
@@ -117,7 +120,10 @@ function promiseUnits(sentence: string): PromiseUnit[] {
 function kindOf(unit: string): Commitment['kind'] {
   if (electronicSend.test(unit) && !/寄(?!存)/.test(unit.replace(/快递单|单号/g, '')))
     return 'send';
-  return kinds.find(([, pattern]) => pattern.test(unit))?.[0] ?? 'other';
+  const named = kinds.find(([, pattern]) => pattern.test(unit))?.[0] ?? 'other';
+  // "工程师预计明天中午前修好" names an engineer, but it is a repair time, not a hand-over to a
+  // specialist; a visit (上门) stays an escalation.
+  return named === 'escalation' && repairCue.test(unit) && !/上门/.test(unit) ? 'other' : named;
 }
 
 /** The amounts of the latest refund mentioned in this turn or up to three turns before it. */

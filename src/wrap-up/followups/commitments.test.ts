@@ -201,6 +201,12 @@ describe('follow-ups from Chinese commitments', () => {
     expect([escalation.kind, escalation.dueAt]).toEqual(['escalation', '2026-12-08T17:00:00.000Z']);
   });
 
+  it('describes a repair time as a repair, not a specialist call', () => {
+    const repair = one('工程师预计明天中午十二点前修好。');
+    expect([repair.kind, repair.dueAt]).toEqual(['other', '2026-12-07T12:00:00.000Z']);
+    expect(repair.draftMessage).toBe('我们预计于2026年12月7日（周一） 12:00 UTC前恢复服务。');
+  });
+
   it('describes a technician visit as a visit, not a specialist call', () => {
     expect(one('工程师明天会上门检修。').draftMessage).toBe(
       '我们已安排工作人员于2026年12月7日（周一）前上门服务。',

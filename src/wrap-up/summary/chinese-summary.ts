@@ -204,6 +204,8 @@ function resultText(
       if (followUps.some((followUp) => /上门/.test(followUp.sentence))) return '已安排上门服务';
       if (kinds.has('escalation')) return '已转交专员跟进';
       if (kinds.has('callback')) return '待坐席回电';
+      if (followUps.some((followUp) => /修好|修复|恢复|抢修/.test(followUp.sentence)))
+        return '待恢复服务';
       if (kinds.has('send')) return '待发送通知';
       return '待跟进';
   }
