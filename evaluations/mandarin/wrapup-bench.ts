@@ -5,7 +5,7 @@
 // Data, each with a dev half (cues may be tuned on it) and a held-out half (never tuned on):
 // - commitments.jsonl (dev) and commitments-fresh.jsonl (held-out): one agent turn each, with
 //   its gold commitments (kind, dueAt).
-// - calls.jsonl (`split`: dev | test): whole calls with gold commitments (turn, owner, kind,
+// - calls.jsonl (`split`: dev | test | test2): whole calls with gold commitments (turn, owner, kind,
 //   dueAt) and gold QA criteria (met 1 / missed 0 / not applicable null, evidence turns).
 // Every call is taken to end on Wednesday 9 December 2026, 06:00 UTC. A found commitment matches
 // a gold one of the same turn and owner with the same due time (both null counts); `strict`
@@ -38,7 +38,7 @@ interface GoldCriterion {
 }
 interface Call {
   id: string;
-  split: 'dev' | 'test';
+  split: 'dev' | 'test' | 'test2';
   articles: string[];
   /** The wrap-up code a supervisor would pick (knowledge/dispositions/default.yaml). */
   disposition: string;
@@ -221,7 +221,7 @@ function callFigures(calls: readonly Call[], misses: string[]) {
   };
 }
 
-const misses: Record<string, string[]> = { dev: [], test: [] };
+const misses: Record<string, string[]> = { dev: [], test: [], test2: [] };
 const calls = jsonl<Call>('calls.jsonl');
 const figures = {
   dev: {
@@ -236,6 +236,13 @@ const figures = {
     calls: callFigures(
       calls.filter((call) => call.split === 'test'),
       misses.test!,
+    ),
+  },
+  // Written after fixes were made while looking at the held-out half: unseen by those fixes.
+  heldOutLate: {
+    calls: callFigures(
+      calls.filter((call) => call.split === 'test2'),
+      misses.test2!,
     ),
   },
 };

@@ -2,6 +2,7 @@ import type { ConversationItem, UtteranceItem } from '../../conversations/types.
 import { contentTokens, splitSentences } from '../text/text.js';
 import { chineseContentWords, splitChineseSentences } from '../../text/chinese-words.js';
 import { sentimentScore } from '../text/sentiment.js';
+import { extractCommitments } from '../followups/commitments.js';
 import { numbersIn, policyFigures, type PolicyFigure } from './policy-figures.js';
 import type { QaCheck, Scorecard } from './scorecard.js';
 import {
@@ -248,7 +249,19 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
         : score(criterionId, 1, [], 'chosen code is plausible');
     }
     case 'resolution_confirmed': {
-      const tail = agent.slice(-4).filter((turn) => resolutionPattern.test(turn.text));
+      // A promise with a time ("明天上午我会给您打电话", "I'll call you back Thursday") states
+      // the next steps, in whatever words: the follow-ups' own reader finds it.
+      const promised = new Set(
+        extractCommitments(
+          agent.map((turn) => ({ seq: turn.seq, speaker: 'agent', text: turn.text })),
+          { owners: ['agent'] },
+        )
+          .filter((commitment) => commitment.dueAt !== null)
+          .map((commitment) => commitment.seq),
+      );
+      const tail = agent
+        .slice(-4)
+        .filter((turn) => resolutionPattern.test(turn.text) || promised.has(turn.seq));
       return tail.length > 0
         ? score(
             criterionId,

@@ -146,4 +146,18 @@ describe('auto-QA on a Mandarin call', () => {
     expect(outage.resolution_confirmed).toMatchObject({ score: 1, evidence: [2, 4] });
     expect(outage.empathy).toMatchObject({ score: 1, evidence: [3, 4] });
   });
+
+  it('takes a dated promise in the last turns as the next steps, and a 把 sentence as a change', () => {
+    const scores = byId(
+      buildTranscript([
+        ['agent', '您好，很高兴为您服务。'],
+        ['customer', '我这个月手头紧，能不能晚点交费？'],
+        ['agent', '可以，已经帮您把缴费日期调整到月底。'],
+        ['customer', '好的。'],
+        ['agent', '明天上午我会给您打电话确认一下。'],
+      ]),
+    );
+    expect(scores.identity_verified).toMatchObject({ score: 0, evidence: [3] });
+    expect(scores.resolution_confirmed).toMatchObject({ score: 1, evidence: [3, 5] });
+  });
 });
