@@ -1,5 +1,5 @@
 import type { Queryable } from '../stores/database.js';
-import { chineseStopWords } from './chinese-stop-words.js';
+import { chineseFunctionWords as chineseStopWords } from '../text/chinese-stopwords.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, type WordSplitter } from './search-text.js';
 import {
@@ -142,7 +142,7 @@ export async function analyzeQuery(
   );
   // A lone Latin letter is what the parser leaves of contractions ("I'm" → 'm'): it carries no
   // topic, and shown as a matched word in a card's reason it looks broken.
-  // Chinese function words likewise (see chinese-stop-words.ts).
+  // Chinese function words likewise (see src/text/chinese-stopwords.ts).
   const rows = lexemes.filter(
     (row) => !/^[a-z]$/.test(row.term) && !chineseStopWords.has(row.term),
   );

@@ -1,6 +1,6 @@
 /**
- * Traditional → simplified Chinese for the characters our Chinese word lists and cue phrases
- * use, so a caller writing 氣/換/銷/對不起 gets what one writing 气/换/销/对不起 gets. Not a full
+ * Which script a text is mostly in, and Traditional → simplified Chinese for the characters our
+ * Chinese word lists, cue phrases, dates and note templates use, so a caller writing 氣/換/銷/對不起 gets what one writing 气/换/销/对不起 gets. Not a full
  * converter (that needs phrase tables): only characters that exist in traditional script alone,
  * so simplified text comes back unchanged. Ambiguous ones (著 and 乾 are also simplified
  * characters with meanings of their own) are left out on purpose.
@@ -21,15 +21,10 @@ const pairs =
   '裡里邊边頭头幾几現现張张並并總总復复歷历樣样裝装塊块層层隊队員员則则廠厂與与' +
   '讀读寫写認认識识選选擇择員员標标準准級级權权條条規规議议態态拋抛儘尽盡尽' +
   '別别夠够聯联絡络簡简決决攜携獲获歸归虧亏趕赶緊紧數数' +
-  // Dates, numbers, commitments and the wrap-up's notes (once kept in a table of their own).
-  '們们這这個个後后週周禮礼電电聯联繫系發发貨货達达補补專专員员經经級级轉转報报處处時时' +
-  '鐘钟內内幾几兩两號号點点將将會会預预計计證证諾诺爭争還还錢钱費费帳账賬账單单複复務务' +
-  '訴诉戶户訂订網网對对實实詢询確确認认為为幫帮給给請请問问題题謝谢見见過过決决辦办記记' +
-  '錄录開开調调減减復复麼么嗎吗讓让說说話话撥拨關关於于應应該该條条態态額额塊块連连線线' +
-  '斷断碼码錯错與与來来頭头萬万億亿筆笔續续購购買买訊讯簡简絕绝雙双誤误啟启歡欢戲戏瀏浏' +
-  '覽览區区總总擊击護护價价壞坏幣币機机據据稱称產产種种類类藝艺師师門门進进賠赔償偿貸贷' +
-  '檢检驗验剛刚讀读寫写權权險险準准備备歷历異异負负責责陣阵隊队雜杂邊边郵邮遞递運运輸输' +
-  '約约結结帶带體体樣样' +
+  // Dates, promises and deliveries (the wrap-up's follow-ups and notes).
+  '週周禮礼繫系達达鐘钟內内兩两將将預预諾诺爭争複复幫帮見见調调減减撥拨於于連连斷断' +
+  '萬万億亿筆笔絕绝雙双戲戏瀏浏覽览區区擊击護护幣币稱称產产種种類类藝艺貸贷檢检驗验' +
+  '剛刚險险備备異异負负責责陣阵雜杂輸输結结體体' +
   // Common words of any call.
   '沒没覺觉際际試试設设參参車车東东紀纪顯显頁页閉闭動动稅税諮咨歲岁齊齐';
 
@@ -52,4 +47,30 @@ export function toSimplified(text: string): string {
   let out = '';
   for (const char of text) out += toSimplifiedMap.get(char) ?? char;
   return out;
+}
+
+const hanPattern = /\p{Script=Han}/gu;
+const kanaPattern = /[\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const latinWordPattern = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
+// A Chinese word is one to two characters, so a Latin word weighs about as much as 1.5 Han
+// characters when deciding which language most of a text is in.
+const hanPerLatinWord = 1.5;
+
+/**
+ * Whether most of these texts are Chinese ('zh', by Han characters against Latin words) or not
+ * ('en': the English rules, which also serve every other language); null when there is no text.
+ */
+export function majorityLanguage(texts: readonly string[]): 'zh' | 'en' | null {
+  let han = 0;
+  let latin = 0;
+  let kana = 0;
+  for (const text of texts) {
+    han += text.match(hanPattern)?.length ?? 0;
+    latin += text.match(latinWordPattern)?.length ?? 0;
+    kana += text.match(kanaPattern)?.length ?? 0;
+  }
+  if (han === 0 && latin === 0 && kana === 0) return null;
+  // Japanese writes Han characters too; its kana keep it off the Chinese path.
+  if (kana > 0.1 * (han + kana)) return 'en';
+  return han > latin * hanPerLatinWord ? 'zh' : 'en';
 }

@@ -181,6 +181,10 @@ describe.each(goldens.map((golden) => [golden.id, golden] as const))('%s', (_id,
         .join(' ')
         .toLowerCase();
       for (const word of want.summaryIncludes) expect(shown, shown).toContain(word.toLowerCase());
+      // A Chinese call's note is Chinese on every line, the connector's actions included.
+      if (golden.language === 'zh')
+        for (const line of [summary!.reason ?? '', summary!.narrative, ...summary!.actions])
+          expect(line, 'a line of the Chinese note').not.toMatch(/[A-Za-z]/);
       expect(want.outcome, `outcome; summary: ${summary!.narrative}`).toContain(summary!.outcome);
       expect(want.disposition, `code; ${JSON.stringify(disposition)}`).toContain(
         disposition?.suggested,

@@ -1,5 +1,5 @@
 import type { ConversationItem } from '../../conversations/types.js';
-import { majorityLanguage } from '../../wrap-up/text/chinese.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 
 /** The languages the agent's assist texts (alert titles, next steps, reply reasons) exist in. */
 export type AssistLanguage = 'en' | 'zh';

@@ -3,7 +3,7 @@ import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatMessage } from '../../providers/spec/chat-model.js';
 import { fillSlots, loadPrompt } from '../../prompts/prompt-template.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
-import { majorityLanguage } from '../../wrap-up/text/chinese.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 import type { AssistLanguage } from '../messages/assist-language.js';
 import { assistMessages } from '../messages/assist-messages.js';
 

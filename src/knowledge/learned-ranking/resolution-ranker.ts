@@ -2,7 +2,7 @@ import type { FeatureBag, SparseVector } from '../../learning/sparse-vector.js';
 import { addWordNgrams } from '../../learning/text-features.js';
 import { TfidfVectorizer } from '../../learning/tfidf-vectorizer.js';
 import { normalizeText, stopwords } from '../../wrap-up/text/text.js';
-import { segmentedWordTokens } from '../../wrap-up/text/chinese-words.js';
+import { segmentedWordTokens } from '../../text/chinese-words.js';
 
 /** A conversation that ended, and how much each article helped resolve it. */
 export interface ResolvedConversation {

@@ -1,7 +1,7 @@
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import { toSimplified } from '../../text/chinese-script.js';
-import { majorityLanguage } from '../../wrap-up/text/chinese.js';
-import { chineseStopWords } from '../chinese-stop-words.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
+import { chineseStopwords } from '../../text/chinese-stopwords.js';
 import { embeds, type WordSplitter } from '../search-text.js';
 
 /**
@@ -89,7 +89,7 @@ export function createCaseEncoder(options: {
     dimensions: DIMENSIONS,
     languages: 'any',
     embed: async (texts) =>
-      texts.map((text) => bagOfWords(words(text).filter((word) => !chineseStopWords.has(word)))),
+      texts.map((text) => bagOfWords(words(text).filter((word) => !chineseStopwords.has(word)))),
   };
   return {
     modelFor(text) {

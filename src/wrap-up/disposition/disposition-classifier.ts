@@ -4,7 +4,8 @@ import type { FeatureBag } from '../../learning/sparse-vector.js';
 import { addCharNgrams, addWordNgrams } from '../../learning/text-features.js';
 import { TfidfVectorizer } from '../../learning/tfidf-vectorizer.js';
 import { normalizeText } from '../text/text.js';
-import { segmentedWordTokens } from '../text/chinese-words.js';
+import { segmentedWordTokens } from '../../text/chinese-words.js';
+import { chineseFunctionWords as chineseStopwords } from '../../text/chinese-stopwords.js';
 import type { DispositionCodeSet } from './code-set.js';
 
 export interface LabelledConversation {
@@ -72,8 +73,12 @@ export const defaultDispositionTraining: Partial<SoftmaxOptions> = {
 };
 
 export function dispositionFeatures(text: string, options: DispositionFeatureOptions): FeatureBag {
-  // Chinese is segmented into words first, so its n-grams are words like English ones.
-  const words = segmentedWordTokens(normalizeText(text));
+  // Chinese is segmented into words first, so its n-grams are words like English ones. Its
+  // particles and pronouns (了 的 您 会) go: with a code set's few Chinese examples they outweigh
+  // the words that name the matter, and the code with the most examples wins every call.
+  const words = segmentedWordTokens(normalizeText(text)).filter(
+    (word) => !chineseStopwords.has(word),
+  );
   const bag = new Map<string, number>();
   addWordNgrams(bag, 'w', words, options.wordNgrams);
   if (options.openingWords > 0)

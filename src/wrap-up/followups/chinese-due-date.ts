@@ -1,4 +1,4 @@
-import { chineseNumberValue, chineseNumeral } from '../text/chinese.js';
+import { chineseNumberValue, chineseNumeral } from '../../text/chinese-digits.js';
 import { addBusinessDays, atHour, dayMs, startOfDay, type Due } from './due-date.js';
 
 const number = `(\\d+|${chineseNumeral})`;

@@ -113,7 +113,7 @@ describe('follow-ups from Chinese commitments', () => {
     expect(found.map((commitment) => commitment.kind)).toEqual(['refund', 'callback']);
   });
 
-  it('keeps a condition and its date with the promise that follows it', () => {
+  it('arranges no follow-up for a conditional promise, only for the promise made outright', () => {
     const found = extractCommitments(
       [
         {
@@ -125,10 +125,57 @@ describe('follow-ups from Chinese commitments', () => {
       { now },
     );
     expect(found.map((commitment) => [commitment.kind, commitment.dueAt])).toEqual([
-      ['delivery', '2026-12-07T09:00:00.000Z'],
       ['callback', '2026-12-07T17:00:00.000Z'],
     ]);
-    expect(found[1]!.draftMessage).toBe('我们将于2026年12月7日（周一） 17:00 UTC前回电给您。');
+    expect(found[0]!.draftMessage).toBe('我们将于2026年12月7日（周一） 17:00 UTC前回电给您。');
+    for (const conditional of [
+      '若明天中午还没有恢复，我们会安排技术人员上门检查。',
+      '万一超过期限没有寄回，会收取三百元的设备费。',
+      '另外故障满二十四小时的话，系统会自动给您补偿一天的月租。',
+      '要是三天内还没到账，我会给您回电。',
+      // The threshold is the condition; the sentence after it says how that compensation is paid.
+      '故障超过二十四小时会自动补偿，补偿会体现在下一期账单中。',
+    ])
+      expect(
+        extractCommitments([{ seq: 1, speaker: 'agent', text: conditional }], { now }),
+        conditional,
+      ).toEqual([]);
+  });
+
+  it('arranges no follow-up for an English conditional promise', () => {
+    const found = extractCommitments(
+      [
+        {
+          seq: 3,
+          speaker: 'agent',
+          text: "If the outage lasts more than 24 hours, we'll credit your account automatically. I'll call you back tomorrow at 10am. In case the technician can't fix it, we will send a replacement.",
+        },
+      ],
+      { now },
+    );
+    expect(found.map((commitment) => commitment.kind)).toEqual(['callback']);
+  });
+
+  it('tells what the customer has to do from what the company promises', () => {
+    expect(one('我们会在两个工作日内把免费的退货快递单发到您的邮箱。').kind).toBe('send');
+    for (const notOurs of ['机顶盒需要在十五天内寄回。', '请您在三天内把旧卡寄回给我们。'])
+      expect(
+        extractCommitments([{ seq: 1, speaker: 'agent', text: notOurs }], { now }),
+        notOurs,
+      ).toEqual([]);
+    // An undated routine ("the bill will go to the new address") is no task; a notice is.
+    expect(
+      extractCommitments([{ seq: 1, speaker: 'agent', text: '下个月的账单会寄到新地址。' }], {
+        now,
+      }),
+    ).toEqual([]);
+    const notice = one('修好以后我们会发短信通知您。');
+    expect(notice.kind).toBe('send');
+    // A notice is a notice, not "the documents we discussed".
+    expect(notice.draftMessage).toBe('我们将在有进展后通过短信通知您。');
+    expect(one('明天下午三点前我会用邮件通知您结果。').draftMessage).toBe(
+      '我们将于2026年12月7日（周一） 15:00 UTC前通过邮件通知您。',
+    );
   });
 
   it('reads Traditional characters like Simplified ones', () => {
@@ -154,6 +201,12 @@ describe('follow-ups from Chinese commitments', () => {
     expect([escalation.kind, escalation.dueAt]).toEqual(['escalation', '2026-12-08T17:00:00.000Z']);
   });
 
+  it('describes a repair time as a repair, not a specialist call', () => {
+    const repair = one('工程师预计明天中午十二点前修好。');
+    expect([repair.kind, repair.dueAt]).toEqual(['other', '2026-12-07T12:00:00.000Z']);
+    expect(repair.draftMessage).toBe('我们预计于2026年12月7日（周一） 12:00 UTC前恢复服务。');
+  });
+
   it('describes a technician visit as a visit, not a specialist call', () => {
     expect(one('工程师明天会上门检修。').draftMessage).toBe(
       '我们已安排工作人员于2026年12月7日（周一）前上门服务。',
@@ -168,10 +221,10 @@ describe('follow-ups from Chinese commitments', () => {
     expect(callback?.dueAt).toBe('2026-12-10T14:00:00.000Z');
   });
 
-  it('reads amounts in Chinese numerals, and a threshold as a condition rather than a due date', () => {
+  it('reads amounts in Chinese numerals, and names compensation as such', () => {
     expect(one('多扣的八十九元三到五个工作日内退回原支付账户。').amounts).toEqual(['89元']);
-    const credit = one('故障超过二十四小时会自动补偿，补偿会体现在下一期账单中。');
-    expect([credit.kind, credit.dueAt]).toEqual(['refund', null]);
-    expect(credit.draftMessage).toBe('您的补偿已提交，预计近期到账。');
+    const credit = one('停机的补偿会在五个工作日内退到您的账户。');
+    expect(credit.kind).toBe('refund');
+    expect(credit.draftMessage).toBe('您的补偿已提交，预计2026年12月11日（周五）前到账。');
   });
 });

@@ -1,7 +1,7 @@
 import { normalizeText, splitSentences } from '../text/text.js';
 import { extractEntities, type TextEntity } from '../text/entities.js';
 import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
-import { majorityLanguage } from '../text/chinese.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 import { extractChineseCommitments } from './chinese-commitments.js';
 import { addBusinessDays, startOfDay, type Due } from './due-date.js';
 
@@ -34,6 +34,10 @@ const promise =
   /\b(i'll|i will|we'll|we will|i am going to|i'm going to|we are going to|we're going to|will be|should (?:arrive|be|receive|get|see)|will (?:arrive|receive|get|reach|take|show|post|appear|ship|call|send)|you(?:'ll| will) (?:receive|get|see|hear)|expect|(?:arrives?|posts?|ships?|appears?) (?:in|within|by)|takes? (?:up to )?\d+)\b/i;
 // "I'll email you today, and I'll call you back Thursday" holds two commitments.
 const clauseBreak = /,?\s+and\s+(?=(?:i|we)(?:'ll| will| am going to|'m going to)\b)/i;
+// "If the outage lasts more than 24 hours, we'll credit you": promised only if that happens.
+// Leading conditions only: "I'll call you back if that's all right" is still a call-back.
+const conditionFirst =
+  /^(?:(?:and|but|also|otherwise|then)\s+)?(?:if|in case|should (?:it|the|your|that|this|anything)|unless)\b[^,]*,/i;
 const refundWords = /\b(refund|credit|reimburse|money back)\w*/i;
 const kinds: [Commitment['kind'], RegExp][] = [
   ['callback', /\b(call (?:you )?back|callback|call you|follow up|get back to you|reach out)\b/i],
@@ -161,7 +165,8 @@ export function extractCommitments(
     for (const sentence of splitSentences(normalizeText(turn.text)).flatMap((whole) =>
       whole.split(clauseBreak),
     )) {
-      if (/\?\s*$/.test(sentence) || !promise.test(sentence)) continue;
+      if (/\?\s*$/.test(sentence) || !promise.test(sentence) || conditionFirst.test(sentence))
+        continue;
       const entities = extractEntities(sentence);
       const kind = kinds.find(([, pattern]) => pattern.test(sentence))?.[0] ?? 'other';
       const timed = entities.some((entity) => ['DATE', 'TIME', 'DURATION'].includes(entity.type));

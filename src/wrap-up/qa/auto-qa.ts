@@ -1,6 +1,8 @@
 import type { ConversationItem, UtteranceItem } from '../../conversations/types.js';
 import { contentTokens, splitSentences } from '../text/text.js';
+import { chineseContentWords, splitChineseSentences } from '../../text/chinese-words.js';
 import { sentimentScore } from '../text/sentiment.js';
+import { extractCommitments } from '../followups/commitments.js';
 import { numbersIn, policyFigures, type PolicyFigure } from './policy-figures.js';
 import type { QaCheck, Scorecard } from './scorecard.js';
 import {
@@ -95,12 +97,26 @@ interface ArticleFigures {
 }
 
 const durationUnits = ['second', 'minute', 'hour', 'day', 'week', 'month', 'year', 'bill'];
+// "3到5个工作日" is checked against an article's working days, not its calendar days.
+const chineseDurationUnits = ['工作日', '自然日', '天', '小时', '钟头', '周', '星期', '个月', '年'];
+
+/** Words that say what a text is about, English and Chinese, without figures. */
+function topicWords(text: string): string[] {
+  return [...contentTokens(text), ...chineseContentWords(text)].filter(
+    (word) => !/^\d/.test(word) && !/^[零〇一二两三四五六七八九十百千个]+$/.test(word),
+  );
+}
+
+/** Sentences of an agent turn, on English and Chinese terminal marks. */
+function sentencesOf(text: string): string[] {
+  return splitSentences(text).flatMap((sentence) => splitChineseSentences(sentence));
+}
 
 function articleFigures(text: string): ArticleFigures {
   const lower = text.toLowerCase();
   return {
     numbers: new Set(numbersIn(text)),
-    units: durationUnits.filter((unit) => lower.includes(unit)),
+    units: [...durationUnits, ...chineseDurationUnits].filter((unit) => lower.includes(unit)),
   };
 }
 
@@ -180,14 +196,13 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
       const articles = context.articles ?? [];
       if (articles.length === 0)
         return score(criterionId, null, [], 'no knowledge articles were shown');
-      const vocabulary = new Set(articles.flatMap((article) => contentTokens(article)));
+      const vocabulary = new Set(articles.flatMap((article) => topicWords(article)));
       // Only rules (timelines, fees, percentages, limits) can be in an article; amounts, card
       // digits and dates read off the customer's account never are. A rule is checked when its
       // sentence is about what the articles cover (two shared words besides the figures).
       const stated: StatedFigure[] = agent.flatMap((turn) =>
-        splitSentences(turn.text).flatMap((sentence) => {
-          const related =
-            contentTokens(sentence).filter((t) => !/^\d/.test(t) && vocabulary.has(t)).length >= 2;
+        sentencesOf(turn.text).flatMap((sentence) => {
+          const related = topicWords(sentence).filter((t) => vocabulary.has(t)).length >= 2;
           return related
             ? policyFigures(sentence).map((figure) => ({ seq: turn.seq, figure }))
             : [];
@@ -234,7 +249,19 @@ function runCheck(criterionId: string, check: QaCheck, context: QaContext): Crit
         : score(criterionId, 1, [], 'chosen code is plausible');
     }
     case 'resolution_confirmed': {
-      const tail = agent.slice(-4).filter((turn) => resolutionPattern.test(turn.text));
+      // A promise with a time ("明天上午我会给您打电话", "I'll call you back Thursday") states
+      // the next steps, in whatever words: the follow-ups' own reader finds it.
+      const promised = new Set(
+        extractCommitments(
+          agent.map((turn) => ({ seq: turn.seq, speaker: 'agent', text: turn.text })),
+          { owners: ['agent'] },
+        )
+          .filter((commitment) => commitment.dueAt !== null)
+          .map((commitment) => commitment.seq),
+      );
+      const tail = agent
+        .slice(-4)
+        .filter((turn) => resolutionPattern.test(turn.text) || promised.has(turn.seq));
       return tail.length > 0
         ? score(
             criterionId,

@@ -38,4 +38,30 @@ describe('policy figures', () => {
     ).toEqual([3, 5, 2, 24]);
     expect(numbersIn('often someone')).toEqual([]);
   });
+
+  it('finds Chinese timelines, fees and limits said as rules, in Chinese numerals and digits', () => {
+    expect(policyFigures('银行卡退款三到五个工作日到账。')).toEqual([
+      { kind: 'duration', text: '三到五个工作日', values: [3, 5] },
+    ]);
+    expect(policyFigures('退款一般5个工作日内退回原付款方式。')).toEqual([
+      { kind: 'duration', text: '5个工作日', values: [5] },
+    ]);
+    expect(texts('补办手续费是十元一次。')).toEqual(['十元']);
+    expect(texts('故障持续超过二十四小时，系统会按天补偿。')).toEqual(['二十四小时']);
+    expect(texts('每个账户最多绑定三张卡。')).toEqual(['最多绑定三']);
+  });
+
+  it("leaves out Chinese figures read off the customer's account and the agent's own waits", () => {
+    expect(policyFigures('我看到11月3日有两笔24.99元的扣费。')).toEqual([]);
+    expect(policyFigures('多扣的八十九元我已经为您办理退款。')).toEqual([]);
+    expect(policyFigures('您的套餐是每月一百二十八元。')).toEqual([]);
+    expect(policyFigures('请您稍等两分钟，我帮您查一下。')).toEqual([]);
+    expect(policyFigures('您三天前已经付过款了。')).toEqual([]);
+  });
+
+  it('reads Chinese numbers in articles the way agents say them', () => {
+    expect(numbersIn('银行卡：发起退款后 3 至 5 个工作日到账，最长十个工作日，二十四小时')).toEqual(
+      [3, 5, 10, 24],
+    );
+  });
 });

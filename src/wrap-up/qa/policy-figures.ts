@@ -6,6 +6,7 @@
  */
 
 import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
+import { chineseNumbersIn, chinesePolicyFigures } from './chinese-policy-figures.js';
 
 export type PolicyFigureKind = 'duration' | 'percentage' | 'price' | 'limit';
 
@@ -71,10 +72,14 @@ const durationNotRuleBefore =
 const commitmentContext =
   /\b(?:give me|bear with me|hold (?:on|for)|one moment|call you back|get back to you)\b/i;
 
-/** Every number in a text, digits or spelled out, as values. */
+const hanPattern = /\p{Script=Han}/u;
+
+/** Every number in a text, digits, spelled out or in Chinese numerals, as values. */
 export function numbersIn(text: string): number[] {
-  const values: number[] = [];
-  for (const match of text.matchAll(new RegExp(String.raw`\b${numberPattern}\b`, 'gi'))) {
+  // Chinese text reads its digits and numerals; any English words in it still count.
+  const values: number[] = hanPattern.test(text) ? chineseNumbersIn(text) : [];
+  const pattern = hanPattern.test(text) ? spelledNumber : numberPattern;
+  for (const match of text.matchAll(new RegExp(String.raw`\b${pattern}\b`, 'gi'))) {
     const value = numberValue(match[0]);
     if (value !== undefined) values.push(value);
   }
@@ -87,6 +92,7 @@ function numberValue(token: string): number | undefined {
 
 /** Checkable figures of one sentence, in order; account-specific ones are left out. */
 export function policyFigures(sentence: string): PolicyFigure[] {
+  if (hanPattern.test(sentence)) return chinesePolicyFigures(sentence);
   const found: (PolicyFigure & { start: number })[] = [];
   // Spans already read, so "$20 a month" is one price and not also a duration.
   const occupied: [number, number][] = [];

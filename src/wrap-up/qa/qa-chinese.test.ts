@@ -102,4 +102,62 @@ describe('auto-QA on a Mandarin call', () => {
     expect(scores.resolution_confirmed?.score).toBe(1);
     expect(scores.closing).toMatchObject({ score: 1, evidence: [8] });
   });
+
+  it('checks the refund timeline an agent quotes against the Chinese article shown, with its turn', () => {
+    const article =
+      '退款政策与退款到账时间 银行卡：发起退款后 3 至 5 个工作日到账，个别银行最长 10 个工作日。手续费十元。';
+    const call = (promise: string) =>
+      scoreConversation(scorecard, {
+        transcript: buildTranscript([
+          ['agent', '您好，请问有什么可以帮您？'],
+          ['customer', '我申请的退款什么时候能到账？'],
+          ['agent', promise],
+        ]),
+        articles: [article],
+      }).criteria.find((criterion) => criterion.criterionId === 'accurate_information');
+    expect(call('银行卡退款三到五个工作日到账，请您留意。')).toMatchObject({
+      score: 1,
+      evidence: [3],
+    });
+    expect(call('退款5个工作日内退回您的银行卡。')).toMatchObject({ score: 1, evidence: [3] });
+    const wrong = call('退款要七个工作日才能到账，另外要收二十元手续费。');
+    expect(wrong).toMatchObject({ score: 0, evidence: [3] });
+    expect(wrong?.note).toContain('七个工作日');
+    expect(wrong?.note).toContain('二十元');
+  });
+
+  it('counts a change the agent requested for the customer, and the next steps an agent states', () => {
+    const refund = byId(
+      buildTranscript([
+        ['agent', '您好，请问有什么可以帮您？'],
+        ['customer', '我的话费被扣了两次。'],
+        ['agent', '我查到了，多扣的那笔我已经为您申请退款。'],
+      ]),
+    );
+    expect(refund.identity_verified).toMatchObject({ score: 0, evidence: [3] });
+    const outage = byId(
+      buildTranscript([
+        ['customer', '我家断网了。'],
+        ['agent', '您好，您所在区域有故障，工程师预计明天中午前修好，修好后我们会短信通知您。'],
+        ['customer', '这么久？真耽误事。'],
+        ['agent', '非常理解您的着急。地址我已经帮您改好了。'],
+      ]),
+    );
+    expect(outage.resolution_confirmed).toMatchObject({ score: 1, evidence: [2, 4] });
+    expect(outage.empathy).toMatchObject({ score: 1, evidence: [3, 4] });
+  });
+
+  it('takes a dated promise in the last turns as the next steps, and a 把 sentence as a change', () => {
+    const scores = byId(
+      buildTranscript([
+        ['agent', '您好，很高兴为您服务。'],
+        ['customer', '我这个月手头紧，能不能晚点交费？'],
+        ['agent', '可以，已经帮您把缴费日期调整到月底。'],
+        ['customer', '好的。'],
+        ['agent', '明天上午我会给您打电话确认一下。'],
+      ]),
+    );
+    expect(scores.identity_verified).toMatchObject({ score: 0, evidence: [3] });
+    expect(scores.resolution_confirmed).toMatchObject({ score: 1, evidence: [3, 5] });
+  });
 });

@@ -2,9 +2,15 @@ import type { Database } from '../../stores/database.js';
 import { recordTopicAndFindRepeat } from './repeat-contacts.js';
 import { defineFinalizer, type FinalizerContext } from '../../pipeline/analyzer.js';
 import type { RepeatFinding } from './repeat-contacts.js';
+import { chineseTopicWords } from './topic-words.js';
 
 export interface RepeatContactResult {
   topic: string | null;
+  /**
+   * What the call is about in the call's own words, for a Chinese call ("重复、扣费、退款"); null
+   * otherwise (the topic, an intent or code, is shown instead).
+   */
+  topicLabel: string | null;
   repeatContact: boolean;
   repeats: RepeatFinding['repeats'];
 }
@@ -41,17 +47,24 @@ export function createRepeatContactFinalizer(
     reads: ['disposition'],
     readsLive: ['intent'],
     async finalize(context) {
+      const topicWords = chineseTopicWords(
+        context.transcript.flatMap((item) =>
+          item.kind === 'utterance' ? [{ speaker: item.speaker, text: item.text }] : [],
+        ),
+      );
       const finding = await recordTopicAndFindRepeat(db, {
         tenantId: context.tenantId,
         conversationId: context.conversation.id,
         customerId: context.conversation.customerId,
         topic: topicOf(context),
+        topicWords,
         startedAt: context.conversation.startedAt,
         windowHours: await windowHours(context.tenantId),
       });
       return {
         result: {
           topic: finding.topic,
+          topicLabel: topicWords.length > 0 ? topicWords.join('、') : null,
           repeatContact: finding.repeats !== null,
           repeats: finding.repeats,
         },

@@ -1,15 +1,28 @@
 import type { Queryable } from '../../stores/database.js';
+import { sharedTopicWords } from './topic-words.js';
 
 /**
  * Repeat contacts and first-contact resolution. A conversation's `topic` (its intent, or the
- * suggested wrap-up code when no intent is known) is kept in its metadata; when the same customer
- * comes back about the same topic within the window, the earlier conversation was not resolved
- * on first contact.
+ * suggested wrap-up code when no intent is known) and, for a Chinese call, its topic words are
+ * kept in its metadata; when the same customer comes back about the same topic (or with two of
+ * the same topic words) within the window, the earlier conversation was not resolved on first
+ * contact.
  */
 export interface RepeatFinding {
   /** The earlier conversation this one repeats, if any. */
   repeats: { conversationId: string; endedAt: string | null; hoursBefore: number } | null;
   topic: string | null;
+}
+
+/** Same intent or code, or enough of the same words (Chinese calls, whose codes may differ). */
+function sameTopic(
+  earlier: { topic: string | null; topicWords: unknown },
+  topic: string | null,
+  topicWords: readonly string[],
+): boolean {
+  if (topic !== null && earlier.topic === topic) return true;
+  const words = Array.isArray(earlier.topicWords) ? earlier.topicWords : [];
+  return words.filter((word) => topicWords.includes(word as string)).length >= sharedTopicWords;
 }
 
 export async function recordTopicAndFindRepeat(
@@ -19,31 +32,38 @@ export async function recordTopicAndFindRepeat(
     conversationId: string;
     customerId: string | null;
     topic: string | null;
+    /** The call's topic words (Chinese calls; empty otherwise). */
+    topicWords?: readonly string[];
     startedAt: string;
     windowHours: number;
   },
 ): Promise<RepeatFinding> {
+  const topicWords = input.topicWords ?? [];
   await db.query(
-    `UPDATE conversations SET metadata = metadata || jsonb_build_object('topic', $3::text) WHERE tenant_id = $1 AND id = $2`,
-    [input.tenantId, input.conversationId, input.topic],
+    `UPDATE conversations SET metadata = metadata || jsonb_build_object('topic', $3::text, 'topicWords', $4::jsonb) WHERE tenant_id = $1 AND id = $2`,
+    [input.tenantId, input.conversationId, input.topic, JSON.stringify(topicWords)],
   );
-  if (!input.customerId || !input.topic) return { repeats: null, topic: input.topic };
+  if (!input.customerId || (!input.topic && topicWords.length === 0))
+    return { repeats: null, topic: input.topic };
   const since = new Date(new Date(input.startedAt).getTime() - input.windowHours * 3_600_000);
-  const { rows } = await db.query<{ id: string; ended_at: Date | null; started_at: Date }>(
-    `SELECT id, ended_at, started_at FROM conversations
+  // A customer has few calls in a window; the last twenty are read and compared here.
+  const { rows } = await db.query<{
+    id: string;
+    ended_at: Date | null;
+    started_at: Date;
+    topic: string | null;
+    topic_words: unknown;
+  }>(
+    `SELECT id, ended_at, started_at, metadata->>'topic' AS topic, metadata->'topicWords' AS topic_words
+       FROM conversations
       WHERE tenant_id = $1 AND customer_id = $2 AND id <> $3 AND status = 'ended'
-        AND started_at >= $4 AND started_at < $5 AND metadata->>'topic' = $6
-      ORDER BY started_at DESC LIMIT 1`,
-    [
-      input.tenantId,
-      input.customerId,
-      input.conversationId,
-      since,
-      new Date(input.startedAt),
-      input.topic,
-    ],
+        AND started_at >= $4 AND started_at < $5
+      ORDER BY started_at DESC LIMIT 20`,
+    [input.tenantId, input.customerId, input.conversationId, since, new Date(input.startedAt)],
   );
-  const earlier = rows[0];
+  const earlier = rows.find((row) =>
+    sameTopic({ topic: row.topic, topicWords: row.topic_words }, input.topic, topicWords),
+  );
   if (!earlier) return { repeats: null, topic: input.topic };
   await db.query(
     `UPDATE conversations SET metadata = metadata || jsonb_build_object('firstContactResolved', false, 'repeatedBy', $3::text)

@@ -1,11 +1,12 @@
 import { extractCommitments, type Commitment } from '../followups/commitments.js';
-import { splitChineseSentences, splitClauses, toSimplified } from '../text/chinese.js';
+import { toSimplified } from '../../text/chinese-script.js';
+import { splitChineseSentences, splitClauses } from '../../text/chinese-words.js';
 import {
   promiseWithoutSubject,
   toChineseThirdPerson,
   withoutSubject,
 } from './chinese-third-person.js';
-import { describeActionItem } from './describe-action-item.js';
+import { describeActionItemInChinese } from './describe-action-item-chinese.js';
 import {
   roleOf,
   type StructuredActionItem,
@@ -203,6 +204,8 @@ function resultText(
       if (followUps.some((followUp) => /上门/.test(followUp.sentence))) return '已安排上门服务';
       if (kinds.has('escalation')) return '已转交专员跟进';
       if (kinds.has('callback')) return '待坐席回电';
+      if (followUps.some((followUp) => /修好|修复|恢复|抢修/.test(followUp.sentence)))
+        return '待恢复服务';
       if (kinds.has('send')) return '待发送通知';
       return '待跟进';
   }
@@ -277,7 +280,7 @@ export function chineseSummary(
     narrative,
     reason: firstIssue ? `客户${firstIssue.replace(/^其/, '')}` : null,
     actions: [
-      ...actionItems.map((item) => describeActionItem(item.action, item.data)),
+      ...actionItems.map((item) => describeActionItemInChinese(item.action, item.data)),
       ...agent.done.map((step) => `坐席${step}`),
     ].slice(0, 6),
     outcome,

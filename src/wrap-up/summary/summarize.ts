@@ -2,7 +2,7 @@ import { renderPrompt } from '../../prompts/prompt-template.js';
 import { z } from 'zod';
 import type { ConversationItem } from '../../conversations/types.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
-import { majorityLanguage } from '../text/chinese.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 import { chineseSummary } from './chinese-summary.js';
 import { narrativeSummary } from './narrative.js';
 import {

@@ -1,3 +1,5 @@
+import { wordTokens } from '../../text/word-tokens.js';
+
 /**
  * Small, language-light text helpers shared by the wrap-up features (English-first: the
  * summarizer's rewriting rules are English; other languages still get extractive selection).
@@ -16,10 +18,8 @@ hi hello hey right get got will can let know like um uh mm hmm s t ve ll re d m 
 
 export const stopwords: ReadonlySet<string> = new Set(stopwordList.split(/\s+/));
 
-/** Lowercased word tokens (letters, digits, inner apostrophes). */
-export function wordTokens(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
-}
+// Word tokens are shared with the Chinese segmentation in src/text.
+export { wordTokens };
 
 /** Word tokens that carry meaning: no stopwords, no one-letter tokens. */
 export function contentTokens(text: string): string[] {

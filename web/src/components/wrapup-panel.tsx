@@ -131,7 +131,8 @@ export function WrapupPanel({ view }: { view: ConversationView }) {
           <div className="wrapup-section">
             <dt>Repeat contact</dt>
             <dd>
-              The customer contacted us about {repeat.topic ? humanize(repeat.topic) : 'this'}{' '}
+              The customer contacted us about{' '}
+              {repeat.topicLabel ?? (repeat.topic ? humanize(repeat.topic) : 'this')}{' '}
               {repeat.repeats ? `${Math.round(repeat.repeats.hoursBefore)} h before` : 'recently'}.
             </dd>
           </div>
