@@ -33,6 +33,17 @@ retrieval_train() {
   done
 }
 
+# Chinese sentiment: the lexicon on each whole set; then, on a held-out fifth, the lexicon and a
+# tenant model trained on the other four fifths.
+sentiment_zh() {
+  for f in online_shopping_10_cats_dev chnsenticorp_htl_all_dev; do
+    run "sentiment-$f-lexicon" sentiment --test "$D/chinese_sentiment/$f.jsonl"
+    node evaluations/split.mjs "$D/chinese_sentiment/$f.jsonl" id 0 5 "$T/zs-train.jsonl" "$T/zs-test.jsonl"
+    run "sentiment-$f-fold0-lexicon" sentiment --test "$T/zs-test.jsonl"
+    run "sentiment-$f-fold0" sentiment --train "$T/zs-train.jsonl" --test "$T/zs-test.jsonl"
+  done
+}
+
 for task in $tasks; do
   case $task in
     intent) run intent-hwu64 intent --train "$D/hwu64/hwu64_train.jsonl" --test "$D/hwu64/hwu64_test.jsonl" ;;
@@ -40,9 +51,8 @@ for task in $tasks; do
       run sentiment-tweeteval-lexicon sentiment --test "$D/tweeteval_sentiment/tweeteval_sentiment_val.jsonl"
       node evaluations/split.mjs "$D/tweeteval_sentiment/tweeteval_sentiment_val.jsonl" id 0 5 "$T/s-train.jsonl" "$T/s-test.jsonl"
       run sentiment-tweeteval-fold0 sentiment --train "$T/s-train.jsonl" --test "$T/s-test.jsonl"
-      for f in online_shopping_10_cats_dev chnsenticorp_htl_all_dev; do
-        run "sentiment-$f-lexicon" sentiment --test "$D/chinese_sentiment/$f.jsonl"
-      done ;;
+      sentiment_zh ;;
+    sentiment-zh) sentiment_zh ;;
     retrieval)
       run retrieval-abcd-full retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_full.jsonl"
       run retrieval-abcd-early retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_early.jsonl"

@@ -156,7 +156,7 @@ const cues: Array<[name: string, weight: number, pattern: RegExp]> = [
   [
     'zh-charged',
     -0.9,
-    /扣了?(?:两|二|2|三|3|好几)次|重复扣|多扣|乱扣|扣错|扣了?双份|多收(?:了|我)|乱收费/,
+    /扣了?(?:两|二|2|三|3|好几)(?:次|遍|回)|重复扣|多扣|乱扣|扣错|扣了?双份|多收(?:了|我)|乱收费/,
   ],
   ['zh-repeat', -0.6, /每次都|又是这样|又来了|第[二三四五2345]次|三番五次|一次又一次|好几次了/],
   [
@@ -166,6 +166,13 @@ const cues: Array<[name: string, weight: number, pattern: RegExp]> = [
   ],
   ['zh-escalate', -0.6, /找你们(?:的)?(?:领导|经理|负责人|主管)|12315|工信部|消协|曝光/],
   ['zh-dismissive', -0.9, /有什么用|有啥用|搞什么|凭什么|怎么回事啊|什么破/],
+  // Exasperation aimed at the company ("你们怎么回事！"), not a question about what happened
+  // ("请问这是怎么回事？" stays neutral): addressed to 你们, or with 到底/究竟, or exclaimed.
+  [
+    'zh-exasperated',
+    -0.8,
+    /你们(?:到底|究竟|这)?(?:是)?(?:怎么|咋)(?:回事|搞的|办事的?)|(?:到底|究竟)(?:是)?(?:怎么|咋)回事|怎么回事[！!]|有没有搞错|太过分了?/,
+  ],
   // A fix done or promised with a time ("会在3到5个工作日内退回"): the call is turning good.
   [
     'zh-resolved',

@@ -22,6 +22,13 @@ async function label(text: string): Promise<string> {
 }
 
 describe('Mandarin sentiment', () => {
+  it('hears exasperation at the company, not a question about what happened', async () => {
+    expect(await label('两笔一模一样的扣款，你们怎么回事！')).toBe('negative');
+    expect(await label('你们到底是怎么搞的？')).toBe('negative');
+    expect(await label('我被扣了两遍月费')).toBe('negative');
+    expect(await label('请问这是怎么回事？')).toBe('neutral');
+  });
+
   it('follows a billing call: anger, apology, threat to leave, refund, polite close', async () => {
     const results = await labelsOf([
       { agent: '您好，请问有什么可以帮您？' },
