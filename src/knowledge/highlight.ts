@@ -37,7 +37,8 @@ export function renderHighlight(marked: string): {
 /** Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one word. */
 export function markCjk(text: string, terms: readonly QueryTerm[]): string {
   const cjk = terms
-    .map((t) => t.term)
+    // A character term (han-characters.ts) marks its character wherever the article has it.
+    .map((t) => (t.partOf !== undefined ? t.term.replace(/^~/, '') : t.term))
     .filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term))
     .sort((a, b) => b.length - a.length);
   if (cjk.length === 0) return text;
