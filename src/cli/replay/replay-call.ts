@@ -1,4 +1,5 @@
 import type { CallScript } from './call-script.js';
+import { speakingMs, spokenPieces } from './spoken-pieces.js';
 
 export interface IngestSocket {
   /** Sends a message and resolves with the server's reply to it (ack, opened, ended or error). */
@@ -51,19 +52,19 @@ export async function replayCall(
       });
       continue;
     }
-    const words = turn.text.split(' ');
+    const spoken = spokenPieces(turn.text);
     for (let i = 1; i <= options.interims; i++) {
-      const upTo = Math.max(1, Math.round((words.length * i) / (options.interims + 1)));
+      const upTo = Math.max(1, Math.round((spoken.pieces.length * i) / (options.interims + 1)));
       socket.send({
         type: 'utterance',
         conversationId: options.conversationId,
         seq,
         speaker: turn.speaker,
-        text: words.slice(0, upTo).join(' '),
+        text: spoken.upTo(upTo),
         final: false,
       });
     }
-    const durationMs = words.length * 350;
+    const durationMs = speakingMs(turn.text);
     const sentAt = performance.now();
     options.onFinalSent?.(seq, sentAt);
     const reply = await socket.request({
