@@ -15,6 +15,8 @@ export interface ReplayOptions {
   /** How many interim transcripts precede each final one (speech-to-text style). */
   interims: number;
   onFinalSent?: (seq: number, sentAt: number) => void;
+  /** Play only the first turns and leave the conversation open (a call still going on). */
+  turns?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,7 +41,7 @@ export async function replayCall(
   if (opened.type === 'error') throw new Error(`open failed: ${String(opened.message)}`);
   let seq = Number(opened.lastSeq ?? 0);
   let startMs = 0;
-  for (const [index, turn] of script.turns.entries()) {
+  for (const [index, turn] of script.turns.slice(0, options.turns).entries()) {
     if (index > 0 && options.turnGapMs > 0) await sleep(options.turnGapMs);
     seq++;
     if ('action' in turn) {
@@ -81,6 +83,7 @@ export async function replayCall(
       throw new Error(`utterance ${seq} refused: ${String(reply.code)} ${String(reply.message)}`);
     startMs += durationMs + 400;
   }
-  await socket.request({ type: 'end', conversationId: options.conversationId });
+  if (options.turns === undefined || options.turns >= script.turns.length)
+    await socket.request({ type: 'end', conversationId: options.conversationId });
   return seq;
 }
