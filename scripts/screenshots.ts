@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config/config.js';
 import { composeCuecard } from '../src/app/compose-cuecard.js';
 import { registerWebConsoles } from '../src/app/plugins/static-web.js';
@@ -97,6 +97,58 @@ async function signIn(page: Page, baseUrl: string, key: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** `--mandarin`: only the Mandarin call's screenshots (zh-*.png). */
+const mandarinOnly = process.argv.includes('--mandarin');
+
+/**
+ * The Mandarin demo call (needs a CJK font, e.g. Debian's fonts-noto-cjk): the agent console and
+ * the supervisor's board while the customer asks about compensation, then the QA review of the
+ * whole call once wrapped up.
+ */
+async function mandarinShots(
+  browser: Browser,
+  httpUrl: string,
+  keys: Record<string, string>,
+  agentId: string,
+  call: CallScript,
+  drain: () => Promise<void>,
+): Promise<void> {
+  const agent = await (await browser.newContext({ viewport })).newPage();
+  await signIn(agent, httpUrl, keys.agent!);
+  await agent.locator('.connection-live').waitFor();
+  const supervisor = await (await browser.newContext({ viewport })).newPage();
+  await signIn(supervisor, httpUrl, keys.supervisor!);
+  await supervisor.locator('.connection-live').waitFor();
+  const connector = await connectIngest(httpUrl.replace(/^http/, 'ws'), keys.connector!);
+  const live = `zh-call-${Date.now()}`;
+  await playPart(connector, call, live, agentId, 7);
+  await agent.locator('.panel.articles .card').nth(1).waitFor({ timeout: 30_000 });
+  await sleep(1500);
+  await agent.screenshot({ path: path.join(outDir, 'zh-agent-console.png') });
+  await supervisor.locator('tbody tr', { hasText: live }).waitFor();
+  await sleep(500);
+  await supervisor.screenshot({ path: path.join(outDir, 'zh-supervisor.png') });
+  await connector.request({ type: 'end', conversationId: live });
+
+  const reviewed = `zh-review-${Date.now()}`;
+  await replayCall(connector, call, {
+    conversationId: reviewed,
+    agentId,
+    turnGapMs: 0,
+    interims: 0,
+  });
+  connector.close();
+  await drain();
+  await supervisor.getByRole('link', { name: 'QA review' }).click();
+  const row = supervisor.getByRole('link', { name: reviewed });
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  await supervisor.getByRole('heading', { name: reviewed }).waitFor();
+  await supervisor.locator('li.criterion').first().waitFor();
+  await sleep(500);
+  await supervisor.screenshot({ path: path.join(outDir, 'zh-qa-review.png') });
+}
+
 async function main(): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(root, 'scripts/build-web.mjs')], {
     cwd: root,
@@ -105,9 +157,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const scripts = await loadCallScripts(path.join(config.knowledgeDir, 'demo-calls'));
   const doubleCharge = scripts.find((script) => script.id === 'demo-double-charge');
-  const cancelPlan = scripts.find((script) => script.id !== 'demo-double-charge');
-  if (!doubleCharge || !cancelPlan)
-    throw new Error('knowledge/demo-calls needs demo-double-charge and one more call');
+  const cancelPlan = scripts.find((script) => script.id === 'demo-cancel-plan');
+  const mandarin = scripts.find((script) => script.id === 'demo-zh-outage');
+  if (!doubleCharge || !cancelPlan || !mandarin)
+    throw new Error(
+      'knowledge/demo-calls needs demo-double-charge, demo-cancel-plan and demo-zh-outage',
+    );
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cuecard-screens-'));
   const cuecard = await composeCuecard(
@@ -126,6 +181,12 @@ async function main(): Promise<void> {
     const httpUrl = `http://127.0.0.1:${port}`;
     const { keys, agentId } = cuecard.devKeys!;
 
+    if (mandarinOnly) {
+      await mandarinShots(browser, httpUrl, keys, agentId, mandarin, () =>
+        cuecard.services.pipeline.drain(),
+      );
+      return;
+    }
     const agent = await (await browser.newContext({ viewport })).newPage();
     await signIn(agent, httpUrl, keys.agent);
     await agent.locator('.connection-live').waitFor();
@@ -200,6 +261,9 @@ async function main(): Promise<void> {
     await knowledge.getByRole('button', { name: 'Search' }).click();
     await knowledge.locator('.search-results li').first().waitFor();
     await knowledge.screenshot({ path: path.join(outDir, 'knowledge.png'), fullPage: true });
+    await mandarinShots(browser, httpUrl, keys, agentId, mandarin, () =>
+      cuecard.services.pipeline.drain(),
+    );
     process.stdout.write(`Screenshots written to ${path.relative(root, outDir)}/\n`);
   } finally {
     await browser.close();

@@ -22,6 +22,18 @@ describe('search result highlights', () => {
     expect(renderHighlight(marked).matched).toEqual(['退款申请']);
   });
 
+  it('marks the characters of an unknown word only in a passage no query word matched', () => {
+    // 被扣 is in no article: the search read it as the character 扣 (han-characters.ts).
+    const terms = [
+      { term: '被扣', weight: 1 },
+      { term: '宽带', weight: 1 },
+      { term: '~扣', weight: 0.5, partOf: '被扣' },
+    ];
+    expect(renderHighlight(markCjk('重复扣费会全额退还', terms)).matched).toEqual(['扣']);
+    // Where 宽带 matched as a word, a lone 扣 would only scatter the eye.
+    expect(renderHighlight(markCjk('宽带月费从账户扣款', terms)).matched).toEqual(['宽带']);
+  });
+
   it('cuts a long passage around its first mark without leaving a mark open', () => {
     // The second mark opens inside the 100-character window and closes after it.
     const text = `${'a '.repeat(200)}${mark('refund')} ${'b '.repeat(30)}${mark('lateness')} ${'c '.repeat(200)}`;

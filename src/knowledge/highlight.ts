@@ -34,18 +34,34 @@ export function renderHighlight(marked: string): {
   };
 }
 
-/** Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one word. */
-export function markCjk(text: string, terms: readonly QueryTerm[]): string {
-  const cjk = terms
-    .map((t) => t.term)
-    .filter((term) => !term.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(term))
+function markLiterally(text: string, words: readonly string[]): string {
+  const cjk = words
+    .filter((word) => !word.includes(' ') && /[\u3400-\u9fff\uac00-\ud7af]/.test(word))
     .sort((a, b) => b.length - a.length);
   if (cjk.length === 0) return text;
   const pattern = new RegExp(
-    cjk.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    cjk.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
     'g',
   );
   return text.replace(pattern, (word) => `${OPEN}${word}${CLOSE}`);
+}
+
+/**
+ * Marks CJK query words by literal match: the Postgres parser sees a run of Han characters as one
+ * word. Characters read for an unknown word (han-characters.ts) are marked only in a passage no
+ * word of the query matched: there they are the whole reason it was found, elsewhere single
+ * marked characters would only scatter the agent's eye.
+ */
+export function markCjk(text: string, terms: readonly QueryTerm[]): string {
+  const marked = markLiterally(
+    text,
+    terms.filter((t) => t.partOf === undefined).map((t) => t.term),
+  );
+  if (marked.includes(OPEN)) return marked;
+  return markLiterally(
+    text,
+    terms.filter((t) => t.partOf !== undefined).map((t) => t.term.replace(/^~/, '')),
+  );
 }
 
 /** Cuts a long passage to a window around its first highlight (ts_headline cannot shorten CJK text). */

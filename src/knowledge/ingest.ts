@@ -15,6 +15,7 @@ import {
 } from './search-text.js';
 import { tfFactorSql } from './bm25.js';
 import type { ResolutionRankers } from './learned-ranking/resolution-rankers.js';
+import { characterPostingsSql } from './han-characters.js';
 
 const TITLE_TF_WEIGHT = 3;
 const INGEST_GROUP = 16;
@@ -250,6 +251,7 @@ async function insertChunks(
   // TITLE_TF_WEIGHT times (a BM25F-style field boost: a title says what the whole article is
   // about). Postings include word pairs ("promo code", "two factor") in order of position, stop
   // words skipped: measured +3 points of hit@1 on conversational queries over single words alone.
+  // Han words also post their characters, as separate terms (han-characters.ts).
   await tx.query(
     `WITH input AS (
        SELECT * FROM unnest($4::int[], $5::text[], $6::text[], $7::text[]) AS i(ord, text, search_text, embedding)),
@@ -273,7 +275,9 @@ async function insertChunks(
      postings AS (
        SELECT i.id, i.tenant_id, t.lexeme AS term, ${termFrequencySql} AS tf FROM inserted i, unnest(i.tsv) t
        UNION ALL
-       SELECT id, tenant_id, term, tf FROM pairs)
+       SELECT id, tenant_id, term, tf FROM pairs
+       UNION ALL
+       ${characterPostingsSql('tokens', TITLE_TF_WEIGHT)})
      INSERT INTO chunk_terms (chunk_id, tenant_id, term, tf, impact)
      SELECT p.id, p.tenant_id, p.term, p.tf, ${tfFactorSql('p.tf', 'i.term_count', 'greatest(coalesce(s.average, i.term_count), 1)')}
        FROM postings p JOIN inserted i ON i.id = p.id

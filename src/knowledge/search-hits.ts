@@ -3,6 +3,7 @@ import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { vectorLiteral } from './search-text.js';
 import type { ArticleStatus } from './parse-document.js';
 import { K1, termIdf, tfFactorSql } from './bm25.js';
+import { fallbackCandidates, withCharacterFallback } from './han-characters.js';
 
 /**
  * The two candidate lists of a hybrid search, read from Postgres: BM25 over the postings table
@@ -23,6 +24,8 @@ export interface SearchFilters {
 export interface QueryTerm {
   term: string;
   weight: number;
+  /** A character read for this unknown Chinese word: adds score, not to the best possible one. */
+  partOf?: string;
 }
 
 /** Candidates each side returns (chunks, before fusing at the article level). */
@@ -64,6 +67,13 @@ const MAX_QUERY_TERMS = 80;
  */
 export const POSTINGS_PER_TERM = 1000;
 
+export interface KeywordHits {
+  hits: Hit[];
+  maxScore: number;
+  /** The terms scored: the query's, with unknown Chinese words read by their characters. */
+  terms: readonly QueryTerm[];
+}
+
 interface TermStatsRow {
   term: string | null;
   df: number | null;
@@ -72,7 +82,8 @@ interface TermStatsRow {
 }
 
 /**
- * BM25 over the postings table, with per-query-term weights.
+ * BM25 over the postings table, with per-query-term weights. A Chinese word no article uses is
+ * read by its characters (han-characters.ts), looked up with the same statistics row read.
  *
  * Document frequencies and the tenant's chunk count and length come from tables that triggers
  * keep up to date (migration 0010), so a search reads one row per query term before it reads any
@@ -83,32 +94,35 @@ interface TermStatsRow {
 export async function keywordHits(
   db: Queryable,
   tenantId: string,
-  terms: readonly QueryTerm[],
+  queryTerms: readonly QueryTerm[],
   filters: SearchFilters | undefined,
   postingsPerTerm: number | 'all',
-): Promise<{ hits: Hit[]; maxScore: number }> {
-  if (terms.length === 0) return { hits: [], maxScore: 0 };
+): Promise<KeywordHits> {
+  let terms: readonly QueryTerm[] = queryTerms;
+  if (terms.length === 0) return { hits: [], maxScore: 0, terms };
+  const candidates = fallbackCandidates(queryTerms);
   const { rows: stats } = await db.query<TermStatsRow>(
     `SELECT ts.term, ts.df::float8 AS df, s.chunks::float8 AS n, s.total_terms::float8 AS total
        FROM chunk_stats s LEFT JOIN term_stats ts ON ts.tenant_id = s.tenant_id AND ts.term = ANY($2::text[])
       WHERE s.tenant_id = $1`,
-    [tenantId, terms.map((t) => t.term)],
+    [tenantId, [...queryTerms.map((t) => t.term), ...candidates]],
     BACKGROUND,
   );
   const n = stats[0]?.n ?? 0;
-  if (n <= 0) return { hits: [], maxScore: 0 };
+  if (n <= 0) return { hits: [], maxScore: 0, terms };
   const averageLength = Math.max(1, (stats[0]?.total ?? 0) / n);
   const df = new Map(stats.flatMap((row) => (row.term === null ? [] : [[row.term, row.df ?? 0]])));
+  terms = withCharacterFallback(queryTerms, df);
   // The best possible score: every single word of the query matched once (coverage's scale).
   let maxScore = 0;
   const weighted: { term: string; weight: number }[] = [];
-  for (const { term, weight } of terms) {
+  for (const { term, weight, partOf } of terms) {
     const frequency = df.get(term) ?? 0;
     const idfWeight = weight * termIdf(n, frequency);
-    if (!term.includes(' ')) maxScore += idfWeight;
+    if (!term.includes(' ') && partOf === undefined) maxScore += idfWeight;
     if (frequency > 0) weighted.push({ term, weight: idfWeight });
   }
-  if (weighted.length === 0) return { hits: [], maxScore: 0 };
+  if (weighted.length === 0) return { hits: [], maxScore: 0, terms };
   const kept =
     postingsPerTerm === 'all'
       ? weighted
@@ -152,7 +166,7 @@ export async function keywordHits(
   );
   // Rows of the plain statement are hits as they are; only a cut read carries the settled share.
   if (!truncated || rows.length === 0)
-    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0 };
+    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0, terms };
   const cutTerms = kept.filter((_, i) => cut[i]);
   const { rows: rest } = await db.query<{ chunk_id: number; score: number }>(
     `SELECT ct.chunk_id, sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
@@ -174,7 +188,7 @@ export async function keywordHits(
     .sort((a, b) => b.score - a.score || Number(a.chunk_id) - Number(b.chunk_id))
     .slice(0, CANDIDATES)
     .map(({ chunk_id, article_id, score }) => ({ chunk_id, article_id, score }));
-  return { hits: exact, maxScore };
+  return { hits: exact, maxScore, terms };
 }
 
 export async function vectorHits(

@@ -1,5 +1,5 @@
 import type { Queryable } from '../stores/database.js';
-import { chineseFunctionWords as chineseStopWords } from '../text/chinese-stopwords.js';
+import { isChineseStopWord } from '../text/chinese-stopwords.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, type WordSplitter } from './search-text.js';
 import {
@@ -114,6 +114,7 @@ export interface SearchOptions {
  * 0.35 / 0.45 / 0.55 tried) for both whole and early chats.
  */
 const VECTOR_WEIGHT = 0.45;
+const hanText = /[\u3400-\u9fff]/;
 const MAX_EMBED_WORDS = 80;
 
 /**
@@ -143,9 +144,7 @@ export async function analyzeQuery(
   // A lone Latin letter is what the parser leaves of contractions ("I'm" → 'm'): it carries no
   // topic, and shown as a matched word in a card's reason it looks broken.
   // Chinese function words likewise (see src/text/chinese-stopwords.ts).
-  const rows = lexemes.filter(
-    (row) => !/^[a-z]$/.test(row.term) && !chineseStopWords.has(row.term),
-  );
+  const rows = lexemes.filter((row) => !/^[a-z]$/.test(row.term) && !isChineseStopWord(row.term));
   // Single words and ordered word pairs, as the articles were indexed (see insertChunks).
   const raw = new Map<string, number>();
   const add = (term: string, weight: number) => raw.set(term, (raw.get(term) ?? 0) + weight);
@@ -263,7 +262,8 @@ export async function searchKnowledge(
       ...resolvedBefore(learned, articleId),
     };
   });
-  await fillDetails(db, request, terms, results, keywordBest, vectorBest);
+  // Highlights mark what was scored, characters of unknown Chinese words included.
+  await fillDetails(db, request, keyword.terms, results, keywordBest, vectorBest);
   const top = results[0];
   await logSearch(
     options,
@@ -327,8 +327,9 @@ async function fillDetails(
     tags: string[];
     language: string;
     marked: string;
+    text: string;
   }>(
-    `SELECT c.id AS chunk_id, a.title, a.tags, a.language,
+    `SELECT c.id AS chunk_id, a.title, a.tags, a.language, CASE WHEN $2 THEN c.text ELSE '' END AS text,
             CASE WHEN $2 THEN
               CASE WHEN $3 = '' THEN left(c.text, 300)
                    ELSE ts_headline('${SEARCH_CONFIG}', c.text, $3::tsquery,
@@ -347,7 +348,11 @@ async function fillDetails(
     result.tags = row.tags;
     result.language = row.language;
     if (withPassages) {
-      const rendered = renderHighlight(excerpt(markCjk(row.marked, terms), 400));
+      // ts_headline counts a run of Han characters as one word and cuts a Chinese passage after
+      // its first runs, before the words that matched: Chinese text is marked whole, then cut
+      // around its first mark.
+      const marked = hanText.test(row.text) ? markCjk(row.text, terms) : markCjk(row.marked, terms);
+      const rendered = renderHighlight(excerpt(marked, 400));
       result.passage = rendered.passage;
       result.highlighted = rendered.highlighted;
       result.matchedTerms = rendered.matched;

@@ -10,9 +10,20 @@ export const chineseFunctionWords: ReadonlySet<string> = new Set(
     '能 还 又 再 才 已经 这个 那个 这样 那样 什么 怎么 为什么 哪 哪里 请 请问 一下 一直 这边 那边 谢谢 ' +
     '好的 之 其 此 等 个 次 每 些 做 得 地 过 来 下 里 后 前 中 时 时候 现在 家 我家 一次 两次 吧 么 啦 嘛 ' +
     // Seen naming knowledge gaps of Mandarin calls ("出国 不了"): modal and linking words.
-    '不了 该 应该 还是 就是 只是 然后 可能 这种 那种'
+    '不了 该 应该 还是 就是 只是 然后 可能 这种 那种 ' +
+    // Greetings and degree adverbs of a customer's opening turn ("你好……太气人了"): no topic.
+    '你好 您好 太 每次 非常 特别'
   ).split(' '),
 );
+
+// Amounts and dates said in words (八十九, 十一): articles write numbers in digits, and a number
+// names no topic; left in, it only lowers the confidence of every result.
+const chineseNumeral = /^[零〇一二两三四五六七八九十百千万亿]+$/;
+
+/** A Chinese query word that says nothing about the topic (knowledge search). */
+export function isChineseStopWord(word: string): boolean {
+  return chineseFunctionWords.has(word) || chineseNumeral.test(word);
+}
 
 /*
  * What a whole call says besides its matter, on top of the function words: courtesy, the

@@ -1,9 +1,20 @@
 import type { CuecardEvent } from '../../conversations/events.js';
 
-const clip = (text: unknown, max = 110) => {
-  const value = String(text ?? '');
-  return value.length > max ? `${value.slice(0, max - 1)}…` : value;
-};
+// East Asian wide characters (Han, kana, Hangul, full-width forms) take two terminal columns.
+const wide =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/** Cuts text to `max` terminal columns, so a Chinese line is as wide as an English one. */
+export function clip(text: unknown, max = 110): string {
+  const characters = Array.from(String(text ?? ''));
+  let columns = 0;
+  for (const [index, character] of characters.entries()) {
+    columns += wide.test(character) ? 2 : 1;
+    if (columns > max - 1 && index < characters.length - 1)
+      return `${characters.slice(0, index).join('')}…`;
+  }
+  return characters.join('');
+}
 
 /** One readable line per event, for the demo's terminal output (null: not worth a line). */
 export function formatEvent(event: CuecardEvent): string | null {

@@ -1,4 +1,5 @@
 import type { CallScript } from './call-script.js';
+import { speakingMs, spokenPieces } from './spoken-pieces.js';
 
 export interface IngestSocket {
   /** Sends a message and resolves with the server's reply to it (ack, opened, ended or error). */
@@ -14,6 +15,8 @@ export interface ReplayOptions {
   /** How many interim transcripts precede each final one (speech-to-text style). */
   interims: number;
   onFinalSent?: (seq: number, sentAt: number) => void;
+  /** Play only the first turns and leave the conversation open (a call still going on). */
+  turns?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,7 +41,7 @@ export async function replayCall(
   if (opened.type === 'error') throw new Error(`open failed: ${String(opened.message)}`);
   let seq = Number(opened.lastSeq ?? 0);
   let startMs = 0;
-  for (const [index, turn] of script.turns.entries()) {
+  for (const [index, turn] of script.turns.slice(0, options.turns).entries()) {
     if (index > 0 && options.turnGapMs > 0) await sleep(options.turnGapMs);
     seq++;
     if ('action' in turn) {
@@ -51,19 +54,19 @@ export async function replayCall(
       });
       continue;
     }
-    const words = turn.text.split(' ');
+    const spoken = spokenPieces(turn.text);
     for (let i = 1; i <= options.interims; i++) {
-      const upTo = Math.max(1, Math.round((words.length * i) / (options.interims + 1)));
+      const upTo = Math.max(1, Math.round((spoken.pieces.length * i) / (options.interims + 1)));
       socket.send({
         type: 'utterance',
         conversationId: options.conversationId,
         seq,
         speaker: turn.speaker,
-        text: words.slice(0, upTo).join(' '),
+        text: spoken.upTo(upTo),
         final: false,
       });
     }
-    const durationMs = words.length * 350;
+    const durationMs = speakingMs(turn.text);
     const sentAt = performance.now();
     options.onFinalSent?.(seq, sentAt);
     const reply = await socket.request({
@@ -80,6 +83,7 @@ export async function replayCall(
       throw new Error(`utterance ${seq} refused: ${String(reply.code)} ${String(reply.message)}`);
     startMs += durationMs + 400;
   }
-  await socket.request({ type: 'end', conversationId: options.conversationId });
+  if (options.turns === undefined || options.turns >= script.turns.length)
+    await socket.request({ type: 'end', conversationId: options.conversationId });
   return seq;
 }
