@@ -52,6 +52,8 @@ describe('learning from resolutions', () => {
   }
 
   async function cardsOf(externalId: string) {
+    // Durable work analyses the turn after the ack; wait for it instead of for a fixed time.
+    await server.services.pipeline.drain();
     for (let attempt = 0; attempt < 200; attempt++) {
       const { rows } = await server.services.db.query<{
         type: string;
@@ -70,7 +72,12 @@ describe('learning from resolutions', () => {
         );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`no article-cards analysis for ${externalId}`);
+    const { rows: seen } = await server.services.db.query<{ type: string; payload: unknown }>(
+      `SELECT e.type, e.payload FROM events e JOIN conversations c ON c.id = e.conversation_id
+        WHERE c.external_id = $1 ORDER BY e.id`,
+      [externalId],
+    );
+    throw new Error(`no article-cards analysis for ${externalId}: ${seen.map((e) => e.type)}`);
   }
 
   async function internalId(externalId: string) {

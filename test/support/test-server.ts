@@ -149,7 +149,12 @@ export function useDefaultServer(
     server = await startTestServer({
       ...(options.engine ? { engine: options.engine } : {}),
       defaultCapabilities: true,
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: String(options.analyzerTimeoutMs ?? 10_000) },
+      // Feature tests assert what each turn gets; load shedding would make that depend on how
+      // busy the machine is (a card skipped for a turn that waited 1.5 s behind a busy CI).
+      env: {
+        CUECARD_ANALYZER_TIMEOUT_MS: String(options.analyzerTimeoutMs ?? 10_000),
+        CUECARD_LOAD_SHEDDING: 'false',
+      },
     });
     onStarted(server);
   });
