@@ -60,7 +60,8 @@ describe.each(goldens.map((golden) => [golden.id, golden] as const))('%s', (_id,
       await mkdir(dumpDir, { recursive: true });
       await writeFile(path.join(dumpDir, `${golden.id}.md`), describeRun(golden, run));
     }
-  });
+    // A call plays in real time (turn gaps) through every analyzer: minutes on a busy 2-core box.
+  }, 300_000);
 
   const gap = (area: GoldenConversation['expect']['knownGaps'][number]) =>
     expected.knownGaps.includes(area) ? it.fails : it;
