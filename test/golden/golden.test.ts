@@ -47,7 +47,7 @@ let cuecard: Cuecard;
 beforeAll(async () => {
   embedded = await startEmbeddedCuecard('golden', GOLDEN_ENV);
   cuecard = embedded.cuecard;
-});
+}, 300_000);
 afterAll(async () => embedded?.close());
 
 describe.each(goldens.map((golden) => [golden.id, golden] as const))('%s', (_id, golden) => {
