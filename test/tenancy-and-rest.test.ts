@@ -281,6 +281,7 @@ describe.each(engines)('tenancy, auth and REST on %s', (engine) => {
       'conversation-start',
       'item-final',
       'conversation-end',
+      'wrapup-complete',
     ]);
 
     const history = (await get('/api/customers/cust-42/history', server.keys.supervisor)).json();
