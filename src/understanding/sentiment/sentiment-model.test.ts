@@ -60,12 +60,14 @@ describe('sentiment lexicons (no training)', () => {
     expect(result.label).not.toBe('neutral');
   });
 
-  it('is fast per utterance', async () => {
+  // Not a speed measurement (npm run bench is): a guard against a per-call cost of another order
+  // (a model rebuilt per utterance took seconds), loose enough for a busy shared CI machine.
+  it('does no per-utterance set-up work', async () => {
     const started = performance.now();
     for (let i = 0; i < 500; i++)
       await model.score('I have been on hold for forty minutes and this is ridiculous');
     for (let i = 0; i < 500; i++) await model.score('我等了一个小时还没有人处理，太失望了');
-    expect((performance.now() - started) / 1000).toBeLessThan(1);
+    expect((performance.now() - started) / 1000).toBeLessThan(10);
   });
 });
 
