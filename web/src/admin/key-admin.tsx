@@ -177,6 +177,7 @@ export function KeyAdmin() {
 
       <div className="table-wrap">
         <DataTable
+          className="conversations"
           caption="API keys"
           columns={['Name', 'Role', 'Agent id', 'Created', 'Status', '']}
           rows={keys}
