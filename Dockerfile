@@ -2,8 +2,9 @@
 # so there is no build step: install, copy, start.
 FROM node:20-slim
 
-# onnxruntime-node would otherwise try to download CUDA binaries at install time;
-# the CPU binaries ship inside the npm package.
+# onnxruntime-node would otherwise try to download CUDA binaries at install time; the CPU
+# binaries ship inside the npm package. npm 11 reads package.json allowScripts instead, the
+# npm 10 of this image does not (docs/decisions/0019).
 ENV ONNXRUNTIME_NODE_INSTALL=skip \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \

@@ -1,13 +1,27 @@
 import { loadConfig, ConfigError } from './config/config.js';
 import { composeCuecard } from './app/compose-cuecard.js';
 import { bootstrapNotes } from './app/bootstrap-admin.js';
+import { removeServerFile, writeServerFile } from './app/local-files.js';
+
+const usage = `Usage: npm start
+
+Starts Cuecard: the REST API, the WebSocket gateways and the consoles. Configured by environment
+variables (see README.md, "Configuration"): PORT, HOST, DATABASE_URL (else embedded PGlite in
+CUECARD_DATA_DIR, default .cuecard/data), CUECARD_DEV_TENANT, and the provider settings.
+Once listening, its URL is written to <data folder>/server.json for \`npm run demo\`.`;
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const config = loadConfig();
   const cuecard = await composeCuecard(config);
   const address = await cuecard.app.listen({ host: config.host, port: config.port });
   const http = address.replace('[::1]', 'localhost');
   const ws = http.replace(/^http/, 'ws');
+  // Beside the development keys, so that `npm run demo` finds this server through them.
+  await writeServerFile(config.dataDir, http);
   const lines = [
     '',
     `Cuecard is running on ${config.databaseUrl ? 'Postgres (DATABASE_URL)' : `embedded PGlite (${config.dataDir})`}.`,
@@ -28,6 +42,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     cuecard.app.log.info({ signal }, 'shutting down');
+    await removeServerFile(config.dataDir);
     await cuecard.close();
     process.exit(0);
   };

@@ -159,7 +159,7 @@ describe.each(engines)('webhooks out (%s)', (engine) => {
     expect(receiver.bodies('disposition.confirmed')[0]!.data).toMatchObject({
       conversationId,
       code: 'refund_issued',
-      confirmedBy: 'agent',
+      confirmedBy: 'Alice Example',
     });
     expect(receiver.bodies('qa.reviewed')[0]!.data).toMatchObject({
       criterionId,

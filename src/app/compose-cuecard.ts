@@ -13,6 +13,7 @@ import { openDatabase } from '../stores/open-database.js';
 import { createDefaultCapabilities } from './capabilities.js';
 import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
+import { devKeysFile, legacyDevKeysFile } from './local-files.js';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap-admin.js';
 import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 import { createServices, type Services } from './services.js';
@@ -228,7 +229,8 @@ async function startDevTenant(
 ): Promise<DevKeys | null> {
   const devKeys = await ensureDevTenant(
     services.tenants,
-    path.join(path.dirname(path.resolve(config.dataDir)), 'dev-keys.json'),
+    devKeysFile(config.dataDir),
+    legacyDevKeysFile(config.dataDir),
   );
   if (devKeys && services.knowledge) {
     // Later starts find the articles and load nothing.

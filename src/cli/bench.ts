@@ -52,6 +52,21 @@ async function bareRoundTripMs(samples = 2000): Promise<number> {
   );
 }
 
+const usage = `Usage: npm run bench [-- options]
+
+N conversations at once over the real WebSocket protocol; prints latency from a final utterance
+to its first pipeline event, as the agent's subscriber receives it.
+
+  --conversations N      concurrent conversations (default 50)
+  --seconds N            how long (default 60)
+  --min-gap-ms N         shortest pause between turns (default 2000)
+  --max-gap-ms N         longest pause between turns (default 4000)
+  --connectors N         shared connector sockets (0: one per conversation, default)
+  --url a,b,c            drive running instances instead of an in-process one, with
+  --connector-key K --supervisor-key K
+  --pglite worker|in-thread   embedded database thread (default worker; see decision 0004)
+  -h, --help             this text`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -69,8 +84,13 @@ async function main(): Promise<void> {
       // Embedded PGlite in its worker thread (the service's default) or on the event loop, as
       // before docs/decisions/0004: for before/after comparisons.
       pglite: { type: 'string', default: 'worker' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const count = Number(values.conversations);
   const sharedSockets = Number(values.connectors);
   const seconds = Number(values.seconds);

@@ -28,6 +28,23 @@ import { playCall, sleep, type CallPlan, type Ledger } from './chaos/traffic.js'
 import { Follower } from './chaos/subscribers.js';
 import { auditFollowers, auditWork, workByInstance } from './chaos/audit.js';
 
+const usage = `Usage: npm run chaos [-- options]
+
+Kills Cuecard processes again and again while calls stream through them, then checks that no
+acknowledged work was lost or done twice (exit code 1 if any was).
+
+  --url postgres://...   3 instances on that server (a scratch database on it); default: embedded
+                         PGlite, 1 instance restarted after each kill
+  --instances N          instances on a server (default 3)
+  --kills N              kills (default 20; --short: 4)
+  --calls N              concurrent calls (default 12; --short: 4)
+  --short                the CI size
+  --spread               no kills: every call enters through instance 0; reports who did the work
+  --seconds N            how long --spread runs (default 60)
+  --keep                 keep the scratch database / data folder
+  --results FILE         where a result line is appended (default evaluations/chaos/results.jsonl)
+  -h, --help             this text`;
+
 const TENANT = 'chaos';
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
@@ -43,8 +60,13 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '60' },
       keep: { type: 'boolean', default: false },
       results: { type: 'string', default: 'evaluations/chaos/results.jsonl' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const engine = values.url ? 'postgres' : 'pglite';
   const instances = engine === 'pglite' ? 1 : Number(values.instances ?? 3);
   const kills = values.spread ? 0 : Number(values.kills ?? (values.short ? 4 : 20));

@@ -150,6 +150,21 @@ export function createTenantStore(db: Queryable) {
       }));
     },
 
+    /**
+     * Each agent id of the tenant with the name of its agent key: what the consoles show instead
+     * of the id. An agent with several keys is named by its newest working one; one whose keys
+     * are all revoked keeps the name of its last, so old conversations still read by name.
+     */
+    async agentNames(tenantId: string): Promise<Array<{ agentId: string; name: string }>> {
+      const { rows } = await db.query<{ agent_id: string; name: string }>(
+        `SELECT DISTINCT ON (agent_id) agent_id, name FROM api_keys
+          WHERE tenant_id = $1 AND role = 'agent' AND agent_id IS NOT NULL
+          ORDER BY agent_id, (revoked_at IS NULL) DESC, created_at DESC, id DESC`,
+        [tenantId],
+      );
+      return rows.map((row) => ({ agentId: row.agent_id, name: row.name }));
+    },
+
     async revokeKey(tenantId: string, keyId: string): Promise<boolean> {
       const { affectedRows } = await db.query(
         'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL',

@@ -275,7 +275,8 @@ describe('consoles in a real browser', () => {
     await row.waitFor();
     await row.getByText('Billing dispute').waitFor();
     await expect.poll(() => row.locator('.alert-count').textContent()).toBe('1');
-    expect(await row.textContent()).toContain('alice');
+    // The agent by the name of their key, not by the id the connector routes with.
+    expect(await row.textContent()).toContain('Alice Example');
     await supervisor.getByLabel('Channel').selectOption('chat');
     await supervisor.getByText('No conversation matches these filters.').waitFor();
     await supervisor.getByLabel('Channel').selectOption('voice');

@@ -71,7 +71,12 @@ describe('QA review and knowledge consoles in a real browser', () => {
       [server.keys.agent, ['Agent console'], '/agent', '/qa'],
       [server.keys.supervisor, ['Live conversations', 'QA review'], '/supervisor', '/knowledge'],
       [server.keys.knowledgeManager, ['Knowledge'], '/knowledge', '/qa'],
-      [server.keys.admin, ['Live conversations', 'QA review', 'Knowledge'], '/supervisor', null],
+      [
+        server.keys.admin,
+        ['Live conversations', 'QA review', 'Knowledge', 'API keys'],
+        '/supervisor',
+        null,
+      ],
     ];
     for (const [key, links, home, forbidden] of expected) {
       const page = await signIn(browser, server.httpUrl, key, { home });
@@ -103,7 +108,7 @@ describe('QA review and knowledge consoles in a real browser', () => {
     const row = page.locator('tbody tr', { hasText: callId });
     await row.waitFor();
     expect(await row.locator('.qa-score').textContent()).toContain(scorePercent);
-    expect(await row.textContent()).toContain('alice');
+    expect(await row.textContent()).toContain('Alice Example');
     expect(await row.textContent()).toContain('Not yet');
     await page.getByText('No criterion has been reviewed yet.').waitFor();
 

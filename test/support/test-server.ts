@@ -123,7 +123,15 @@ async function createTenantsAndKeys(tenants: Services['tenants']): Promise<TestS
     role: Parameters<typeof tenants.issueKey>[0]['role'],
     agentId?: string,
   ) =>
-    (await tenants.issueKey({ tenantId, role, name: role, ...(agentId ? { agentId } : {}) })).key;
+    (
+      await tenants.issueKey({
+        tenantId,
+        role,
+        // Agents are people: the consoles show them by this name, never by their id.
+        name: agentId ? `${agentId[0]!.toUpperCase()}${agentId.slice(1)} Example` : role,
+        ...(agentId ? { agentId } : {}),
+      })
+    ).key;
   return {
     connector: await issue('acme', 'connector'),
     agent: await issue('acme', 'agent', 'alice'),

@@ -110,11 +110,20 @@ const statusOf = async (key: string, path: string): Promise<number> => {
  */
 export async function whoAmI(key: string): Promise<Identity> {
   try {
-    const me = await apiFetch<{ tenantId: string; role: Role; agentId: string | null }>(
-      key,
-      '/api/me',
-    );
-    return { tenantId: me.tenantId, role: me.role, agentId: me.agentId ?? null };
+    const me = await apiFetch<{
+      tenantId: string;
+      role: Role;
+      agentId: string | null;
+      name?: string;
+      keyId?: string;
+    }>(key, '/api/me');
+    return {
+      tenantId: me.tenantId,
+      role: me.role,
+      agentId: me.agentId ?? null,
+      name: me.name ?? null,
+      keyId: me.keyId ?? null,
+    };
   } catch (error) {
     if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
   }
@@ -123,10 +132,54 @@ export async function whoAmI(key: string): Promise<Identity> {
     throw new ApiError(401, 'unauthenticated', 'This API key is unknown or revoked.');
   const tenantWide = await statusOf(key, '/api/customers/__probe__/history?limit=1');
   if (own === 200 && tenantWide === 200)
-    return { tenantId: null, role: 'supervisor', agentId: null };
-  if (own === 200) return { tenantId: null, role: 'agent', agentId: null };
-  if (tenantWide === 200) return { tenantId: null, role: 'knowledge_manager', agentId: null };
+    return { tenantId: null, role: 'supervisor', agentId: null, name: null, keyId: null };
+  if (own === 200) return { tenantId: null, role: 'agent', agentId: null, name: null, keyId: null };
+  if (tenantWide === 200)
+    return { tenantId: null, role: 'knowledge_manager', agentId: null, name: null, keyId: null };
   if (own === 403 && tenantWide === 403)
-    return { tenantId: null, role: 'connector', agentId: null };
+    return { tenantId: null, role: 'connector', agentId: null, name: null, keyId: null };
   throw new ApiError(own, 'unavailable', `The service answered ${own}; try again in a moment.`);
+}
+
+export interface AgentName {
+  agentId: string;
+  name: string;
+}
+
+/** The names of the tenant's agents (their agent keys' names), for showing instead of ids. */
+export async function listAgentNames(key: string): Promise<AgentName[]> {
+  return (await apiFetch<{ agents: AgentName[] }>(key, '/api/people')).agents;
+}
+
+export interface KeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  agentId: string | null;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface IssuedKey {
+  id: string;
+  key: string;
+  role: Role;
+  agentId: string | null;
+  name: string;
+}
+
+export async function listKeys(key: string): Promise<KeyRecord[]> {
+  return (await apiFetch<{ keys: KeyRecord[] }>(key, '/api/keys')).keys;
+}
+
+export function issueKey(
+  key: string,
+  input: { name: string; role: Role; agentId?: string },
+): Promise<IssuedKey> {
+  return apiFetch<IssuedKey>(key, '/api/keys', { method: 'POST', body: JSON.stringify(input) });
+}
+
+export async function revokeKey(key: string, id: string): Promise<void> {
+  await apiFetch<unknown>(key, `/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }

@@ -86,7 +86,11 @@ export function App() {
         <div className="identity">
           <span>
             {roleName(session.identity.role)}
-            {session.identity.agentId ? ` · ${session.identity.agentId}` : ''}
+            {session.identity.name
+              ? ` · ${session.identity.name}`
+              : session.identity.agentId
+                ? ` · ${session.identity.agentId}`
+                : ''}
             {session.identity.tenantId ? ` · ${session.identity.tenantId}` : ''}
           </span>
           <button type="button" className="button small ghost" onClick={signOut}>

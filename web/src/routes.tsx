@@ -7,6 +7,7 @@ import { QaReviewList } from './qa/qa-review-list.js';
 import { QaReviewDetail } from './qa/qa-review-detail.js';
 import { KnowledgeHome } from './knowledge/knowledge-home.js';
 import { ArticleEditor } from './knowledge/article-editor.js';
+import { KeyAdmin } from './admin/key-admin.js';
 
 export interface ConsoleRoute {
   path: string;
@@ -60,6 +61,7 @@ export const consoleRoutes: readonly ConsoleRoute[] = [
     roles: ['knowledge_manager', 'admin'],
     render: (params) => <ArticleEditor key={params.id} id={params.id ?? ''} />,
   },
+  { path: '/admin/keys', label: 'API keys', roles: ['admin'], render: () => <KeyAdmin /> },
 ];
 
 export function homeFor(role: Role): string | null {

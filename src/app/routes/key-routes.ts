@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { roles } from '../../tenancy/roles.js';
+import { can, roles } from '../../tenancy/roles.js';
 import { errorResponse, responses } from './schemas.js';
 
 /** Admins manage their tenant's API keys. A key is shown once, at creation. */
@@ -39,6 +39,33 @@ export function registerKeyRoutes(app: FastifyInstance, services: Services): voi
     async (request) => {
       const principal = authorize(request, 'tenant:admin');
       return { keys: await services.tenants.listKeys(principal.tenantId) };
+    },
+  );
+
+  routes.get(
+    '/api/people',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Names to show for agent ids (the names of their agent keys)',
+        response: {
+          200: z.object({
+            agents: z.array(z.object({ agentId: z.string(), name: z.string() })),
+          }),
+          401: errorResponse,
+          403: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'read:own-conversations');
+      const agents = await services.tenants.agentNames(principal.tenantId);
+      // An agent reads only its own conversations, so it needs, and gets, only its own name.
+      return {
+        agents: can(principal, 'read:tenant-conversations')
+          ? agents
+          : agents.filter((agent) => agent.agentId === principal.agentId),
+      };
     },
   );
 

@@ -18,6 +18,8 @@ export function registerMeRoutes(app: FastifyInstance): void {
             role: z.string(),
             agentId: z.string().nullable(),
             keyId: z.string(),
+            /** The key's name: the consoles greet people by it. */
+            name: z.string(),
           }),
           401: errorResponse,
         },
@@ -32,6 +34,7 @@ export function registerMeRoutes(app: FastifyInstance): void {
         role: principal.role,
         agentId: principal.agentId,
         keyId: principal.keyId,
+        name: principal.keyName,
       };
     },
   );

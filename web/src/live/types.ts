@@ -34,4 +34,8 @@ export interface Identity {
   tenantId: string | null;
   role: Role;
   agentId: string | null;
+  /** The key's name ("Mei Chen"); null from a service too old to say. */
+  name: string | null;
+  /** The key's id, so a page can tell the caller's own key apart; null from an old service. */
+  keyId: string | null;
 }

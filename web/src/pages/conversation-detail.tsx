@@ -3,6 +3,7 @@ import { getConversation } from '../api.js';
 import { deriveView } from '../live/conversation-state.js';
 import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-conversations.js';
 import { useSignedIn } from '../session.js';
+import { useAgentNames } from '../agent-names.js';
 import { Link } from '../router.js';
 import { ConnectionBadge } from '../components/connection-badge.js';
 import { Transcript } from '../components/transcript.js';
@@ -56,6 +57,7 @@ function describeEvent(event: CuecardEvent): string {
 /** One conversation, read-only: transcript, what the agent was shown, and the event log. */
 export function ConversationDetail({ id }: { id: string }) {
   const { key } = useSignedIn();
+  const agentName = useAgentNames();
   const load = useCallback(async (): Promise<Snapshot> => {
     const detail = await getConversation(key, id);
     return { records: [detail.conversation], events: detail.events as CuecardEvent[] };
@@ -94,8 +96,9 @@ export function ConversationDetail({ id }: { id: string }) {
             <div>
               <h1>{record.externalId}</h1>
               <p className="subtitle">
-                {CHANNEL_LABELS[record.channel] ?? record.channel} · agent {record.agentId ?? '—'} ·
-                customer {record.customerId ?? '—'} · {conversationDuration(record, now)} ·{' '}
+                {CHANNEL_LABELS[record.channel] ?? record.channel} · agent{' '}
+                {agentName(record.agentId)} · customer {record.customerId ?? '—'} ·{' '}
+                {conversationDuration(record, now)} ·{' '}
                 <span className={`status status-${record.status}`}>
                   {record.status === 'active' ? 'Active' : 'Ended'}
                 </span>

@@ -3,6 +3,7 @@ import { getConversation, listConversations } from '../api.js';
 import { deriveView } from '../live/conversation-state.js';
 import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-conversations.js';
 import { useSignedIn } from '../session.js';
+import { useAgentNames } from '../agent-names.js';
 import { Link } from '../router.js';
 import { ConnectionBadge } from '../components/connection-badge.js';
 import { DataTable } from '../components/data-table.js';
@@ -34,6 +35,7 @@ const TREND_ARROWS: Record<string, string> = { improving: '↗', worsening: '↘
 /** Supervisors: every live conversation of the tenant, filterable, one click from its detail. */
 export function SupervisorLive() {
   const { key } = useSignedIn();
+  const agentName = useAgentNames();
   const load = useCallback(() => loadTenantSnapshot(key), [key]);
   const live = useLiveConversations(key, { scope: 'tenant' }, 'tenant', load);
   const now = useNow();
@@ -93,7 +95,7 @@ export function SupervisorLive() {
             <option value="">All agents</option>
             {agents.map((id) => (
               <option key={id} value={id}>
-                {id}
+                {agentName(id)}
               </option>
             ))}
           </select>
@@ -143,7 +145,7 @@ export function SupervisorLive() {
                   {record.externalId}
                 </Link>
               </th>
-              <td>{record.agentId ?? '—'}</td>
+              <td className="agent-cell">{agentName(record.agentId)}</td>
               <td>{CHANNEL_LABELS[record.channel] ?? record.channel}</td>
               <td>{record.customerId ?? '—'}</td>
               <td className="numeric">{conversationDuration(record, now)}</td>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
+import { useAgentNames } from '../agent-names.js';
 import { Link } from '../router.js';
 import { CHANNEL_LABELS, formatDuration, humanize, notAvailableIn } from '../format.js';
 import type { ConversationItem } from '../live/types.js';
@@ -386,6 +387,7 @@ function WrapupPanels({ review }: { review: ConversationReview }) {
 /** One finished conversation under review: evidence on the left, verdicts on the right. */
 export function QaReviewDetail({ id }: { id: string }) {
   const { key } = useSignedIn();
+  const agentName = useAgentNames();
   const [review, setReview] = useState<ConversationReview | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [highlighted, setHighlighted] = useState<number | null>(null);
@@ -460,8 +462,9 @@ export function QaReviewDetail({ id }: { id: string }) {
             <div>
               <h1>{record.externalId}</h1>
               <p className="subtitle">
-                {CHANNEL_LABELS[record.channel] ?? record.channel} · agent {record.agentId ?? '—'} ·
-                customer {record.customerId ?? '—'} · ended {formatDateTime(record.endedAt)}
+                {CHANNEL_LABELS[record.channel] ?? record.channel} · agent{' '}
+                {agentName(record.agentId)} · customer {record.customerId ?? '—'} · ended{' '}
+                {formatDateTime(record.endedAt)}
                 {record.endedAt
                   ? ` · ${formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt))}`
                   : ''}

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
+import { useAgentNames } from '../agent-names.js';
 import { Link } from '../router.js';
 import { DataTable } from '../components/data-table.js';
 import { CHANNEL_LABELS, humanize } from '../format.js';
@@ -144,6 +145,7 @@ function AgreementPanel({ agreement }: { agreement: QaAgreement | null }) {
 /** Supervisors: finished conversations with their automatic QA score, one click from review. */
 export function QaReviewList() {
   const { key } = useSignedIn();
+  const agentName = useAgentNames();
   const [form, setForm] = useState<FilterForm>(EMPTY_FORM);
   const [applied, setApplied] = useState<FilterForm>(EMPTY_FORM);
   const [offset, setOffset] = useState(0);
@@ -326,7 +328,7 @@ export function QaReviewList() {
                   {row.summary ? <p className="row-summary">{row.summary}</p> : null}
                 </th>
                 <td>{formatDateTime(row.endedAt)}</td>
-                <td>{row.agentId ?? '—'}</td>
+                <td className="agent-cell">{agentName(row.agentId)}</td>
                 <td>{CHANNEL_LABELS[row.channel] ?? row.channel}</td>
                 <td>
                   {row.disposition ? (
