@@ -41,7 +41,10 @@ export type Suggestion =
       articleId: string;
       title: string;
       passage: string;
-      /** Passage with the matched terms wrapped in <mark></mark>. */
+      /**
+       * The passage as the article writes it (Markdown, HTML-escaped), the matched terms in
+       * <mark></mark>: consoles render it as Markdown, never as HTML.
+       */
       highlighted?: string;
       score: number;
       reason: string;
