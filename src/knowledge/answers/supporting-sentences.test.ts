@@ -34,6 +34,14 @@ describe('supportingSentences', () => {
     expect(answer?.text).not.toMatch(/[a-z]/i);
   });
 
+  it('quotes whole sentences only, not the pieces a search window cut', () => {
+    const answer = supportingSentences(
+      'standard delivery takes longer in winter. … Standard delivery takes 3–5 business days. … the courier',
+      'How long does standard delivery take?',
+    );
+    expect(answer?.text).toBe('Standard delivery takes 3–5 business days.');
+  });
+
   it('says nothing when no sentence meets the question', () => {
     expect(supportingSentences(shipping, 'Can I pay my bill with PayPal?')).toBeNull();
   });

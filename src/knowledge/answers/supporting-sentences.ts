@@ -23,10 +23,18 @@ function stem(word: string): string {
   return word.length > 3 ? word.replace(/(?:ing|ed|s)$/, '').replace(/e$/, '') : word;
 }
 
-/** Latin full stops inside numbers ("4.99") or abbreviations do not end a sentence. */
+/**
+ * Sentences of each search fragment (fragments are joined by " … "). Latin full stops inside
+ * numbers ("4.99") do not end a sentence.
+ */
 function splitSentences(text: string): string[] {
-  if (majorityLanguage([text]) === 'zh') return splitChineseSentences(text);
-  return (text.match(/.+?(?:[.!?](?=\s|$)|$)/gs) ?? []).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/\s…\s/)
+    .flatMap((fragment) =>
+      majorityLanguage([fragment]) === 'zh'
+        ? splitChineseSentences(fragment)
+        : (fragment.match(/.+?(?:[.!?](?=\s|$)|$)/gs) ?? []).map((s) => s.trim()).filter(Boolean),
+    );
 }
 
 interface QuestionWords {
@@ -69,11 +77,14 @@ function mark(sentence: string, words: QuestionWords): { marked: string; hits: n
   return { marked, hits };
 }
 
-/** A fragment cut by the search window ("… ship date") or a bare heading says too little. */
+/**
+ * A piece cut by the search window ("… ship date", "the courier's site.") or a bare heading says
+ * too little to quote.
+ */
 function standsAlone(sentence: string): boolean {
   if (sentence.startsWith('…')) return false;
   if (han.test(sentence)) return [...sentence].length >= 6;
-  return sentence.split(/\s+/).length >= 4;
+  return /^["'(\p{Lu}\p{N}]/u.test(sentence) && sentence.split(/\s+/).length >= 4;
 }
 
 /**
