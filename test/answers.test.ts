@@ -35,7 +35,8 @@ describe('answers from the knowledge base with a chat model', () => {
     agent = await TestSocket.connect(`${embedded.wsUrl}/ws/subscribe`, keys.agent);
     await agent.request({ type: 'subscribe', scope: 'agent' }, (m) => m.type === 'subscribed');
     connector = await TestSocket.connect(`${embedded.wsUrl}/ws/ingest`, keys.connector);
-  });
+    // The whole service starts (models, knowledge base): minutes on a busy two-core machine.
+  }, 300_000);
   afterAll(async () => {
     await agent?.close();
     await connector?.close();

@@ -7,6 +7,7 @@ import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import type { Queryable } from '../../stores/database.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 import { redactionTokenPattern } from '../../understanding/pii/redact.js';
 import { searchKnowledge, type SearchResult } from '../search.js';
 import type { WordSplitter } from '../search-text.js';
@@ -67,6 +68,8 @@ const SMALL_TALK_CONFIDENCE = 0.85;
 /** Keyword-only confidence (no vector score) runs lower for the same relevance (see article-cards). */
 const KEYWORD_ONLY_SCALE = 0.8;
 const MIN_SIMILARITY = 0.1;
+/** The conversation's intent must be this sure to join the query (the cards' bar). */
+const MIN_TOPIC_CONFIDENCE = 0.4;
 
 const topical = (text: string): string => text.replace(redactionTokenPattern, ' ');
 
@@ -153,11 +156,24 @@ export function createAnswersAnalyzer(options: AnswersOptions) {
       if (intent?.intent === null && intent.confidence >= SMALL_TALK_CONFIDENCE) return null;
       const question = topical(item.text);
       const language = searchLanguage(context);
+      // "How long will it take?" leans on what the call is about: the conversation's intent
+      // joins the query in the knowledge base's own words, as it does for cards. Intent names
+      // are English: a Chinese article never contains them, and they would only dilute the
+      // keyword coverage a Chinese passage is judged by.
+      const topic = intent?.conversation;
+      const query = [
+        { text: question, weight: 1 },
+        ...(topic &&
+        topic.confidence >= MIN_TOPIC_CONFIDENCE &&
+        majorityLanguage([question]) !== 'zh'
+          ? [{ text: topic.intent.replace(/[_-]+/g, ' '), weight: topic.confidence }]
+          : []),
+      ];
       const results = await searchKnowledge(
         { db: options.db, embedder: options.embedder, splitter: options.splitter },
         {
           tenantId: context.tenantId,
-          query: question,
+          query,
           vectorText: question,
           ...(language ? { filters: { language } } : {}),
           limit: maxPassages,

@@ -42,6 +42,14 @@ describe('supportingSentences', () => {
     expect(answer?.text).toBe('Standard delivery takes 3–5 business days.');
   });
 
+  it('reads what a Chinese question asks about, not its question words', () => {
+    const answer = supportingSentences(
+      '补偿：故障持续超过 24 小时，系统会自动按天发放补偿。补偿会体现在下一期账单中，不提供现金。',
+      '断了这么久，有没有补偿？',
+    );
+    expect(answer?.text).toContain('系统会自动按天发放补偿');
+  });
+
   it('says nothing when no sentence meets the question', () => {
     expect(supportingSentences(shipping, 'Can I pay my bill with PayPal?')).toBeNull();
   });

@@ -2,6 +2,7 @@ import { CLOSE, OPEN, renderHighlight } from '../highlight.js';
 import { chineseContentWords, splitChineseSentences } from '../../text/chinese-words.js';
 import { majorityLanguage } from '../../text/chinese-script.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
+import { chineseQuestionWord } from './is-question.js';
 
 /**
  * The offline answer: the sentences of a passage that best answer the customer's question, with
@@ -50,18 +51,23 @@ function questionWords(question: string): QuestionWords {
         .map(stem),
     ),
     // Longest first, so "退款" is marked rather than a shorter word inside it.
-    chinese: [...new Set(han.test(question) ? chineseContentWords(question) : [])].sort(
-      (a, b) => b.length - a.length,
-    ),
+    chinese: [
+      ...new Set(
+        han.test(question)
+          ? chineseContentWords(question).filter((word) => !chineseQuestionWord.test(word))
+          : [],
+      ),
+    ].sort((a, b) => b.length - a.length),
   };
 }
 
-/** The sentence with the question's words wrapped in the highlight markers, and how many. */
+/** The sentence with the question's words wrapped in the highlight markers, and how many differ. */
 function mark(sentence: string, words: QuestionWords): { marked: string; hits: number } {
-  let hits = 0;
+  const found = new Set<string>();
   let marked = sentence.replace(/[\p{L}\p{N}]+(?:'\p{L}+)?/gu, (word) => {
-    if (han.test(word) || !words.stems.has(stem(word.toLowerCase()))) return word;
-    hits++;
+    const stemmed = stem(word.toLowerCase());
+    if (han.test(word) || !words.stems.has(stemmed)) return word;
+    found.add(stemmed);
     return `${OPEN}${word}${CLOSE}`;
   });
   if (words.chinese.length > 0) {
@@ -70,11 +76,11 @@ function mark(sentence: string, words: QuestionWords): { marked: string; hits: n
       'g',
     );
     marked = marked.replace(pattern, (word) => {
-      hits++;
+      found.add(word);
       return `${OPEN}${word}${CLOSE}`;
     });
   }
-  return { marked, hits };
+  return { marked, hits: found.size };
 }
 
 /**
@@ -105,7 +111,10 @@ export function supportingSentences(
     (top, entry) => (entry.hits > (top?.hits ?? 0) ? entry : top),
     undefined,
   );
-  if (!best) return null;
+  // One shared word of a longer question ("take" in "how long will it take? I work from home")
+  // is a coincidence, not an answer.
+  const wanted = words.stems.size + words.chinese.length;
+  if (!best || best.hits < Math.min(2, wanted)) return null;
   const chosen = [best];
   const next = sentences.find((entry) => entry.index === best.index + 1);
   if (next && next.hits > 0 && best.sentence.length + next.sentence.length < maxChars)
