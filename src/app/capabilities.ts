@@ -28,6 +28,7 @@ import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
 import { createPlaybookAnalyzer } from '../assist/playbooks/playbook-analyzer.js';
 import { createRepliesAnalyzer } from '../assist/replies/replies-analyzer.js';
+import { createAnswersAnalyzer } from '../knowledge/answers/answers-analyzer.js';
 import {
   createAlertsAnalyzer,
   createDisclosureFinalizer,
@@ -228,6 +229,12 @@ export async function createDefaultCapabilities(
       maxConcurrent: db.engine === 'pglite' ? 2 : 4,
     },
     createRepliesAnalyzer({
+      chatModel,
+      llmTimeoutMs: config.llm?.timeoutMs,
+      usage: createLlmUsageStore(db),
+    }),
+    createAnswersAnalyzer({
+      ...knowledge,
       chatModel,
       llmTimeoutMs: config.llm?.timeoutMs,
       usage: createLlmUsageStore(db),

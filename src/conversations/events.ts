@@ -28,6 +28,12 @@ export interface Citation {
   passage?: string;
 }
 
+/** One sentence of an answer and the articles (among those it was given) that back it. */
+export interface AnswerClaim {
+  text: string;
+  articleIds: string[];
+}
+
 export type Suggestion =
   | {
       kind: 'article';
@@ -35,7 +41,10 @@ export type Suggestion =
       articleId: string;
       title: string;
       passage: string;
-      /** Passage with the matched terms wrapped in <mark></mark>. */
+      /**
+       * The passage as the article writes it (Markdown, HTML-escaped), the matched terms in
+       * <mark></mark>: consoles render it as Markdown, never as HTML.
+       */
       highlighted?: string;
       score: number;
       reason: string;
@@ -55,6 +64,23 @@ export type Suggestion =
       suggestionId: string;
       text: string;
       source: 'template' | 'llm';
+      citations: Citation[];
+      reason: string;
+    }
+  | {
+      /**
+       * An answer to the customer's question from the knowledge base: sentences quoted from the
+       * top passage (`extract`, with the question's words in `highlighted`) or a model's answer
+       * whose every claim cites an article it was given (`llm`). `refused`: no passage supports
+       * an answer, and `text` says so.
+       */
+      kind: 'answer';
+      suggestionId: string;
+      text: string;
+      highlighted?: string;
+      claims: AnswerClaim[];
+      source: 'extract' | 'llm';
+      refused: boolean;
       citations: Citation[];
       reason: string;
     }
@@ -100,7 +126,13 @@ export type EventBody =
   | { type: 'item-final'; item: ConversationItem }
   | AnalysisEventBody
   | { type: 'suggestion'; seq: number | null; suggestion: Suggestion }
-  | { type: 'reply-start'; replyId: string; seq: number | null }
+  | {
+      type: 'reply-start';
+      replyId: string;
+      seq: number | null;
+      /** What the stream will end as; absent in events stored before answers: a reply. */
+      suggestionKind?: 'reply' | 'answer';
+    }
   | { type: 'reply-delta'; replyId: string; delta: string }
   | { type: 'reply-end'; replyId: string; suggestion: Suggestion }
   | { type: 'alert'; seq: number | null; alert: Alert }

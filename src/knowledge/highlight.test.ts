@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
+import { balanceMarkdown, CLOSE, excerpt, markCjk, OPEN, renderHighlight } from './highlight.js';
 
 const mark = (word: string): string => `${OPEN}${word}${CLOSE}`;
 
@@ -44,5 +44,26 @@ describe('search result highlights', () => {
     expect(cut).not.toContain(OPEN + 'late');
     expect(cut.split(OPEN).length).toBe(cut.split(CLOSE).length);
     expect(excerpt('short text', 100)).toBe('short text');
+  });
+
+  it('keeps the Markdown in the highlighted passage for the consoles, plain text in the passage', () => {
+    const rendered = renderHighlight(
+      `**Delivery options**\n- Standard: 3–5 business ${mark('days')}`,
+    );
+    expect(rendered.highlighted).toBe(
+      '**Delivery options**\n- Standard: 3–5 business <mark>days</mark>',
+    );
+    expect(rendered.passage).not.toContain('**');
+  });
+
+  it('drops the half of a marker pair that a cut passage leaves behind', () => {
+    expect(balanceMarkdown('lasts 24 hours**: the credit is **automatic**')).toBe(
+      'lasts 24 hours: the credit is **automatic**',
+    );
+    expect(balanceMarkdown('**Tracking.** The order screen shows **the')).toBe(
+      '**Tracking.** The order screen shows the',
+    );
+    expect(balanceMarkdown('**补偿**：故障持续超过')).toBe('**补偿**：故障持续超过');
+    expect(balanceMarkdown('use `plan_code here')).toBe('use plan_code here');
   });
 });

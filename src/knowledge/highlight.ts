@@ -16,20 +16,54 @@ function escapeHtml(text: string): string {
 export const OPEN = '\uE000';
 export const CLOSE = '\uE001';
 
+const MARKERS = ['**', '__', '`'] as const;
+
+/**
+ * A passage cut from the middle of an article can hold half a pair of emphasis markers
+ * ("… lasts 24 hours**: the credit"); a renderer would show it as is. Removes the unpaired one
+ * of each kind: a leading closer (its opener was cut off) or else the last opener.
+ */
+export function balanceMarkdown(text: string): string {
+  let balanced = text;
+  for (const marker of MARKERS) {
+    const positions: number[] = [];
+    for (
+      let at = balanced.indexOf(marker);
+      at >= 0;
+      at = balanced.indexOf(marker, at + marker.length)
+    )
+      positions.push(at);
+    if (positions.length % 2 === 0) continue;
+    const first = positions[0]!;
+    const before = balanced[first - 1];
+    const after = balanced[first + marker.length];
+    const firstCloses =
+      before !== undefined &&
+      /\S/.test(before) &&
+      (after === undefined || !/[\p{L}\p{N}]/u.test(after));
+    const drop = firstCloses ? first : positions[positions.length - 1]!;
+    balanced = balanced.slice(0, drop) + balanced.slice(drop + marker.length);
+  }
+  return balanced;
+}
+
 export function renderHighlight(marked: string): {
   passage: string;
   highlighted: string;
   matched: string[];
 } {
-  // Articles are Markdown; agents read passages as plain text (the article view renders it).
-  marked = markdownToPlainText(marked);
   const matched = new Set<string>();
   for (const match of marked.matchAll(new RegExp(`${OPEN}([^${CLOSE}]*)${CLOSE}`, 'g'))) {
     if (match[1]) matched.add(match[1].toLowerCase());
   }
+  // Articles are Markdown. The passage is plain text: what a reply quotes, a model reads and a
+  // citation shows. The highlighted passage keeps the Markdown for the consoles to render.
+  const plain = markdownToPlainText(marked);
   return {
-    passage: marked.replaceAll(OPEN, '').replaceAll(CLOSE, ''),
-    highlighted: escapeHtml(marked).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>'),
+    passage: plain.replaceAll(OPEN, '').replaceAll(CLOSE, ''),
+    highlighted: escapeHtml(balanceMarkdown(marked))
+      .replaceAll(OPEN, '<mark>')
+      .replaceAll(CLOSE, '</mark>'),
     matched: [...matched],
   };
 }

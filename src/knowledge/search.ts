@@ -85,7 +85,7 @@ export interface SearchResult {
   keywordScore: number;
   vectorSimilarity: number | null;
   passage: string;
-  /** Passage with matched words in <mark></mark>; everything else HTML-escaped. */
+  /** The passage's Markdown with matched words in <mark></mark>; everything else HTML-escaped. */
   highlighted: string;
   /** Query words found in the passage, as written in the article. */
   matchedTerms: string[];

@@ -35,6 +35,7 @@ import type {
   ArticleCardsState,
 } from '../knowledge/article-cards/article-cards-analyzer.js';
 import type { RepliesResult, RepliesState } from '../assist/replies/replies-analyzer.js';
+import type { AnswersResult, AnswersState } from '../knowledge/answers/answers-analyzer.js';
 import type {
   CaseIndexResult,
   SimilarCasesResult,
@@ -58,6 +59,7 @@ export interface AnalyzerResults {
   'customer-health': CustomerHealthResult;
   'article-cards': ArticleCardsResult;
   replies: RepliesResult;
+  answers: AnswersResult;
   'similar-cases': SimilarCasesResult;
 }
 
@@ -71,6 +73,7 @@ export interface AnalyzerStates {
   'customer-health': CustomerHealthState;
   'article-cards': ArticleCardsState;
   replies: RepliesState;
+  answers: AnswersState;
   'similar-cases': SimilarCasesState;
 }
 

@@ -55,7 +55,7 @@ const scriptedAssist: RunnableAnalyzer = {
             title: 'Refunding duplicate charges',
             passage: 'A duplicate charge is refunded to the original card.',
             highlighted:
-              'A <mark>duplicate charge</mark> is refunded <img src=x onerror="window.__injected=1"> to the card.',
+              'A <mark>duplicate charge</mark> is **refunded in full** <img src=x onerror="window.__injected=1"> to the card.',
             score: 0.82,
             reason: 'Matches "charged twice"',
           },
@@ -257,6 +257,9 @@ describe('consoles in a real browser', () => {
     await agent.getByRole('heading', { name: 'Refunding duplicate charges' }).waitFor();
     const card = agent.locator('.card', { hasText: 'Refunding duplicate charges' });
     expect(await card.locator('mark').textContent()).toBe('duplicate charge');
+    // Articles are Markdown: the card shows bold text, not the asterisks.
+    expect(await card.locator('.passage strong').textContent()).toBe('refunded in full');
+    expect(await card.locator('.passage').textContent()).not.toContain('**');
     expect(await card.locator('img').count()).toBe(0);
     expect(
       await agent.evaluate(() => (window as unknown as { __injected?: number }).__injected),

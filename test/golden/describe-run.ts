@@ -20,7 +20,7 @@ export function describeRun(golden: GoldenConversation, run: GoldenRun): string 
         const what =
           s.kind === 'article'
             ? `${s.articleId} (${s.score}) ${s.reason}`
-            : s.kind === 'reply'
+            : s.kind === 'reply' || s.kind === 'answer'
               ? `"${s.text}" cites [${s.citations.map((c) => c.articleId).join(', ')}]`
               : s.kind === 'next-step'
                 ? `${s.title}`

@@ -49,6 +49,12 @@ export interface AssistMessages {
   similarCases: {
     reason: (outcome: string | null, date: string | null, similarity: string) => string;
   };
+  answers: {
+    /** Shown instead of an answer when no passage supports one. */
+    refusal: string;
+    fromArticles: (titles: readonly string[]) => string;
+    extracted: (title: string) => string;
+  };
   articleCards: {
     /** Why a card is shown: the customer's words it matched (at most three), or its meaning. */
     matches: (terms: readonly string[]) => string;
@@ -126,6 +132,11 @@ const english: AssistMessages = {
     fromConversation: 'Drafted from the conversation.',
     none: 'No reply could be drafted (the language model failed and no playbook step or article applies).',
   },
+  answers: {
+    refusal: 'No article supports an answer.',
+    fromArticles: (titles) => `Answer drawn from ${englishList(titles.map((t) => t))}.`,
+    extracted: (title) => `The sentences of "${title}" that answer the question.`,
+  },
   similarCases: {
     reason: (outcome, date, similarity) =>
       `A ${outcome ?? 'resolved'} case${date ? ` from ${date}` : ''} where the customer said much the same (similarity ${similarity}).`,
@@ -201,6 +212,11 @@ const chinese: AssistMessages = {
     separator: '',
     fromConversation: '根据对话内容起草。',
     none: '无法起草回复（语言模型出错，且没有适用的流程步骤或文章）。',
+  },
+  answers: {
+    refusal: '没有文章支持这个回答。',
+    fromArticles: (titles) => `回答依据文章${titles.map((t) => `"${t}"`).join('、')}。`,
+    extracted: (title) => `文章"${title}"中回答这个问题的句子。`,
   },
   similarCases: {
     reason: (outcome, date, similarity) =>

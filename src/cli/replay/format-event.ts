@@ -38,7 +38,7 @@ export function formatEvent(event: CuecardEvent): string | null {
       const what =
         s.kind === 'article'
           ? s.title
-          : s.kind === 'reply'
+          : s.kind === 'reply' || s.kind === 'answer'
             ? `"${clip(s.text, 90)}"`
             : s.kind === 'next-step'
               ? s.title
@@ -49,8 +49,8 @@ export function formatEvent(event: CuecardEvent): string | null {
     case 'reply-delta':
       return null;
     case 'reply-end':
-      return event.suggestion.kind === 'reply'
-        ? `      ★ reply (llm): "${clip(event.suggestion.text, 90)}"`
+      return event.suggestion.kind === 'reply' || event.suggestion.kind === 'answer'
+        ? `      ★ ${event.suggestion.kind} (${event.suggestion.source}): "${clip(event.suggestion.text, 90)}"`
         : null;
     case 'alert':
       return `      ⚠ ${event.alert.kind} alert (${event.alert.severity}): ${event.alert.title} — ${clip(event.alert.reason, 70)}`;

@@ -26,6 +26,11 @@ export interface FakeOpenAiServer {
   readonly requests: RecordedRequest[];
   /** Queues behaviours for the next chat requests. */
   script(...behaviours: FakeChatBehaviour[]): void;
+  /**
+   * Queues behaviours for the next chat requests whose prompt contains `marker`, ahead of the
+   * general queue: when several features share one model, each test scripts its own feature.
+   */
+  scriptFor(marker: string, ...behaviours: FakeChatBehaviour[]): void;
   /** Reply used when the script is empty. */
   setDefaultReply(text: string): void;
   close(): Promise<void>;
@@ -70,12 +75,18 @@ export async function startFakeOpenAiServer(
   options: { defaultReply?: string } = {},
 ): Promise<FakeOpenAiServer> {
   const queue: FakeChatBehaviour[] = [];
+  const markedQueues: Array<{ marker: string; behaviours: FakeChatBehaviour[] }> = [];
   const requests: RecordedRequest[] = [];
   let defaultReply = options.defaultReply ?? 'Happy to help with that.';
   const hanging = new Set<ServerResponse>();
 
   async function chat(body: Record<string, unknown>, response: ServerResponse): Promise<void> {
-    const behaviour = queue.shift() ?? { kind: 'reply', text: defaultReply };
+    const prompt = JSON.stringify(body.messages ?? []);
+    const marked = markedQueues.find(
+      (entry) => entry.behaviours.length > 0 && prompt.includes(entry.marker),
+    );
+    const behaviour = marked?.behaviours.shift() ??
+      queue.shift() ?? { kind: 'reply', text: defaultReply };
     if (behaviour.kind === 'hang') {
       hanging.add(response);
       response.on('close', () => hanging.delete(response));
@@ -199,6 +210,11 @@ export async function startFakeOpenAiServer(
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     script: (...behaviours) => queue.push(...behaviours),
+    scriptFor: (marker, ...behaviours) => {
+      const entry = markedQueues.find((queued) => queued.marker === marker);
+      if (entry) entry.behaviours.push(...behaviours);
+      else markedQueues.push({ marker, behaviours });
+    },
     setDefaultReply: (text) => {
       defaultReply = text;
     },

@@ -1,21 +1,10 @@
-import type { ReactNode } from 'react';
-
-const ENTITIES: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-  '&#x27;': "'",
-};
-
-function decode(text: string): string {
-  return text.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity);
-}
+import { fromHighlighted, Markdown } from '../knowledge/markdown.js';
 
 /**
- * A search passage with its matched words in <mark>. Only <mark> becomes markup; everything
- * else is rendered as text (React escapes it), so article content can never inject HTML.
+ * A passage of an article (a card, a search result, an answer), formatted as the article's
+ * Markdown with the matched words in <mark>. Only <mark> is read from the highlighted string;
+ * everything else is Markdown rendered as React elements, so article content can never inject
+ * HTML.
  */
 export function HighlightedPassage({
   highlighted,
@@ -25,12 +14,9 @@ export function HighlightedPassage({
   passage: string;
 }) {
   if (!highlighted) return <p className="passage">{passage}</p>;
-  const parts: ReactNode[] = [];
-  let marked = false;
-  for (const [index, part] of highlighted.split(/(<mark>|<\/mark>)/).entries()) {
-    if (part === '<mark>') marked = true;
-    else if (part === '</mark>') marked = false;
-    else if (part) parts.push(marked ? <mark key={index}>{decode(part)}</mark> : decode(part));
-  }
-  return <p className="passage">{parts}</p>;
+  return (
+    <div className="passage">
+      <Markdown source={fromHighlighted(highlighted)} />
+    </div>
+  );
 }

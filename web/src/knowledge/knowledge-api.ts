@@ -40,7 +40,7 @@ export interface SearchResult {
   title: string;
   score: number;
   passage: string;
-  /** The passage as HTML whose only markup is <mark>; rendered by HighlightedPassage, never as HTML. */
+  /** The passage's Markdown, HTML-escaped, matches in <mark>; rendered by HighlightedPassage, never as HTML. */
   highlighted: string;
 }
 

@@ -1,10 +1,32 @@
 import type { ReactNode } from 'react';
 
 /**
- * A deliberately small Markdown renderer for article previews: headings, paragraphs, lists,
- * fenced code, bold, italic, inline code and links. It builds React elements, never an HTML
- * string, so anything it does not understand (raw HTML included) is shown as text.
+ * A deliberately small Markdown renderer for articles and the passages cut from them (cards,
+ * search results, answers): headings, paragraphs, lists, fenced code, bold, italic, inline code
+ * and links. It builds React elements, never an HTML string, so anything it does not understand
+ * (raw HTML included) is shown as text. Search highlights travel through it as two private-use
+ * characters and come out as <mark> elements.
  */
+
+/** Where a highlighted passage's <mark> and </mark> were (see `fromHighlighted`). */
+export const MARK_OPEN = '\uE000';
+export const MARK_CLOSE = '\uE001';
+
+/**
+ * A leaf of text: highlight markers become <mark>; an emphasis marker left unpaired (a passage
+ * cut mid-article) is dropped rather than shown to the agent as `**`.
+ */
+function leaf(text: string, key: string): ReactNode[] {
+  const nodes: ReactNode[] = [];
+  const clean = text.replace(/\*\*|__/g, '');
+  for (const [index, part] of clean.split(/(\uE000[^\uE001]*\uE001)/).entries()) {
+    if (!part) continue;
+    if (part.startsWith(MARK_OPEN))
+      nodes.push(<mark key={`${key}-m${index}`}>{part.slice(1, -1)}</mark>);
+    else nodes.push(part.replace(/[\uE000\uE001]/g, ''));
+  }
+  return nodes;
+}
 
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/|#)/i;
 const INLINE =
@@ -16,10 +38,10 @@ function inline(text: string, keyPrefix: string): ReactNode[] {
   let index = 0;
   for (const match of text.matchAll(INLINE)) {
     const at = match.index;
-    if (at > last) nodes.push(text.slice(last, at));
     const key = `${keyPrefix}-${index++}`;
+    if (at > last) nodes.push(...leaf(text.slice(last, at), `${key}t`));
     const [whole, code, bold1, bold2, italic1, italic2, linkText, href] = match;
-    if (code !== undefined) nodes.push(<code key={key}>{code}</code>);
+    if (code !== undefined) nodes.push(<code key={key}>{leaf(code, key)}</code>);
     else if (bold1 !== undefined || bold2 !== undefined)
       nodes.push(<strong key={key}>{inline(bold1 ?? bold2 ?? '', key)}</strong>);
     else if (italic1 !== undefined || italic2 !== undefined)
@@ -32,12 +54,12 @@ function inline(text: string, keyPrefix: string): ReactNode[] {
           </a>
         ) : (
           // A javascript: or data: link keeps its text and loses the link.
-          whole
+          <span key={key}>{leaf(whole, key)}</span>
         ),
       );
     last = at + whole.length;
   }
-  if (last < text.length) nodes.push(text.slice(last));
+  if (last < text.length) nodes.push(...leaf(text.slice(last), `${keyPrefix}-end`));
   return nodes;
 }
 
@@ -128,11 +150,33 @@ export function Markdown({ source }: { source: string }) {
           case 'code':
             return (
               <pre key={key}>
-                <code>{block.text}</code>
+                <code>{leaf(block.text, key)}</code>
               </pre>
             );
         }
       })}
     </>
   );
+}
+
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+};
+
+/**
+ * The Markdown source of a highlighted passage (HTML-escaped, matches in <mark></mark>): the
+ * marks become the private-use markers first, so article text that spells out "<mark>" stays
+ * text, then the entities are decoded.
+ */
+export function fromHighlighted(highlighted: string): string {
+  return highlighted
+    .replace(/[\uE000\uE001]/g, '')
+    .replaceAll('<mark>', MARK_OPEN)
+    .replaceAll('</mark>', MARK_CLOSE)
+    .replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity);
 }

@@ -22,11 +22,18 @@ export interface ConversationState {
   eventIds: ReadonlySet<number>;
   /** Interim text per sequence number, until the final utterance with that seq arrives. */
   interims: Readonly<Record<number, { speaker: Speaker; text: string }>>;
-  /** Replies being generated, by replyId. */
-  streams: Readonly<Record<string, { text: string; done: boolean }>>;
+  /** Replies and answers being generated, by replyId. */
+  streams: Readonly<Record<string, StreamPreview>>;
 }
 
 export type ConversationsState = Readonly<Record<string, ConversationState>>;
+
+export interface StreamPreview {
+  text: string;
+  done: boolean;
+  /** What the stream ends as: a suggested reply or an answer from the knowledge base. */
+  kind: 'reply' | 'answer';
+}
 
 function empty(id: string): ConversationState {
   return { id, record: null, events: [], eventIds: new Set(), interims: {}, streams: {} };
@@ -86,24 +93,39 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
         ...next,
         streams: {
           ...next.streams,
-          [event.replyId]: next.streams[event.replyId] ?? { text: '', done: false },
+          [event.replyId]: next.streams[event.replyId] ?? {
+            text: '',
+            done: false,
+            kind: event.suggestionKind ?? 'reply',
+          },
         },
       };
       break;
     case 'reply-delta': {
-      const stream = next.streams[event.replyId] ?? { text: '', done: false };
+      // A delta seen before its start (socket resumed mid-stream) is taken for a reply.
+      const stream = next.streams[event.replyId] ?? { text: '', done: false, kind: 'reply' };
       if (!stream.done)
         next = {
           ...next,
           streams: {
             ...next.streams,
-            [event.replyId]: { text: stream.text + event.delta, done: false },
+            [event.replyId]: { ...stream, text: stream.text + event.delta },
           },
         };
       break;
     }
     case 'reply-end':
-      next = { ...next, streams: { ...next.streams, [event.replyId]: { text: '', done: true } } };
+      next = {
+        ...next,
+        streams: {
+          ...next.streams,
+          [event.replyId]: {
+            text: '',
+            done: true,
+            kind: event.suggestion.kind === 'answer' ? 'answer' : 'reply',
+          },
+        },
+      };
       break;
     case 'analysis':
     case 'suggestion':
@@ -167,6 +189,10 @@ export interface ConversationView {
   replies: Extract<Suggestion, { kind: 'reply' }>[];
   /** Text of replies still being generated. */
   streaming: string[];
+  /** The answer to the customer's latest question (it stands until the next one). */
+  answer: Extract<Suggestion, { kind: 'answer' }> | null;
+  /** Text of an answer still being generated (its citations are checked when it ends). */
+  answerStreaming: string | null;
   similarCases: Extract<Suggestion, { kind: 'similar-case' }>[];
   alerts: Alert[];
   intent: string | null;
@@ -234,6 +260,8 @@ export function deriveView(state: ConversationState): ConversationView {
     playbook: null,
     replies,
     streaming: [],
+    answer: null,
+    answerStreaming: null,
     similarCases,
     alerts: [],
     intent: null,
@@ -258,6 +286,10 @@ export function deriveView(state: ConversationState): ConversationView {
         break;
       case 'reply':
         replies.push(suggestion);
+        break;
+      case 'answer':
+        // Each question gets its own answer; the latest question's stands.
+        view.answer = suggestion;
         break;
       case 'similar-case':
         similarCases.push(suggestion);
@@ -364,8 +396,8 @@ export function deriveView(state: ConversationState): ConversationView {
   }
   view.articles = [...articles.values()].reverse();
   withdrawStale(view, lines, replySeq);
-  view.streaming = Object.values(state.streams)
-    .filter((stream) => !stream.done && stream.text !== '')
-    .map((stream) => stream.text);
+  const live = Object.values(state.streams).filter((stream) => !stream.done && stream.text !== '');
+  view.streaming = live.filter((stream) => stream.kind === 'reply').map((stream) => stream.text);
+  view.answerStreaming = live.filter((stream) => stream.kind === 'answer').at(-1)?.text ?? null;
   return view;
 }

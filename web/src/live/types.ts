@@ -4,6 +4,7 @@
  */
 export type {
   Alert,
+  Citation,
   CuecardEvent,
   EventBody,
   Suggestion,

@@ -12,6 +12,7 @@ import {
   ReplyPanel,
   SimilarCasesPanel,
 } from '../components/assist-panels.js';
+import { AnswerPanel } from '../components/answer-panel.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
@@ -163,6 +164,7 @@ export function AgentConsole() {
           </section>
           <aside className="assist" aria-label="Assist">
             <AlertsPanel alerts={view.alerts} />
+            <AnswerPanel view={view} apiKey={key} />
             <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
             <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
             <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
