@@ -22,6 +22,7 @@ import { registerIntentRoutes } from './routes/intent-routes.js';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
 import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerPrivacyRoutes } from './routes/privacy-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { createKeyWatch } from './ws/key-watch.js';
@@ -131,6 +132,7 @@ export async function createApp({
   registerKnowledgeRoutes(app, services);
   registerPlaybookRoutes(app, services);
   registerWebhookRoutes(app, services);
+  registerPrivacyRoutes(app, services);
   const keyWatch = createKeyWatch(services.tenants, {
     onError: (error) => app.log.warn({ err: errorSummary(error) }, 'checking socket keys failed'),
   });

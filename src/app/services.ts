@@ -18,6 +18,7 @@ import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import type { ChatModel } from '../providers/spec/chat-model.js';
 import type { ChurnService } from '../wrap-up/churn/churn-service.js';
 import type { ScorecardService } from '../wrap-up/qa/scorecard-service.js';
+import { createPrivacy } from '../privacy/privacy.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -89,6 +90,14 @@ export function createServices(options: ServiceOptions) {
     ...(options.redactOpen ? { redactOpen: options.redactOpen } : {}),
     logger,
   });
+  const storedCustomerId = (tenantId: string, customerId: string) =>
+    options.redactOpen?.storedCustomerId(tenantId, customerId) ?? Promise.resolve(customerId);
+  const privacy = createPrivacy({
+    db,
+    storedCustomerId,
+    retentionIntervalMs: config.retentionIntervalMs,
+    logger,
+  });
   return {
     config,
     db,
@@ -104,8 +113,9 @@ export function createServices(options: ServiceOptions) {
     /** Personal data out of a tenant's text (search queries before they are logged). */
     redactText: async (tenantId: string, text: string) => redact(tenantId, text),
     /** The customer id as stored (a pseudonym when the tenant asks for one): history lookups. */
-    storedCustomerId: (tenantId: string, customerId: string) =>
-      options.redactOpen?.storedCustomerId(tenantId, customerId) ?? Promise.resolve(customerId),
+    storedCustomerId,
+    /** Erasure, retention and their audit trail (issue 20). */
+    privacy,
     dispositions: options.dispositions,
     intents: options.intents,
     knowledge: options.knowledge,
@@ -118,6 +128,7 @@ export function createServices(options: ServiceOptions) {
      * queue (another instance or the next start finishes it), so a stop takes seconds.
      */
     async close() {
+      await privacy.stop();
       await work.stop(config.work.stopGraceMs);
       await webhooks.dispatcher.stop();
       eventLog.close();
