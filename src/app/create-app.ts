@@ -23,6 +23,7 @@ import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
 import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerPrivacyRoutes } from './routes/privacy-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { createKeyWatch } from './ws/key-watch.js';
@@ -36,7 +37,7 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
 }
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/metrics']);
 const SOCKET_ROUTES = new Set(['/ws/ingest', '/ws/subscribe']);
 
 /**
@@ -123,6 +124,7 @@ export async function createApp({
   });
 
   registerHealthRoutes(app, services);
+  registerMetricsRoutes(app, services);
   registerMeRoutes(app);
   registerConversationRoutes(app, services);
   registerQaRoutes(app, services);

@@ -19,6 +19,7 @@ import type { ChatModel } from '../providers/spec/chat-model.js';
 import type { ChurnService } from '../wrap-up/churn/churn-service.js';
 import type { ScorecardService } from '../wrap-up/qa/scorecard-service.js';
 import { createPrivacy } from '../privacy/privacy.js';
+import { createCuecardMetrics } from './metrics/cuecard-metrics.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -53,6 +54,11 @@ export function createServices(options: ServiceOptions) {
   const conversations = createConversationStore(db);
   const eventLog = createEventLog(db, { logger });
   const wrapups = createWrapupStore(db);
+  const metrics = createCuecardMetrics({
+    db,
+    subscriptions: () => eventLog.listenerCount(),
+    eventsPublished: () => eventLog.tailStats().published,
+  });
   const kernel = createPipeline({
     conversations,
     eventLog,
@@ -63,6 +69,7 @@ export function createServices(options: ServiceOptions) {
     timeoutMs: config.analyzerTimeoutMs,
     loadShedding: config.loadShedding,
     logger,
+    observer: metrics.observer,
   });
   const work = startPipelineWork({
     db,
@@ -80,6 +87,7 @@ export function createServices(options: ServiceOptions) {
     owner: options.origin,
     settings: config.webhooks,
     logger,
+    onAttempt: metrics.onWebhookAttempt,
   });
   const redact: Redact = options.redact ?? ((_tenantId, text) => text);
   const ingest = createIngestService({
@@ -114,6 +122,8 @@ export function createServices(options: ServiceOptions) {
     redactText: async (tenantId: string, text: string) => redact(tenantId, text),
     /** The customer id as stored (a pseudonym when the tenant asks for one): history lookups. */
     storedCustomerId,
+    /** Prometheus series of this instance (GET /metrics). */
+    metrics,
     /** Erasure, retention and their audit trail (issue 20). */
     privacy,
     dispositions: options.dispositions,
