@@ -128,11 +128,15 @@ describe('GET /metrics', () => {
   }, 120_000);
 });
 
-describe('GET /metrics switched off or open', () => {
+describe('GET /metrics switched off or open; quiet request logs', () => {
   it('does not exist by default, and is open on CUECARD_METRICS=true', async () => {
-    const off = await startTestServer();
+    const logs: string[] = [];
+    const off = await startTestServer({ logs });
     try {
       expect((await off.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      expect((await off.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      // No line per request unless CUECARD_REQUEST_LOGS=true (test/personal-data.test.ts).
+      expect(logs.filter((line) => line.includes('"req"') || line.includes('"res"'))).toEqual([]);
     } finally {
       await off.close();
     }

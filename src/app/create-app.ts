@@ -25,6 +25,7 @@ import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerPrivacyRoutes } from './routes/privacy-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
+import { createPrettyLogStream } from './plugins/pretty-log-stream.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { createKeyWatch } from './ws/key-watch.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
@@ -50,6 +51,9 @@ export async function createApp({
   logStream,
 }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY);
+  const stream = logStream ?? (pretty ? createPrettyLogStream(process.stdout) : undefined);
   const app = Fastify({
     logger: logger
       ? {
@@ -66,9 +70,11 @@ export async function createApp({
               url: urlForLogs(request.url, request.routeOptions?.url),
             }),
           },
-          ...(logStream ? { stream: logStream } : {}),
+          ...(stream ? { stream } : {}),
         }
       : false,
+    // A line per request drowns what went wrong on a busy service: on request only.
+    disableRequestLogging: !config.requestLogs,
     bodyLimit: config.maxFrameBytes * 4,
     frameworkErrors: frameworkErrorReply,
   });

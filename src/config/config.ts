@@ -61,6 +61,9 @@ const configSchema = z.object({
   CUECARD_METRICS: booleanFromEnv.default(false),
   CUECARD_METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
   CUECARD_REQUEST_LOGS: booleanFromEnv.default(false),
+  // auto: readable lines on a terminal outside production, JSON otherwise.
+  CUECARD_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  NODE_ENV: z.string().optional(),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
   CUECARD_ABANDON_AFTER_MINUTES: z
     .string()
@@ -147,6 +150,8 @@ export interface Config {
   readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
   /** One log line per HTTP request (off by default: a busy service logs what went wrong). */
   readonly requestLogs: boolean;
+  /** `auto` becomes `pretty` when stdout is a terminal; production always logs JSON. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
   /** Webhooks out: targets, deadlines and the retry schedule (src/integrations/webhooks/). */
@@ -281,6 +286,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionIntervalMs: raw.CUECARD_RETENTION_INTERVAL_MINUTES * 60_000,
     metrics: { enabled: raw.CUECARD_METRICS, token: raw.CUECARD_METRICS_TOKEN },
     requestLogs: raw.CUECARD_REQUEST_LOGS,
+    logFormat:
+      raw.NODE_ENV === 'production' && raw.CUECARD_LOG_FORMAT === 'auto'
+        ? 'json'
+        : raw.CUECARD_LOG_FORMAT,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     webhooks: {
       allowPrivate: raw.CUECARD_WEBHOOKS_ALLOW_PRIVATE,
