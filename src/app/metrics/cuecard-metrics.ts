@@ -18,6 +18,13 @@ export interface CuecardMetricsSources {
  */
 export function createCuecardMetrics(sources: CuecardMetricsSources) {
   const registry = createMetricsRegistry();
+  // Depth and age come from one grouped read, shared by both families of a scrape.
+  let workStats: { at: number; rows: ReturnType<typeof pendingWorkStats> } | null = null;
+  const pendingWork = () => {
+    if (!workStats || Date.now() - workStats.at > 1_000)
+      workStats = { at: Date.now(), rows: pendingWorkStats(sources.db) };
+    return workStats.rows;
+  };
   const stageSeconds = registry.histogram(
     'cuecard_stage_duration_seconds',
     'Time one analyzer (per turn) or finalizer (per conversation) took, by outcome.',
@@ -47,7 +54,7 @@ export function createCuecardMetrics(sources: CuecardMetricsSources) {
     'Durable work waiting or running, by kind (analysis, wrap-up), across instances.',
     'gauge',
     async () =>
-      (await pendingWorkStats(sources.db)).map((row) => ({
+      (await pendingWork()).map((row) => ({
         labels: { kind: row.kind },
         value: row.pending,
       })),
@@ -57,7 +64,7 @@ export function createCuecardMetrics(sources: CuecardMetricsSources) {
     'Age of the oldest pending work item, by kind.',
     'gauge',
     async () =>
-      (await pendingWorkStats(sources.db)).map((row) => ({
+      (await pendingWork()).map((row) => ({
         labels: { kind: row.kind },
         value: row.oldestSeconds,
       })),
