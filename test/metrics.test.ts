@@ -132,7 +132,9 @@ describe.each(engines)('GET /metrics on %s', (engine) => {
 
     await console.close();
     await expect
-      .poll(async () => valueOf((await scrape(token)).body, 'cuecard_subscriptions'))
+      .poll(async () => valueOf((await scrape(token)).body, 'cuecard_subscriptions'), {
+        timeout: 10_000,
+      })
       .toBe(0);
   }, 120_000);
 });
