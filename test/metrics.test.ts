@@ -159,5 +159,5 @@ describe('GET /metrics switched off or open; quiet request logs', () => {
     } finally {
       await open.close();
     }
-  });
+  }, 180_000);
 });
