@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * folders depend one way: app and cli on top; the pipeline kernel knows features only through the
  * types of its contract; providers and stores at the bottom. Tests import what they need.
  */
-const features = ['understanding', 'assist', 'knowledge', 'wrap-up', 'integrations'];
+const features = ['understanding', 'assist', 'knowledge', 'wrap-up', 'integrations', 'privacy'];
 /** Packages any src file may import, besides node: builtins (yaml: see yamlLoader). */
 const everywhere = ['zod', 'yaml'];
 /** The HTTP/WebSocket layer's own packages (app/, and cli/ which drives it). */

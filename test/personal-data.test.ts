@@ -22,7 +22,13 @@ describe.each(engines)('personal data outside utterances on %s', (engine) => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, defaultCapabilities: true, logs });
+    server = await startTestServer({
+      engine,
+      defaultCapabilities: true,
+      logs,
+      // Request lines are off by default; this test checks what they would show.
+      env: { CUECARD_REQUEST_LOGS: 'true' },
+    });
     // globex turns on "redact customer ids" (before anything reads its settings).
     await server.services.db.query(
       `UPDATE tenants SET settings = settings || '{"redactCustomerIds": true}'::jsonb WHERE id = 'globex'`,

@@ -22,7 +22,10 @@ import { registerIntentRoutes } from './routes/intent-routes.js';
 import { registerKnowledgeRoutes } from './routes/knowledge-routes.js';
 import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
+import { registerPrivacyRoutes } from './routes/privacy-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
+import { createPrettyLogStream } from './plugins/pretty-log-stream.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
 import { createKeyWatch } from './ws/key-watch.js';
 import { registerSubscribeGateway } from './ws/subscribe-gateway.js';
@@ -35,7 +38,7 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
 }
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/openapi.json', '/metrics']);
 const SOCKET_ROUTES = new Set(['/ws/ingest', '/ws/subscribe']);
 
 /**
@@ -48,6 +51,9 @@ export async function createApp({
   logStream,
 }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY);
+  const stream = logStream ?? (pretty ? createPrettyLogStream(process.stdout) : undefined);
   const app = Fastify({
     logger: logger
       ? {
@@ -64,9 +70,11 @@ export async function createApp({
               url: urlForLogs(request.url, request.routeOptions?.url),
             }),
           },
-          ...(logStream ? { stream: logStream } : {}),
+          ...(stream ? { stream } : {}),
         }
       : false,
+    // A line per request drowns what went wrong on a busy service: on request only.
+    disableRequestLogging: !config.requestLogs,
     bodyLimit: config.maxFrameBytes * 4,
     frameworkErrors: frameworkErrorReply,
   });
@@ -122,6 +130,7 @@ export async function createApp({
   });
 
   registerHealthRoutes(app, services);
+  registerMetricsRoutes(app, services);
   registerMeRoutes(app);
   registerConversationRoutes(app, services);
   registerQaRoutes(app, services);
@@ -131,6 +140,7 @@ export async function createApp({
   registerKnowledgeRoutes(app, services);
   registerPlaybookRoutes(app, services);
   registerWebhookRoutes(app, services);
+  registerPrivacyRoutes(app, services);
   const keyWatch = createKeyWatch(services.tenants, {
     onError: (error) => app.log.warn({ err: errorSummary(error) }, 'checking socket keys failed'),
   });

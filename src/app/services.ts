@@ -18,6 +18,8 @@ import type { PlaybookStore } from '../assist/playbooks/playbook-store.js';
 import type { ChatModel } from '../providers/spec/chat-model.js';
 import type { ChurnService } from '../wrap-up/churn/churn-service.js';
 import type { ScorecardService } from '../wrap-up/qa/scorecard-service.js';
+import { createPrivacy } from '../privacy/privacy.js';
+import { createCuecardMetrics } from './metrics/cuecard-metrics.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -52,6 +54,11 @@ export function createServices(options: ServiceOptions) {
   const conversations = createConversationStore(db);
   const eventLog = createEventLog(db, { logger });
   const wrapups = createWrapupStore(db);
+  const metrics = createCuecardMetrics({
+    db,
+    subscriptions: () => eventLog.listenerCount(),
+    eventsPublished: () => eventLog.tailStats().published,
+  });
   const kernel = createPipeline({
     conversations,
     eventLog,
@@ -62,6 +69,7 @@ export function createServices(options: ServiceOptions) {
     timeoutMs: config.analyzerTimeoutMs,
     loadShedding: config.loadShedding,
     logger,
+    observer: metrics.observer,
   });
   const work = startPipelineWork({
     db,
@@ -79,6 +87,7 @@ export function createServices(options: ServiceOptions) {
     owner: options.origin,
     settings: config.webhooks,
     logger,
+    onAttempt: metrics.onWebhookAttempt,
   });
   const redact: Redact = options.redact ?? ((_tenantId, text) => text);
   const ingest = createIngestService({
@@ -87,6 +96,14 @@ export function createServices(options: ServiceOptions) {
     sink: work,
     redact,
     ...(options.redactOpen ? { redactOpen: options.redactOpen } : {}),
+    logger,
+  });
+  const storedCustomerId = (tenantId: string, customerId: string) =>
+    options.redactOpen?.storedCustomerId(tenantId, customerId) ?? Promise.resolve(customerId);
+  const privacy = createPrivacy({
+    db,
+    storedCustomerId,
+    retentionIntervalMs: config.retentionIntervalMs,
     logger,
   });
   return {
@@ -104,8 +121,11 @@ export function createServices(options: ServiceOptions) {
     /** Personal data out of a tenant's text (search queries before they are logged). */
     redactText: async (tenantId: string, text: string) => redact(tenantId, text),
     /** The customer id as stored (a pseudonym when the tenant asks for one): history lookups. */
-    storedCustomerId: (tenantId: string, customerId: string) =>
-      options.redactOpen?.storedCustomerId(tenantId, customerId) ?? Promise.resolve(customerId),
+    storedCustomerId,
+    /** Prometheus series of this instance (GET /metrics). */
+    metrics,
+    /** Erasure, retention and their audit trail (issue 20). */
+    privacy,
     dispositions: options.dispositions,
     intents: options.intents,
     knowledge: options.knowledge,
@@ -118,6 +138,7 @@ export function createServices(options: ServiceOptions) {
      * queue (another instance or the next start finishes it), so a stop takes seconds.
      */
     async close() {
+      await privacy.stop();
       await work.stop(config.work.stopGraceMs);
       await webhooks.dispatcher.stop();
       eventLog.close();

@@ -56,6 +56,14 @@ const configSchema = z.object({
   CUECARD_WORK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   CUECARD_WORK_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   CUECARD_STOP_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  // Operations (README, "Operations"): the retention purge's period; /metrics; request logs.
+  CUECARD_RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0.001).max(10_080).default(60),
+  CUECARD_METRICS: booleanFromEnv.default(false),
+  CUECARD_METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters').optional(),
+  CUECARD_REQUEST_LOGS: booleanFromEnv.default(false),
+  // auto: readable lines on a terminal outside production, JSON otherwise.
+  CUECARD_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  NODE_ENV: z.string().optional(),
   // channel=minutes pairs; 0 never ends that channel's conversations for idleness.
   CUECARD_ABANDON_AFTER_MINUTES: z
     .string()
@@ -133,6 +141,17 @@ export interface Config {
    * (then anyone with the database could test guesses of an id against a pseudonym).
    */
   readonly pseudonymSecret: string | undefined;
+  /** How often each instance runs the retention purge (tenants' `retention` settings). */
+  readonly retentionIntervalMs: number;
+  /**
+   * `/metrics` (Prometheus text): served when `enabled` (no key: keep the port private), or to
+   * callers bearing `token` when one is set; otherwise not found.
+   */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | undefined };
+  /** One log line per HTTP request (off by default: a busy service logs what went wrong). */
+  readonly requestLogs: boolean;
+  /** `auto` becomes `pretty` when stdout is a terminal; production always logs JSON. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** A customer coming back about the same topic within this window is a repeat contact. */
   readonly repeatWindowHours: number;
   /** Webhooks out: targets, deadlines and the retry schedule (src/integrations/webhooks/). */
@@ -264,6 +283,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     piiOffLoopFromChars: raw.CUECARD_PII_OFF_LOOP_CHARS,
     piiDeadlineMs: raw.CUECARD_PII_DEADLINE_MS,
     pseudonymSecret: raw.CUECARD_PSEUDONYM_SECRET,
+    retentionIntervalMs: raw.CUECARD_RETENTION_INTERVAL_MINUTES * 60_000,
+    metrics: { enabled: raw.CUECARD_METRICS, token: raw.CUECARD_METRICS_TOKEN },
+    requestLogs: raw.CUECARD_REQUEST_LOGS,
+    logFormat:
+      raw.NODE_ENV === 'production' && raw.CUECARD_LOG_FORMAT === 'auto'
+        ? 'json'
+        : raw.CUECARD_LOG_FORMAT,
     repeatWindowHours: raw.CUECARD_REPEAT_WINDOW_HOURS,
     webhooks: {
       allowPrivate: raw.CUECARD_WEBHOOKS_ALLOW_PRIVATE,

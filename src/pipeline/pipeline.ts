@@ -42,6 +42,20 @@ export interface PipelineLogger {
   error(details: Record<string, unknown>, message: string): void;
 }
 
+/** One stage's run as the kernel saw it: what metrics are made of. */
+export interface StageRun {
+  kind: 'analyzer' | 'finalizer';
+  name: string;
+  /** `skipped`: shed under load (analyzers only); no time was spent. */
+  outcome: 'ok' | 'failed' | 'skipped';
+  seconds: number;
+}
+
+/** Watches stages run (metrics). The kernel calls it and knows nothing of what listens. */
+export interface PipelineObserver {
+  stageFinished(run: StageRun): void;
+}
+
 export interface PipelineOptions {
   conversations: ConversationStore;
   /** Where events go, and where finalizers' view of the live analyses is read back from. */
@@ -60,6 +74,7 @@ export interface PipelineOptions {
    */
   loadShedding?: boolean;
   logger: PipelineLogger;
+  observer?: PipelineObserver;
   /**
    * Conversations whose transcript and analyzer state stay cached in memory, most recently
    * used kept. Default 1,000. Conversations that never end (a dropped connector) would
@@ -177,6 +192,21 @@ export function createPipeline(options: PipelineOptions) {
     analyzer.languages === 'any' ? [] : [LANGUAGE_STAGE],
   );
   const finalizers = orderStages(options.finalizers, 'finalizer');
+  /** Reports a stage's run; a failing observer never fails the turn. */
+  const observe = (
+    kind: StageRun['kind'],
+    name: string,
+    outcome: StageRun['outcome'],
+    startedAt: number | null,
+  ) => {
+    if (!options.observer) return;
+    const seconds = startedAt === null ? 0 : (performance.now() - startedAt) / 1000;
+    try {
+      options.observer.stageFinished({ kind, name, outcome, seconds });
+    } catch (error) {
+      logger.warn({ stage: name, err: errorSummary(error) }, 'pipeline observer failed');
+    }
+  };
   const queues = new Map<string, Promise<void>>();
   const admissions = new Map<string, ReturnType<typeof createAdmission>>();
   // Shedding analyzers run a few at a time across all conversations (one database, two cores).
@@ -344,10 +374,12 @@ export function createPipeline(options: PipelineOptions) {
             },
             'analyzer skipped: pipeline behind',
           );
+          observe('analyzer', analyzer.name, 'skipped', null);
           continue;
         }
       }
       let output: RunnableOutput | null;
+      const analyzerStarted = performance.now();
       try {
         output = await withTimeout(
           analyzer.timeoutMs ?? timeoutMs,
@@ -393,11 +425,13 @@ export function createPipeline(options: PipelineOptions) {
           },
           'analyzer failed',
         );
+        observe('analyzer', analyzer.name, 'failed', analyzerStarted);
         push(`x:${item.seq}:${analyzer.name}`, errorEvent(analyzer.name, error, item.seq));
         continue;
       } finally {
         release?.();
       }
+      observe('analyzer', analyzer.name, 'ok', analyzerStarted);
       if (!output) continue;
       if (output.result) {
         previous[analyzer.name] = output.result;
@@ -484,6 +518,7 @@ export function createPipeline(options: PipelineOptions) {
         );
         continue;
       }
+      const finalizerStarted = performance.now();
       try {
         const output = await withTimeout(
           finalizer.timeoutMs ?? timeoutMs * 5,
@@ -498,6 +533,7 @@ export function createPipeline(options: PipelineOptions) {
             }),
           run.signal,
         );
+        observe('finalizer', finalizer.name, 'ok', finalizerStarted);
         if (!output) continue;
         const bodies: EventBody[] = [];
         if (output.result) {
@@ -522,6 +558,7 @@ export function createPipeline(options: PipelineOptions) {
           { conversationId: conversation.id, finalizer: finalizer.name, err: errorSummary(error) },
           'finalizer failed',
         );
+        observe('finalizer', finalizer.name, 'failed', finalizerStarted);
         await eventLog.append(
           scopeOf(conversation),
           [errorEvent(finalizer.name, error)],

@@ -26,8 +26,20 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** How busy the engine is right now (metrics). */
+export interface DatabaseLoad {
+  /** Connections open (the embedded engine has one). */
+  connections: number;
+  /** Connections running a statement or holding a transaction. */
+  busy: number;
+  /** Callers waiting for a connection (embedded: statements queued behind the running one). */
+  waiting: number;
+}
+
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /** Absent on engines that cannot tell (the in-thread PGlite of some tools). */
+  load?(): DatabaseLoad;
   /**
    * Runs `work` in one transaction on one connection; rolls back when it throws. On the embedded
    * engine (one connection) other statements wait until it ends: keep `work` short.

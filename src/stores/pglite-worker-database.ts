@@ -151,6 +151,12 @@ export async function openPgliteWorkerDatabase(
 
   return {
     engine: 'pglite',
+    // One statement runs at a time in the worker; the rest of `pending` waits behind it.
+    load: () => ({
+      connections: 1,
+      busy: pending.size > 0 ? 1 : 0,
+      waiting: Math.max(0, pending.size - 1),
+    }),
     async query<Row>(sql: string, params: readonly SqlParam[] = [], queryOptions?: QueryOptions) {
       const priority = queryOptions?.priority ?? 'interactive';
       return rowsOf<Row>(await send({ type: 'query', sql, params: prepare(params), priority }));

@@ -77,6 +77,11 @@ export async function openPostgresDatabase(url: string, poolSize = 8): Promise<D
       }
     },
     exec: base.exec,
+    load: () => ({
+      connections: pool.totalCount,
+      busy: pool.totalCount - pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async close() {
       await pool.end();
     },

@@ -472,3 +472,25 @@ export function startWorkRunner(options: WorkRunnerOptions): WorkRunner {
     },
   };
 }
+
+/** Pending work per kind and how long the oldest has waited (metrics): one grouped read. */
+export async function pendingWorkStats(
+  db: Queryable,
+): Promise<Array<{ kind: string; pending: number; oldestSeconds: number }>> {
+  const { rows } = await db.query<{
+    kind: string;
+    pending: number | string;
+    oldest: number | string;
+  }>(
+    `SELECT kind, count(*) AS pending,
+            coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest
+       FROM work_items WHERE state = 'pending' GROUP BY kind ORDER BY kind`,
+    [],
+    { priority: 'background' },
+  );
+  return rows.map((row) => ({
+    kind: row.kind,
+    pending: Number(row.pending),
+    oldestSeconds: Number(row.oldest),
+  }));
+}
