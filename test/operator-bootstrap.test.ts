@@ -123,7 +123,8 @@ describe.each(engines)('operator bootstrap (%s)', (engine) => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+    // Nine CLI processes, each compiling TypeScript at start: minutes on a busy 2-core machine.
+  }, 300_000);
 });
 
 describe.runIf(serverUrl)('first start on a server database', () => {

@@ -68,7 +68,13 @@ export async function startTestServer(
   const db: Database & { url?: string } = first?.databaseUrl
     ? await openDatabase({ databaseUrl: withApplicationName(first.databaseUrl, origin!) })
     : await openTestDatabase(options.engine ?? 'pglite', origin ? { applicationName: origin } : {});
-  const config = loadConfig({ CUECARD_ANALYZER_TIMEOUT_MS: '300', ...options.env });
+  // Feature tests assert what each turn gets: load shedding (on in production) would make that
+  // depend on how busy the machine is. Tests of shedding turn it on in `env`.
+  const config = loadConfig({
+    CUECARD_ANALYZER_TIMEOUT_MS: '300',
+    CUECARD_LOAD_SHEDDING: 'false',
+    ...options.env,
+  });
   const cuecard = await composeCuecard(config, {
     db,
     capabilities: options.defaultCapabilities ? 'default' : 'none',
