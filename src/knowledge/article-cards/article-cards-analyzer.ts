@@ -5,7 +5,7 @@ import { defineAnalyzer } from '../../pipeline/analyzer.js';
 import type { EventBody } from '../../conversations/events.js';
 import type { Queryable } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
-import { conversationQuery, type QueryTurn } from '../conversation-query.js';
+import { conversationQuery, splitSentences, type QueryTurn } from '../conversation-query.js';
 import { searchKnowledge, type SearchResult } from '../search.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
 import { redactionTokenPattern } from '../../understanding/pii/redact.js';
@@ -118,6 +118,23 @@ const SMALL_TALK_CONFIDENCE = 0.85;
  */
 const MIN_WORDS_ALONE = 3;
 
+/** A customer turn stating several needs is searched sentence by sentence, up to this many. */
+const MAX_SENTENCE_SEARCHES = 3;
+
+/**
+ * The last customer turn as the searches that read it alone: each sentence that stands alone when
+ * there are several ("I want to cancel. The app keeps buffering during live sports." states two
+ * needs, and searched as one text it leads with an article half about each), else the whole turn
+ * when it stands alone, else nothing.
+ */
+function lastTurnQueries(text: string): string[] {
+  const sentences = splitSentences(text).filter(
+    (sentence) => contentTokens(sentence).length >= MIN_WORDS_ALONE,
+  );
+  if (sentences.length >= 2) return sentences.slice(-MAX_SENTENCE_SEARCHES);
+  return contentTokens(text).length >= MIN_WORDS_ALONE ? [text] : [];
+}
+
 function mostConfident(results: readonly SearchResult[]): SearchResult | undefined {
   return results.reduce<SearchResult | undefined>(
     (best, result) => (best && best.confidence >= result.confidence ? best : result),
@@ -198,43 +215,48 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       // The window ranks; the customer's last turn alone is searched too, because a new topic is
       // a small part of a long window and would otherwise look unconfident for several turns.
       const lastText = topical(item.text);
-      const standsAlone = contentTokens(lastText).length >= MIN_WORDS_ALONE;
-      const [windowResults, lastTurnResults] = await Promise.all([
+      const [windowResults, ...lastTurnSearches] = await Promise.all([
         search(query.segments, query.vectorText, true),
         // The last turn is read in the conversation's context ("anything for the lost day?" in an
         // outage call), at half the topic's weight so that a new topic still leads.
-        standsAlone
-          ? search(
-              [
-                { text: lastText, weight: 1 },
-                ...(topicSegment ? [{ ...topicSegment, weight: topicSegment.weight / 2 }] : []),
-              ],
-              lastText,
-              false,
-            )
-          : [],
+        ...lastTurnQueries(lastText).map((text) =>
+          search(
+            [
+              { text, weight: 1 },
+              ...(topicSegment ? [{ ...topicSegment, weight: topicSegment.weight / 2 }] : []),
+            ],
+            text,
+            false,
+          ),
+        ),
       ]);
       context.signal.throwIfAborted();
-      const results = mergeConfidence(windowResults, lastTurnResults);
-      // Only the leader of either search may become a new card. Once the conversation's article
-      // is on screen, the runners-up of the same search are its near misses (a plan-change
-      // article for "how long does that take?"), not a second need; a new need leads a search.
-      const leaders = new Set(
-        [mostConfident(windowResults), mostConfident(lastTurnResults)].map((r) => r?.articleId),
+      const results = lastTurnSearches.reduce(mergeConfidence, windowResults);
+      // Only the leader of a search may become a new card. Once the conversation's article is on
+      // screen, the runners-up of the same search are its near misses (a plan-change article for
+      // "how long does that take?"), not a second need; a new need leads a search. The leader is
+      // the search's first-ranked article (keywords and meaning fused), not its most confident:
+      // confidence is keyword coverage first, and "how long does a refund take" covers the
+      // store-pickup article's rare words "long" and "take" better than the refund article's
+      // common "refund", while the ranking knows which one is about refunds.
+      // Each leader with the confidence and passage of the search it leads: a short sentence
+      // covers the whole query of several articles (confidence 1), and only its leader is the
+      // one it is about.
+      const leaders = [windowResults, ...lastTurnSearches].flatMap((ranked) =>
+        ranked[0] ? [ranked[0]] : [],
       );
       const fresh = smallTalk
         ? undefined
         : mostConfident(
-            results.filter(
+            leaders.filter(
               (result) =>
-                leaders.has(result.articleId) &&
                 result.confidence >= thresholdFor(result) &&
                 !lexicalCoincidence(result) &&
                 !state.shown.includes(result.articleId),
             ),
           );
       const top = results[0];
-      const leader = fresh ?? mostConfident(results.filter((r) => leaders.has(r.articleId)));
+      const leader = fresh ?? mostConfident(leaders);
       const result: ArticleCardsResult = {
         topArticleId: top?.articleId ?? null,
         topConfidence: top ? Number(top.confidence.toFixed(3)) : 0,
