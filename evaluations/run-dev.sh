@@ -3,7 +3,7 @@
 # evaluations/results-dev.jsonl. Splits (for tasks whose dev data has no train part) are fold 0
 # of 5 by a hash of the id; nothing here is used by the product.
 # Usage: bash evaluations/run-dev.sh [task ...]   (default: all; retrieval-kfold: all 5 folds of
-# the learned ranker, not in the default list)
+# the learned ranker, not in the default list; retrieval-foldK: fold K alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${CUECARD_DATASETS:-../shared/datasets}
@@ -58,6 +58,8 @@ for task in $tasks; do
       run retrieval-abcd-early retrieval --kb "$D/abcd/retrieval/abcd_kb.jsonl" --test "$D/abcd/retrieval/abcd_dev_queries_early.jsonl"
       retrieval_train 0 ;;
     retrieval-kfold) for fold in 0 1 2 3 4; do retrieval_train "$fold"; done ;;
+    # One fold at a time, so a slow k-fold run can be finished across sittings.
+    retrieval-fold[0-4]) retrieval_train "${task#retrieval-fold}" ;;
     next-action) run next-action-abcd next-action --train "$D/abcd/abcd_train_partial_ast.jsonl.gz" --test "$D/abcd/abcd_dev_ast.jsonl.gz" --kb "$D/abcd/guidelines.json" ;;
     summary)
       run summary-dialogsum summary --test "$D/dialogsum/dialogsum_dev.jsonl"

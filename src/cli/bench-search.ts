@@ -384,7 +384,8 @@ async function main(): Promise<void> {
     const exact = [];
     for (const vector of recallQueries) exact.push(await nearest(db, model, vector, 'exact'));
     const recall: Record<string, { recall_at_10: number; p50_ms: number }> = {};
-    for (const ef of [40, 100, 200]) {
+    // 400: where these hard, high-rank hashing vectors may reach the 0.95 goal (issue 19).
+    for (const ef of [40, 100, 200, 400]) {
       let found = 0;
       const times: number[] = [];
       for (const [i, vector] of recallQueries.entries()) {

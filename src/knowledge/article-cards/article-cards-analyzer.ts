@@ -5,12 +5,13 @@ import { defineAnalyzer } from '../../pipeline/analyzer.js';
 import type { EventBody } from '../../conversations/events.js';
 import type { Queryable } from '../../stores/database.js';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
-import { conversationQuery, type QueryTurn } from '../conversation-query.js';
+import { conversationQuery, splitSentences, type QueryTurn } from '../conversation-query.js';
 import { searchKnowledge, type SearchResult } from '../search.js';
 import { contentTokens } from '../../wrap-up/text/text.js';
 import { redactionTokenPattern } from '../../understanding/pii/redact.js';
 import type { WordSplitter } from '../search-text.js';
 import type { ResolutionRankers } from '../learned-ranking/resolution-rankers.js';
+import { topicWordCount } from './routine-turn.js';
 
 export interface ArticleCardsOptions {
   db: Queryable;
@@ -111,12 +112,31 @@ const TOPIC_WEIGHT = 1;
 
 /** An out-of-scope verdict this sure means the turn is small talk, verification or a close. */
 const SMALL_TALK_CONFIDENCE = 0.85;
+/** A turn intent this sure names a need even in one word ("Refund please"). */
+const NEED_CONFIDENCE = 0.5;
 
 /**
  * The last turn is searched on its own only when it says enough to stand alone: "How long does
  * that take?" leans on the turns before it, and alone it matches whatever article says "take".
  */
 const MIN_WORDS_ALONE = 3;
+
+/** A customer turn stating several needs is searched sentence by sentence: its last ones, this many. */
+const MAX_SENTENCE_SEARCHES = 2;
+
+const standsAlone = (text: string) => contentTokens(text).length >= MIN_WORDS_ALONE;
+
+/**
+ * The last customer turn as the searches that read it alone: each sentence that stands alone when
+ * there are several ("I want to cancel my subscription. The app keeps buffering during live
+ * sports." states two needs, and searched as one text it leads with stream packages, half about
+ * each: "subscription", "live sport"), else the whole turn when it stands alone, else nothing.
+ */
+function lastTurnQueries(text: string): string[] {
+  const sentences = splitSentences(text).filter(standsAlone);
+  if (sentences.length >= 2) return sentences.slice(-MAX_SENTENCE_SEARCHES);
+  return standsAlone(text) ? [text] : [];
+}
 
 function mostConfident(results: readonly SearchResult[]): SearchResult | undefined {
   return results.reduce<SearchResult | undefined>(
@@ -165,8 +185,17 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
           ? { text: topic.intent.replace(/[_-]+/g, ' '), weight: TOPIC_WEIGHT * topic.confidence }
           : undefined;
       if (topicSegment) query.segments.push(topicSegment);
-      // Confident small talk ("Alright, thanks", "Bye") needs no new card.
-      const smallTalk = intent?.intent === null && intent.confidence >= SMALL_TALK_CONFIDENCE;
+      // Small talk, acknowledgements, closings and verification answers need no new card, whatever
+      // the search makes of the conversation around them: the classifier's confident "none of
+      // these", or a turn with no topic word left once its routine parts are out ("It's
+      // sam@example.net", "好吧，谢谢。"), or one word the classifier names no need for ("It's
+      // order 88314" — but "Refund please" names one).
+      const topicWords = topicWordCount(topical(item.text));
+      const namesANeed = !!intent?.intent && intent.confidence >= NEED_CONFIDENCE;
+      const smallTalk =
+        (intent?.intent === null && intent.confidence >= SMALL_TALK_CONFIDENCE) ||
+        topicWords === 0 ||
+        (topicWords === 1 && !namesANeed);
       // The connector may not say the language; the language analyzer hears it. Cards are in the
       // conversation's language: an English card on a Mandarin call helps nobody.
       const detected = context.previous.language?.conversationLanguage;
@@ -198,43 +227,47 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       // The window ranks; the customer's last turn alone is searched too, because a new topic is
       // a small part of a long window and would otherwise look unconfident for several turns.
       const lastText = topical(item.text);
-      const standsAlone = contentTokens(lastText).length >= MIN_WORDS_ALONE;
-      const [windowResults, lastTurnResults] = await Promise.all([
+      // The last turn is read in the conversation's context ("anything for the lost day?" in an
+      // outage call), at half the topic's weight so that a new topic still leads.
+      const searchAlone = (text: string) =>
+        search(
+          [
+            { text, weight: 1 },
+            ...(topicSegment ? [{ ...topicSegment, weight: topicSegment.weight / 2 }] : []),
+          ],
+          text,
+          false,
+        );
+      const [windowResults, ...lastTurnSearches] = await Promise.all([
         search(query.segments, query.vectorText, true),
-        // The last turn is read in the conversation's context ("anything for the lost day?" in an
-        // outage call), at half the topic's weight so that a new topic still leads.
-        standsAlone
-          ? search(
-              [
-                { text: lastText, weight: 1 },
-                ...(topicSegment ? [{ ...topicSegment, weight: topicSegment.weight / 2 }] : []),
-              ],
-              lastText,
-              false,
-            )
-          : [],
+        ...lastTurnQueries(lastText).map(searchAlone),
       ]);
       context.signal.throwIfAborted();
-      const results = mergeConfidence(windowResults, lastTurnResults);
-      // Only the leader of either search may become a new card. Once the conversation's article
-      // is on screen, the runners-up of the same search are its near misses (a plan-change
-      // article for "how long does that take?"), not a second need; a new need leads a search.
-      const leaders = new Set(
-        [mostConfident(windowResults), mostConfident(lastTurnResults)].map((r) => r?.articleId),
+      const results = lastTurnSearches.reduce(mergeConfidence, windowResults);
+      // Only the leader of a search may become a new card. Once the conversation's article is on
+      // screen, the runners-up of the same search are its near misses (a plan-change article for
+      // "how long does that take?"), not a second need; a new need leads a search. The leader is
+      // the first-ranked article (keywords and meaning fused), not the most confident one:
+      // confidence is keyword coverage first, and "how long does a refund take" covers the
+      // store-pickup article's rare words "long" and "take" better than the refund article's
+      // common "refund", while the ranking knows which one is about refunds. Each leader
+      // keeps the confidence and passage of the search it leads: a short sentence covers the
+      // whole query of several articles, and only its leader is the one it is about.
+      const leaders = [windowResults, ...lastTurnSearches].flatMap((ranked) =>
+        ranked[0] ? [ranked[0]] : [],
       );
       const fresh = smallTalk
         ? undefined
         : mostConfident(
-            results.filter(
+            leaders.filter(
               (result) =>
-                leaders.has(result.articleId) &&
                 result.confidence >= thresholdFor(result) &&
                 !lexicalCoincidence(result) &&
                 !state.shown.includes(result.articleId),
             ),
           );
       const top = results[0];
-      const leader = fresh ?? mostConfident(results.filter((r) => leaders.has(r.articleId)));
+      const leader = fresh ?? mostConfident(leaders);
       const result: ArticleCardsResult = {
         topArticleId: top?.articleId ?? null,
         topConfidence: top ? Number(top.confidence.toFixed(3)) : 0,
