@@ -32,6 +32,8 @@ describe('alerts on Mandarin calls', () => {
       '我要携号转网',
       '以后不用你们的了',
       '我想把合约解约了',
+      '我想把家里的宽带取消掉',
+      '隔壁邻居用别家的，一个月才九十九',
     ]) {
       expect(kinds(await alertsFor([{ customer: text }])), text).toEqual([
         ['churn', '客户想要离网'],
@@ -52,6 +54,7 @@ describe('alerts on Mandarin calls', () => {
       '我没有要退订的意思',
       '帮我取消这个订单',
       '我想换一个套餐',
+      '我家的宽带一直掉线',
     ]) {
       expect(await alertsFor([{ customer: text }]), text).toEqual([]);
     }
