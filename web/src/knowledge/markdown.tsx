@@ -18,7 +18,8 @@ export const MARK_CLOSE = '\uE001';
  */
 function leaf(text: string, key: string): ReactNode[] {
   const nodes: ReactNode[] = [];
-  const clean = text.replace(/\*\*|__/g, '');
+  // Only `**`: a `__` left over is part of a word ("__init__", "window.__x"), not emphasis.
+  const clean = text.replace(/\*\*/g, '');
   for (const [index, part] of clean.split(/(\uE000[^\uE001]*\uE001)/).entries()) {
     if (!part) continue;
     if (part.startsWith(MARK_OPEN))
