@@ -67,7 +67,9 @@ export type GoldenConversation = z.infer<typeof goldenSchema>;
  * The service as npm start builds it, but every analyzer runs on every turn: goldens assert what
  * each turn shows, and on a loaded test machine load shedding would decide it instead.
  */
-export const GOLDEN_ENV = { CUECARD_LOAD_SHEDDING: 'false' };
+// Goldens judge what each turn gets, not how fast a cold server on a busy CI box answers the
+// first call: no load shedding, and 10 s per analyzer (production: 2 s) before an analyzer_timeout.
+export const GOLDEN_ENV = { CUECARD_LOAD_SHEDDING: 'false', CUECARD_ANALYZER_TIMEOUT_MS: '10000' };
 
 export const goldenDir = path.join(import.meta.dirname, 'conversations');
 
