@@ -129,6 +129,15 @@ export function createEndpointStore(db: Queryable) {
       return affectedRows > 0;
     },
 
+    /** One endpoint whatever its tenant: the dispatcher, holding a delivery row. */
+    async byId(id: string): Promise<WebhookEndpointWithSecret | null> {
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM webhook_endpoints WHERE id = $1`,
+        [id],
+      );
+      return rows[0] ? toEndpoint(rows[0]) : null;
+    },
+
     /** Every active endpoint of every tenant: what the fan-out matches facts against. */
     async active(): Promise<WebhookEndpointWithSecret[]> {
       const { rows } = await db.query<Row>(

@@ -31,13 +31,7 @@ export function createWebhooks(options: {
     {
       db,
       activeEndpoints: () => endpoints.active(),
-      endpoint: async (id) => {
-        const { rows } = await db.query<{ tenant_id: string }>(
-          'SELECT tenant_id FROM webhook_endpoints WHERE id = $1',
-          [id],
-        );
-        return rows[0] ? endpoints.get(rows[0].tenant_id, id) : null;
-      },
+      endpoint: (id) => endpoints.byId(id),
       conversation: (tenantId, id) => options.conversations.getConversation(tenantId, id),
       wrapup: (tenantId, conversationId) => options.wrapups.resultsOf({ tenantId, conversationId }),
     },

@@ -1,5 +1,6 @@
 import { chineseNumberValue, chineseNumeral } from '../../text/chinese-digits.js';
-import type { PolicyFigure, PolicyFigureKind } from './policy-figures.js';
+import type { PolicyFigure } from './policy-figures.js';
+import { figureSpans } from './figure-spans.js';
 
 /**
  * Policy figures said in Chinese ("三到五个工作日", "5个工作日", "十元手续费", "最多三张"), in
@@ -52,21 +53,7 @@ export function chineseNumbersIn(text: string): number[] {
 
 /** Checkable figures of one Chinese sentence, in order; account-specific ones are left out. */
 export function chinesePolicyFigures(sentence: string): PolicyFigure[] {
-  const found: (PolicyFigure & { start: number })[] = [];
-  const occupied: [number, number][] = [];
-  const claim = (match: RegExpMatchArray): boolean => {
-    const start = match.index ?? 0;
-    const end = start + match[0].length;
-    if (occupied.some(([from, to]) => start < to && end > from)) return false;
-    occupied.push([start, end]);
-    return true;
-  };
-  const add = (kind: PolicyFigureKind, match: RegExpMatchArray) => {
-    if (!claim(match)) return;
-    const values = chineseNumbersIn(match[0]);
-    if (values.length > 0)
-      found.push({ kind, text: match[0].trim(), values, start: match.index ?? 0 });
-  };
+  const { claim, add, figures } = figureSpans(chineseNumbersIn);
   const aboutAccount = accountContext.test(sentence);
   const pricesAreRules = !aboutAccount && priceRuleContext.test(sentence);
   // Prices first: amounts not said as rules still occupy their span.
@@ -82,7 +69,5 @@ export function chinesePolicyFigures(sentence: string): PolicyFigure[] {
       if (!durationNotRule.test(sentence.slice(end))) add('duration', match);
     }
   if (!aboutAccount) for (const match of sentence.matchAll(limitPattern)) add('limit', match);
-  return found
-    .sort((a, b) => a.start - b.start)
-    .map(({ kind, text, values }) => ({ kind, text, values }));
+  return figures();
 }

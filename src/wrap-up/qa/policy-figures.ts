@@ -7,6 +7,7 @@
 
 import { spelledNumber, spelledNumberValue } from '../text/number-words.js';
 import { chineseNumbersIn, chinesePolicyFigures } from './chinese-policy-figures.js';
+import { figureSpans } from './figure-spans.js';
 
 export type PolicyFigureKind = 'duration' | 'percentage' | 'price' | 'limit';
 
@@ -93,22 +94,7 @@ function numberValue(token: string): number | undefined {
 /** Checkable figures of one sentence, in order; account-specific ones are left out. */
 export function policyFigures(sentence: string): PolicyFigure[] {
   if (hanPattern.test(sentence)) return chinesePolicyFigures(sentence);
-  const found: (PolicyFigure & { start: number })[] = [];
-  // Spans already read, so "$20 a month" is one price and not also a duration.
-  const occupied: [number, number][] = [];
-  const claim = (match: RegExpMatchArray): boolean => {
-    const start = match.index ?? 0;
-    const end = start + match[0].length;
-    if (occupied.some(([from, to]) => start < to && end > from)) return false;
-    occupied.push([start, end]);
-    return true;
-  };
-  const add = (kind: PolicyFigureKind, match: RegExpMatchArray) => {
-    if (!claim(match)) return;
-    const values = numbersIn(match[0]);
-    if (values.length > 0)
-      found.push({ kind, text: match[0].trim(), values, start: match.index ?? 0 });
-  };
+  const { claim, add, figures } = figureSpans(numbersIn);
   const aboutAccount = accountContext.test(sentence);
 
   // Prices first. Amounts that are not said as a rule still occupy their span, so their digits
@@ -134,7 +120,5 @@ export function policyFigures(sentence: string): PolicyFigure[] {
       add('duration', match);
     }
   if (!aboutAccount) for (const match of sentence.matchAll(limitPattern)) add('limit', match);
-  return found
-    .sort((a, b) => a.start - b.start)
-    .map(({ kind, text, values }) => ({ kind, text, values }));
+  return figures();
 }
