@@ -24,6 +24,7 @@ import { registerPlaybookRoutes } from './routes/playbook-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import { registerPrivacyRoutes } from './routes/privacy-routes.js';
 import { registerMetricsRoutes } from './routes/metrics-routes.js';
+import { registerEscalationRoutes } from './routes/escalation-routes.js';
 import { registerWebConsoles } from './plugins/static-web.js';
 import { createPrettyLogStream } from './plugins/pretty-log-stream.js';
 import { registerIngestGateway } from './ws/ingest-gateway.js';
@@ -141,6 +142,7 @@ export async function createApp({
   registerPlaybookRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerPrivacyRoutes(app, services);
+  registerEscalationRoutes(app, services);
   const keyWatch = createKeyWatch(services.tenants, {
     onError: (error) => app.log.warn({ err: errorSummary(error) }, 'checking socket keys failed'),
   });

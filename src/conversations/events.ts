@@ -113,6 +113,35 @@ export interface SuggestionFeedback {
   articleId?: string;
 }
 
+/**
+ * Who asked for help, took it or wrote a note: the key's name as it was then (what people see),
+ * and its key id so a console can tell its own actions apart. Never an agent routing id.
+ */
+export interface HelpPerson {
+  keyId: string;
+  name: string;
+}
+
+/**
+ * "Ask for help" (issue 21): an agent's request reaches every supervisor following the tenant,
+ * one supervisor takes it, and supervisors' private notes reach the agent. Stored in the
+ * conversation's log like any event (so every instance relays them and they are its record),
+ * but they are no conversation text: analyzers read items, webhooks read other types, and no
+ * summary or customer sees them.
+ */
+export type HelpEventBody =
+  | { type: 'help-requested'; requestId: string; reason: string | null; by: HelpPerson }
+  | { type: 'help-taken'; requestId: string; by: HelpPerson }
+  | { type: 'help-resolved'; requestId: string; by: HelpPerson }
+  | {
+      type: 'supervisor-note';
+      noteId: string;
+      /** The help request it answers, if one was taken when it was written. */
+      requestId: string | null;
+      text: string;
+      by: HelpPerson;
+    };
+
 /** Event bodies, without the envelope. Analyzers emit these. */
 export type EventBody =
   | { type: 'conversation-start'; conversation: ConversationRecord }
@@ -142,6 +171,7 @@ export type EventBody =
    * complete and stored. Webhooks announce `conversation.ended` on it.
    */
   | { type: 'wrapup-complete'; steps: FinalizerName[] }
+  | HelpEventBody
   | {
       /** An agent's verdict on a suggestion, kept in the conversation's record for QA. */
       type: 'feedback';

@@ -60,6 +60,15 @@ export function formatEvent(event: CuecardEvent): string | null {
       return `  ✔ wrap-up complete (${event.steps.join(', ')})`;
     case 'feedback':
       return `      ✓ agent marked ${event.feedback.kind} ${event.feedback.verdict}`;
+    case 'help-requested':
+      return `  ✋ agent ${event.by.name} asked for help`;
+    case 'help-taken':
+      return `  ✋ ${event.by.name} took the help request`;
+    case 'help-resolved':
+      return `  ✋ help request resolved by ${event.by.name}`;
+    case 'supervisor-note':
+      // A private note to the agent: its text stays out of shared terminal output.
+      return `  ✋ private note from ${event.by.name}`;
     case 'error':
       return `      ✗ ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}: ${event.message}`;
   }

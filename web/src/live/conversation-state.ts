@@ -134,6 +134,10 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
     case 'wrapup-complete':
     case 'feedback':
     case 'error':
+    case 'help-requested':
+    case 'help-taken':
+    case 'help-resolved':
+    case 'supervisor-note':
       break;
     default: {
       const unknown: never = event;
@@ -372,8 +376,12 @@ export function deriveView(state: ConversationState): ConversationView {
       case 'reply-delta':
       case 'feedback':
       case 'wrapup-complete':
+      case 'help-requested':
+      case 'help-taken':
+      case 'help-resolved':
+      case 'supervisor-note':
         // Folded into the state by applyEvent (record, interims, streams), or nothing to show
-        // (the steps' own events carry the wrap-up).
+        // (the steps' own events carry the wrap-up; web/src/escalation/ reads help and notes).
         break;
     }
   }

@@ -7,8 +7,10 @@ export type {
   Citation,
   CuecardEvent,
   EventBody,
+  HelpPerson,
   Suggestion,
 } from '../../../src/conversations/events.js';
+export type { HelpRequest } from '../../../src/conversations/help/help-requests.js';
 export type {
   PlaybookResult,
   PlaybookStepLine,

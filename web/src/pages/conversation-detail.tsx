@@ -17,6 +17,7 @@ import {
 import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
+import { describeHelpEvent } from '../escalation/help-view.js';
 
 function describeEvent(event: CuecardEvent): string {
   switch (event.type) {
@@ -46,6 +47,11 @@ function describeEvent(event: CuecardEvent): string {
       return 'Wrap-up complete';
     case 'feedback':
       return `Agent marked a ${event.feedback.kind} suggestion ${humanize(event.feedback.verdict)}`;
+    case 'help-requested':
+    case 'help-taken':
+    case 'help-resolved':
+    case 'supervisor-note':
+      return describeHelpEvent(event);
     case 'error':
       return `Error ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}`;
     case 'utterance-interim':
