@@ -16,6 +16,7 @@ import { AnswerPanel } from '../components/answer-panel.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
+import { AgentHelp } from '../escalation/agent-help.js';
 
 /** The agent's conversations: the active ones in full, plus the newest so a just-ended call stays readable. */
 async function loadAgentSnapshot(key: string): Promise<Snapshot> {
@@ -163,6 +164,7 @@ export function AgentConsole() {
             <Transcript lines={view.lines} />
           </section>
           <aside className="assist" aria-label="Assist">
+            <AgentHelp state={current} apiKey={key} />
             <AlertsPanel alerts={view.alerts} />
             <AnswerPanel view={view} apiKey={key} />
             <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />

@@ -18,6 +18,7 @@ import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 import { describeHelpEvent } from '../escalation/help-view.js';
+import { SupervisorHelp } from '../escalation/supervisor-help.js';
 
 function describeEvent(event: CuecardEvent): string {
   switch (event.type) {
@@ -122,6 +123,7 @@ export function ConversationDetail({ id }: { id: string }) {
               <Transcript lines={view.lines} follow={record.status === 'active'} />
             </section>
             <aside className="assist" aria-label="What the agent was shown">
+              <SupervisorHelp state={state!} apiKey={key} />
               <AlertsPanel alerts={view.alerts} />
               <ReplyPanel view={view} />
               <NextStepsPanel view={view} />

@@ -9,6 +9,7 @@ import { ConnectionBadge } from '../components/connection-badge.js';
 import { DataTable } from '../components/data-table.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
+import { HelpQueue } from '../escalation/help-queue.js';
 
 const DETAIL_CONCURRENCY = 4;
 
@@ -79,6 +80,7 @@ export function SupervisorLive() {
         <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
       </header>
 
+      <HelpQueue conversations={live.conversations} apiKey={key} />
       <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Channel
