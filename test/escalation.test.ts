@@ -3,6 +3,9 @@ import type { RunnableAnalyzer } from '../src/pipeline/analyzer.js';
 import { serverUrl } from './support/test-database.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestSocket, type Message } from './support/ws-client.js';
+import type { CuecardEvent } from '../src/conversations/events.js';
+import { helpRequests, supervisorNotes, waitingRequests } from '../web/src/escalation/help-view.js';
+import { applyEvents } from '../web/src/live/conversation-state.js';
 
 /** Every text an analyzer is handed: a private note must never be among them. */
 function recordingAnalyzer(seen: string[]): RunnableAnalyzer {
@@ -200,6 +203,32 @@ describe('Ask for help: agent → every supervisor, one takes it, notes reach th
     expect(next.request.requestId).not.toBe(first.request.requestId);
     const listed = await server.call('GET', ask, server.keys.agent);
     expect((listed.json() as { requests: unknown[] }).requests).toHaveLength(2);
+
+    // The consoles fold the same stored events into the same requests as the service does.
+    await server.call('POST', `${ask}/${next.request.requestId}/take`, server.keys.supervisor);
+    await server.call('POST', `/api/conversations/${id}/notes`, server.keys.supervisor, {
+      text: '稍等，我来看看',
+    });
+    const detail = await server.call('GET', `/api/conversations/${id}`, server.keys.supervisor);
+    const events = (detail.json() as { events: CuecardEvent[] }).events;
+    const service = (await server.call('GET', ask, server.keys.supervisor)).json() as {
+      requests: { takenBy: unknown; resolvedBy: unknown; requestId: string }[];
+    };
+    const consoles = helpRequests(events);
+    expect(
+      consoles.map((request) => [request.requestId, request.takenBy, request.resolvedBy]),
+    ).toEqual(
+      service.requests.map((request) => [request.requestId, request.takenBy, request.resolvedBy]),
+    );
+    expect(supervisorNotes(events).map((note) => [note.text, note.by.name])).toEqual([
+      ['稍等，我来看看', 'supervisor'],
+    ]);
+    // Taken, so no longer in the supervisors' queue; before the take it was the one waiting.
+    expect(waitingRequests(applyEvents({}, events))).toEqual([]);
+    const beforeTake = events.filter((event) => event.type !== 'help-taken');
+    expect(
+      waitingRequests(applyEvents({}, beforeTake)).map((entry) => entry.request.requestId),
+    ).toEqual([next.request.requestId]);
     await connector.close();
   });
 });
