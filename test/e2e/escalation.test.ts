@@ -82,6 +82,11 @@ describe('Ask for help, in two browsers', () => {
     await supervisor.waitForURL('**/supervisor');
     await supervisor.getByText('No agent is asking for help right now.').waitFor();
     await supervisor.locator('.connection-live').waitFor();
+    // A second supervisor (an admin) watches the same board.
+    const admin = await signIn(browser, server.httpUrl, server.keys.admin);
+    await admin.goto(`${server.httpUrl}/supervisor`);
+    await admin.getByText('No agent is asking for help right now.').waitFor();
+    await admin.locator('.connection-live').waitFor();
     // Browsers play no sound before the user has interacted with the page.
     await supervisor.locator('h1').click();
 
@@ -97,6 +102,7 @@ describe('Ask for help, in two browsers', () => {
     await banner.getByText('Alice Example').waitFor();
     await banner.getByText('cust-2002').waitFor();
     await banner.getByText('Cancel service').waitFor();
+    await admin.locator('.help-queue.ringing').getByText('Alice Example').waitFor();
     await expect
       .poll(() =>
         supervisor.evaluate(
@@ -111,6 +117,9 @@ describe('Ask for help, in two browsers', () => {
     await supervisor.getByText('我要把家里的宽带取消掉').waitFor();
     await supervisor.getByText(/Taken by supervisor at/).waitFor();
     await agent.getByText('supervisor is helping you.').waitFor();
+    // Taken: it leaves the other supervisor's queue too.
+    await admin.getByText('No agent is asking for help right now.').waitFor();
+    await admin.context().close();
 
     const note = '先道歉，再提供三个月半价 — offer the retention discount';
     await supervisor.getByLabel('Private note to the agent').fill(note);

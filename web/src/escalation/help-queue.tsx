@@ -24,9 +24,12 @@ function waitedFor(since: string, now: number): string {
 export function HelpQueue({
   conversations,
   apiKey,
+  loading,
 }: {
   conversations: ConversationsState;
   apiKey: string;
+  /** The board's first snapshot is still loading: requests waiting from before are not known yet. */
+  loading: boolean;
 }) {
   const agentName = useAgentNames();
   const now = useNow();
@@ -75,7 +78,9 @@ export function HelpQueue({
         </p>
       ) : null}
       {waiting.length === 0 ? (
-        <p className="meta">No agent is asking for help right now.</p>
+        <p className="meta">
+          {loading ? 'Loading help requests…' : 'No agent is asking for help right now.'}
+        </p>
       ) : (
         <ul className="help-requests" aria-live="polite">
           {waiting.map((entry) => {

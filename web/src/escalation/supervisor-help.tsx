@@ -44,6 +44,9 @@ export function SupervisorHelp({ state, apiKey }: { state: ConversationState; ap
     if (await run(() => sendNote(apiKey, state.id, text.trim()))) setText('');
   }
 
+  // A past call nobody asked for help on has nothing to show here.
+  if (!active && requests.length === 0 && notes.length === 0) return null;
+
   return (
     <section className="panel help-panel" aria-labelledby="supervisor-help-title">
       <h2 id="supervisor-help-title">Help and private notes</h2>

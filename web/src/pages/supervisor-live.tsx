@@ -80,7 +80,7 @@ export function SupervisorLive() {
         <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
       </header>
 
-      <HelpQueue conversations={live.conversations} apiKey={key} />
+      <HelpQueue conversations={live.conversations} apiKey={key} loading={live.loading} />
       <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Channel
