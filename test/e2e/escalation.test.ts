@@ -93,6 +93,7 @@ describe('Ask for help, in two browsers', () => {
     const ask = agent.locator('[data-shortcut="help"]');
     await agent.getByText('我要把家里的宽带取消掉').waitFor();
     await agent.locator('.connection-live').waitFor();
+    await agent.getByLabel('What do you need? (optional)').fill('客户要取消，怎么挽留？');
     await ask.click();
     await agent.getByText('Help requested: waiting for a supervisor…').waitFor();
 
@@ -102,6 +103,7 @@ describe('Ask for help, in two browsers', () => {
     await banner.getByText('Alice Example').waitFor();
     await banner.getByText('cust-2002').waitFor();
     await banner.getByText('Cancel service').waitFor();
+    await banner.getByText('客户要取消，怎么挽留？').waitFor();
     await admin.locator('.help-queue.ringing').getByText('Alice Example').waitFor();
     await expect
       .poll(() =>

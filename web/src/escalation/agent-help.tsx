@@ -15,9 +15,15 @@ const failure = (error: unknown) =>
 export function AgentHelp({ state, apiKey }: { state: ConversationState; apiKey: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
   const request = useMemo(() => currentRequest(state.events), [state.events]);
   const notes = useMemo(() => supervisorNotes(state.events).reverse(), [state.events]);
   const active = state.record?.status === 'active';
+  const ask = () =>
+    run(async () => {
+      await askForHelp(apiKey, state.id, reason.trim() || undefined);
+      setReason('');
+    });
 
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -50,7 +56,7 @@ export function AgentHelp({ state, apiKey }: { state: ConversationState; apiKey:
             className="button primary help-ask"
             data-shortcut="help"
             disabled={busy || !active}
-            onClick={() => void run(() => askForHelp(apiKey, state.id))}
+            onClick={() => void ask()}
           >
             {busy ? 'Asking…' : 'Ask for help'}
           </button>
@@ -65,6 +71,21 @@ export function AgentHelp({ state, apiKey }: { state: ConversationState; apiKey:
             ? `${request.takenBy.name} is helping you.`
             : 'Help requested: waiting for a supervisor…'}
       </p>
+      {!request && active ? (
+        <div className="help-reason-field">
+          <label htmlFor="help-reason">What do you need? (optional)</label>
+          <input
+            id="help-reason"
+            type="text"
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !busy) void ask();
+            }}
+          />
+        </div>
+      ) : null}
       {error ? (
         <p className="notice error" role="alert">
           {error}
