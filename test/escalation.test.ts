@@ -286,3 +286,31 @@ describe.runIf(serverUrl)('Ask for help across two instances', () => {
     await connector.close();
   });
 });
+
+describe('Ask for help under a tenant that redacts personal data', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      redact: (_tenantId, text) => text.replace(/\d{3}-\d{4}/g, '[PHONE]'),
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('stores and delivers the reason and the note redacted, like the transcript', async () => {
+    const { connector, id } = await openCall(server, 'help-call-pii');
+    const agent = await subscribe(server, server.keys.agent, { scope: 'agent' });
+    const asked = await server.call('POST', `/api/conversations/${id}/help`, server.keys.agent, {
+      reason: 'Customer at 555-1234 wants a manager',
+    });
+    expect(asked.json()).toMatchObject({
+      request: { reason: 'Customer at [PHONE] wants a manager' },
+    });
+    await server.call('POST', `/api/conversations/${id}/notes`, server.keys.supervisor, {
+      text: 'Call them back on 555-1234 after',
+    });
+    const note = await agent.next(eventOfType('supervisor-note', id));
+    expect(note.event).toMatchObject({ text: 'Call them back on [PHONE] after' });
+    await agent.close();
+    await connector.close();
+  });
+});
