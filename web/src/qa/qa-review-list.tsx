@@ -129,7 +129,9 @@ function QaScoreCell({ row }: { row: ReviewListRow }) {
   return (
     <span className="reviewed-score">
       <ScoreBar score={row.reviewedScore} />
-      <span className="score-note">reviewed · automatic {percent(row.qaScore)}</span>
+      <span className="score-note" title={`Automatic score ${percent(row.qaScore)}`}>
+        auto {percent(row.qaScore)}
+      </span>
     </span>
   );
 }

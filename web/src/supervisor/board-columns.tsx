@@ -66,21 +66,16 @@ function unavailableOr(view: ConversationView, analyzer: string, shown: ReactNod
 
 function moodCell({ view }: BoardRow): ReactNode {
   if (!view.trend) return unavailableOr(view, 'sentiment', dash);
-  const mood =
-    view.customerSentiment === null
-      ? null
-      : view.customerSentiment < NEGATIVE_MOOD_BELOW
-        ? 'negative'
-        : view.customerSentiment > -NEGATIVE_MOOD_BELOW
-          ? 'positive'
-          : 'neutral';
+  const mood = view.customerSentiment;
   return unavailableOr(
     view,
     'sentiment',
-    <span className={`trend trend-${view.trend}`}>
+    <span
+      className={`trend trend-${view.trend}`}
+      title={mood === null ? undefined : `Customer mood ${mood.toFixed(2)} (−1 … 1)`}
+    >
       <span aria-hidden="true">{TREND_ARROWS[view.trend]} </span>
       {view.trend}
-      {mood ? <span className="mood-word"> ({mood})</span> : null}
     </span>,
   );
 }
@@ -111,7 +106,8 @@ function csatCell({ view }: BoardRow): ReactNode {
 
 function lastLineCell({ lastLine }: BoardRow): ReactNode {
   if (!lastLine) return dash;
-  const who = lastLine.speaker ? humanize(lastLine.speaker) : '';
+  // The customer's words are the usual case; only another speaker's line is labelled.
+  const who = lastLine.speaker && lastLine.speaker !== 'customer' ? humanize(lastLine.speaker) : '';
   return (
     <span className="last-line" title={lastLine.text}>
       {who ? <span className="last-line-speaker">{who}: </span> : null}
@@ -142,12 +138,6 @@ export const BOARD_COLUMNS: readonly BoardColumn[] = [
     sortValue: (row) => row.agentName,
     className: 'agent-cell',
     cell: (row) => row.agentName,
-  },
-  {
-    id: 'customer',
-    label: 'Customer',
-    sortValue: (row) => row.record.customerId,
-    cell: (row) => row.record.customerId ?? dash,
   },
   {
     id: 'duration',

@@ -117,6 +117,7 @@ export function LiveBoard({
                     </Link>
                     <span className="row-meta">
                       {CHANNEL_LABELS[row.record.channel] ?? row.record.channel}
+                      {row.record.customerId ? ` · ${row.record.customerId}` : ''}
                       {reasons.length > 0 ? ` · ${reasons.join(', ')}` : ''}
                     </span>
                   </th>
