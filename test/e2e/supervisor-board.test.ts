@@ -233,6 +233,7 @@ describe('supervisor board in a real browser', () => {
     expect(await ended.locator('td').nth(5).textContent()).toContain(
       `${percentText(reviewed.reviewedOverall)} reviewed`,
     );
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'QA review' }).click();
     await page.waitForURL('**/qa');

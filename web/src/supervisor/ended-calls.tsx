@@ -128,17 +128,15 @@ function ScoreCell({ call }: { call: EndedCall }) {
   if (call.qaScore === null)
     return <span className="meta">{call.pending ? '…' : 'Not scored'}</span>;
   const link = `/qa/conversations/${encodeURIComponent(call.id)}`;
+  // The visible text is the accessible name: the column header says it is the QA score.
   if (call.reviewedScore === null)
     return (
-      <Link to={link} aria-label={`QA score ${percent(call.qaScore)}, review ${call.externalId}`}>
+      <Link to={link} title="Open the QA review">
         {percent(call.qaScore)}
       </Link>
     );
   return (
-    <Link
-      to={link}
-      aria-label={`Reviewed QA score ${percent(call.reviewedScore)}, automatic ${percent(call.qaScore)}, review ${call.externalId}`}
-    >
+    <Link to={link} title="Open the QA review">
       {percent(call.reviewedScore)} <span className="reviewed-mark">reviewed</span>{' '}
       <span className="meta">(auto {percent(call.qaScore)})</span>
     </Link>
