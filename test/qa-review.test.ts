@@ -44,7 +44,13 @@ describe.each(engines)('QA review on %s', (engine) => {
     const list = (await call('GET', '/api/qa/conversations', server.keys.supervisor)).json();
     expect(list.total).toBe(1);
     const row = list.conversations[0];
-    expect(row).toMatchObject({ id: conversationId, agentId: 'alice', reviewed: false });
+    expect(row).toMatchObject({
+      id: conversationId,
+      agentId: 'alice',
+      reviewed: false,
+      reviewedScore: null,
+      reviewers: [],
+    });
     expect(row.qaScore).toBeGreaterThan(0);
     expect(row.churnRisk).toBeGreaterThan(0);
     expect(typeof row.suggestedDisposition).toBe('string');
@@ -133,10 +139,16 @@ describe.each(engines)('QA review on %s', (engine) => {
       reviewed: 2,
       byCriterion: { greeting: { reviewed: 1, agreed: 0 } },
     });
-    expect(
-      (await call('GET', '/api/qa/conversations', server.keys.supervisor)).json().conversations[0]
-        .reviewed,
-    ).toBe(true);
+    // The list shows the reviewed score (the detail's figure), the automatic one kept beside it.
+    const listed = (await call('GET', '/api/qa/conversations', server.keys.supervisor)).json()
+      .conversations[0];
+    expect(listed).toMatchObject({
+      reviewed: true,
+      qaScore: detail.wrapup.qa.overall,
+      reviewers: ['supervisor'],
+    });
+    expect(listed.reviewedScore).toBeCloseTo(detail.reviewedOverall);
+    expect(listed.reviewedScore).toBeLessThan(listed.qaScore);
 
     const unknown = await call(
       'POST',

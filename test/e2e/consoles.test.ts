@@ -283,7 +283,7 @@ describe('consoles in a real browser', () => {
     await supervisor.getByLabel('Channel').selectOption('chat');
     await supervisor.getByText('No conversation matches these filters.').waitFor();
     await supervisor.getByLabel('Channel').selectOption('voice');
-    await supervisor.getByLabel('Only with alerts').check();
+    await supervisor.getByLabel('Needs attention').check();
     await row.waitFor();
     await row.getByRole('link', { name: conversationId }).click();
     await supervisor.waitForURL(/\/supervisor\/conversations\/c_/);

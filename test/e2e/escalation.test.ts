@@ -112,6 +112,10 @@ describe('Ask for help, in two browsers', () => {
         ),
       )
       .toBeGreaterThan(0);
+    // The board's row says so too, and the call counts as needing attention.
+    const helpCell = (page: typeof supervisor) =>
+      page.locator('.live-board tbody td[data-column="help"]');
+    await expect.poll(() => helpCell(supervisor).allTextContents()).toContain('Waiting');
     expect(await axeViolations(supervisor)).toEqual([]);
 
     await banner.getByRole('button', { name: /^Take/ }).click();
@@ -121,6 +125,7 @@ describe('Ask for help, in two browsers', () => {
     await agent.getByText('supervisor is helping you.').waitFor();
     // Taken: it leaves the other supervisor's queue too.
     await admin.getByText('No agent is asking for help right now.').waitFor();
+    await expect.poll(() => helpCell(admin).allTextContents()).toContain('supervisor');
     await admin.context().close();
 
     const note = '先道歉，再提供三个月半价 — offer the retention discount';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../services.js';
 import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { reviewOf } from '../../wrap-up/qa/qa-review.js';
+import { listForReview, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { confirmDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
 import { announce } from '../../integrations/webhooks/delivery-store.js';
@@ -48,7 +48,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
     async (request) => {
       const principal = authorize(request, 'qa:review');
       const q = request.query;
-      return services.wrapups.listReviewable({
+      return listForReview(services, {
         tenantId: principal.tenantId,
         agentId: q.agentId,
         from: q.from ? new Date(q.from) : undefined,

@@ -1,10 +1,18 @@
 import type { EventLog } from '../../conversations/event-log.js';
 import type { Queryable } from '../../stores/database.js';
-import type { WrapupStore } from '../wrapup-store.js';
+import type { ReviewFilter, ReviewRow, WrapupStore } from '../wrapup-store.js';
 import { criterionReviews, type CriterionReview } from './qa-store.js';
 
 // The consoles import these from here.
 export type { ReviewFilter, ReviewRow } from '../wrapup-store.js';
+
+/** A finished conversation in the reviewers' list, with what the reviewers made of it. */
+export interface ReviewListRow extends ReviewRow {
+  /** The score with reviewers' overrides in place; null until someone reviewed it (or none applies). */
+  reviewedScore: number | null;
+  /** Who reviewed it (their names), first review first; empty until someone did. */
+  reviewers: string[];
+}
 export type { CriterionReview } from './qa-store.js';
 
 /** Where a review is read from: the QA tables, the wrap-up and the event log. */
@@ -56,4 +64,31 @@ export async function reviewOf(sources: ReviewSources, tenantId: string, convers
       }))
       .sort((a, b) => a.seq - b.seq),
   };
+}
+
+/**
+ * The reviewers' list: finished conversations with the reviewed score beside the automatic one.
+ * Only reviewed rows are read again (a page holds at most a few hundred), so the score is the
+ * same computation as the detail's `reviewedOverall`, never a second formula in SQL.
+ */
+export async function listForReview(
+  sources: Pick<ReviewSources, 'db'> & { wrapups: Pick<WrapupStore, 'listReviewable'> },
+  filter: ReviewFilter,
+): Promise<{ conversations: ReviewListRow[]; total: number }> {
+  const page = await sources.wrapups.listReviewable(filter);
+  const conversations = await Promise.all(
+    page.conversations.map(async (row): Promise<ReviewListRow> => {
+      if (!row.reviewed) return { ...row, reviewedScore: null, reviewers: [] };
+      const criteria = await criterionReviews(sources.db, filter.tenantId, row.id);
+      const reviews = criteria
+        .flatMap((criterion) => (criterion.override ? [criterion.override] : []))
+        .sort((a, b) => a.at.localeCompare(b.at));
+      return {
+        ...row,
+        reviewedScore: reviewedScore(criteria),
+        reviewers: [...new Set(reviews.map((review) => review.reviewer))],
+      };
+    }),
+  );
+  return { total: page.total, conversations };
 }

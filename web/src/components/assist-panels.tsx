@@ -53,9 +53,10 @@ export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
   return (
     <section className="panel alerts" aria-labelledby="alerts-title">
       <h2 id="alerts-title">Alerts</h2>
-      <ul>
+      {/* Announced as they arrive; role="alert" on each <li> broke the list for screen readers. */}
+      <ul aria-live="assertive">
         {[...alerts].reverse().map((alert) => (
-          <li key={alert.alertId} className={`alert alert-${alert.severity}`} role="alert">
+          <li key={alert.alertId} className={`alert alert-${alert.severity}`}>
             <strong>
               {SEVERITY_LABEL[alert.severity]} · {alert.title}
             </strong>

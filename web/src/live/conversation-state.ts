@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AnalyzerResults,
   ConversationRecord,
   CuecardEvent,
   IntentAnalysis,
@@ -202,6 +203,8 @@ export interface ConversationView {
   intent: string | null;
   trend: 'improving' | 'worsening' | 'steady' | null;
   customerSentiment: number | null;
+  /** Live CSAT (1–5) and churn risk after the customer's latest turn (customer-health analyzer). */
+  health: AnalyzerResults['customer-health'] | null;
   /** The wrap-up so far, by step (each step arrives as its own event once the call ended). */
   wrapup: WrapupView;
   /** Wrap-up steps that did not run for the conversation's language: step → language. */
@@ -271,6 +274,7 @@ export function deriveView(state: ConversationState): ConversationView {
     intent: null,
     trend: null,
     customerSentiment: null,
+    health: null,
     wrapup: {},
     wrapupUnavailable: {},
     unavailable: {},
@@ -342,6 +346,8 @@ export function deriveView(state: ConversationState): ConversationView {
           view.intent = intentName(event.result) ?? view.intent;
         } else if (event.analyzer === 'playbook') {
           view.playbook = playbookView(event.result);
+        } else if (event.analyzer === 'customer-health') {
+          view.health = event.result;
         }
         break;
       case 'suggestion':

@@ -19,6 +19,8 @@ import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '
 import type { CuecardEvent } from '../live/types.js';
 import { describeHelpEvent } from '../escalation/help-view.js';
 import { SupervisorHelp } from '../escalation/supervisor-help.js';
+import { percent } from '../qa/qa-format.js';
+import './conversation-detail.css';
 
 function describeEvent(event: CuecardEvent): string {
   switch (event.type) {
@@ -111,11 +113,18 @@ export function ConversationDetail({ id }: { id: string }) {
                 </span>
                 {view.intent ? ` · ${humanize(view.intent)}` : ''}
                 {view.trend ? ` · customer mood ${view.trend}` : ''}
+                {view.health
+                  ? ` · churn risk ${percent(view.health.churnRisk)} · CSAT ${view.health.csat.toFixed(1)} / 5`
+                  : ''}
               </p>
             </div>
             {record.status === 'active' ? (
               <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
-            ) : null}
+            ) : (
+              <Link className="button" to={`/qa/conversations/${encodeURIComponent(record.id)}`}>
+                QA review
+              </Link>
+            )}
           </header>
           <div className="console-grid">
             <section className="panel conversation" aria-labelledby="transcript-title">
@@ -132,7 +141,8 @@ export function ConversationDetail({ id }: { id: string }) {
               <WrapupPanel view={view} />
               <section className="panel events" aria-labelledby="events-title">
                 <h2 id="events-title">Events</h2>
-                <ol className="event-log">
+                {/* Scrolls on its own: focusable so keyboard users can scroll it too. */}
+                <ol className="event-log" tabIndex={0} aria-labelledby="events-title">
                   {state!.events.map((event) => (
                     <li key={event.id ?? `${event.type}-${event.at}`}>
                       <time dateTime={event.at}>{new Date(event.at).toLocaleTimeString()}</time>{' '}

@@ -4,12 +4,14 @@ import { deriveView } from '../live/conversation-state.js';
 import { useLiveConversations, useNow, type Snapshot } from '../live/use-live-conversations.js';
 import { useSignedIn } from '../session.js';
 import { useAgentNames } from '../agent-names.js';
-import { Link } from '../router.js';
 import { ConnectionBadge } from '../components/connection-badge.js';
-import { DataTable } from '../components/data-table.js';
-import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 import { HelpQueue } from '../escalation/help-queue.js';
+import { helpRequests } from '../escalation/help-view.js';
+import { attentionReasons, lastSpokenLine, type BoardRow } from '../supervisor/board-columns.js';
+import { LiveBoard } from '../supervisor/live-board.js';
+import { EndedCalls, useEndedCalls } from '../supervisor/ended-calls.js';
+import '../supervisor/board.css';
 
 const DETAIL_CONCURRENCY = 4;
 
@@ -31,9 +33,7 @@ async function loadTenantSnapshot(key: string): Promise<Snapshot> {
   return { records: page.conversations, events };
 }
 
-const TREND_ARROWS: Record<string, string> = { improving: '↗', worsening: '↘', steady: '→' };
-
-/** Supervisors: every live conversation of the tenant, filterable, one click from its detail. */
+/** Supervisors: every live conversation of the tenant on one board, and the calls just ended. */
 export function SupervisorLive() {
   const { key } = useSignedIn();
   const agentName = useAgentNames();
@@ -41,30 +41,30 @@ export function SupervisorLive() {
   const live = useLiveConversations(key, { scope: 'tenant' }, 'tenant', load);
   const now = useNow();
   const [channel, setChannel] = useState('');
-  const [agent, setAgent] = useState('');
-  const [alertsOnly, setAlertsOnly] = useState(false);
+  const [search, setSearch] = useState('');
+  const [attentionOnly, setAttentionOnly] = useState(false);
+  const ended = useEndedCalls(key, live.conversations, now);
 
   const rows = useMemo(
     () =>
       Object.values(live.conversations)
         .filter((state) => state.record?.status === 'active')
-        .map((state) => ({ state, record: state.record!, view: deriveView(state) }))
+        .map((state): BoardRow => {
+          const view = deriveView(state);
+          return {
+            id: state.id,
+            record: state.record!,
+            view,
+            agentName: agentName(state.record!.agentId),
+            lastLine: lastSpokenLine(view),
+            help: helpRequests(state.events),
+          };
+        })
         .sort((a, b) => Date.parse(a.record.startedAt) - Date.parse(b.record.startedAt)),
-    [live.conversations],
+    [live.conversations, agentName],
   );
-  const agents = useMemo(
-    () =>
-      [
-        ...new Set(rows.map((row) => row.record.agentId).filter((id): id is string => id !== null)),
-      ].sort(),
-    [rows],
-  );
-  const shown = rows.filter(
-    (row) =>
-      (!channel || row.record.channel === channel) &&
-      (!agent || row.record.agentId === agent) &&
-      (!alertsOnly || row.view.alerts.length > 0),
-  );
+  const channelRows = rows.filter((row) => !channel || row.record.channel === channel);
+  const needingAttention = rows.filter((row) => attentionReasons(row).length > 0).length;
 
   return (
     <div className="supervisor">
@@ -75,6 +75,7 @@ export function SupervisorLive() {
             {rows.length === 1
               ? '1 conversation in progress'
               : `${rows.length} conversations in progress`}
+            {needingAttention > 0 ? `, ${needingAttention} needing attention` : ''}
           </p>
         </div>
         <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
@@ -82,6 +83,15 @@ export function SupervisorLive() {
 
       <HelpQueue conversations={live.conversations} apiKey={key} loading={live.loading} />
       <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Search
+          <input
+            type="search"
+            value={search}
+            placeholder="Agent, customer, intent or words"
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </label>
         <label>
           Channel
           <select value={channel} onChange={(event) => setChannel(event.target.value)}>
@@ -91,24 +101,13 @@ export function SupervisorLive() {
             <option value="email">E-mail</option>
           </select>
         </label>
-        <label>
-          Agent
-          <select value={agent} onChange={(event) => setAgent(event.target.value)}>
-            <option value="">All agents</option>
-            {agents.map((id) => (
-              <option key={id} value={id}>
-                {agentName(id)}
-              </option>
-            ))}
-          </select>
-        </label>
         <label className="checkbox">
           <input
             type="checkbox"
-            checked={alertsOnly}
-            onChange={(event) => setAlertsOnly(event.target.checked)}
+            checked={attentionOnly}
+            onChange={(event) => setAttentionOnly(event.target.checked)}
           />
-          Only with alerts
+          Needs attention
         </label>
       </form>
 
@@ -118,73 +117,21 @@ export function SupervisorLive() {
         </p>
       ) : null}
 
-      <div className="table-wrap">
-        <DataTable
-          className="conversations"
-          caption="Active conversations"
-          columns={[
-            'Conversation',
-            'Agent',
-            'Channel',
-            'Customer',
-            'Duration',
-            'Intent',
-            'Sentiment trend',
-            'Alerts',
-          ]}
-          rows={shown}
-          empty={
-            live.loading
-              ? 'Loading…'
-              : rows.length === 0
-                ? 'No conversation is in progress right now.'
-                : 'No conversation matches these filters.'
-          }
-          renderRow={({ state, record, view }) => (
-            <tr key={state.id} className={view.alerts.length > 0 ? 'has-alerts' : undefined}>
-              <th scope="row">
-                <Link to={`/supervisor/conversations/${encodeURIComponent(record.id)}`}>
-                  {record.externalId}
-                </Link>
-              </th>
-              <td className="agent-cell">{agentName(record.agentId)}</td>
-              <td>{CHANNEL_LABELS[record.channel] ?? record.channel}</td>
-              <td>{record.customerId ?? '—'}</td>
-              <td className="numeric">{conversationDuration(record, now)}</td>
-              <td>
-                {view.unavailable.intent ? (
-                  <span className="meta">{notAvailableIn(view.unavailable.intent)}</span>
-                ) : view.intent ? (
-                  humanize(view.intent)
-                ) : (
-                  <span className="meta">—</span>
-                )}
-              </td>
-              <td>
-                {view.unavailable.sentiment ? (
-                  <span className="meta">{notAvailableIn(view.unavailable.sentiment)}</span>
-                ) : view.trend ? (
-                  <span className={`trend trend-${view.trend}`}>
-                    <span aria-hidden="true">{TREND_ARROWS[view.trend]} </span>
-                    {view.trend}
-                  </span>
-                ) : (
-                  <span className="meta">—</span>
-                )}
-              </td>
-              <td className="numeric">
-                {view.alerts.length > 0 ? (
-                  <span className="alert-count" aria-label={`${view.alerts.length} alerts`}>
-                    {view.alerts.length}
-                  </span>
-                ) : (
-                  '0'
-                )}
-              </td>
-            </tr>
-          )}
-        />
-      </div>
+      <LiveBoard
+        rows={channelRows}
+        search={search}
+        attentionOnly={attentionOnly}
+        now={now}
+        empty={
+          live.loading
+            ? 'Loading…'
+            : rows.length === 0
+              ? 'No conversation is in progress right now.'
+              : 'No conversation matches these filters.'
+        }
+      />
+
+      <EndedCalls {...ended} agentName={agentName} />
     </div>
   );
 }

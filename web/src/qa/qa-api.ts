@@ -1,10 +1,14 @@
 import { apiFetch } from '../api.js';
 import type { ConversationItem, ConversationRecord, WrapupResults } from '../live/types.js';
 import { splitWrapup, type UnavailableSteps, type WrapupView } from '../live/wrapup-view.js';
-import type { CriterionReview, ReviewRow } from '../../../src/wrap-up/qa/qa-review.js';
+import type {
+  CriterionReview,
+  ReviewListRow,
+  ReviewRow,
+} from '../../../src/wrap-up/qa/qa-review.js';
 import type { QaAgreement } from '../../../src/wrap-up/qa/qa-store.js';
 
-export type { CriterionReview, QaAgreement, ReviewRow };
+export type { CriterionReview, QaAgreement, ReviewListRow, ReviewRow };
 
 /** 1 met, 0 missed, null not applicable: the same scale for automatic and human scores. */
 export type CriterionScore = 0 | 1 | null;
@@ -23,7 +27,7 @@ export interface ReviewFilters {
 
 export interface ReviewPage {
   total: number;
-  conversations: ReviewRow[];
+  conversations: ReviewListRow[];
 }
 
 /** Wrap-up results as stored, typed by the pipeline contract (a step that did not run is absent). */

@@ -21,6 +21,7 @@ import {
   scoreLabel,
 } from './qa-format.js';
 import { SentimentChart } from './sentiment-chart.js';
+import './qa-review-detail.css';
 
 const SPEAKERS: Record<string, string> = { customer: 'Customer', agent: 'Agent', bot: 'Bot' };
 
@@ -251,7 +252,7 @@ function Scorecard({
                   type="button"
                   className="button small"
                   onClick={() => setEditing(criterion.criterionId)}
-                  aria-label={`Override ${name}`}
+                  aria-label={override ? `Change override of ${name}` : `Override ${name}`}
                 >
                   {override ? 'Change override' : 'Override'}
                 </button>

@@ -9,8 +9,10 @@ import {
   listReviewable,
   type QaAgreement,
   type ReviewFilters,
+  type ReviewListRow,
   type ReviewPage,
 } from './qa-api.js';
+import './qa-review-list.css';
 import { criterionName, formatDateTime, percent, riskLevel } from './qa-format.js';
 
 const PAGE_SIZE = 25;
@@ -63,18 +65,20 @@ interface FieldBinding {
   onChange: (event: { target: { value: string } }) => void;
 }
 
-/** A free-text filter that suggests the values seen so far, sorted. */
+/** A free-text filter that suggests the values seen so far, sorted, each with its name if it has one. */
 function SuggestingTextField({
   label,
   listId,
   placeholder,
   suggestions,
+  nameOf,
   ...binding
 }: FieldBinding & {
   label: string;
   listId: string;
   placeholder: string;
   suggestions: ReadonlySet<string>;
+  nameOf?: (value: string) => string;
 }) {
   return (
     <label>
@@ -82,7 +86,7 @@ function SuggestingTextField({
       <input type="text" list={listId} placeholder={placeholder} {...binding} />
       <datalist id={listId}>
         {[...suggestions].sort().map((value) => (
-          <option key={value} value={value} />
+          <option key={value} value={value} label={nameOf?.(value)} />
         ))}
       </datalist>
     </label>
@@ -104,6 +108,31 @@ function ScoreBoundField({ label, ...binding }: FieldBinding & { label: string }
         {...binding}
       />
     </label>
+  );
+}
+
+function ScoreBar({ score }: { score: number }) {
+  return (
+    <span className="score-bar">
+      <span className="bar" aria-hidden="true">
+        <span style={{ width: `${Math.round(score * 100)}%` }} />
+      </span>
+      {percent(score)}
+    </span>
+  );
+}
+
+/** Once a reviewer changed a score, theirs is the score; the automatic one stays beside it. */
+function QaScoreCell({ row }: { row: ReviewListRow }) {
+  if (row.qaScore === null) return <span className="meta">Not scored</span>;
+  if (row.reviewedScore === null) return <ScoreBar score={row.qaScore} />;
+  return (
+    <span className="reviewed-score">
+      <ScoreBar score={row.reviewedScore} />
+      <span className="score-note" title={`Automatic score ${percent(row.qaScore)}`}>
+        auto {percent(row.qaScore)}
+      </span>
+    </span>
   );
 }
 
@@ -249,6 +278,7 @@ export function QaReviewList() {
             listId="qa-agents"
             placeholder="Any agent"
             suggestions={seen.agents}
+            nameOf={agentName}
             {...field('agentId')}
           />
           <label>
@@ -342,16 +372,7 @@ export function QaReviewList() {
                   )}
                 </td>
                 <td className="numeric qa-score">
-                  {row.qaScore === null ? (
-                    <span className="meta">Not scored</span>
-                  ) : (
-                    <span className="score-bar">
-                      <span className="bar" aria-hidden="true">
-                        <span style={{ width: `${Math.round(row.qaScore * 100)}%` }} />
-                      </span>
-                      {percent(row.qaScore)}
-                    </span>
-                  )}
+                  <QaScoreCell row={row} />
                 </td>
                 <td className="numeric">
                   {row.churnRisk === null ? (
@@ -364,7 +385,12 @@ export function QaReviewList() {
                 </td>
                 <td>
                   {row.reviewed ? (
-                    <span className="reviewed-badge">Reviewed</span>
+                    <>
+                      <span className="reviewed-badge">Reviewed</span>
+                      {row.reviewers.length > 0 ? (
+                        <span className="reviewers">by {row.reviewers.join(', ')}</span>
+                      ) : null}
+                    </>
                   ) : (
                     <span className="meta">Not yet</span>
                   )}
