@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AnalyzerResults,
   ConversationRecord,
   CuecardEvent,
   IntentAnalysis,
@@ -208,7 +209,16 @@ export interface ConversationView {
    */
   unavailable: Record<string, string>;
   errors: { code: string; message: string; analyzer: string | null }[];
+  /** The agent's verdict on each suggestion, by suggestionId, from the stored feedback events. */
+  feedback: Record<string, FeedbackVerdictGiven>;
+  /** Live CSAT estimate (1–5) and churn risk with reasons: the customer-health analyzer's latest. */
+  customerHealth: AnalyzerResults['customer-health'] | null;
 }
+
+export type FeedbackVerdictGiven = Extract<
+  CuecardEvent,
+  { type: 'feedback' }
+>['feedback']['verdict'];
 
 /** What the conversation is about so far; a single off-topic turn does not relabel it. */
 function intentName(result: IntentAnalysis): string | null {
@@ -271,6 +281,8 @@ export function deriveView(state: ConversationState): ConversationView {
     wrapupUnavailable: {},
     unavailable: {},
     errors: [],
+    feedback: {},
+    customerHealth: null,
   };
   // The turn each reply answers: a suggestion event carries it, a streamed reply's start does.
   const replySeq = new Map<string, number | null>();
@@ -338,6 +350,8 @@ export function deriveView(state: ConversationState): ConversationView {
           view.intent = intentName(event.result) ?? view.intent;
         } else if (event.analyzer === 'playbook') {
           view.playbook = playbookView(event.result);
+        } else if (event.analyzer === 'customer-health') {
+          view.customerHealth = event.result;
         }
         break;
       case 'suggestion':
@@ -366,11 +380,13 @@ export function deriveView(state: ConversationState): ConversationView {
           analyzer: event.analyzer ?? null,
         });
         break;
+      case 'feedback':
+        view.feedback[event.feedback.suggestionId] = event.feedback.verdict;
+        break;
       case 'conversation-start':
       case 'conversation-end':
       case 'utterance-interim':
       case 'reply-delta':
-      case 'feedback':
       case 'wrapup-complete':
         // Folded into the state by applyEvent (record, interims, streams), or nothing to show
         // (the steps' own events carry the wrap-up).
