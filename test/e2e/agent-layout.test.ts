@@ -302,4 +302,32 @@ describe('agent console shell at 1280×800', () => {
     expect(fits.scrollHeight).toBeLessThanOrEqual(fits.height);
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
+
+  it('leaves the other consoles without horizontal overflow or serious violations at 1280×800', async () => {
+    const admin = await signIn(browser, server.httpUrl, server.keys.admin, {
+      home: '/supervisor',
+      viewport: { width: 1280, height: 800 },
+    });
+    const earlier = (await server.services.conversations.findByExternalId('acme', 'earlier-call'))!;
+    const problems: string[] = [];
+    for (const path of [
+      '/supervisor',
+      `/supervisor/conversations/${earlier.id}`,
+      '/qa',
+      `/qa/conversations/${earlier.id}`,
+      '/knowledge',
+      '/knowledge/articles/new',
+      '/admin/keys',
+    ]) {
+      await admin.goto(`${server.httpUrl}${path}`);
+      await admin.locator('h1').first().waitFor();
+      await admin.waitForLoadState('networkidle');
+      const fits = await documentFits(admin);
+      if (fits.scrollWidth > fits.width) problems.push(`${path}: ${fits.scrollWidth}px wide`);
+      for (const violation of await seriousAxeViolations(admin))
+        problems.push(`${path}: ${violation}`);
+    }
+    expect(problems).toEqual([]);
+    await admin.context().close();
+  });
 });
