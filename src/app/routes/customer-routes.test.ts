@@ -121,4 +121,31 @@ describe('GET /api/conversations/:id/customer', () => {
       openFollowUps: [],
     });
   });
+
+  it('finds the earlier contacts of a customer whose id is stored as a pseudonym', async () => {
+    await server.services.db.query(
+      `UPDATE tenants SET settings = settings || '{"redactCustomerIds": true}'::jsonb WHERE id = 'globex'`,
+    );
+    const { key } = await server.services.tenants.issueKey({
+      tenantId: 'globex',
+      role: 'agent',
+      name: 'Gina Example',
+      agentId: 'gina',
+    });
+    const connector = await connectIngest(server.wsUrl, server.keys.otherTenantConnector);
+    for (const conversationId of ['pseudo-1', 'pseudo-2'])
+      await connector.request({
+        type: 'open',
+        conversationId,
+        channel: 'email',
+        agentId: 'gina',
+        customerId: 'dana.reyes@example.com',
+      });
+    connector.close();
+    const response = await server.call('GET', '/api/conversations/pseudo-2/customer', key);
+    const overview = response.json<CustomerOverview>();
+    expect(overview.customerId).toMatch(/^cust_[0-9a-f]{32}$/);
+    expect(overview.priorContacts.map((contact) => contact.externalId)).toEqual(['pseudo-1']);
+    expect(JSON.stringify(overview)).not.toContain('dana.reyes');
+  });
 });
