@@ -14,7 +14,7 @@ export interface PriorContact {
   endedAt: string | null;
   /** The wrap-up code: the agent's confirmed one, else the suggested one; null before the wrap-up. */
   outcome: { code: string; confirmed: boolean } | null;
-  /** The first line of the wrap-up summary; null when there is none (yet, or in that language). */
+  /** The first sentence of the wrap-up summary; null when there is none (yet, or in that language). */
   summary: string | null;
 }
 
@@ -38,12 +38,26 @@ export interface CustomerOverview {
 
 const PRIOR_LIMIT = 10;
 
-function firstLine(text: string | undefined): string | null {
-  const line = text
-    ?.split('\n')
+const SUMMARY_CHARS = 160;
+
+/**
+ * The summary's first sentence (English or Chinese punctuation), cut to a line's length: the
+ * offline summary is one long paragraph, and the agent needs the gist of each earlier call.
+ */
+function firstSentence(text: string): string | null {
+  const paragraph = text
+    .split('\n')
     .map((part) => part.trim())
     .find((part) => part !== '');
-  return line ?? null;
+  if (!paragraph) return null;
+  // Chinese full stops need no space after them; Latin ones do ("$24.99" is not an end).
+  const ends = [/^.*?[。！？]/u, /^.*?[.!?](?=\s|$)/u]
+    .map((pattern) => pattern.exec(paragraph)?.[0])
+    .filter((found): found is string => found !== undefined);
+  const sentence = ends.sort((a, b) => a.length - b.length)[0] ?? paragraph;
+  return sentence.length > SUMMARY_CHARS
+    ? `${sentence.slice(0, SUMMARY_CHARS - 1).trimEnd()}…`
+    : sentence;
 }
 
 async function priorContact(
@@ -74,7 +88,7 @@ async function priorContact(
         : suggested
           ? { code: suggested, confirmed: false }
           : null,
-    summary: firstLine(summary),
+    summary: firstSentence(summary),
   };
 }
 

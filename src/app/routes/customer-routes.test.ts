@@ -58,7 +58,9 @@ describe('GET /api/conversations/:id/customer', () => {
     expect(suggested?.suggested).toBeTruthy();
     expect(prior!.outcome).toEqual({ code: suggested!.suggested, confirmed: false });
     expect(prior!.summary).toMatch(/charged twice|duplicate|refund/i);
-    expect(prior!.summary).not.toContain('\n');
+    // One sentence of the summary, not the whole paragraph.
+    expect(prior!.summary).toMatch(/\.$/);
+    expect(prior!.summary!.slice(0, -1)).not.toMatch(/[.!?]\s/);
     // Bob promised a callback on the earlier call; Alice now sees it open.
     expect(overview.openFollowUps.map((task) => task.kind)).toContain('callback');
     expect(overview.openFollowUps.every((task) => task.conversationId === earlier.id)).toBe(true);
@@ -147,5 +149,35 @@ describe('GET /api/conversations/:id/customer', () => {
     expect(overview.customerId).toMatch(/^cust_[0-9a-f]{32}$/);
     expect(overview.priorContacts.map((contact) => contact.externalId)).toEqual(['pseudo-1']);
     expect(JSON.stringify(overview)).not.toContain('dana.reyes');
+  });
+
+  it("gives a Chinese call's summary as its first Chinese sentence", async () => {
+    const [outage] = (await loadCallScripts('knowledge/demo-calls')).filter(
+      (script) => script.id === 'demo-zh-outage',
+    );
+    const connector = await connectIngest(server.wsUrl, server.keys.connector);
+    await replayCall(connector, outage!, {
+      conversationId: 'zh-earlier',
+      agentId: 'bob',
+      turnGapMs: 0,
+      interims: 0,
+    });
+    await server.services.pipeline.drain();
+    await replayCall(connector, outage!, {
+      conversationId: 'zh-now',
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+      turns: 1,
+    });
+    connector.close();
+    const overview = (
+      await server.call('GET', '/api/conversations/zh-now/customer', server.keys.agent)
+    ).json<CustomerOverview>();
+    expect(overview.attributes).toMatchObject({ plan: '家庭宽带 500M' });
+    const [prior] = overview.priorContacts;
+    expect(prior!.summary).toMatch(/[\u4e00-\u9fff]/);
+    expect(prior!.summary).toMatch(/[。！？]$|…$/);
+    expect(prior!.summary!.slice(0, -1)).not.toMatch(/[。！？]/);
   });
 });
