@@ -219,8 +219,26 @@ describe('agent console shell at 1280×800', () => {
       .first()
       .waitFor();
     await panel.locator('.follow-ups li', { hasText: 'Callback' }).waitFor();
-    await panel.getByText('CSAT estimate').waitFor();
-    await panel.getByText('Churn risk').waitFor();
+    // The live estimate is the customer-health analyzer's latest result for this call.
+    await server.services.pipeline.drain();
+    const long = (await server.services.conversations.findByExternalId('acme', 'long-call-0001'))!;
+    const events = await server.services.eventLog.since(
+      { tenantId: 'acme', conversationId: long.id },
+      0,
+      5_000,
+    );
+    const health = events
+      .flatMap((event) =>
+        event.type === 'analysis' && event.analyzer === 'customer-health' && 'csat' in event.result
+          ? [event.result]
+          : [],
+      )
+      .at(-1)!;
+    await expect
+      .poll(() => panel.locator('.health strong').innerText())
+      .toBe(health.csat.toFixed(1));
+    await panel.getByText(`${Math.round(health.churnRisk * 100)}%`).waitFor();
+    for (const reason of health.churnReasons) await panel.getByText(reason).waitFor();
     // The chat's Chinese attribute shows as sent.
     await tab('Chat').click();
     await page.locator('.customer').getByText('普通话').waitFor();
