@@ -13,6 +13,7 @@ import { authenticate, needsKey, urlForLogs } from './plugins/auth.js';
 import { frameworkErrorReply, installErrorHandler } from './plugins/error-handler.js';
 import { assertSafeInput } from './validation/safe-input.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
+import { registerCustomerRoutes } from './routes/customer-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMeRoutes } from './routes/me-routes.js';
 import { registerQaRoutes } from './routes/qa-routes.js';
@@ -134,6 +135,7 @@ export async function createApp({
   registerMetricsRoutes(app, services);
   registerMeRoutes(app);
   registerConversationRoutes(app, services);
+  registerCustomerRoutes(app, services);
   registerQaRoutes(app, services);
   registerKeyRoutes(app, services);
   registerWrapUpRoutes(app, services);

@@ -106,7 +106,7 @@ const scriptedAssist: RunnableAnalyzer = {
 const SENTIMENT_COLOURS: Record<string, string> = {
   negative: 'rgb(198, 40, 40)',
   neutral: 'rgb(138, 150, 166)',
-  positive: 'rgb(27, 138, 75)',
+  positive: 'rgb(23, 122, 66)',
 };
 
 describe('consoles in a real browser', () => {
@@ -218,8 +218,9 @@ describe('consoles in a real browser', () => {
     await send(1, 'Thanks for calling', false);
     const interim = agent.locator('.transcript li.interim');
     await interim.getByText('Thanks for calling').waitFor();
+    // Greyed (the muted text colour, readable at 4.5:1) and italic until the final replaces it.
     expect(await interim.locator('.text').evaluate((el) => getComputedStyle(el).color)).toBe(
-      'rgb(151, 161, 174)',
+      'rgb(91, 102, 117)',
     );
     await send(1, first.text, true);
     await agent.locator('.transcript li.line-agent:not(.interim)').getByText(first.text).waitFor();

@@ -1,5 +1,18 @@
-import { useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import { ApiError, sendFeedback, type FeedbackInput, type FeedbackVerdict } from '../api.js';
+
+/**
+ * Verdicts already given, by suggestionId: the stored feedback events of the conversation (and
+ * the agent's clicks whose event has not come back yet). The buttons of a suggestion live only
+ * as long as its panel, which unmounts when the agent switches conversation; without this a
+ * suggestion marked helpful came back clickable, and a second click stored a second verdict.
+ */
+export interface FeedbackMemory {
+  given: Readonly<Record<string, string>>;
+  remember: (suggestionId: string, verdict: FeedbackVerdict) => void;
+}
+
+export const FeedbackMemoryContext = createContext<FeedbackMemory | null>(null);
 
 type Outcome =
   | { state: 'idle' }
@@ -35,17 +48,21 @@ export function FeedbackButtons({
   feedback: Omit<FeedbackInput, 'verdict'>;
   onDismiss?: () => void;
 }) {
+  const memory = useContext(FeedbackMemoryContext);
   const [outcome, setOutcome] = useState<Outcome>({ state: 'idle' });
+  const stored = memory?.given[feedback.suggestionId];
 
   async function give(verdict: FeedbackVerdict) {
     setOutcome({ state: 'sending' });
     const input: FeedbackInput = { ...feedback, verdict };
     try {
       await sendFeedback(apiKey, input);
+      memory?.remember(feedback.suggestionId, verdict);
       setOutcome({ state: 'sent', verdict, local: false });
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
         keepLocally(input);
+        memory?.remember(feedback.suggestionId, verdict);
         setOutcome({ state: 'sent', verdict, local: true });
       } else {
         setOutcome({
@@ -61,6 +78,13 @@ export function FeedbackButtons({
     if (verdict === 'dismissed') onDismiss?.();
   }
 
+  if (outcome.state !== 'sent' && stored && stored in THANKS) {
+    return (
+      <p className="feedback-done" role="status">
+        {THANKS[stored as FeedbackVerdict]}
+      </p>
+    );
+  }
   if (outcome.state === 'sent') {
     return (
       <p className="feedback-done" role="status">

@@ -215,7 +215,14 @@ export interface ConversationView {
    */
   unavailable: Record<string, string>;
   errors: { code: string; message: string; analyzer: string | null }[];
+  /** The agent's verdict on each suggestion, by suggestionId, from the stored feedback events. */
+  feedback: Record<string, FeedbackVerdictGiven>;
 }
+
+export type FeedbackVerdictGiven = Extract<
+  CuecardEvent,
+  { type: 'feedback' }
+>['feedback']['verdict'];
 
 /** What the conversation is about so far; a single off-topic turn does not relabel it. */
 function intentName(result: IntentAnalysis): string | null {
@@ -279,6 +286,7 @@ export function deriveView(state: ConversationState): ConversationView {
     wrapupUnavailable: {},
     unavailable: {},
     errors: [],
+    feedback: {},
   };
   // The turn each reply answers: a suggestion event carries it, a streamed reply's start does.
   const replySeq = new Map<string, number | null>();
@@ -376,11 +384,13 @@ export function deriveView(state: ConversationState): ConversationView {
           analyzer: event.analyzer ?? null,
         });
         break;
+      case 'feedback':
+        view.feedback[event.feedback.suggestionId] = event.feedback.verdict;
+        break;
       case 'conversation-start':
       case 'conversation-end':
       case 'utterance-interim':
       case 'reply-delta':
-      case 'feedback':
       case 'wrapup-complete':
       case 'help-requested':
       case 'help-taken':

@@ -16,7 +16,13 @@ import { AnswerPanel } from '../components/answer-panel.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
+import { FeedbackMemoryContext, type FeedbackMemory } from '../components/feedback-buttons.js';
+import { CustomerPanel } from '../agent/customer-panel.js';
+import { ShortcutsList } from '../agent/shortcuts-list.js';
+import { useAgentShortcuts } from '../agent/use-shortcuts.js';
 import { AgentHelp } from '../escalation/agent-help.js';
+
+const NO_FEEDBACK: Record<string, string> = {};
 
 /** The agent's conversations: the active ones in full, plus the newest so a just-ended call stays readable. */
 async function loadAgentSnapshot(key: string): Promise<Snapshot> {
@@ -33,6 +39,45 @@ async function loadAgentSnapshot(key: string): Promise<Snapshot> {
 
 function startedAt(state: ConversationState): number {
   return state.record ? Date.parse(state.record.startedAt) : 0;
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * A tab's words: two calls of one customer must differ, so besides the customer it names the
+ * channel, the start time and the end of the connector's id.
+ */
+function tabLabel(state: ConversationState): { customer: string; detail: string } {
+  const record = state.record;
+  if (!record) return { customer: 'Conversation', detail: '' };
+  const shortId =
+    record.externalId.length > 8 ? `…${record.externalId.slice(-6)}` : record.externalId;
+  return {
+    customer: record.customerId ?? 'Unknown customer',
+    detail: [
+      CHANNEL_LABELS[record.channel] ?? record.channel,
+      clock.format(new Date(record.startedAt)),
+      shortId,
+    ].join(' · '),
+  };
+}
+
+/** Verdicts the agent gave: the stored feedback events, plus clicks whose event is on its way. */
+function useFeedbackMemory(conversationId: string | null, stored: Record<string, string>) {
+  const [clicked, setClicked] = useState<Record<string, Record<string, string>>>({});
+  return useMemo<FeedbackMemory>(
+    () => ({
+      given: { ...(conversationId ? clicked[conversationId] : undefined), ...stored },
+      remember: (suggestionId, verdict) => {
+        if (!conversationId) return;
+        setClicked((current) => ({
+          ...current,
+          [conversationId]: { ...current[conversationId], [suggestionId]: verdict },
+        }));
+      },
+    }),
+    [clicked, conversationId, stored],
+  );
 }
 
 /**
@@ -63,10 +108,24 @@ export function AgentConsole() {
     null;
   const view = useMemo(() => (current ? deriveView(current) : null), [current]);
   const record = current?.record ?? null;
+  const feedbackMemory = useFeedbackMemory(current?.id ?? null, view?.feedback ?? NO_FEEDBACK);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  useAgentShortcuts({
+    switchTo: (index) => {
+      const target = active[index];
+      if (target) setChosen(target.id);
+    },
+    toggleShortcuts: () => setShortcutsOpen((open) => !open),
+    closeShortcuts: () => {
+      if (!shortcutsOpen) return false;
+      setShortcutsOpen(false);
+      return true;
+    },
+  });
 
   return (
     <div className="agent-console">
-      <header className="page-header">
+      <header className="page-header agent-bar">
         <div>
           <h1>Agent console</h1>
           <p className="subtitle">
@@ -77,8 +136,21 @@ export function AgentConsole() {
                 : `${active.length} active conversations`}
           </p>
         </div>
-        <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
+        {/* The header action bar: whole-call actions ("Ask for help") mount here, before the shortcuts. */}
+        <div className="agent-actions">
+          <button
+            type="button"
+            className="button small ghost"
+            aria-expanded={shortcutsOpen}
+            aria-controls="agent-shortcuts"
+            onClick={() => setShortcutsOpen((open) => !open)}
+          >
+            Shortcuts <kbd>?</kbd>
+          </button>
+          <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
+        </div>
       </header>
+      {shortcutsOpen ? <ShortcutsList onClose={() => setShortcutsOpen(false)} /> : null}
 
       {live.loadError ? (
         <p className="notice error" role="alert">
@@ -88,18 +160,22 @@ export function AgentConsole() {
 
       {active.length > 1 ? (
         <nav className="conversation-tabs" aria-label="Active conversations">
-          {active.map((state) => (
-            <button
-              key={state.id}
-              type="button"
-              className={`tab${state.id === current?.id ? ' selected' : ''}`}
-              aria-pressed={state.id === current?.id}
-              onClick={() => setChosen(state.id)}
-            >
-              {state.record?.customerId ?? state.record?.externalId ?? state.id}
-              <span className="meta"> · {CHANNEL_LABELS[state.record?.channel ?? ''] ?? ''}</span>
-            </button>
-          ))}
+          {active.map((state, index) => {
+            const label = tabLabel(state);
+            return (
+              <button
+                key={state.id}
+                type="button"
+                className={`tab${state.id === current?.id ? ' selected' : ''}`}
+                aria-pressed={state.id === current?.id}
+                aria-keyshortcuts={index < 9 ? `Alt+${index + 1}` : undefined}
+                onClick={() => setChosen(state.id)}
+              >
+                {label.customer}
+                <span className="tab-detail"> · {label.detail}</span>
+              </button>
+            );
+          })}
         </nav>
       ) : null}
 
@@ -113,67 +189,82 @@ export function AgentConsole() {
           ) : null}
         </section>
       ) : (
-        <div className="console-grid">
-          <section className="panel conversation" aria-labelledby="conversation-title">
-            <div className="conversation-header">
-              <h2 id="conversation-title">
-                {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
-                <span className="meta">{record.externalId}</span>
-              </h2>
-              <dl className="facts">
-                <div>
-                  <dt>Channel</dt>
-                  <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
-                </div>
-                <div>
-                  <dt>Duration</dt>
-                  <dd>{conversationDuration(record, now)}</dd>
-                </div>
-                <div>
-                  <dt>Status</dt>
-                  <dd>
-                    <span className={`status status-${record.status}`}>
-                      {record.status === 'active' ? 'Active' : 'Ended'}
-                    </span>
-                  </dd>
-                </div>
-                {view.unavailable.intent ? (
+        <FeedbackMemoryContext.Provider value={feedbackMemory}>
+          <div className="console-grid">
+            {/* Left column: the call and its transcript (the only part of it that scrolls). */}
+            <section className="panel conversation" aria-labelledby="conversation-title">
+              <div className="conversation-header">
+                <h2 id="conversation-title">
+                  {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
+                  <span className="meta">{record.externalId}</span>
+                </h2>
+                <dl className="facts">
                   <div>
-                    <dt>Intent</dt>
-                    <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                    <dt>Channel</dt>
+                    <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
                   </div>
-                ) : view.intent ? (
                   <div>
-                    <dt>Intent</dt>
-                    <dd>{humanize(view.intent)}</dd>
+                    <dt>Duration</dt>
+                    <dd>{conversationDuration(record, now)}</dd>
                   </div>
-                ) : null}
-                {view.unavailable.sentiment ? (
                   <div>
-                    <dt>Customer mood</dt>
-                    <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                    <dt>Status</dt>
+                    <dd>
+                      <span className={`status status-${record.status}`}>
+                        {record.status === 'active' ? 'Active' : 'Ended'}
+                      </span>
+                    </dd>
                   </div>
-                ) : view.trend ? (
-                  <div>
-                    <dt>Customer mood</dt>
-                    <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
-                  </div>
-                ) : null}
-              </dl>
+                  {view.unavailable.intent ? (
+                    <div>
+                      <dt>Intent</dt>
+                      <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                    </div>
+                  ) : view.intent ? (
+                    <div>
+                      <dt>Intent</dt>
+                      <dd>{humanize(view.intent)}</dd>
+                    </div>
+                  ) : null}
+                  {view.unavailable.sentiment ? (
+                    <div>
+                      <dt>Customer mood</dt>
+                      <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                    </div>
+                  ) : view.trend ? (
+                    <div>
+                      <dt>Customer mood</dt>
+                      <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
+                    </div>
+                  ) : null}
+                </dl>
+              </div>
+              <Transcript lines={view.lines} />
+            </section>
+            {/* Middle column: assist panels, scrolling on their own; new panels mount here. */}
+            <div className="assist assist-column" role="region" aria-label="Assist" tabIndex={0}>
+              <AgentHelp state={current} apiKey={key} />
+              <AlertsPanel alerts={view.alerts} />
+              <AnswerPanel view={view} apiKey={key} />
+              <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <SimilarCasesPanel view={view} />
+              <div className="shortcut-slot" data-shortcut="wrapup" tabIndex={-1}>
+                <WrapupPanel view={view} />
+              </div>
             </div>
-            <Transcript lines={view.lines} />
-          </section>
-          <aside className="assist" aria-label="Assist">
-            <AgentHelp state={current} apiKey={key} />
-            <AlertsPanel alerts={view.alerts} />
-            <AnswerPanel view={view} apiKey={key} />
-            <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <SimilarCasesPanel view={view} />
-            <WrapupPanel view={view} />
-          </aside>
-        </div>
+            {/* Right column: who the customer is; context panels (supervisor notes) mount here. */}
+            <aside className="context-column" aria-label="Customer" tabIndex={0}>
+              <CustomerPanel
+                apiKey={key}
+                conversationId={current.id}
+                ended={record.status === 'ended'}
+                view={view}
+              />
+            </aside>
+          </div>
+        </FeedbackMemoryContext.Provider>
       )}
     </div>
   );
