@@ -14,6 +14,9 @@ import {
 } from '../components/assist-panels.js';
 import { AnswerPanel } from '../components/answer-panel.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
+import { AgentKnowledgeProvider } from '../agent/agent-knowledge.js';
+import { KnowledgeSearch } from '../agent/knowledge-search.js';
+import { ReplyDraft } from '../agent/reply-draft.js';
 import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
 
@@ -112,66 +115,70 @@ export function AgentConsole() {
           ) : null}
         </section>
       ) : (
-        <div className="console-grid">
-          <section className="panel conversation" aria-labelledby="conversation-title">
-            <div className="conversation-header">
-              <h2 id="conversation-title">
-                {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
-                <span className="meta">{record.externalId}</span>
-              </h2>
-              <dl className="facts">
-                <div>
-                  <dt>Channel</dt>
-                  <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
-                </div>
-                <div>
-                  <dt>Duration</dt>
-                  <dd>{conversationDuration(record, now)}</dd>
-                </div>
-                <div>
-                  <dt>Status</dt>
-                  <dd>
-                    <span className={`status status-${record.status}`}>
-                      {record.status === 'active' ? 'Active' : 'Ended'}
-                    </span>
-                  </dd>
-                </div>
-                {view.unavailable.intent ? (
+        <AgentKnowledgeProvider apiKey={key} conversationId={current.id}>
+          <div className="console-grid">
+            <section className="panel conversation" aria-labelledby="conversation-title">
+              <div className="conversation-header">
+                <h2 id="conversation-title">
+                  {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
+                  <span className="meta">{record.externalId}</span>
+                </h2>
+                <dl className="facts">
                   <div>
-                    <dt>Intent</dt>
-                    <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                    <dt>Channel</dt>
+                    <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
                   </div>
-                ) : view.intent ? (
                   <div>
-                    <dt>Intent</dt>
-                    <dd>{humanize(view.intent)}</dd>
+                    <dt>Duration</dt>
+                    <dd>{conversationDuration(record, now)}</dd>
                   </div>
-                ) : null}
-                {view.unavailable.sentiment ? (
                   <div>
-                    <dt>Customer mood</dt>
-                    <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                    <dt>Status</dt>
+                    <dd>
+                      <span className={`status status-${record.status}`}>
+                        {record.status === 'active' ? 'Active' : 'Ended'}
+                      </span>
+                    </dd>
                   </div>
-                ) : view.trend ? (
-                  <div>
-                    <dt>Customer mood</dt>
-                    <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
-                  </div>
-                ) : null}
-              </dl>
-            </div>
-            <Transcript lines={view.lines} />
-          </section>
-          <aside className="assist" aria-label="Assist">
-            <AlertsPanel alerts={view.alerts} />
-            <AnswerPanel view={view} apiKey={key} />
-            <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-            <SimilarCasesPanel view={view} />
-            <WrapupPanel view={view} />
-          </aside>
-        </div>
+                  {view.unavailable.intent ? (
+                    <div>
+                      <dt>Intent</dt>
+                      <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                    </div>
+                  ) : view.intent ? (
+                    <div>
+                      <dt>Intent</dt>
+                      <dd>{humanize(view.intent)}</dd>
+                    </div>
+                  ) : null}
+                  {view.unavailable.sentiment ? (
+                    <div>
+                      <dt>Customer mood</dt>
+                      <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                    </div>
+                  ) : view.trend ? (
+                    <div>
+                      <dt>Customer mood</dt>
+                      <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
+                    </div>
+                  ) : null}
+                </dl>
+              </div>
+              <Transcript lines={view.lines} />
+            </section>
+            <aside className="assist" aria-label="Assist">
+              <AlertsPanel alerts={view.alerts} />
+              <AnswerPanel view={view} apiKey={key} />
+              <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <ReplyDraft />
+              <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <KnowledgeSearch />
+              <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+              <SimilarCasesPanel view={view} />
+              <WrapupPanel view={view} />
+            </aside>
+          </div>
+        </AgentKnowledgeProvider>
       )}
     </div>
   );

@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { replayCall } from '../../src/cli/replay/replay-call.js';
+import { connectIngest } from '../../src/cli/replay/ingest-client.js';
+import { ingestPath } from '../../src/knowledge/ingest.js';
+import { seriousAxeViolations } from './accessibility.js';
+import {
+  buildConsoles,
+  launchChromium,
+  loadDemoCall,
+  root,
+  serveConsoles,
+  signIn,
+} from './browser-support.js';
+
+/**
+ * The page's serious axe violations, less two known on main (43015c3) outside these tools: the
+ * call's status badge and the sentiment chips fail colour contrast (styles.css, owned by the
+ * console layout work). Anything else, in the search, the drawer or the draft, fails the test.
+ * Drop the filter once those two pass.
+ */
+async function violations(page: Page): Promise<string[]> {
+  const knownElsewhere = /^color-contrast: .* @ (\["\.(status|chip-\w+)"\](, )?)+$/;
+  return (await seriousAxeViolations(page)).filter((line) => !knownElsewhere.test(line));
+}
+
+/**
+ * Issue 21, the agent's knowledge tools: on a live call the agent searches the demo knowledge
+ * base, reads an article in full beside the call, and puts a passage into the reply draft; the
+ * use is stored as "used" feedback and becomes evidence the learned ranker trains on.
+ */
+describe('the agent searches knowledge and uses a passage, in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await buildConsoles();
+    server = await startTestServer({
+      defaultCapabilities: true,
+      // The real models on a busy two-core machine need more than the suite's 300 ms.
+      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
+      beforeListen: serveConsoles,
+    });
+    await ingestPath(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** The agent's console following a live demo call (its first turns). */
+  async function onLiveCall(callId: string, turns: number) {
+    const page = await signIn(browser, server.httpUrl, server.keys.agent);
+    await page.getByRole('heading', { name: 'Agent console' }).waitFor();
+    const script = await loadDemoCall(callId);
+    const connector = await connectIngest(server.wsUrl, server.keys.connector);
+    const externalId = `${callId}-${Date.now().toString(36)}`;
+    await replayCall(connector, script, {
+      conversationId: externalId,
+      agentId: 'alice',
+      turnGapMs: 100,
+      interims: 0,
+      turns,
+    });
+    const first = script.turns[0]!;
+    if (!('text' in first)) throw new Error('the demo call opens with an utterance');
+    await page.getByText(first.text).first().waitFor({ timeout: 30_000 });
+    const { rows } = await server.services.db.query<{ id: string }>(
+      'SELECT id FROM conversations WHERE external_id = $1',
+      [externalId],
+    );
+    return { page, connector, conversationId: rows[0]!.id };
+  }
+
+  async function articleId(title: string): Promise<string> {
+    const { articles } = (
+      await server.call('GET', '/api/articles', server.keys.knowledgeManager)
+    ).json<{ articles: { id: string; title: string }[] }>();
+    return articles.find((article) => article.title === title)!.id;
+  }
+
+  /** "used" rows stored for the article on the conversation, without a suggestion (search found it). */
+  async function storedUses(conversationId: string, article: string) {
+    const feedback = await server.services.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM article_feedback
+        WHERE conversation_id = $1 AND article_id = $2 AND kind = 'used' AND suggestion_id IS NULL`,
+      [conversationId, article],
+    );
+    const evidence = await server.services.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM resolution_evidence
+        WHERE conversation_id = $1 AND article_id = $2 AND source = 'used'`,
+      [conversationId, article],
+    );
+    return { feedback: feedback.rows[0]!.n, evidence: evidence.rows[0]!.n };
+  }
+
+  /** Types a query; the result with this title, once it shows marked words. */
+  async function search(page: Page, query: string, title: string) {
+    await page.getByLabel('Search knowledge', { exact: true }).fill(query);
+    const result = page.locator('.knowledge-search .card', { hasText: title });
+    await result.waitFor({ timeout: 30_000 });
+    await expect.poll(() => result.locator('mark').count()).toBeGreaterThan(0);
+    expect(await result.locator('.passage').textContent()).not.toContain('**');
+    return result;
+  }
+
+  it('finds an English article, opens it beside the call, and inserts a paragraph as "used"', async () => {
+    const { page, connector, conversationId } = await onLiveCall('demo-double-charge', 2);
+    const title = 'Refund policy and refund timelines';
+    const result = await search(page, 'how long does a card refund take', title);
+    expect(await page.getByRole('search').count()).toBe(1);
+    expect(await violations(page)).toEqual([]);
+
+    const open = result.getByRole('button', { name: 'Open article' });
+    await open.click();
+    const drawer = page.getByRole('dialog', { name: title });
+    await drawer.locator('strong', { hasText: 'Timelines to tell the customer' }).waitFor();
+    // Formatted, never raw Markdown; the call stays on screen beside it.
+    expect(await drawer.locator('.article-view-body').textContent()).not.toMatch(/\*\*|^#/m);
+    await page.locator('.transcript').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('article-view-title');
+    expect(await violations(page)).toEqual([]);
+
+    const timelines = drawer.locator('.article-block', { hasText: 'Card refunds' });
+    await timelines.getByRole('button', { name: 'Insert', exact: true }).click();
+    await timelines.getByRole('status').getByText('recorded as used').waitFor();
+    const draft = page.getByLabel('Reply draft');
+    expect(await draft.inputValue()).toContain(
+      '- Card refunds: 3–5 business days to appear after we issue them, up to 10 days for some banks.',
+    );
+    expect(await draft.inputValue()).not.toContain('**');
+    const refunds = await articleId(title);
+    await expect
+      .poll(() => storedUses(conversationId, refunds))
+      .toEqual({ feedback: 1, evidence: 1 });
+
+    // Escape closes the drawer and gives focus back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    expect(await open.evaluate((button) => button === document.activeElement)).toBe(true);
+
+    // The search result's own passage goes in too; the same article is not counted twice.
+    await result.getByRole('button', { name: 'Insert', exact: true }).click();
+    await result.getByRole('status').getByText('recorded as used').waitFor();
+    const passage = (await result.locator('.passage').textContent())!.trim().slice(0, 20);
+    expect(await draft.inputValue()).toContain(passage);
+    expect(await storedUses(conversationId, refunds)).toEqual({ feedback: 1, evidence: 1 });
+    connector.close();
+    await page.context().close();
+  });
+
+  it('finds a Chinese article by a Chinese query and inserts its passage as "used"', async () => {
+    const { page, connector, conversationId } = await onLiveCall('demo-zh-outage', 1);
+    const title = '故障补偿与赔偿标准';
+    const result = await search(page, '断网补偿', title);
+    await result.getByRole('button', { name: 'Open article' }).click();
+    const drawer = page.getByRole('dialog', { name: title });
+    await drawer.locator('strong', { hasText: '自动补偿' }).waitFor();
+    expect(await drawer.locator('.article-view-body').textContent()).not.toContain('**');
+    expect(await violations(page)).toEqual([]);
+
+    const automatic = drawer.locator('.article-block', { hasText: '自动补偿' });
+    await automatic.getByRole('button', { name: 'Insert', exact: true }).click();
+    await automatic.getByRole('status').getByText('recorded as used').waitFor();
+    expect(await page.getByLabel('Reply draft').inputValue()).toContain(
+      '自动补偿：故障持续超过 24 小时，所有受影响的账户会自动获得补偿',
+    );
+    const compensation = await articleId(title);
+    await expect
+      .poll(() => storedUses(conversationId, compensation))
+      .toEqual({ feedback: 1, evidence: 1 });
+    await drawer.getByRole('button', { name: 'Close article' }).click();
+    await drawer.waitFor({ state: 'detached' });
+    connector.close();
+    await page.context().close();
+  });
+});
