@@ -153,6 +153,55 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
     await page.context().close();
   });
 
+  it('opens a card\'s article, copies a paragraph, and inserts the suggested reply, each as "used"', async () => {
+    const { page, connector, conversationId } = await onLiveCall('demo-double-charge', 2);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: server.httpUrl,
+    });
+    const card = page.locator('.panel.articles .card').first();
+    await card.waitFor({ timeout: 30_000 });
+    const title = (await card.locator('h3').textContent())!.trim();
+    // Newer cards arrive on top: pin this one by its title before acting on it.
+    const pinned = page.locator('.panel.articles .card', { hasText: title });
+    await pinned.getByRole('button', { name: 'Open article' }).click();
+    const drawer = page.getByRole('dialog', { name: title });
+    const paragraph = drawer.locator('.article-block').first();
+    await paragraph.waitFor();
+    expect(await drawer.locator('.article-view-body').textContent()).not.toContain('**');
+    await paragraph.getByRole('button', { name: 'Copy', exact: true }).click();
+    await paragraph.getByRole('status').getByText('Copied · recorded as used').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.length).toBeGreaterThan(10);
+    expect(copied).not.toMatch(/\*\*|^#/m);
+    // Opened from a card, the use names the card's suggestion too.
+    const { rows } = await server.services.db.query<{ suggestion_id: string | null }>(
+      `SELECT suggestion_id FROM article_feedback WHERE conversation_id = $1 AND kind = 'used'`,
+      [conversationId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.suggestion_id).toMatch(/\S/);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
+    const reply = page.locator('.panel.reply');
+    await reply.getByRole('button', { name: 'Insert reply' }).click({ timeout: 30_000 });
+    await reply.getByRole('status').getByText('recorded as used').waitFor();
+    const text = (await reply.locator('.reply-text').textContent())!.trim();
+    expect(await page.getByLabel('Reply draft').inputValue()).toBe(text);
+    await expect
+      .poll(async () => {
+        const { rows: events } = await server.services.db.query<{ kind: string }>(
+          `SELECT payload -> 'feedback' ->> 'kind' AS kind FROM events
+            WHERE conversation_id = $1 AND type = 'feedback' ORDER BY id`,
+          [conversationId],
+        );
+        return events.map((event) => event.kind);
+      })
+      .toEqual(['article', 'reply']);
+    connector.close();
+    await page.context().close();
+  });
+
   it('finds a Chinese article by a Chinese query and inserts its passage as "used"', async () => {
     const { page, connector, conversationId } = await onLiveCall('demo-zh-outage', 1);
     const title = '故障补偿与赔偿标准';
