@@ -16,14 +16,20 @@ import {
 } from './browser-support.js';
 
 /**
- * The page's serious axe violations, less two known on main (43015c3) outside these tools: the
- * call's status badge and the sentiment chips fail colour contrast (styles.css, owned by the
- * console layout work). Anything else, in the search, the drawer or the draft, fails the test.
- * Drop the filter once those two pass.
+ * The page's serious axe violations, less those known on main (43015c3) outside these tools:
+ * the call's status badge and the sentiment chips fail colour contrast (styles.css), and the
+ * alerts list holds items whose role="alert" hides their list-item role (AlertsPanel). Both
+ * belong to other parts of the console. Anything else, in the search, the drawer or the draft,
+ * fails the test. Drop the filter once those pass.
  */
+const knownElsewhere = [
+  /^color-contrast: .* @ (\["\.(status|chip-\w+)"\](, )?)+$/,
+  /^list: .* @ \["\.alerts > ul"\]$/,
+];
 async function violations(page: Page): Promise<string[]> {
-  const knownElsewhere = /^color-contrast: .* @ (\["\.(status|chip-\w+)"\](, )?)+$/;
-  return (await seriousAxeViolations(page)).filter((line) => !knownElsewhere.test(line));
+  return (await seriousAxeViolations(page)).filter(
+    (line) => !knownElsewhere.some((known) => known.test(line)),
+  );
 }
 
 /**
@@ -59,7 +65,7 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
     const script = await loadDemoCall(callId);
     const connector = await connectIngest(server.wsUrl, server.keys.connector);
     const externalId = `${callId}-${Date.now().toString(36)}`;
-    await replayCall(connector, script, {
+    const seq = await replayCall(connector, script, {
       conversationId: externalId,
       agentId: 'alice',
       turnGapMs: 100,
@@ -73,7 +79,17 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
       'SELECT id FROM conversations WHERE external_id = $1',
       [externalId],
     );
-    return { page, connector, conversationId: rows[0]!.id };
+    /** The customer says one more line on the call. */
+    const say = (text: string) =>
+      connector.request({
+        type: 'utterance',
+        conversationId: externalId,
+        seq: seq + 1,
+        speaker: 'customer',
+        text,
+        final: true,
+      });
+    return { page, connector, conversationId: rows[0]!.id, say };
   }
 
   async function articleId(title: string): Promise<string> {
@@ -153,8 +169,8 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
     await page.context().close();
   });
 
-  it('opens a card\'s article, copies a paragraph, and inserts the suggested reply, each as "used"', async () => {
-    const { page, connector, conversationId } = await onLiveCall('demo-double-charge', 2);
+  it('opens a card article, copies a paragraph, inserts the suggested reply and the answer, each as "used"', async () => {
+    const { page, connector, conversationId, say } = await onLiveCall('demo-double-charge', 2);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: server.httpUrl,
     });
@@ -198,6 +214,29 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
         return events.map((event) => event.kind);
       })
       .toEqual(['article', 'reply']);
+
+    // A question the refund article answers: the answer takes a verdict and is used like a passage.
+    await say('How long does a card refund take to show up?');
+    const answer = page.locator('.panel.answer');
+    await answer.getByRole('button', { name: 'Helpful', exact: true }).click({ timeout: 30_000 });
+    await answer.getByText('Marked helpful').waitFor();
+    await answer.getByRole('button', { name: 'Insert answer' }).click();
+    await answer.getByRole('status').getByText('recorded as used').waitFor();
+    const answerText = (await answer.locator('.answer-text, .passage').first().innerText()).trim();
+    expect(await page.getByLabel('Reply draft').inputValue()).toContain(answerText.slice(0, 12));
+    const { rows: verdicts } = await server.services.db.query<{ verdict: string }>(
+      `SELECT payload -> 'feedback' ->> 'verdict' AS verdict FROM events
+        WHERE conversation_id = $1 AND type = 'feedback' AND payload -> 'feedback' ->> 'kind' = 'answer'
+        ORDER BY id`,
+      [conversationId],
+    );
+    expect(verdicts.map((row) => row.verdict)).toEqual(['helpful', 'used']);
+    // The articles it cites are evidence for the ranker, as a used reply's are.
+    const cited = await server.services.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM resolution_evidence WHERE conversation_id = $1 AND source = 'cited'`,
+      [conversationId],
+    );
+    expect(cited.rows[0]!.n).toBeGreaterThan(0);
     connector.close();
     await page.context().close();
   });
@@ -224,6 +263,7 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
       .toEqual({ feedback: 1, evidence: 1 });
     await drawer.getByRole('button', { name: 'Close article' }).click();
     await drawer.waitFor({ state: 'detached' });
+
     connector.close();
     await page.context().close();
   });
