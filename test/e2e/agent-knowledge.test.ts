@@ -264,6 +264,15 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
     await drawer.getByRole('button', { name: 'Close article' }).click();
     await drawer.waitFor({ state: 'detached' });
 
+    // The service out of reach: the search says so and offers to try again.
+    await page.route('**/api/knowledge/search?*', (route) => route.abort());
+    await page.getByLabel('Search knowledge', { exact: true }).fill('退款');
+    const problem = page.locator('.knowledge-search').getByRole('alert');
+    await problem.getByText('Search failed: The Cuecard service cannot be reached').waitFor();
+    await page.unroute('**/api/knowledge/search?*');
+    await problem.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.knowledge-search .card', { hasText: '退款' }).first().waitFor();
+
     connector.close();
     await page.context().close();
   });

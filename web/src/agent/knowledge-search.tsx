@@ -40,7 +40,7 @@ export function KnowledgeSearch() {
       return;
     }
     setSearch({ state: 'loading', query: text });
-    searchKnowledge(apiKey, { q: text.trim(), limit: 8 }).then(
+    searchKnowledge(apiKey, { q: text.trim(), limit: 5 }).then(
       // Only the newest query's answer is shown: an older one may arrive after it.
       (results) => ticket === latest.current && setSearch({ state: 'done', query: text, results }),
       (error: unknown) =>
