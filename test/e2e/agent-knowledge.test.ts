@@ -231,6 +231,14 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
       [conversationId],
     );
     expect(verdicts.map((row) => row.verdict)).toEqual(['helpful', 'used']);
+    // Its source opens in the same drawer beside the call.
+    const source = answer.locator('a.citation').first();
+    const sourceTitle = (await source.textContent())!.trim();
+    await source.click();
+    const sourceDrawer = page.getByRole('dialog', { name: sourceTitle });
+    await sourceDrawer.locator('.article-block').first().waitFor();
+    await page.keyboard.press('Escape');
+    await sourceDrawer.waitFor({ state: 'detached' });
     // The articles it cites are evidence for the ranker, as a used reply's are.
     const cited = await server.services.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM resolution_evidence WHERE conversation_id = $1 AND source = 'cited'`,
