@@ -107,7 +107,8 @@ export interface Alert {
 }
 
 export interface SuggestionFeedback {
-  suggestionId: string;
+  /** Absent for an article the agent found by typed search: no suggestion showed it. */
+  suggestionId?: string;
   kind: Suggestion['kind'];
   verdict: 'helpful' | 'not_helpful' | 'used' | 'dismissed';
   articleId?: string;

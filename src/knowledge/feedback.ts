@@ -4,6 +4,30 @@ import { CuecardError } from '../errors/cuecard-error.js';
 export type FeedbackKind = 'used' | 'helpful' | 'not_helpful' | 'dismissed';
 const kinds: readonly FeedbackKind[] = ['used', 'helpful', 'not_helpful', 'dismissed'];
 
+/** What a verdict is about: a suggestion of one of these kinds, or an article found by search. */
+export type FeedbackTarget = 'article' | 'next-step' | 'reply' | 'answer' | 'similar-case';
+
+/**
+ * The body of `POST /api/feedback`, as the consoles send it. A suggestion is named by its id; an
+ * article an agent found by typed search (or opened in full) has no suggestion, so article
+ * feedback may name only the article.
+ */
+export interface FeedbackRequest {
+  conversationId: string;
+  kind: FeedbackTarget;
+  verdict: FeedbackKind;
+  suggestionId?: string | undefined;
+  articleId?: string | undefined;
+}
+
+/** The field a feedback request lacks, if any: a suggestion id, or for article feedback the article. */
+export function missingFeedbackField(
+  request: FeedbackRequest,
+): 'articleId' | 'suggestionId' | null {
+  if (request.kind === 'article') return request.articleId ? null : 'articleId';
+  return request.suggestionId ? null : 'suggestionId';
+}
+
 export interface FeedbackInput {
   tenantId: string;
   articleId: string;

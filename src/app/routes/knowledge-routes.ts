@@ -11,7 +11,12 @@ import {
   updateArticle,
 } from '../../knowledge/article-admin.js';
 import { searchKnowledge } from '../../knowledge/search.js';
-import { knowledgeGaps, recordFeedback } from '../../knowledge/feedback.js';
+import {
+  knowledgeGaps,
+  missingFeedbackField,
+  recordFeedback,
+  type FeedbackRequest,
+} from '../../knowledge/feedback.js';
 import { recordResolutionFeedback } from '../../knowledge/learned-ranking/resolution-store.js';
 import type { KnowledgeDeps } from '../../knowledge/ingest.js';
 import { requiredService } from './required-service.js';
@@ -20,6 +25,15 @@ import { visibleConversation } from './visible-conversation.js';
 
 const status = z.enum(['draft', 'published', 'retired']);
 const ok = z.looseObject({});
+/** Typed search finds articles outside any suggestion: their feedback names only the article. */
+const feedbackBody = z.object({
+  suggestionId: z.string().min(1).max(200).optional(),
+  conversationId: z.string().min(1).max(200),
+  kind: z.enum(['article', 'next-step', 'reply', 'answer', 'similar-case']),
+  articleId: z.string().min(1).max(200).optional(),
+  verdict: z.enum(['used', 'helpful', 'not_helpful', 'dismissed']),
+}) satisfies z.ZodType<FeedbackRequest>;
+
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
 
 /** Articles for knowledge managers, search for everyone, feedback from agents, knowledge gaps. */
@@ -255,14 +269,8 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
       schema: {
         tags: ['knowledge'],
         summary:
-          "An agent's verdict on a suggestion: used, helpful, not helpful, dismissed (article cards also move the ranking)",
-        body: z.object({
-          suggestionId: z.string().min(1).max(200),
-          conversationId: z.string().min(1).max(200),
-          kind: z.enum(['article', 'next-step', 'reply', 'similar-case']),
-          articleId: z.string().min(1).max(200).optional(),
-          verdict: z.enum(['used', 'helpful', 'not_helpful', 'dismissed']),
-        }),
+          "An agent's verdict on a suggestion or a searched article: used, helpful, not helpful, dismissed (articles also move the ranking)",
+        body: feedbackBody,
         response: { 200: ok, ...errors },
       },
     },
@@ -275,20 +283,23 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
         body.conversationId,
         'conversationId',
       );
-      if (body.kind === 'article') {
-        if (!body.articleId)
-          throw new CuecardError(
-            'validation_failed',
-            'articleId is required for article feedback.',
-            { field: 'articleId' },
-          );
+      const missing = missingFeedbackField(body);
+      if (missing)
+        throw new CuecardError(
+          'validation_failed',
+          missing === 'articleId'
+            ? 'articleId is required for article feedback.'
+            : `suggestionId is required for ${body.kind} feedback.`,
+          { field: missing },
+        );
+      if (body.kind === 'article' && body.articleId) {
         await recordFeedback(services.db, {
           tenantId: principal.tenantId,
           articleId: body.articleId,
           kind: body.verdict,
           agentId: principal.agentId,
           conversationId: conversation.id,
-          suggestionId: body.suggestionId,
+          suggestionId: body.suggestionId ?? null,
         });
       }
       // What the verdict says about the articles that resolve conversations like this one.
@@ -313,7 +324,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
             type: 'feedback',
             seq: conversation.lastSeq,
             feedback: {
-              suggestionId: body.suggestionId,
+              ...(body.suggestionId ? { suggestionId: body.suggestionId } : {}),
               kind: body.kind,
               verdict: body.verdict,
               ...(body.articleId ? { articleId: body.articleId } : {}),

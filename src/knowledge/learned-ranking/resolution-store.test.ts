@@ -69,4 +69,43 @@ describe('resolution evidence', () => {
     );
     expect(rows[0]!.version).toBeGreaterThanOrEqual(5);
   });
+
+  it('learns from a used answer the articles it cited, as from a used reply', async () => {
+    await db.query(
+      `INSERT INTO conversations (id, tenant_id, external_id, channel) VALUES ('c2', 't', 'x2', 'voice')`,
+    );
+    await db.query(
+      `INSERT INTO conversation_items (conversation_id, seq, tenant_id, kind, speaker, text, content_hash)
+       VALUES ('c2', 1, 't', 'utterance', 'customer', '停电补偿怎么算', 'h3')`,
+    );
+    const answer: EventBody = {
+      type: 'suggestion',
+      seq: 1,
+      suggestion: {
+        kind: 'answer',
+        suggestionId: 'a1',
+        text: '断网超过24小时可减免当月费用。',
+        claims: [{ text: '断网超过24小时可减免当月费用。', articleIds: ['zh-compensation'] }],
+        source: 'extract',
+        refused: false,
+        citations: [{ articleId: 'zh-compensation', title: '断网赔偿' }],
+        reason: 'quoted from the top passage',
+      },
+    };
+    await db.query(
+      `INSERT INTO events (tenant_id, conversation_id, type, seq, payload) VALUES ('t', 'c2', 'suggestion', 1, $1)`,
+      [JSON.stringify(answer)],
+    );
+    await recordResolutionFeedback(db, {
+      tenantId: 't',
+      conversationId: 'c2',
+      kind: 'answer',
+      verdict: 'used',
+      suggestionId: 'a1',
+    });
+    const resolved = await loadResolvedConversations(db, 't');
+    expect(resolved.find((r) => r.id === 'c2')?.articles).toEqual(
+      new Map([['zh-compensation', 0.6]]),
+    );
+  });
 });

@@ -1,13 +1,14 @@
 import type { Queryable } from '../../stores/database.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import type { ResolvedConversation } from './resolution-ranker.js';
+import type { FeedbackKind, FeedbackTarget } from '../feedback.js';
 
 /** What an agent's verdict on a suggestion says about the articles that resolved a conversation. */
 export interface ResolutionFeedback {
   tenantId: string;
   conversationId: string;
-  kind: 'article' | 'next-step' | 'reply' | 'similar-case';
-  verdict: 'used' | 'helpful' | 'not_helpful' | 'dismissed';
+  kind: FeedbackTarget;
+  verdict: FeedbackKind;
   articleId?: string | undefined;
   suggestionId?: string | undefined;
 }
@@ -37,8 +38,9 @@ export async function recordResolutionFeedback(
     if (feedback.verdict === 'not_helpful')
       rows.push({ articleId: feedback.articleId, source: 'helpful', weight: WEIGHTS.notHelpful });
   }
+  // An answer cites its articles as a reply does: using it is using them.
   if (
-    feedback.kind === 'reply' &&
+    (feedback.kind === 'reply' || feedback.kind === 'answer') &&
     feedback.suggestionId &&
     (feedback.verdict === 'used' || feedback.verdict === 'helpful')
   ) {
@@ -62,7 +64,7 @@ export async function recordResolutionFeedback(
   );
 }
 
-/** The articles a suggested reply cited, from the reply's own event. */
+/** The articles a suggested reply or answer cited, from its own event. */
 async function citedArticles(db: Queryable, feedback: ResolutionFeedback): Promise<string[]> {
   const { rows } = await db.query<{ article_id: string }>(
     `SELECT DISTINCT c ->> 'articleId' AS article_id

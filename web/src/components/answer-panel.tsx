@@ -4,6 +4,9 @@ import type { Citation } from '../live/types.js';
 import { getArticle, type Article } from '../knowledge/knowledge-api.js';
 import { Markdown } from '../knowledge/markdown.js';
 import { HighlightedPassage } from './highlighted-passage.js';
+import { FeedbackButtons } from './feedback-buttons.js';
+import { useAgentKnowledge } from '../agent/agent-knowledge.js';
+import { PassageActions } from '../agent/passage-actions.js';
 
 type Answer = NonNullable<ConversationView['answer']>;
 
@@ -98,8 +101,16 @@ function AnswerBody({ answer, onOpen }: { answer: Answer; onOpen: (id: string) =
  * with the articles that back it, or "no article supports an answer".
  */
 export function AnswerPanel({ view, apiKey }: { view: ConversationView; apiKey: string }) {
-  const [open, setOpen] = useState<string | null>(null);
-  const answer = view.answer;
+  const [reading, setReading] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const tools = useAgentKnowledge();
+  const answer = view.answer?.suggestionId === dismissed ? null : view.answer;
+  // On the agent's console a cited article opens in the drawer beside the call; elsewhere here.
+  const titles = new Map(answer?.citations.map((c) => [c.articleId, c.title]) ?? []);
+  const open = tools
+    ? (articleId: string) =>
+        tools.openArticle({ articleId, title: titles.get(articleId) ?? 'Article' })
+    : setReading;
   if (!answer && view.answerStreaming === null) return null;
   return (
     <section className="panel answer" aria-labelledby="answer-title">
@@ -111,21 +122,41 @@ export function AnswerPanel({ view, apiKey }: { view: ConversationView; apiKey: 
         </p>
       ) : answer ? (
         <>
-          <AnswerBody answer={answer} onOpen={setOpen} />
+          <AnswerBody answer={answer} onOpen={open} />
           {answer.citations.length > 0 ? (
             <p className="meta">
               Sources:{' '}
               {answer.citations.map((citation, index) => (
                 <span key={citation.articleId}>
                   {index > 0 ? ', ' : ''}
-                  <CitationLink citation={citation} onOpen={setOpen} />
+                  <CitationLink citation={citation} onOpen={open} />
                 </span>
               ))}
             </p>
           ) : null}
           <p className="reason">{answer.reason}</p>
-          {open ? (
-            <ArticleReader apiKey={apiKey} articleId={open} onClose={() => setOpen(null)} />
+          {answer.refused ? null : (
+            <PassageActions
+              text={answer.text}
+              subject={{ kind: 'answer', suggestionId: answer.suggestionId }}
+              label="answer"
+              noun="answer"
+            />
+          )}
+          {tools?.conversationId && !answer.refused ? (
+            <FeedbackButtons
+              key={answer.suggestionId}
+              apiKey={apiKey}
+              onDismiss={() => setDismissed(answer.suggestionId)}
+              feedback={{
+                suggestionId: answer.suggestionId,
+                conversationId: tools.conversationId,
+                kind: 'answer',
+              }}
+            />
+          ) : null}
+          {reading ? (
+            <ArticleReader apiKey={apiKey} articleId={reading} onClose={() => setReading(null)} />
           ) : null}
         </>
       ) : null}

@@ -3,6 +3,8 @@ import type { ConversationView } from '../live/conversation-state.js';
 import type { Alert, PlaybookStepLine, StepStatus, Suggestion } from '../live/types.js';
 import { FeedbackButtons } from './feedback-buttons.js';
 import { HighlightedPassage } from './highlighted-passage.js';
+import { useAgentKnowledge } from '../agent/agent-knowledge.js';
+import { PassageActions } from '../agent/passage-actions.js';
 
 /** Feedback wiring; absent on read-only views (supervisors looking over a call). */
 export interface FeedbackContext {
@@ -99,6 +101,7 @@ export function ReplyPanel({
   feedback?: FeedbackContext | undefined;
 }) {
   const { isDismissed, dismiss } = useDismissed();
+  const tools = useAgentKnowledge();
   const latest = [...view.replies].reverse().find((reply) => !isDismissed(reply.suggestionId));
   if (!latest && view.streaming.length === 0) return null;
   return (
@@ -119,9 +122,18 @@ export function ReplyPanel({
             </p>
           ) : null}
           <p className="reason">{latest.reason}</p>
-          <div className="actions">
-            <CopyButton text={latest.text} />
-          </div>
+          {tools ? (
+            <PassageActions
+              text={latest.text}
+              subject={{ kind: 'reply', suggestionId: latest.suggestionId }}
+              label="suggested reply"
+              noun="reply"
+            />
+          ) : (
+            <div className="actions">
+              <CopyButton text={latest.text} />
+            </div>
+          )}
           <Feedback
             key={latest.suggestionId}
             context={feedback}
@@ -205,6 +217,7 @@ export function ArticlesPanel({
   feedback?: FeedbackContext | undefined;
 }) {
   const { isDismissed, dismiss } = useDismissed();
+  const tools = useAgentKnowledge();
   const articles = view.articles.filter((article) => !isDismissed(article.suggestionId));
   return (
     <section className="panel articles" aria-labelledby="articles-title">
@@ -217,6 +230,22 @@ export function ArticlesPanel({
             <li key={article.suggestionId} className="card">
               <h3>{article.title}</h3>
               <HighlightedPassage highlighted={article.highlighted} passage={article.passage} />
+              <PassageActions
+                text={article.passage}
+                subject={{
+                  kind: 'article',
+                  suggestionId: article.suggestionId,
+                  articleId: article.articleId,
+                }}
+                label={`passage from ${article.title}`}
+                onOpen={() =>
+                  tools?.openArticle({
+                    articleId: article.articleId,
+                    title: article.title,
+                    suggestionId: article.suggestionId,
+                  })
+                }
+              />
               <p className="reason">{article.reason}</p>
               <Feedback
                 context={feedback}

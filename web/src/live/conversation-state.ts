@@ -385,7 +385,9 @@ export function deriveView(state: ConversationState): ConversationView {
         });
         break;
       case 'feedback':
-        view.feedback[event.feedback.suggestionId] = event.feedback.verdict;
+        // An article found by search has no suggestion: its verdict marks no card.
+        if (event.feedback.suggestionId)
+          view.feedback[event.feedback.suggestionId] = event.feedback.verdict;
         break;
       case 'conversation-start':
       case 'conversation-end':

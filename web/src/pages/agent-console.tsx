@@ -21,6 +21,9 @@ import { CustomerPanel } from '../agent/customer-panel.js';
 import { ShortcutsList } from '../agent/shortcuts-list.js';
 import { useAgentShortcuts } from '../agent/use-shortcuts.js';
 import { AgentHelp } from '../escalation/agent-help.js';
+import { AgentKnowledgeProvider } from '../agent/agent-knowledge.js';
+import { KnowledgeSearch } from '../agent/knowledge-search.js';
+import { ReplyDraft } from '../agent/reply-draft.js';
 
 const NO_FEEDBACK: Record<string, string> = {};
 
@@ -190,80 +193,87 @@ export function AgentConsole() {
         </section>
       ) : (
         <FeedbackMemoryContext.Provider value={feedbackMemory}>
-          <div className="console-grid">
-            {/* Left column: the call and its transcript (the only part of it that scrolls). */}
-            <section className="panel conversation" aria-labelledby="conversation-title">
-              <div className="conversation-header">
-                <h2 id="conversation-title">
-                  {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
-                  <span className="meta">{record.externalId}</span>
-                </h2>
-                <dl className="facts">
-                  <div>
-                    <dt>Channel</dt>
-                    <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
-                  </div>
-                  <div>
-                    <dt>Duration</dt>
-                    <dd>{conversationDuration(record, now)}</dd>
-                  </div>
-                  <div>
-                    <dt>Status</dt>
-                    <dd>
-                      <span className={`status status-${record.status}`}>
-                        {record.status === 'active' ? 'Active' : 'Ended'}
-                      </span>
-                    </dd>
-                  </div>
-                  {view.unavailable.intent ? (
+          <AgentKnowledgeProvider apiKey={key} conversationId={current.id}>
+            <div className="console-grid">
+              {/* Left column: the call and its transcript (the only part of it that scrolls). */}
+              <section className="panel conversation" aria-labelledby="conversation-title">
+                <div className="conversation-header">
+                  <h2 id="conversation-title">
+                    {record.customerId ? `Customer ${record.customerId}` : 'Conversation'}{' '}
+                    <span className="meta">{record.externalId}</span>
+                  </h2>
+                  <dl className="facts">
                     <div>
-                      <dt>Intent</dt>
-                      <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                      <dt>Channel</dt>
+                      <dd>{CHANNEL_LABELS[record.channel] ?? record.channel}</dd>
                     </div>
-                  ) : view.intent ? (
                     <div>
-                      <dt>Intent</dt>
-                      <dd>{humanize(view.intent)}</dd>
+                      <dt>Duration</dt>
+                      <dd>{conversationDuration(record, now)}</dd>
                     </div>
-                  ) : null}
-                  {view.unavailable.sentiment ? (
                     <div>
-                      <dt>Customer mood</dt>
-                      <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                      <dt>Status</dt>
+                      <dd>
+                        <span className={`status status-${record.status}`}>
+                          {record.status === 'active' ? 'Active' : 'Ended'}
+                        </span>
+                      </dd>
                     </div>
-                  ) : view.trend ? (
-                    <div>
-                      <dt>Customer mood</dt>
-                      <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
-                    </div>
-                  ) : null}
-                </dl>
+                    {view.unavailable.intent ? (
+                      <div>
+                        <dt>Intent</dt>
+                        <dd className="meta">{notAvailableIn(view.unavailable.intent)}</dd>
+                      </div>
+                    ) : view.intent ? (
+                      <div>
+                        <dt>Intent</dt>
+                        <dd>{humanize(view.intent)}</dd>
+                      </div>
+                    ) : null}
+                    {view.unavailable.sentiment ? (
+                      <div>
+                        <dt>Customer mood</dt>
+                        <dd className="meta">{notAvailableIn(view.unavailable.sentiment)}</dd>
+                      </div>
+                    ) : view.trend ? (
+                      <div>
+                        <dt>Customer mood</dt>
+                        <dd className={`trend trend-${view.trend}`}>{view.trend}</dd>
+                      </div>
+                    ) : null}
+                  </dl>
+                </div>
+                <Transcript lines={view.lines} />
+              </section>
+              {/* Middle column: assist panels, scrolling on their own; new panels mount here. */}
+              <div className="assist assist-column" role="region" aria-label="Assist" tabIndex={0}>
+                <AgentHelp state={current} apiKey={key} />
+                <AlertsPanel alerts={view.alerts} />
+                <AnswerPanel view={view} apiKey={key} />
+                <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+                <ReplyDraft />
+                <NextStepsPanel
+                  view={view}
+                  feedback={{ apiKey: key, conversationId: current.id }}
+                />
+                <KnowledgeSearch />
+                <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
+                <SimilarCasesPanel view={view} />
+                <div className="shortcut-slot" data-shortcut="wrapup" tabIndex={-1}>
+                  <WrapupPanel view={view} />
+                </div>
               </div>
-              <Transcript lines={view.lines} />
-            </section>
-            {/* Middle column: assist panels, scrolling on their own; new panels mount here. */}
-            <div className="assist assist-column" role="region" aria-label="Assist" tabIndex={0}>
-              <AgentHelp state={current} apiKey={key} />
-              <AlertsPanel alerts={view.alerts} />
-              <AnswerPanel view={view} apiKey={key} />
-              <ReplyPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-              <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-              <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
-              <SimilarCasesPanel view={view} />
-              <div className="shortcut-slot" data-shortcut="wrapup" tabIndex={-1}>
-                <WrapupPanel view={view} />
-              </div>
+              {/* Right column: who the customer is; context panels (supervisor notes) mount here. */}
+              <aside className="context-column" aria-label="Customer" tabIndex={0}>
+                <CustomerPanel
+                  apiKey={key}
+                  conversationId={current.id}
+                  ended={record.status === 'ended'}
+                  view={view}
+                />
+              </aside>
             </div>
-            {/* Right column: who the customer is; context panels (supervisor notes) mount here. */}
-            <aside className="context-column" aria-label="Customer" tabIndex={0}>
-              <CustomerPanel
-                apiKey={key}
-                conversationId={current.id}
-                ended={record.status === 'ended'}
-                view={view}
-              />
-            </aside>
-          </div>
+          </AgentKnowledgeProvider>
         </FeedbackMemoryContext.Provider>
       )}
     </div>
