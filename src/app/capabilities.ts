@@ -45,6 +45,7 @@ import {
   type IntentClassifierCache,
 } from '../understanding/intent/intent-classifier-cache.js';
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
+import { shippedIntentModelDir } from '../understanding/intent/shipped-intent-model.js';
 import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js';
 import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
 import { createResolutionRankers } from '../knowledge/learned-ranking/resolution-rankers.js';
@@ -190,6 +191,7 @@ export async function createDefaultCapabilities(
     embeddingModel: embeddings,
     // Beside the data folder, not in it: PGlite owns that folder as its Postgres data directory.
     modelDir: path.join(path.dirname(path.resolve(config.dataDir)), 'trained'),
+    shippedModelDir: shippedIntentModelDir(config.knowledgeDir),
   });
   await intents.warmUp();
   const playbookStore = createPlaybookStore(db, playbooks);
