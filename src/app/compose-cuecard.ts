@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Redact } from '../conversations/ingest-service.js';
 import { loadKnowledgeBaseIfEmpty } from '../knowledge/ingest.js';
+import { withShippedEmbeddings } from '../knowledge/embedding-cache.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import type { PipelineLogger } from '../pipeline/pipeline.js';
 import type { Database } from '../stores/database.js';
@@ -18,6 +19,7 @@ import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap-admin.js'
 import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 import { createServices, type Services } from './services.js';
 import { startFleetWatch, type FleetWatch } from './fleet-watch.js';
+import { createStartupTimings } from './startup-timings.js';
 
 /** A composed Cuecard: the app is built, not listening yet. */
 export interface Cuecard {
@@ -94,6 +96,7 @@ export async function composeCuecard(
   config: Config,
   options: ComposeOptions = {},
 ): Promise<Cuecard> {
+  const timings = createStartupTimings();
   const origin = instanceOrigin(config);
   const db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
   // Closed with the service, unless the caller brought it.
@@ -106,6 +109,7 @@ export async function composeCuecard(
   let fleet: FleetWatch | undefined;
   try {
     if (options.db) await migrate(options.db);
+    timings.lap('database');
     // Pipeline warnings go to the app's logger, which exists only once the services do.
     const appRef: { app?: FastifyInstance } = {};
     const logger: PipelineLogger = {
@@ -117,6 +121,7 @@ export async function composeCuecard(
       (options.capabilities ?? 'default') === 'default'
         ? await createDefaultCapabilities(config, db, fleet.changes)
         : {};
+    timings.lap('models');
     services = createServices({
       config,
       db,
@@ -128,6 +133,7 @@ export async function composeCuecard(
       ...(options.redact ? { redact: options.redact } : {}),
     });
     await recoverLeases(services, config, owned);
+    timings.lap('services');
     if (relay) {
       const work = services.pipeline;
       stopRelay = await startEventRelay(
@@ -146,6 +152,7 @@ export async function composeCuecard(
     const devKeys = withDevTenant
       ? await startDevTenant(config, services, options.logger !== false)
       : null;
+    timings.lap('devTenant');
     const bootstrap =
       (options.bootstrapAdmin ?? (!withDevTenant && !options.db))
         ? await ensureBootstrapAdmin(services.db, config.bootstrap)
@@ -157,6 +164,8 @@ export async function composeCuecard(
     });
     appRef.app = app;
     await fleet.guardInstanceId();
+    timings.lap('app');
+    app.log.debug({ startupMs: timings.steps() }, 'start-up timings');
     // A server's autovacuum does this; the embedded engine has none (stores/embedded-maintenance.ts).
     const maintenance =
       owned?.engine === 'pglite'
@@ -233,9 +242,10 @@ async function startDevTenant(
     legacyDevKeysFile(config.dataDir),
   );
   if (devKeys && services.knowledge) {
-    // Later starts find the articles and load nothing.
+    // Later starts find the articles and load nothing. The first reads the passages' vectors
+    // shipped with them instead of embedding each one (knowledge/embeddings/).
     const report = await loadKnowledgeBaseIfEmpty(
-      services.knowledge,
+      await withShippedEmbeddings(services.knowledge, config.knowledgeDir),
       devKeys.tenantId,
       path.join(config.knowledgeDir, 'articles'),
     );

@@ -57,9 +57,10 @@ export interface IntentClassifierCacheOptions {
    */
   modelDir?: string | undefined;
   /**
-   * Folder of models shipped with the code (`npm run train:intents` writes them): read-only, and
-   * used only when its file's key matches, i.e. trained from exactly this taxonomy, embedding
-   * model and training code. Spares the first start the training (decision 0023).
+   * Folder of models shipped with the code (`scripts/build-shipped-models.ts` writes them):
+   * read-only, and used only when its file's key matches, i.e. trained from exactly this
+   * taxonomy, embedding model and training code. Spares the first start the training (decision
+   * 0023).
    */
   shippedModelDir?: string | undefined;
 }

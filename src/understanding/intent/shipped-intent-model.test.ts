@@ -44,7 +44,7 @@ function countingEmbeddings(): EmbeddingModel & { embedded: number } {
 const repositoryKnowledge = path.resolve('knowledge');
 
 describe('the shipped default intent model', () => {
-  it('is committed for the default taxonomy and the offline embeddings (run scripts/train-intent-model.ts after editing default.yaml)', async () => {
+  it('is committed for the default taxonomy and the offline embeddings (run scripts/build-shipped-models.ts after editing default.yaml)', async () => {
     const taxonomy = await loadTaxonomyFile(
       path.join(repositoryKnowledge, 'intents', 'default.yaml'),
     );

@@ -20,7 +20,7 @@ const noTenants: IntentStore = {
  * Trains the default taxonomy's model with `embeddingModel` and writes it to the shipped folder,
  * replacing the model of older inputs. The server loads it whenever its inputs hash the same, so
  * a first start trains nothing; after any change to the taxonomy it trains as before until this
- * is run again (`scripts/train-intent-model.ts`).
+ * is run again (`scripts/build-shipped-models.ts`).
  */
 export async function writeShippedIntentModel(
   knowledgeDir: string,
