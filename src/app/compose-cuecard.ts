@@ -11,7 +11,7 @@ import type { PipelineLogger } from '../pipeline/pipeline.js';
 import type { Database } from '../stores/database.js';
 import { migrate } from '../stores/migrate.js';
 import { openDatabase } from '../stores/open-database.js';
-import { createDefaultCapabilities } from './capabilities.js';
+import { createDefaultCapabilities, preloadModels } from './capabilities.js';
 import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
 import { devKeysFile, legacyDevKeysFile } from './local-files.js';
@@ -98,7 +98,21 @@ export async function composeCuecard(
 ): Promise<Cuecard> {
   const timings = createStartupTimings();
   const origin = instanceOrigin(config);
-  const db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
+  const withDefaults = (options.capabilities ?? 'default') === 'default';
+  // The models need no database: they load (worker threads, WASM) while it opens or is created.
+  const preloaded = withDefaults ? preloadModels(config) : undefined;
+  // Its failure is reported where it is awaited (capabilities), not as an unhandled rejection.
+  preloaded?.catch(() => undefined);
+  const closeModels = async () => {
+    await preloaded?.then((models) => models.close()).catch(() => undefined);
+  };
+  let db: Database;
+  try {
+    db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
+  } catch (error) {
+    await closeModels();
+    throw error;
+  }
   // Closed with the service, unless the caller brought it.
   const owned = options.db ? null : db;
   const relay =
@@ -117,10 +131,9 @@ export async function composeCuecard(
       error: (details, message) => appRef.app?.log.error(details, message),
     };
     fleet = await startFleetWatch({ config, db, relay, logger });
-    const capabilities =
-      (options.capabilities ?? 'default') === 'default'
-        ? await createDefaultCapabilities(config, db, fleet.changes)
-        : {};
+    const capabilities = withDefaults
+      ? await createDefaultCapabilities(config, db, fleet.changes, preloaded)
+      : {};
     timings.lap('models');
     services = createServices({
       config,
@@ -194,6 +207,7 @@ export async function composeCuecard(
   } catch (error) {
     // Worker threads of the capabilities would otherwise keep the process alive.
     if (services) await stopAfterFailure(services.close);
+    else await closeModels();
     if (stopRelay) await stopAfterFailure(stopRelay);
     if (fleet) await stopAfterFailure(fleet.stop);
     if (owned) await closeAfterFailure(owned);
