@@ -34,7 +34,7 @@ start() {
   CUECARD_DATA_DIR="$data" PORT="$port" LOG_LEVEL=debug CUECARD_LOG_FORMAT=json \
     node --import tsx src/main.ts >"$log" 2>&1 &
   server_pid=$!
-  until grep -q 'Cuecard is running' "$log"; do
+  until grep -qs 'Cuecard is running' "$log"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
       cat "$log" >&2
       echo "the server exited before listening" >&2

@@ -1,5 +1,6 @@
 import { errorSummary } from '../errors/error-summary.js';
 import { startEmbeddedMaintenance } from '../stores/embedded-maintenance.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
@@ -73,18 +74,34 @@ export async function openCuecardDatabase(
   options: { applicationName?: string } = {},
 ): Promise<{ db: Database; applied: string[] }> {
   const { databaseUrl } = config;
-  const db = await openDatabase({
+  const target = {
     databaseUrl:
       databaseUrl && options.applicationName
         ? withApplicationName(databaseUrl, options.applicationName)
         : databaseUrl,
     dataDir: config.dataDir,
-  });
+  };
+  // A new embedded database is created and migrated by an engine of its own, closed before the
+  // serving one opens: creating the cluster (initdb) and the first migrations leave ~500 MB of
+  // WASM heap in the engine that ran them, which an idle worker thread keeps resident.
+  const created =
+    !databaseUrl && config.dataDir && !existsSync(path.join(config.dataDir, 'PG_VERSION'))
+      ? await migrateAndClose(await openDatabase(target))
+      : [];
+  const db = await openDatabase(target);
   try {
-    return { db, applied: await migrate(db) };
+    return { db, applied: [...created, ...(await migrate(db))] };
   } catch (error) {
     await closeAfterFailure(db);
     throw error;
+  }
+}
+
+async function migrateAndClose(db: Database): Promise<string[]> {
+  try {
+    return await migrate(db);
+  } finally {
+    await db.close();
   }
 }
 

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Database } from './database.js';
 import { lockDataFolder } from './data-folder-lock.js';
 import { openPgliteWorkerDatabase } from './pglite-worker-database.js';
@@ -22,11 +20,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const lock = await lockDataFolder(target.dataDir);
   let db: Database;
   try {
-    // A new folder: Postgres's initdb runs in a worker of its own, whose memory goes with it. In
-    // the serving worker its WASM heap (~400 MB) stayed resident until a garbage collection
-    // that an idle worker may never run.
-    if (!existsSync(path.join(target.dataDir, 'PG_VERSION')))
-      await (await openPgliteWorkerDatabase(target.dataDir)).close();
     db = await openPgliteWorkerDatabase(target.dataDir);
   } catch (error) {
     await lock.release();
