@@ -60,6 +60,8 @@ export function formatEvent(event: CuecardEvent): string | null {
       return `  ✔ wrap-up complete (${event.steps.join(', ')})`;
     case 'feedback':
       return `      ✓ agent marked ${event.feedback.kind} ${event.feedback.verdict}`;
+    case 'playbook-step':
+      return `      ✓ agent marked step ${event.mark.stepId} ${event.mark.outcome}`;
     case 'error':
       return `      ✗ ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}: ${event.message}`;
   }

@@ -4,6 +4,7 @@ import type {
   CuecardEvent,
   IntentAnalysis,
   PlaybookResult,
+  PlaybookStepMark,
   PlaybookStepLine,
   Speaker,
   Suggestion,
@@ -133,6 +134,7 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
     case 'wrapup':
     case 'wrapup-complete':
     case 'feedback':
+    case 'playbook-step':
     case 'error':
       break;
     default: {
@@ -198,6 +200,8 @@ export interface ConversationView {
   intent: string | null;
   trend: 'improving' | 'worsening' | 'steady' | null;
   customerSentiment: number | null;
+  /** The agent's latest tick or skip per playbook step id (the analyzer counts it next turn). */
+  stepMarks: Record<string, PlaybookStepMark>;
   /** The wrap-up so far, by step (each step arrives as its own event once the call ended). */
   wrapup: WrapupView;
   /** Wrap-up steps that did not run for the conversation's language: step → language. */
@@ -244,6 +248,10 @@ function withdrawStale(
     const line = view.playbook.steps.find((entry) => entry.id === step.stepId);
     if (view.playbook.complete || (line && line.status !== 'remaining')) view.nextStep = null;
   }
+  // The agent ticked or skipped it since: it is not the next step any more.
+  if (view.nextStep && view.stepMarks[view.nextStep.stepId]) {
+    view.nextStep = null;
+  }
 }
 
 /** The console's picture of a conversation, derived from its events. */
@@ -267,6 +275,7 @@ export function deriveView(state: ConversationState): ConversationView {
     intent: null,
     trend: null,
     customerSentiment: null,
+    stepMarks: {},
     wrapup: {},
     wrapupUnavailable: {},
     unavailable: {},
@@ -359,6 +368,9 @@ export function deriveView(state: ConversationState): ConversationView {
         Object.assign(view.wrapupUnavailable, unavailable);
         break;
       }
+      case 'playbook-step':
+        view.stepMarks[event.mark.stepId] = event.mark;
+        break;
       case 'error':
         view.errors.push({
           code: event.code,

@@ -7,8 +7,16 @@ export type {
   Citation,
   CuecardEvent,
   EventBody,
+  PlaybookStepMark,
   Suggestion,
 } from '../../../src/conversations/events.js';
+export type {
+  AgentWrapup,
+  DispositionConfirmed,
+  FollowUpTask,
+  SummaryEdit,
+  WrapupCodeChoice,
+} from '../../../src/wrap-up/agent-wrapup.js';
 export type {
   PlaybookResult,
   PlaybookStepLine,

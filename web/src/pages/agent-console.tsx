@@ -169,7 +169,10 @@ export function AgentConsole() {
             <NextStepsPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
             <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
             <SimilarCasesPanel view={view} />
-            <WrapupPanel view={view} />
+            <WrapupPanel
+              view={view}
+              agent={{ apiKey: key, conversationId: current.id, editable: true }}
+            />
           </aside>
         </div>
       )}
