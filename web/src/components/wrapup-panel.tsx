@@ -341,7 +341,7 @@ function FollowUpsSection({
       <dd>
         <ul className="wrapup-list follow-ups">
           {tasks.map((task) => (
-            <FollowUpItem key={`${task.id}:${task.decidedAt ?? ''}`} task={task} agent={agent} />
+            <FollowUpItem key={task.id} task={task} agent={agent} />
           ))}
         </ul>
       </dd>
@@ -456,7 +456,9 @@ export function WrapupPanel({ view, agent }: { view: ConversationView; agent?: A
       <dl>
         {summary ? (
           <SummarySection
-            key={loaded?.summaryEdit?.editedAt ?? 'generated'}
+            // Remounted once, when the saved text arrives; a later refetch must not wipe the
+            // agent's typing or the "saved" note.
+            key={loaded ? 'saved' : 'generated'}
             summary={summary}
             agent={loaded ? agent : undefined}
             saved={loaded?.summaryEdit ?? summary.agentEdit ?? null}
