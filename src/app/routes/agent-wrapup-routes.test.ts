@@ -245,4 +245,38 @@ describe('the agent’s wrap-up and playbook steps', () => {
     const dismissed = await patch({ decision: 'dismissed' });
     expect(dismissed.json()).toMatchObject({ decision: 'dismissed', status: 'cancelled' });
   });
+
+  it('scores the code the agent confirms while the wrap-up is still running', async () => {
+    // The console offers the code as soon as the disposition step is published, before QA runs.
+    const early = 'wrapup-call-early';
+    await replayCall(
+      connector,
+      { ...script },
+      {
+        conversationId: early,
+        agentId: 'alice',
+        turnGapMs: 0,
+        interims: 0,
+        turns: script.turns.length - 1,
+      },
+    );
+    await server.services.pipeline.drain();
+    const id = (await server.services.conversations.findByExternalId('acme', early))!.id;
+    await connector.request({ type: 'end', conversationId: early });
+    const confirmed = await server.call(
+      'POST',
+      `/api/conversations/${id}/disposition`,
+      server.keys.agent,
+      { code: 'refund_issued' },
+    );
+    expect(confirmed.statusCode).toBe(200);
+    await server.services.pipeline.drain();
+    const review = (
+      await server.call('GET', `/api/qa/conversations/${id}`, server.keys.supervisor)
+    ).json();
+    const criterion = review.scorecard.find(
+      (entry: { criterionId: string }) => entry.criterionId === 'correct_disposition',
+    );
+    expect(criterion.autoScore).not.toBeNull();
+  });
 });
