@@ -102,23 +102,25 @@ describe('the agent’s wrap-up in a real browser', () => {
       turns: 2,
     });
 
-    // During the call: the checklist, each open step with Done and Skip.
+    // During the call: the checklist, each open step with Done and Skip. Dismissing the
+    // suggestion hides the suggestion only, never the checklist.
     const steps = page.locator('.next-steps');
+    const dismiss = steps.getByRole('button', { name: 'Dismiss', exact: true });
+    await dismiss.waitFor({ timeout: 60_000 });
+    const stepCount = await steps.locator('li').count();
+    expect(stepCount).toBeGreaterThan(1);
+    await dismiss.click();
+    await expect.poll(() => steps.locator('.reason').count()).toBe(0);
+    expect(await steps.locator('li').count()).toBe(stepCount);
+
     const tick = steps.getByRole('button', { name: /^Mark “.+” done$/ }).first();
-    await tick.waitFor({ timeout: 60_000 });
     const tickedTitle = (await tick.getAttribute('aria-label'))!.replace(
       /^Mark “(.+)” done$/,
       '$1',
     );
     await tick.click();
     await steps.locator('li.done', { hasText: tickedTitle }).waitFor();
-    // Dismissing the suggestion leaves the checklist in place.
-    const dismiss = steps.getByRole('button', { name: 'Dismiss', exact: true });
-    if (await dismiss.count()) {
-      await dismiss.click();
-      await steps.locator('li').first().waitFor();
-    }
-    expect(await steps.locator('li').count()).toBeGreaterThan(1);
+    expect(await panelViolations(page)).toEqual([]);
 
     await finishCall(connector, script, externalId, 3);
     connector.close();
@@ -168,6 +170,14 @@ describe('the agent’s wrap-up in a real browser', () => {
     await criterion.waitFor({ timeout: 30_000 });
     expect(await criterion.locator('.score-chip').first().textContent()).toMatch(/: (Met|Missed)$/);
     await qa.getByText(edited).waitFor();
+    // The supervisor's view of the call shows what the agent saved, read-only.
+    await qa.goto(`${server.httpUrl}/supervisor/conversations/${conversation.id}`);
+    const saved = qa.locator('.panel.wrapup');
+    await saved.getByText('Corrected by the agent to Complaint').waitFor({ timeout: 30_000 });
+    await saved.getByText(edited).waitFor();
+    await saved.getByText(changedMessage).waitFor();
+    expect(await saved.locator('textarea, select').count()).toBe(0);
+    await qa.getByText(/marked the playbook step .+ done/).waitFor();
     await qa.context().close();
     await page.context().close();
   });
