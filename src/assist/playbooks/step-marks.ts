@@ -20,8 +20,10 @@ function isMark(value: unknown): value is PlaybookStepMark {
  * The agent's marks on the conversation's playbook steps. Metadata is JSON anyone with an ingest
  * key can also set at open, so it is read defensively: anything not shaped like a mark is ignored.
  */
-export function stepMarksOf(metadata: Record<string, unknown>): PlaybookStepMark[] {
-  const marks = metadata[FIELD];
+export function stepMarksOf(
+  metadata: Record<string, unknown> | null | undefined,
+): PlaybookStepMark[] {
+  const marks = metadata?.[FIELD];
   if (typeof marks !== 'object' || marks === null) return [];
   return Object.values(marks).filter(isMark);
 }
