@@ -66,6 +66,7 @@ import { loadScorecard } from '../wrap-up/qa/scorecard.js';
 import { createSummaryFinalizer } from '../wrap-up/summary/summary-finalizer.js';
 import { createDispositionFinalizer } from '../wrap-up/disposition/disposition-finalizer.js';
 import { createQaFinalizer } from '../wrap-up/qa/qa-finalizer.js';
+import { chosenDispositionOf } from '../wrap-up/disposition/disposition-store.js';
 import { createChurnFinalizer } from '../wrap-up/churn/churn-finalizer.js';
 import { createFollowUpsFinalizer } from '../wrap-up/followups/follow-ups-finalizer.js';
 import { createRepeatContactFinalizer } from '../wrap-up/repeat-contact/repeat-contact-finalizer.js';
@@ -261,6 +262,8 @@ export async function createDefaultCapabilities(
       articleTexts: (tenantId, articleIds) => articleTexts(db, tenantId, articleIds),
       onScored: (tenantId, conversationId, result) =>
         saveQaResult(db, tenantId, conversationId, result),
+      chosenDisposition: (tenantId, conversationId) =>
+        chosenDispositionOf(db, tenantId, conversationId),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
     createCaseIndexFinalizer({ db, embedder: embeddings, splitter: knowledge.splitter }),

@@ -93,6 +93,14 @@ const batchSql: Record<RetentionKind, ReadonlyArray<readonly [string, string]>> 
           WHERE tenant_id = $1 AND created_at < now() - make_interval(days => $2::int)
           LIMIT $3 FOR UPDATE SKIP LOCKED)`,
     ],
+    // The agent's edited summary is part of the wrap-up, kept as long as the generated one.
+    [
+      'summaryEdits',
+      `DELETE FROM summary_edits WHERE conversation_id IN (
+         SELECT conversation_id FROM summary_edits
+          WHERE tenant_id = $1 AND edited_at < now() - make_interval(days => $2::int)
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    ],
     // The similar-case index is the wrap-up summary again, embedded.
     [
       'caseIndex',

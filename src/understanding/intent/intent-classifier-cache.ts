@@ -60,7 +60,7 @@ export interface IntentClassifierCacheOptions {
    * Folder of models shipped with the code (`scripts/build-shipped-models.ts` writes them):
    * read-only, and used only when its file's key matches, i.e. trained from exactly this
    * taxonomy, embedding model and training code. Spares the first start the training (decision
-   * 0023).
+   * 0025).
    */
   shippedModelDir?: string | undefined;
 }

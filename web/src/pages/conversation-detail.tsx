@@ -55,6 +55,8 @@ function describeEvent(event: CuecardEvent): string {
     case 'help-resolved':
     case 'supervisor-note':
       return describeHelpEvent(event);
+    case 'playbook-step':
+      return `${event.mark.by} marked the playbook step "${humanize(event.mark.stepId)}" ${event.mark.outcome === 'done' ? 'done' : 'skipped'}`;
     case 'error':
       return `Error ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}`;
     case 'utterance-interim':
@@ -138,7 +140,10 @@ export function ConversationDetail({ id }: { id: string }) {
               <NextStepsPanel view={view} />
               {view.articles.length > 0 ? <ArticlesPanel view={view} /> : null}
               <SimilarCasesPanel view={view} />
-              <WrapupPanel view={view} />
+              <WrapupPanel
+                view={view}
+                agent={{ apiKey: key, conversationId: record.id, editable: false }}
+              />
               <section className="panel events" aria-labelledby="events-title">
                 <h2 id="events-title">Events</h2>
                 {/* Scrolls on its own: focusable so keyboard users can scroll it too. */}
