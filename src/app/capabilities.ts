@@ -67,6 +67,7 @@ import { createSummaryFinalizer } from '../wrap-up/summary/summary-finalizer.js'
 import { createDispositionFinalizer } from '../wrap-up/disposition/disposition-finalizer.js';
 import { createQaFinalizer } from '../wrap-up/qa/qa-finalizer.js';
 import { chosenDispositionOf } from '../wrap-up/disposition/disposition-store.js';
+import { reconcileConfirmedDisposition } from '../wrap-up/disposition/confirm-disposition.js';
 import { createChurnFinalizer } from '../wrap-up/churn/churn-finalizer.js';
 import { createFollowUpsFinalizer } from '../wrap-up/followups/follow-ups-finalizer.js';
 import { createRepeatContactFinalizer } from '../wrap-up/repeat-contact/repeat-contact-finalizer.js';
@@ -264,6 +265,8 @@ export async function createDefaultCapabilities(
         saveQaResult(db, tenantId, conversationId, result),
       chosenDisposition: (tenantId, conversationId) =>
         chosenDispositionOf(db, tenantId, conversationId),
+      reconcile: (tenantId, conversationId) =>
+        reconcileConfirmedDisposition(db, tenantId, conversationId),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
     createCaseIndexFinalizer({ db, embedder: embeddings, splitter: knowledge.splitter }),

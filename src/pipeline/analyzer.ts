@@ -126,6 +126,17 @@ export interface Finalizer<
   /** Live analyzers whose per-item results this one reads. */
   readonly readsLive: readonly L[];
   finalize(context: FinalizerContext<R, L>): Promise<FinalizerOutput<N> | null>;
+  /**
+   * Runs once the step's result is stored: for a step whose stored result something else may
+   * amend meanwhile (QA and the agent's confirmed code), to reconcile after the runner's write.
+   */
+  afterSaved?(stored: StoredStep): Promise<void>;
+}
+
+/** Which conversation's wrap-up step was just stored. */
+export interface StoredStep {
+  tenantId: string;
+  conversationId: string;
 }
 
 export type AnyFinalizer = {
@@ -179,6 +190,7 @@ export interface RunnableFinalizer {
   readonly reads: readonly string[];
   readonly readsLive: readonly string[];
   finalize(context: RunnableFinalizerContext): Promise<Omit<RunnableOutput, 'state'> | null>;
+  afterSaved?(stored: StoredStep): Promise<void>;
 }
 
 export interface RunnableFinalizerContext extends Omit<FinalizerContext, 'previous' | 'analyses'> {

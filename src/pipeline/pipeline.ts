@@ -545,6 +545,10 @@ export function createPipeline(options: PipelineOptions) {
             finalizer.name,
             output.result,
           );
+          await finalizer.afterSaved?.({
+            tenantId: conversation.tenantId,
+            conversationId: conversation.id,
+          });
         }
         bodies.push(...(output.events ?? []));
         await eventLog.append(

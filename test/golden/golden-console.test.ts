@@ -65,7 +65,9 @@ describe.each(goldens.map((golden) => [golden.id, golden] as const))(
       const panel = page.locator('section.wrapup');
       const text = (await panel.innerText()).replace(/\s+/g, ' ');
       const { summary, disposition, churn, qa } = run.final.wrapup;
-      expect(text).toContain(summary!.narrative.replace(/\s+/g, ' '));
+      // The agent reads the narrative in the editable summary box.
+      const box = await panel.locator('textarea').first().inputValue();
+      expect(box.replace(/\s+/g, ' ')).toContain(summary!.narrative.replace(/\s+/g, ' '));
       expect(text).toContain(humanize(disposition!.suggested));
       expect(text).toContain(`${Math.round(churn!.risk * 100)} %`);
       expect(text).toContain(`${Math.round((qa!.overall ?? 0) * 100)} %`);

@@ -4,7 +4,11 @@ import { loadCallScripts, type CallScript } from '../../cli/replay/call-script.j
 import { replayCall, type IngestSocket } from '../../cli/replay/replay-call.js';
 import { connectIngest } from '../../cli/replay/ingest-client.js';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.js';
-import { confirmedDispositions } from '../../wrap-up/disposition/disposition-store.js';
+import {
+  confirmedDispositions,
+  saveDispositionConfirmation,
+} from '../../wrap-up/disposition/disposition-store.js';
+import { reconcileConfirmedDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
 
 /**
  * Issue 21, end to end through a real conversation: the agent ticks and skips playbook steps
@@ -278,5 +282,38 @@ describe('the agent’s wrap-up and playbook steps', () => {
       (entry: { criterionId: string }) => entry.criterionId === 'correct_disposition',
     );
     expect(criterion.autoScore).not.toBeNull();
+  });
+
+  it('scores a code confirmed between QA reading it and QA being stored', async () => {
+    // The race, in order: QA read no code; the confirmation, finding no QA result yet, stored
+    // the code alone; then the runner stored QA with the criterion N/A.
+    const raced = 'wrapup-call-raced';
+    await replayCall(connector, script, {
+      conversationId: raced,
+      agentId: 'alice',
+      turnGapMs: 0,
+      interims: 0,
+    });
+    await server.services.pipeline.drain();
+    const id = (await server.services.conversations.findByExternalId('acme', raced))!.id;
+    const criterion = async () =>
+      (await server.call('GET', `/api/qa/conversations/${id}`, server.keys.supervisor))
+        .json()
+        .scorecard.find(
+          (entry: { criterionId: string }) => entry.criterionId === 'correct_disposition',
+        );
+    expect((await criterion()).autoScore).toBeNull();
+    await saveDispositionConfirmation(server.services.db, {
+      tenantId: 'acme',
+      conversationId: id,
+      suggestedCode: null,
+      confidence: null,
+      chosenCode: 'refund_issued',
+      agentId: 'alice',
+    });
+    expect((await criterion()).autoScore).toBeNull();
+
+    await reconcileConfirmedDisposition(server.services.db, 'acme', id);
+    expect((await criterion()).autoScore).not.toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import type { ConversationStore } from '../../conversations/conversation-store.j
 import type { Database, Queryable } from '../../stores/database.js';
 import { applyConfirmedDisposition } from '../qa/qa-store.js';
 import type { WrapupStore } from '../wrapup-store.js';
-import { saveDispositionConfirmation } from './disposition-store.js';
+import { chosenDispositionOf, saveDispositionConfirmation } from './disposition-store.js';
+import { createWrapupStore } from '../wrapup-store.js';
 
 export interface ConfirmDispositionInput {
   tenantId: string;
@@ -47,4 +48,34 @@ export async function confirmDisposition(
     await onConfirmed?.(tx, suggestion?.suggested ?? null);
   });
   return { suggested: suggestion?.suggested ?? null };
+}
+
+/**
+ * After QA's result is stored: a code the agent confirmed while QA ran (QA read no code, and the
+ * confirmation found no QA result to rescore) is scored now. Both this and `confirmDisposition`
+ * hold the conversation's row lock (there: its metadata update) while they read the other's
+ * write, so whichever comes second sees the first.
+ */
+export async function reconcileConfirmedDisposition(
+  db: Database,
+  tenantId: string,
+  conversationId: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [
+      tenantId,
+      conversationId,
+    ]);
+    const chosen = await chosenDispositionOf(tx, tenantId, conversationId);
+    if (!chosen) return;
+    const suggestion = await createWrapupStore(tx).resultOf(
+      { tenantId, conversationId },
+      'disposition',
+    );
+    await applyConfirmedDisposition(tx, tenantId, conversationId, {
+      chosen,
+      suggested: suggestion?.suggested ?? null,
+      confidence: suggestion?.confidence ?? 0,
+    });
+  });
 }

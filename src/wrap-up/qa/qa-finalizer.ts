@@ -17,6 +17,12 @@ export interface QaFinalizerOptions {
    * criterion N/A and the confirmation's rescoring would find no QA result yet to update.
    */
   chosenDisposition?: (tenantId: string, conversationId: string) => Promise<string | null>;
+  /**
+   * After the result is stored: scores a code the agent confirmed while QA ran. Between QA's read
+   * of the code and the runner's write, the confirmation finds no QA result to rescore, and QA has
+   * scored the criterion N/A; one of the two must see the other (confirm-disposition.ts).
+   */
+  reconcile?: (tenantId: string, conversationId: string) => Promise<void>;
 }
 
 /**
@@ -24,7 +30,7 @@ export interface QaFinalizerOptions {
  * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
  */
 export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
-  const { scorecardFor, onScored, articleTexts, chosenDisposition } =
+  const { scorecardFor, onScored, articleTexts, chosenDisposition, reconcile } =
     'scorecardFor' in options
       ? options
       : {
@@ -32,6 +38,7 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
           onScored: undefined,
           articleTexts: undefined,
           chosenDisposition: undefined,
+          reconcile: undefined,
         };
   return defineFinalizer({
     name: 'qa',
@@ -62,6 +69,9 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
       });
       await onScored?.(context.tenantId, context.conversation.id, result);
       return { result };
+    },
+    async afterSaved({ tenantId, conversationId }) {
+      await reconcile?.(tenantId, conversationId);
     },
   });
 }
