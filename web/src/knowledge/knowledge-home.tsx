@@ -134,7 +134,7 @@ function ArticlesTable() {
                 <td colSpan={8} className="empty">
                   {!articles
                     ? problem
-                      ? 'No articles to show.'
+                      ? 'The articles could not be loaded.'
                       : 'Loading…'
                     : filtered
                       ? 'No article matches these filters.'
@@ -322,7 +322,7 @@ function Gaps() {
       <p className="meta">Questions customers asked that no article answered well.</p>
       {problem ? (
         <p className="notice error" role="alert">
-          {problem}
+          Could not load the knowledge gaps: {problem}
         </p>
       ) : !gaps ? (
         <p className="empty">Loading…</p>
