@@ -79,6 +79,17 @@ async function problemsOn(page: Page, label: string): Promise<string[]> {
     const match = pattern.exec(text);
     if (match) problems.push(`${name} shown: ${match[0]}`);
   }
+  // Codes and placeholders where words belong.
+  const lines = text.split('\n').map((line) => line.trim());
+  for (const line of lines) {
+    if (/^(en|zh)\b · /.test(line)) problems.push(`language code shown: ${line}`);
+    if (/due —/.test(line)) problems.push(`empty due date shown: ${line}`);
+  }
+  // One sentence said twice in a row (a refusal printed as its text and again as its reason).
+  const said = lines.filter(Boolean);
+  for (const [index, line] of said.entries())
+    if (index > 0 && line.length > 8 && line === said[index - 1])
+      problems.push(`said twice: ${line.slice(0, 80)}`);
   return problems.map((problem) => `${label}: ${problem}`);
 }
 
