@@ -41,7 +41,7 @@ export function notAvailableIn(language: string): string {
 
 /** A follow-up's kind as a person reads it ("send" alone says nothing about what is sent). */
 const FOLLOW_UP_KINDS: Record<string, string> = {
-  callback: 'Call back',
+  callback: 'Callback',
   send: 'Send information',
   refund: 'Refund',
   delivery: 'Delivery',
