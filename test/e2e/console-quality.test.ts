@@ -270,6 +270,24 @@ describe('every console page, as each role meets it', () => {
         // Every request has been answered: a panel still "Loading" never noticed its failure.
         if (/Loading/.test(text)) problems.push(`${role} ${url} failing: still says "Loading"`);
       }
+      if (role === 'agent') {
+        // Only the customer's record fails: the call is on screen, its customer panel says why.
+        await page.unroute('**/api/**');
+        await page.route('**/api/conversations/*/customer', (route) =>
+          route.fulfill({
+            status: 500,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'internal', message: failure } }),
+          }),
+        );
+        await page.goto(`${server.httpUrl}/agent`);
+        await page
+          .locator('.panel.customer')
+          .getByRole('alert')
+          .filter({ hasText: failure })
+          .waitFor({ timeout: 30_000 });
+        problems.push(...(await problemsOn(page, 'agent /agent customer failing')));
+      }
       await page.context().close();
     }
     expect(problems).toEqual([]);
