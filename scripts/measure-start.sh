@@ -31,9 +31,10 @@ rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 start() {
   local log="$work/start-$1.log" began
   began=$(now)
-  CUECARD_DATA_DIR="$data" PORT="$port" node --import tsx src/main.ts >"$log" 2>&1 &
+  CUECARD_DATA_DIR="$data" PORT="$port" LOG_LEVEL=debug CUECARD_LOG_FORMAT=json \
+    node --import tsx src/main.ts >"$log" 2>&1 &
   server_pid=$!
-  until grep -q 'Cuecard is running' "$log"; do
+  until grep -qs 'Cuecard is running' "$log"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
       cat "$log" >&2
       echo "the server exited before listening" >&2
@@ -42,6 +43,8 @@ start() {
     sleep 0.1
   done
   seconds=$(awk -v a="$began" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+  # Where the time went (compose-cuecard.ts logs it at debug level); loading the code is the rest.
+  steps=$(grep -o '"startupMs":{[^}]*}' "$log" | sed 's/"startupMs"://; s/[{}"]//g; s/,/, /g' || true)
 }
 
 stop() {
@@ -54,9 +57,12 @@ node scripts/build-web.mjs >/dev/null
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, node $(node --version)"
 start first
 echo "first start (empty data folder): ${seconds} s to listening, RSS $(rss_mb "$server_pid") MB"
+echo "  steps (ms): ${steps}"
 CUECARD_DATA_DIR="$data" node --import tsx src/cli/demo.ts --gap-ms 0 >/dev/null 2>&1
 echo "after one demo call:             RSS $(rss_mb "$server_pid") MB"
 stop
 start again
 echo "restart:                         ${seconds} s to listening, RSS $(rss_mb "$server_pid") MB"
+echo "  steps (ms): ${steps}"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 stop

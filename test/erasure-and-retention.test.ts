@@ -277,4 +277,94 @@ describe.each(engines)('erasure and retention on %s', (engine) => {
     expect(entries.map((e: { action: string }) => e.action)).toContain('retention.changed');
     expect(await events(recent)).toBeGreaterThan(0);
   }, 120_000);
+
+  it('purges QA scores with their overrides, follow-ups and webhook deliveries with the wrap-ups and events they came from', async () => {
+    const aged = await call('demo-double-charge', 'aged');
+    const kept = (await server.services.conversations.findByExternalId('acme', 'recent'))!.id;
+    const override = await server.call(
+      'POST',
+      `/api/qa/conversations/${aged}/overrides`,
+      server.keys.supervisor,
+      { criterionId: 'greeting', score: 0, comment: '没有说公司名称' },
+    );
+    expect(override.statusCode).toBe(200);
+    const deliveries = (id: string) =>
+      count(
+        `SELECT count(*) AS n FROM webhook_deliveries
+          WHERE tenant_id = 'acme' AND body LIKE '%' || $1 || '%' AND status <> 'pending'`,
+        [id],
+      );
+    // Its conversation.ended and follow_up.created went out (or the test proves nothing).
+    await expect.poll(() => deliveries(aged), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const rows = async (id: string) => ({
+      qa_scores: await count('SELECT count(*) AS n FROM qa_scores WHERE conversation_id = $1', [
+        id,
+      ]),
+      qa_overrides: await count(
+        'SELECT count(*) AS n FROM qa_overrides WHERE conversation_id = $1',
+        [id],
+      ),
+      follow_up_tasks: await count(
+        'SELECT count(*) AS n FROM follow_up_tasks WHERE conversation_id = $1',
+        [id],
+      ),
+      webhook_deliveries: await deliveries(id),
+    });
+    const before = await rows(aged);
+    expect(Object.values(before).every((n) => n > 0)).toBe(true);
+    const keptBefore = await rows(kept);
+
+    await server.call('PUT', '/api/retention', server.keys.admin, {
+      transcriptsDays: 30,
+      eventsDays: 60,
+      wrapupsDays: 90,
+    });
+    // A hundred days on for this call only: past every kind's limit.
+    await db().query(
+      `UPDATE conversations SET started_at = started_at - interval '100 days',
+              ended_at = ended_at - interval '100 days' WHERE id = $1`,
+      [aged],
+    );
+    for (const table of [
+      'events',
+      'wrapup_results',
+      'case_vectors',
+      'qa_scores',
+      'qa_overrides',
+      'follow_up_tasks',
+    ])
+      await db().query(
+        `UPDATE ${table} SET created_at = created_at - interval '100 days' WHERE conversation_id = $1`,
+        [aged],
+      );
+    await db().query(
+      `UPDATE webhook_deliveries SET created_at = created_at - interval '100 days'
+        WHERE body LIKE '%' || $1 || '%'`,
+      [aged],
+    );
+
+    const report = (await server.services.privacy.purgeRetention())['acme'];
+    expect(report).toMatchObject({
+      qaScores: before.qa_scores,
+      qaOverrides: before.qa_overrides,
+      followUps: before.follow_up_tasks,
+      webhookDeliveries: before.webhook_deliveries,
+    });
+    expect(await rows(aged)).toEqual({
+      qa_scores: 0,
+      qa_overrides: 0,
+      follow_up_tasks: 0,
+      webhook_deliveries: 0,
+    });
+    expect(await rows(kept)).toEqual(keptBefore);
+    // The QA list no longer offers the purged call's review.
+    const detail = await server.call(
+      'GET',
+      `/api/qa/conversations/${aged}`,
+      server.keys.supervisor,
+    );
+    expect(JSON.stringify(detail.json())).not.toContain('没有说公司名称');
+    const entries = (await server.call('GET', '/api/audit', server.keys.admin)).json().entries;
+    expect(entries[0]).toMatchObject({ action: 'retention.purged', counts: report });
+  }, 120_000);
 });

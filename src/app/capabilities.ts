@@ -45,6 +45,7 @@ import {
   type IntentClassifierCache,
 } from '../understanding/intent/intent-classifier-cache.js';
 import { loadTaxonomyFile } from '../understanding/intent/taxonomy.js';
+import { shippedIntentModelDir } from '../understanding/intent/shipped-intent-model.js';
 import { createIntentAnalyzer } from '../understanding/intent/intent-analyzer.js';
 import { createArticleCardsAnalyzer } from '../knowledge/article-cards/article-cards-analyzer.js';
 import { createResolutionRankers } from '../knowledge/learned-ranking/resolution-rankers.js';
@@ -65,6 +66,7 @@ import { loadScorecard } from '../wrap-up/qa/scorecard.js';
 import { createSummaryFinalizer } from '../wrap-up/summary/summary-finalizer.js';
 import { createDispositionFinalizer } from '../wrap-up/disposition/disposition-finalizer.js';
 import { createQaFinalizer } from '../wrap-up/qa/qa-finalizer.js';
+import { chosenDispositionOf } from '../wrap-up/disposition/disposition-store.js';
 import { createChurnFinalizer } from '../wrap-up/churn/churn-finalizer.js';
 import { createFollowUpsFinalizer } from '../wrap-up/followups/follow-ups-finalizer.js';
 import { createRepeatContactFinalizer } from '../wrap-up/repeat-contact/repeat-contact-finalizer.js';
@@ -151,14 +153,17 @@ export async function createDefaultCapabilities(
   db: Database,
   /** Changes made on other instances (or by SQL): the caches below drop what they changed. */
   changes?: ConfigChanges,
+  /** Models already loading (`preloadModels`, started while the database opens). */
+  preloaded?: Promise<PreloadedModels>,
 ): Promise<Capabilities> {
   const settingsOf = createTenantSettingsCache(db);
   const piiRedactor = createConfiguredPiiRedactor(config);
   const redact = createTenantRedactor(config, settingsOf, piiRedactor);
-  const [detector, playbooks] = await Promise.all([
-    createLanguageDetector(),
+  const [models, playbooks] = await Promise.all([
+    preloaded ?? preloadModels(config),
     loadPlaybooks(path.join(config.knowledgeDir, 'playbooks')),
   ]);
+  const { detector, embeddings, sentimentClassifier, sentimentModel } = models;
   const chatModel = config.llm
     ? createOpenAiChatModel({
         baseUrl: config.llm.baseUrl,
@@ -170,18 +175,12 @@ export async function createDefaultCapabilities(
   // Competitor names, disclosures and phrases are per tenant (settings.alerts), on our defaults.
   const alertConfig = async (tenantId: string) =>
     alertConfigFor(((await settingsOf(tenantId)).alerts ?? {}) as Partial<AlertConfig>);
-  // CUECARD_EMBEDDINGS picks it (local by default); in worker threads, off the event loop.
-  const embeddings = await createEmbeddingModel(config);
-  // Connected deployments may score sentiment with a transformers.js model, and ask the LLM
-  // per turn for intent and/or sentiment; the offline models answer whenever those fail.
-  const sentimentClassifier = await createTextClassifier(config);
+  // Per turn the LLM may be asked for intent and/or sentiment; the offline models answer
+  // whenever it fails.
   const intentLlm = config.llm?.analyzers.has('intent') ? chatModel : undefined;
   const sentimentLlm = config.llm?.analyzers.has('sentiment') ? chatModel : undefined;
   // Within the analyzer's own time limit, leaving the offline model time to answer.
   const llmBudgetMs = Math.min(config.llm?.timeoutMs ?? 1500, config.analyzerTimeoutMs * 0.75);
-  // Sentiment reads the same encoder (same worker pool, same cache as intent) for the languages
-  // it covers; the rest stays on the word lists.
-  const sentimentModel = await createSentimentModel({ embeddingModel: embeddings });
   const intents = createIntentClassifierCache({
     store: createIntentStore(db),
     defaultTaxonomy: await loadTaxonomyFile(
@@ -190,6 +189,7 @@ export async function createDefaultCapabilities(
     embeddingModel: embeddings,
     // Beside the data folder, not in it: PGlite owns that folder as its Postgres data directory.
     modelDir: path.join(path.dirname(path.resolve(config.dataDir)), 'trained'),
+    shippedModelDir: shippedIntentModelDir(config.knowledgeDir),
   });
   await intents.warmUp();
   const playbookStore = createPlaybookStore(db, playbooks);
@@ -262,6 +262,8 @@ export async function createDefaultCapabilities(
       articleTexts: (tenantId, articleIds) => articleTexts(db, tenantId, articleIds),
       onScored: (tenantId, conversationId, result) =>
         saveQaResult(db, tenantId, conversationId, result),
+      chosenDisposition: (tenantId, conversationId) =>
+        chosenDispositionOf(db, tenantId, conversationId),
     }),
     createDisclosureFinalizer({ configFor: alertConfig }),
     createCaseIndexFinalizer({ db, embedder: embeddings, splitter: knowledge.splitter }),
@@ -289,8 +291,50 @@ export async function createDefaultCapabilities(
     scorecards,
     close: async () => {
       await piiRedactor.close();
-      await embeddings.close();
-      await sentimentClassifier?.close();
+      await models.close();
     },
   };
+}
+
+/** The models every start loads. None reads the database, so they load while it opens. */
+export interface PreloadedModels {
+  detector: Awaited<ReturnType<typeof createLanguageDetector>>;
+  embeddings: Awaited<ReturnType<typeof createEmbeddingModel>>;
+  sentimentClassifier: Awaited<ReturnType<typeof createTextClassifier>>;
+  sentimentModel: Awaited<ReturnType<typeof createSentimentModel>>;
+  /** Stops their worker threads. */
+  close(): Promise<void>;
+}
+
+export async function preloadModels(config: Config): Promise<PreloadedModels> {
+  // CUECARD_EMBEDDINGS picks the encoder (local by default); in worker threads, off the event
+  // loop. Connected deployments may score sentiment with a transformers.js model.
+  const [detector, embeddings, sentimentClassifier] = await Promise.allSettled([
+    createLanguageDetector(),
+    createEmbeddingModel(config),
+    createTextClassifier(config),
+  ]);
+  const close = async () => {
+    if (embeddings.status === 'fulfilled') await embeddings.value.close();
+    if (sentimentClassifier.status === 'fulfilled') await sentimentClassifier.value?.close();
+  };
+  try {
+    if (detector.status === 'rejected') throw detector.reason;
+    if (embeddings.status === 'rejected') throw embeddings.reason;
+    if (sentimentClassifier.status === 'rejected') throw sentimentClassifier.reason;
+    // Sentiment reads the same encoder (same worker pool, same cache as intent) for the
+    // languages it covers; the rest stays on the word lists.
+    const sentimentModel = await createSentimentModel({ embeddingModel: embeddings.value });
+    return {
+      detector: detector.value,
+      embeddings: embeddings.value,
+      sentimentClassifier: sentimentClassifier.value,
+      sentimentModel,
+      close,
+    };
+  } catch (error) {
+    // Worker threads would otherwise keep a failed start's process alive.
+    await close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,16 +1,18 @@
 import { errorSummary } from '../errors/error-summary.js';
 import { startEmbeddedMaintenance } from '../stores/embedded-maintenance.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Redact } from '../conversations/ingest-service.js';
 import { loadKnowledgeBaseIfEmpty } from '../knowledge/ingest.js';
+import { withShippedEmbeddings } from '../knowledge/embedding-cache.js';
 import type { RunnableAnalyzer, RunnableFinalizer } from '../pipeline/analyzer.js';
 import type { PipelineLogger } from '../pipeline/pipeline.js';
 import type { Database } from '../stores/database.js';
 import { migrate } from '../stores/migrate.js';
 import { openDatabase } from '../stores/open-database.js';
-import { createDefaultCapabilities } from './capabilities.js';
+import { createDefaultCapabilities, preloadModels } from './capabilities.js';
 import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
 import { devKeysFile, legacyDevKeysFile } from './local-files.js';
@@ -18,6 +20,7 @@ import { ensureBootstrapAdmin, type BootstrapAdmin } from './bootstrap-admin.js'
 import { instanceOrigin, startEventRelay, withApplicationName } from './event-relay.js';
 import { createServices, type Services } from './services.js';
 import { startFleetWatch, type FleetWatch } from './fleet-watch.js';
+import { createStartupTimings } from './startup-timings.js';
 
 /** A composed Cuecard: the app is built, not listening yet. */
 export interface Cuecard {
@@ -71,18 +74,34 @@ export async function openCuecardDatabase(
   options: { applicationName?: string } = {},
 ): Promise<{ db: Database; applied: string[] }> {
   const { databaseUrl } = config;
-  const db = await openDatabase({
+  const target = {
     databaseUrl:
       databaseUrl && options.applicationName
         ? withApplicationName(databaseUrl, options.applicationName)
         : databaseUrl,
     dataDir: config.dataDir,
-  });
+  };
+  // A new embedded database is created and migrated by an engine of its own, closed before the
+  // serving one opens: creating the cluster (initdb) and the first migrations leave ~500 MB of
+  // WASM heap in the engine that ran them, which an idle worker thread keeps resident.
+  const created =
+    !databaseUrl && config.dataDir && !existsSync(path.join(config.dataDir, 'PG_VERSION'))
+      ? await migrateAndClose(await openDatabase(target))
+      : [];
+  const db = await openDatabase(target);
   try {
-    return { db, applied: await migrate(db) };
+    return { db, applied: [...created, ...(await migrate(db))] };
   } catch (error) {
     await closeAfterFailure(db);
     throw error;
+  }
+}
+
+async function migrateAndClose(db: Database): Promise<string[]> {
+  try {
+    return await migrate(db);
+  } finally {
+    await db.close();
   }
 }
 
@@ -94,8 +113,23 @@ export async function composeCuecard(
   config: Config,
   options: ComposeOptions = {},
 ): Promise<Cuecard> {
+  const timings = createStartupTimings();
   const origin = instanceOrigin(config);
-  const db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
+  const withDefaults = (options.capabilities ?? 'default') === 'default';
+  // The models need no database: they load (worker threads, WASM) while it opens or is created.
+  const preloaded = withDefaults ? preloadModels(config) : undefined;
+  // Its failure is reported where it is awaited (capabilities), not as an unhandled rejection.
+  preloaded?.catch(() => undefined);
+  const closeModels = async () => {
+    await preloaded?.then((models) => models.close()).catch(() => undefined);
+  };
+  let db: Database;
+  try {
+    db = options.db ?? (await openCuecardDatabase(config, { applicationName: origin })).db;
+  } catch (error) {
+    await closeModels();
+    throw error;
+  }
   // Closed with the service, unless the caller brought it.
   const owned = options.db ? null : db;
   const relay =
@@ -106,6 +140,7 @@ export async function composeCuecard(
   let fleet: FleetWatch | undefined;
   try {
     if (options.db) await migrate(options.db);
+    timings.lap('database');
     // Pipeline warnings go to the app's logger, which exists only once the services do.
     const appRef: { app?: FastifyInstance } = {};
     const logger: PipelineLogger = {
@@ -113,10 +148,10 @@ export async function composeCuecard(
       error: (details, message) => appRef.app?.log.error(details, message),
     };
     fleet = await startFleetWatch({ config, db, relay, logger });
-    const capabilities =
-      (options.capabilities ?? 'default') === 'default'
-        ? await createDefaultCapabilities(config, db, fleet.changes)
-        : {};
+    const capabilities = withDefaults
+      ? await createDefaultCapabilities(config, db, fleet.changes, preloaded)
+      : {};
+    timings.lap('models');
     services = createServices({
       config,
       db,
@@ -128,6 +163,7 @@ export async function composeCuecard(
       ...(options.redact ? { redact: options.redact } : {}),
     });
     await recoverLeases(services, config, owned);
+    timings.lap('services');
     if (relay) {
       const work = services.pipeline;
       stopRelay = await startEventRelay(
@@ -146,6 +182,7 @@ export async function composeCuecard(
     const devKeys = withDevTenant
       ? await startDevTenant(config, services, options.logger !== false)
       : null;
+    timings.lap('devTenant');
     const bootstrap =
       (options.bootstrapAdmin ?? (!withDevTenant && !options.db))
         ? await ensureBootstrapAdmin(services.db, config.bootstrap)
@@ -157,6 +194,8 @@ export async function composeCuecard(
     });
     appRef.app = app;
     await fleet.guardInstanceId();
+    timings.lap('app');
+    app.log.debug({ startupMs: timings.steps() }, 'start-up timings');
     // A server's autovacuum does this; the embedded engine has none (stores/embedded-maintenance.ts).
     const maintenance =
       owned?.engine === 'pglite'
@@ -185,6 +224,7 @@ export async function composeCuecard(
   } catch (error) {
     // Worker threads of the capabilities would otherwise keep the process alive.
     if (services) await stopAfterFailure(services.close);
+    else await closeModels();
     if (stopRelay) await stopAfterFailure(stopRelay);
     if (fleet) await stopAfterFailure(fleet.stop);
     if (owned) await closeAfterFailure(owned);
@@ -233,9 +273,10 @@ async function startDevTenant(
     legacyDevKeysFile(config.dataDir),
   );
   if (devKeys && services.knowledge) {
-    // Later starts find the articles and load nothing.
+    // Later starts find the articles and load nothing. The first reads the passages' vectors
+    // shipped with them instead of embedding each one (knowledge/embeddings/).
     const report = await loadKnowledgeBaseIfEmpty(
-      services.knowledge,
+      await withShippedEmbeddings(services.knowledge, config.knowledgeDir),
       devKeys.tenantId,
       path.join(config.knowledgeDir, 'articles'),
     );

@@ -1,6 +1,6 @@
 import { CuecardError } from '../errors/cuecard-error.js';
 import { errorSummary } from '../errors/error-summary.js';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import {
@@ -76,7 +76,7 @@ export async function createApp({
         }
       : false,
     // A line per request drowns what went wrong on a busy service: on request only.
-    disableRequestLogging: !config.requestLogs,
+    logController: new LogController({ disableRequestLogging: !config.requestLogs }),
     bodyLimit: config.maxFrameBytes * 4,
     frameworkErrors: frameworkErrorReply,
   });

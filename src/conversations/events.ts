@@ -143,6 +143,19 @@ export type HelpEventBody =
       by: HelpPerson;
     };
 
+/**
+ * The agent ticked (done) or skipped a playbook step in the console. Kept on the conversation
+ * (metadata `playbookSteps`, by step id): the playbook analyzer counts it on later turns.
+ */
+export interface PlaybookStepMark {
+  playbookId: string;
+  stepId: string;
+  outcome: 'done' | 'skipped';
+  /** Name of the key (the agent) that marked it. */
+  by: string;
+  at: string;
+}
+
 /** Event bodies, without the envelope. Analyzers emit these. */
 export type EventBody =
   | { type: 'conversation-start'; conversation: ConversationRecord }
@@ -179,6 +192,8 @@ export type EventBody =
       seq: number;
       feedback: SuggestionFeedback;
     }
+  /** An agent's mark on a playbook step (QA and supervisors see what the agent said was done). */
+  | { type: 'playbook-step'; seq: number; mark: PlaybookStepMark }
   | {
       type: 'error';
       code: string;

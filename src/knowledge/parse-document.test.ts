@@ -12,6 +12,7 @@ import {
 import { openDatabase } from '../stores/open-database.js';
 import { migrate } from '../stores/migrate.js';
 import { createJiebaWordSplitter } from '../providers/jieba/jieba-word-splitter.js';
+import { extractPdfText } from '../providers/unpdf/extract-pdf-text.js';
 import { ingestPath } from './ingest.js';
 import { searchKnowledge } from './search.js';
 
@@ -23,7 +24,10 @@ type Run = { x: number; y: number; text: string };
  * text a Type0 font (Identity-H, two-byte codes = Unicode code points) whose ToUnicode map lets
  * a reader recover the characters: no font file needed, as in many CJK PDFs.
  */
-function buildPdf(pages: Run[][], info: { title?: string; lang?: string } = {}): Uint8Array {
+function buildPdf(
+  pages: Run[][],
+  info: { title?: string; lang?: string; withoutFontDescriptor?: boolean } = {},
+): Uint8Array {
   const objects: string[] = [];
   const add = (body: string) => objects.push(body);
   const bytes = (text: string) => Buffer.byteLength(text, 'latin1');
@@ -41,14 +45,19 @@ function buildPdf(pages: Run[][], info: { title?: string; lang?: string } = {}):
     'endcmap CMapName currentdict /CMap defineresource pop end end',
   ].join('\n');
   add(stream(toUnicode)); // 4
+  // A CIDFont must have a font descriptor (PDF 32000-1, table 117), even with no font file in it.
   add(
-    '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 ' +
+    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 ${info.withoutFontDescriptor ? '' : '/FontDescriptor 7 0 R '}` +
       '/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>',
   ); // 5
   add(
     '<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H ' +
       '/DescendantFonts [5 0 R] /ToUnicode 4 0 R >>',
   ); // 6
+  add(
+    '<< /Type /FontDescriptor /FontName /SimSun /Flags 6 /FontBBox [0 -141 1000 859] ' +
+      '/ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 /StemV 80 >>',
+  ); // 7
   const kids: number[] = [];
   for (const runs of pages) {
     const content = runs
@@ -167,6 +176,53 @@ describe('parseDocument', () => {
 
   it('keeps Chinese characters in slugs', () => {
     expect(slugify('退款 Policy!')).toBe('退款-policy');
+  });
+});
+
+/**
+ * A producer that leaves out the CIDFont's required font descriptor: PDF.js then reads the
+ * two-byte codes as single bytes, among them NUL and other control characters.
+ */
+const unreadableChinese = buildPdf(
+  [
+    [
+      { x: 72, y: 740, text: 'Refund policy' },
+      { x: 72, y: 700, text: '退款政策' },
+    ],
+  ],
+  { withoutFontDescriptor: true },
+);
+
+describe('documents with control characters', () => {
+  it('are stored without NUL or other control characters, tabs and line breaks kept', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cuecard-nul-'));
+    const db = await openDatabase({});
+    try {
+      await writeFile(path.join(dir, 'refunds.pdf'), unreadableChinese);
+      await writeFile(
+        path.join(dir, 'notes.txt'),
+        'Late fees\u0000\nA fee\u0007 after\t10 days.\r\n退款\u0000三天到账。\n',
+      );
+      // Else the test proves nothing: PDF.js does read NUL out of this PDF.
+      expect((await extractPdfText(unreadableChinese)).pages.join('')).toContain('\u0000');
+      const pdf = await readDocumentFile(path.join(dir, 'refunds.pdf'));
+      // eslint-disable-next-line no-control-regex -- control characters are what is checked
+      expect(pdf.body).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+      expect(pdf.title).toBe('Refund policy');
+      expect(await readDocumentFile(path.join(dir, 'notes.txt'))).toMatchObject({
+        title: 'Late fees',
+        body: 'A fee after\t10 days.\n退款三天到账。',
+      });
+      await migrate(db);
+      await db.query(`INSERT INTO tenants (id, name) VALUES ('t1', 'Test')`);
+      const deps = { db, embedder: null, splitter: createJiebaWordSplitter() };
+      expect(await ingestPath(deps, 't1', dir)).toMatchObject({ added: 2 });
+      const [notes] = await searchKnowledge(deps, { tenantId: 't1', query: '退款到账', limit: 1 });
+      expect(notes).toMatchObject({ articleId: 'notes', title: 'Late fees' });
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

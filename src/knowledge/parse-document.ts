@@ -77,9 +77,9 @@ const frontMatter = schemaDefinition(
 
 function stringList(value: unknown): string[] {
   if (Array.isArray(value))
-    return value.map((item) => String(item).trim()).filter((item) => item !== '');
+    return value.map((item) => storableText(String(item)).trim()).filter((item) => item !== '');
   if (typeof value === 'string')
-    return value
+    return storableText(value)
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '');
@@ -100,6 +100,22 @@ function baseNameOf(name: string): string {
   return name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
 }
 
+/**
+ * Control characters other than tab and line breaks, and unpaired UTF-16 surrogates. Extracted
+ * text carries them when a PDF's font has no usable Unicode map (PDF.js then returns raw byte
+ * codes, NUL among them) or a text file is not quite text; Postgres refuses NUL ("invalid byte
+ * sequence for encoding UTF8: 0x00") and surrogates cannot be encoded. A REST or WebSocket client
+ * is told to fix its input (safe-input.ts); a document is what it is, so they are dropped.
+ */
+const unstorable =
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` without what cannot be stored or displayed (see {@link unstorable}). */
+export function storableText(text: string): string {
+  return text.replace(unstorable, '');
+}
+
 /** The fields every format shares: id, status, tags… from front matter, else defaults. */
 function toArticle(
   name: string,
@@ -109,9 +125,10 @@ function toArticle(
   source: string | null,
   defaultLanguage = 'en',
 ): ArticleInput {
-  const baseName = baseNameOf(name);
+  const baseName = storableText(baseNameOf(name));
   if (typeof meta.title === 'string' && meta.title.trim() !== '') title = meta.title.trim();
-  title ??= baseName;
+  title = storableText(title ?? '').trim() || baseName;
+  body = storableText(body);
 
   const status = meta.status === undefined ? 'published' : String(meta.status).toLowerCase();
   if (!statuses.includes(status as ArticleStatus)) {
@@ -123,7 +140,7 @@ function toArticle(
   }
   const id =
     typeof meta.id === 'string' || typeof meta.id === 'number'
-      ? String(meta.id)
+      ? storableText(String(meta.id))
       : slugify(baseName) || slugify(title);
   if (id === '')
     throw new CuecardError(
@@ -140,7 +157,7 @@ function toArticle(
         ? meta.language.trim().toLowerCase()
         : defaultLanguage,
     status: status as ArticleStatus,
-    owner: typeof meta.owner === 'string' ? meta.owner : null,
+    owner: typeof meta.owner === 'string' ? storableText(meta.owner) : null,
     source,
   };
 }
@@ -222,14 +239,17 @@ export async function parsePdfDocument(
       { cause: error },
     );
   }
-  let body = pdf.pages.filter((page) => page.trim() !== '').join('\n\n');
+  let body = pdf.pages
+    .map(storableText)
+    .filter((page) => page.trim() !== '')
+    .join('\n\n');
   if (body.trim() === '') {
     throw new CuecardError(
       'data_invalid',
       `${name}: the PDF has no text layer (a scanned image?); run it through OCR first`,
     );
   }
-  let title = pdf.title;
+  let title = pdf.title === null ? null : storableText(pdf.title).trim() || null;
   if (title === null) {
     const firstLine = /^\s*(.+)(\n|$)/.exec(body);
     title = firstLine?.[1]?.trim() ?? null;

@@ -37,6 +37,11 @@ const erasureSteps = [
     'articleFeedback',
     'DELETE FROM article_feedback WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',
   ],
+  // The summary as the agent rewrote it (issue 21): the call in the agent's words.
+  [
+    'summaryEdits',
+    'DELETE FROM summary_edits WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',
+  ],
   [
     'wrapupResults',
     'DELETE FROM wrapup_results WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',

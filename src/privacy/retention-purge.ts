@@ -43,13 +43,62 @@ const batchSql: Record<RetentionKind, ReadonlyArray<readonly [string, string]>> 
           WHERE tenant_id = $1 AND created_at < now() - make_interval(days => $2::int)
           LIMIT $3 FOR UPDATE SKIP LOCKED)`,
     ],
+    // A webhook body is an event again, sent out. One being sent right now (its lease runs) is
+    // left to finish; the next run takes it.
+    [
+      'webhookDeliveries',
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries
+          WHERE tenant_id = $1 AND created_at < now() - make_interval(days => $2::int)
+            AND NOT (status = 'pending' AND lease_until > now())
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    ],
   ],
   wrapups: [
+    // A reviewer's override goes with the automatic score it overrides (and must go first: it
+    // references it), whatever the override's own age.
+    [
+      'qaOverrides',
+      `DELETE FROM qa_overrides WHERE id IN (
+         SELECT o.id FROM qa_overrides o JOIN qa_scores q
+             ON (q.conversation_id, q.scorecard_id, q.scorecard_version, q.criterion_id)
+              = (o.conversation_id, o.scorecard_id, o.scorecard_version, o.criterion_id)
+          WHERE q.tenant_id = $1 AND q.created_at < now() - make_interval(days => $2::int)
+          LIMIT $3 FOR UPDATE OF o SKIP LOCKED)`,
+    ],
+    // An override written since the statement above keeps its score until the next run.
+    [
+      'qaScores',
+      `DELETE FROM qa_scores WHERE (conversation_id, scorecard_id, scorecard_version, criterion_id) IN (
+         SELECT q.conversation_id, q.scorecard_id, q.scorecard_version, q.criterion_id
+           FROM qa_scores q
+          WHERE q.tenant_id = $1 AND q.created_at < now() - make_interval(days => $2::int)
+            AND NOT EXISTS (SELECT 1 FROM qa_overrides o
+                             WHERE (o.conversation_id, o.scorecard_id, o.scorecard_version, o.criterion_id)
+                                 = (q.conversation_id, q.scorecard_id, q.scorecard_version, q.criterion_id))
+          LIMIT $3 FOR UPDATE OF q SKIP LOCKED)`,
+    ],
+    // Follow-ups are drafted from the call's commitments (wrap-up), open or done alike.
+    [
+      'followUps',
+      `DELETE FROM follow_up_tasks WHERE id IN (
+         SELECT id FROM follow_up_tasks
+          WHERE tenant_id = $1 AND created_at < now() - make_interval(days => $2::int)
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    ],
     [
       'wrapupResults',
       `DELETE FROM wrapup_results WHERE (conversation_id, kind) IN (
          SELECT conversation_id, kind FROM wrapup_results
           WHERE tenant_id = $1 AND created_at < now() - make_interval(days => $2::int)
+          LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    ],
+    // The agent's edited summary is part of the wrap-up, kept as long as the generated one.
+    [
+      'summaryEdits',
+      `DELETE FROM summary_edits WHERE conversation_id IN (
+         SELECT conversation_id FROM summary_edits
+          WHERE tenant_id = $1 AND edited_at < now() - make_interval(days => $2::int)
           LIMIT $3 FOR UPDATE SKIP LOCKED)`,
     ],
     // The similar-case index is the wrap-up summary again, embedded.

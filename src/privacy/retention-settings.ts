@@ -9,7 +9,8 @@ const days = z.number().int().min(1).max(36_500);
 /**
  * A tenant's retention, in days per kind (tenant settings, `retention`); a kind left out is kept
  * until erased. transcripts: the turns (and analyzer state) of conversations ended that long ago;
- * events: the live event log; wrapups: wrap-up results and the similar-case index built from them.
+ * events: the live event log and the webhook deliveries made from it; wrapups: wrap-up results,
+ * QA scores (with their reviewers' overrides), follow-up tasks, and the similar-case index.
  */
 export const retentionSettingsSchema = z
   .object({

@@ -6,6 +6,15 @@ import { SESSION_SETTINGS, type Database, type Queryable, type SqlParam } from '
 // int8 as a JS number (ids and counts stay far below 2^53), so both engines return the same.
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
+/**
+ * Postgres's default 128 MB of shared buffers are allocated and touched inside the WASM memory
+ * at every start, a third of the server's resident memory. The embedded engine serves small
+ * bases (larger ones belong on a server, docs/decisions/0004); pages it does not hold are read
+ * through the OS cache. 32 MB holds the demo base several times over; PGlite alone at restart
+ * went from 367 to ~260 MB resident.
+ */
+const embeddedSettings = ['shared_buffers = 32MB'];
+
 /** Embedded Postgres in WASM with pgvector, in a data folder (or in memory when none). */
 export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -13,6 +22,7 @@ export async function createPglite(dataDir: string | undefined): Promise<PGlite>
     ...(dataDir ? { dataDir } : {}),
     extensions: { vector },
     parsers,
+    postgresqlconf: embeddedSettings,
   });
   await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
   await db.exec(SESSION_SETTINGS);

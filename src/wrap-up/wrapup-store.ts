@@ -1,6 +1,7 @@
 import type { Queryable } from '../stores/database.js';
 import type { FinalizerName, FinalizerResults, WrapupResults } from '../pipeline/contract.js';
 import { isUnsupportedLanguage } from '../pipeline/contract.js';
+import { summaryEditOf } from './summary/summary-edits.js';
 
 /** Finished conversations with their wrap-up results, for QA reviewers. */
 export interface ReviewFilter {
@@ -28,7 +29,9 @@ export interface ReviewRow {
   suggestedDisposition: string | null;
   qaScore: number | null;
   churnRisk: number | null;
+  /** The agent's saved summary when there is one, else the generated narrative. */
   summary: string | null;
+  summaryEdited: boolean;
   reviewed: boolean;
 }
 
@@ -50,7 +53,10 @@ export interface WrapupStore {
     step: N,
     result: FinalizerResults[N],
   ): Promise<void>;
-  /** The step's result; undefined when it has none, or said `unsupported_language`. */
+  /**
+   * The step's result; undefined when it has none, or said `unsupported_language`. The summary
+   * carries the agent's saved text as `agentEdit` (here and in `resultsOf`).
+   */
   resultOf<N extends FinalizerName>(
     scope: WrapupScope,
     step: N,
@@ -62,6 +68,16 @@ export interface WrapupStore {
   resultsOf(scope: WrapupScope): Promise<WrapupResults>;
   /** Ended conversations, newest first, with the wrap-up figures reviewers filter on. */
   listReviewable(filter: ReviewFilter): Promise<{ conversations: ReviewRow[]; total: number }>;
+}
+
+/** The stored summary with the agent's saved text beside it, when there is one. */
+async function withAgentEdit(
+  db: Queryable,
+  scope: WrapupScope,
+  summary: FinalizerResults['summary'],
+): Promise<FinalizerResults['summary']> {
+  const edit = await summaryEditOf(db, scope);
+  return edit ? { ...summary, agentEdit: edit } : summary;
 }
 
 export function createWrapupStore(db: Queryable): WrapupStore {
@@ -88,7 +104,16 @@ export function createWrapupStore(db: Queryable): WrapupStore {
       );
       // A step that did not run for the conversation's language has no result to read.
       const result = rows[0]?.result;
-      return isUnsupportedLanguage(result) ? undefined : result;
+      if (isUnsupportedLanguage(result) || result === undefined) return undefined;
+      return (
+        step === 'summary'
+          ? await withAgentEdit(
+              db,
+              { tenantId, conversationId },
+              result as FinalizerResults['summary'],
+            )
+          : result
+      ) as FinalizerResults[N];
     },
 
     async resultsOf({ tenantId, conversationId }) {
@@ -96,7 +121,12 @@ export function createWrapupStore(db: Queryable): WrapupStore {
         'SELECT kind, result FROM wrapup_results WHERE tenant_id = $1 AND conversation_id = $2',
         [tenantId, conversationId],
       );
-      return Object.fromEntries(rows.map((row) => [row.kind, row.result])) as WrapupResults;
+      const results = Object.fromEntries(
+        rows.map((row) => [row.kind, row.result]),
+      ) as WrapupResults;
+      if (results.summary && !isUnsupportedLanguage(results.summary))
+        results.summary = await withAgentEdit(db, { tenantId, conversationId }, results.summary);
+      return results;
     },
 
     listReviewable: (filter) => listReviewable(db, filter),
@@ -127,6 +157,7 @@ async function listReviewable(
     LEFT JOIN wrapup_results d ON d.conversation_id = c.id AND d.kind = 'disposition'
     LEFT JOIN wrapup_results q ON q.conversation_id = c.id AND q.kind = 'qa'
     LEFT JOIN wrapup_results ch ON ch.conversation_id = c.id AND ch.kind = 'churn'
+    LEFT JOIN summary_edits se ON se.conversation_id = c.id
     WHERE ${where.join(' AND ')}`;
   const { rows: counted } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n ${from}`,
@@ -146,12 +177,13 @@ async function listReviewable(
     qa_score: number | null;
     churn_risk: number | null;
     summary: string | null;
+    summary_edited: boolean;
     reviewed: boolean;
   }>(
     `SELECT c.id, c.external_id, c.channel, c.agent_id, c.customer_id, c.started_at, c.ended_at,
             c.metadata->>'disposition' AS disposition, d.result->>'suggested' AS suggested,
             (q.result->>'overall')::float8 AS qa_score, (ch.result->>'risk')::float8 AS churn_risk,
-            s.result->>'narrative' AS summary,
+            coalesce(se.text, s.result->>'narrative') AS summary, se.text IS NOT NULL AS summary_edited,
             EXISTS (SELECT 1 FROM qa_overrides o WHERE o.conversation_id = c.id) AS reviewed
        ${from}
       ORDER BY c.ended_at DESC NULLS LAST, c.id DESC
@@ -173,6 +205,7 @@ async function listReviewable(
       qaScore: row.qa_score,
       churnRisk: row.churn_risk,
       summary: row.summary,
+      summaryEdited: row.summary_edited,
       reviewed: row.reviewed,
     })),
   };

@@ -222,12 +222,22 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         summary: "The agent's confirmed or corrected wrap-up code",
         params: z.object({ id: z.string() }),
         body: z.object({ code: z.string().min(1).max(100) }),
-        response: responses(z.looseObject({}), 401, 403, 404),
+        response: responses(z.looseObject({}), 400, 401, 403, 404),
       },
     },
     async (request) => {
-      const principal = authorize(request, 'read:own-conversations');
+      // The conversation's own agent, supervisors and admins (readers such as knowledge managers
+      // do not file codes).
+      const principal = authorize(request, 'feedback');
       const conversation = await visibleConversation(services, principal, request.params.id);
+      const codes = services.dispositions?.codes;
+      // A code outside the tenant's set would never train the classifier nor match a suggestion.
+      if (codes && !codes.some((entry) => entry.code === request.body.code))
+        throw new CuecardError(
+          'validation_failed',
+          `"${request.body.code}" is not one of the tenant's wrap-up codes: ${codes.map((entry) => entry.code).join(', ')}.`,
+          { field: 'code' },
+        );
       const { suggested } = await confirmDisposition(
         services,
         {

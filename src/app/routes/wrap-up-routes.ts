@@ -6,7 +6,19 @@ import { authorize } from '../plugins/auth.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { can } from '../../tenancy/roles.js';
 import { summarizeConversation } from '../../wrap-up/summary/summarize.js';
-import { listFollowUps, setFollowUpStatus } from '../../wrap-up/followups/follow-up-store.js';
+import {
+  listFollowUps,
+  reviewFollowUp,
+  setFollowUpStatus,
+  type FollowUpReview,
+  type FollowUpTask,
+} from '../../wrap-up/followups/follow-up-store.js';
+import {
+  MAX_SUMMARY_EDIT_CHARS,
+  saveSummaryEdit,
+  summaryEditOf,
+} from '../../wrap-up/summary/summary-edits.js';
+import { registerAgentWrapupRoutes } from './agent-wrapup-routes.js';
 import { fcrReport } from '../../wrap-up/repeat-contact/repeat-contacts.js';
 import { visibleConversation } from './visible-conversation.js';
 import { requiredService } from './required-service.js';
@@ -62,11 +74,17 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
     {
       schema: {
         tags: ['wrap-up'],
-        summary: 'Mark a follow-up task done or cancelled (or open again)',
+        summary:
+          "Mark a follow-up task done or cancelled (or open again), or record the agent's decision at wrap-up: accept it, change its text or due time, or dismiss it",
         // A serial id: past 2^31-1 it could never exist, and Postgres would refuse the comparison.
         params: z.object({ id: z.coerce.number().int().positive().max(maxInt32) }),
-        body: z.object({ status }),
-        response: responses(z.looseObject({}), 401, 403, 404),
+        body: z.object({
+          status: status.optional(),
+          decision: z.enum(['accepted', 'changed', 'dismissed']).optional(),
+          draftMessage: z.string().trim().min(1).max(2000).optional(),
+          dueAt: z.iso.datetime({ offset: true }).nullable().optional(),
+        }),
+        response: responses(z.looseObject({}), 400, 401, 403, 404),
       },
     },
     async (request) => {
@@ -74,13 +92,35 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       const owner = can(principal, 'read:tenant-conversations')
         ? undefined
         : (principal.agentId ?? '');
-      const task = await setFollowUpStatus(
-        db,
-        principal.tenantId,
-        request.params.id,
-        request.body.status,
-        owner,
-      );
+      const review = followUpReview(request.body);
+      if (!review && !request.body.status)
+        throw new CuecardError(
+          'validation_failed',
+          'Send a status, a decision, or a new draftMessage or dueAt.',
+          { field: 'status' },
+        );
+      if (review && !can(principal, 'feedback'))
+        throw new CuecardError('forbidden', 'Only agents and supervisors decide on follow-ups.', {
+          field: 'decision',
+        });
+      let task: FollowUpTask | null = null;
+      if (review)
+        task = await reviewFollowUp(
+          db,
+          principal.tenantId,
+          request.params.id,
+          review,
+          principal.keyName,
+          owner,
+        );
+      if (request.body.status && (task || !review))
+        task = await setFollowUpStatus(
+          db,
+          principal.tenantId,
+          request.params.id,
+          request.body.status,
+          owner,
+        );
       if (!task)
         throw new CuecardError(
           'not_found',
@@ -117,9 +157,47 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
         status: conversation.status,
         throughSeq: conversation.lastSeq,
         ...summary,
+        // The agent's own text once saved at wrap-up, with who and when (the above is generated).
+        agentEdit: await summaryEditOf(db, {
+          tenantId: principal.tenantId,
+          conversationId: conversation.id,
+        }),
       };
     },
   );
+
+  routes.put(
+    '/api/conversations/:id/summary',
+    {
+      schema: {
+        tags: ['wrap-up'],
+        summary:
+          "The agent's edited summary of an ended conversation (the generated one is kept beside it)",
+        params: z.object({ id: z.string() }),
+        body: z.object({ text: z.string().trim().min(1).max(MAX_SUMMARY_EDIT_CHARS) }),
+        response: responses(z.looseObject({}), 400, 401, 403, 404, 409),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, 'feedback');
+      const conversation = await visibleConversation(services, principal, request.params.id);
+      if (conversation.status !== 'ended')
+        throw new CuecardError(
+          'conflict',
+          'The summary is written when the conversation ends; edit it then.',
+          { field: 'id' },
+        );
+      const edit = await saveSummaryEdit(
+        db,
+        { tenantId: principal.tenantId, conversationId: conversation.id },
+        request.body.text,
+        principal.keyName,
+      );
+      return { conversationId: conversation.id, agentEdit: edit };
+    },
+  );
+
+  registerAgentWrapupRoutes(app, services);
 
   routes.put(
     '/api/churn/model',
@@ -199,4 +277,33 @@ export function registerWrapUpRoutes(app: FastifyInstance, services: Services): 
       };
     },
   );
+}
+
+/** The body's decision, if it makes one; a text or due time without a decision is a change. */
+function followUpReview(body: {
+  decision?: FollowUpReview['decision'] | undefined;
+  draftMessage?: string | undefined;
+  dueAt?: string | null | undefined;
+}): FollowUpReview | undefined {
+  const changes = body.draftMessage !== undefined || body.dueAt !== undefined;
+  const decision = body.decision ?? (changes ? 'changed' : undefined);
+  if (decision === undefined) return undefined;
+  if (decision !== 'changed') {
+    if (changes)
+      throw new CuecardError(
+        'validation_failed',
+        `A "${decision}" decision takes no draftMessage or dueAt; send decision "changed".`,
+        { field: 'decision' },
+      );
+    return { decision };
+  }
+  if (!changes)
+    throw new CuecardError('validation_failed', 'A change needs a new draftMessage or dueAt.', {
+      field: 'draftMessage',
+    });
+  return {
+    decision,
+    draftMessage: body.draftMessage,
+    dueAt: body.dueAt === undefined ? undefined : body.dueAt === null ? null : new Date(body.dueAt),
+  };
 }

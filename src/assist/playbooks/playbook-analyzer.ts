@@ -11,6 +11,7 @@ import {
 import type { EventBody } from '../../conversations/events.js';
 import { turnIntent } from '../../understanding/intent/intent-result.js';
 import { defineAnalyzer } from '../../pipeline/analyzer.js';
+import { stepMarksOf } from './step-marks.js';
 
 /**
  * Guides the agent through the playbook of the customer's request: on each utterance or agent
@@ -41,6 +42,8 @@ export interface PlaybookResult {
   done: string[];
   /** Steps the conversation moved past (a later step is done); not asked for any more. */
   passed: string[];
+  /** Steps the agent skipped in the console; not suggested any more (absent in older results). */
+  skipped?: string[];
   remaining: string[];
   /** Every step that applies, in order, with its title and where it stands (for checklists). */
   steps: PlaybookStepLine[];
@@ -95,7 +98,9 @@ export function createPlaybookAnalyzer(options: {
       // What the agent reads is in the call's language; ids and cues are the same in all.
       selection = { ...selection, playbook: localizePlaybook(selection.playbook, language) };
 
-      const progress = trackPlaybook(selection.playbook, context.transcript);
+      // The agent's ticks and skips are on the conversation record, current at each turn.
+      const marks = stepMarksOf(context.conversation.metadata);
+      const progress = trackPlaybook(selection.playbook, context.transcript, marks);
       const next = progress.next;
       const result: PlaybookResult = {
         playbookId: selection.playbook.id,
@@ -105,6 +110,7 @@ export function createPlaybookAnalyzer(options: {
         nextStepPhrase: next?.suggested_phrase ?? null,
         done: progress.done.map((entry) => entry.step.id),
         passed: progress.passed.map((step) => step.id),
+        skipped: progress.skipped.map((step) => step.id),
         remaining: progress.remaining.map((step) => step.id),
         steps: progress.steps.map(({ step, status }) => ({
           id: step.id,

@@ -1,6 +1,7 @@
 import type { ConversationItem } from '../../conversations/types.js';
 import { findPhrase, matchPhrase } from '../phrases.js';
 import type { Playbook, PlaybookStep } from './playbook.js';
+import type { PlaybookStepMark } from './step-marks.js';
 import { assistMessages, type AssistMessages } from '../messages/assist-messages.js';
 
 /**
@@ -21,7 +22,8 @@ export interface StepProgress {
   doneAt: number | null;
 }
 
-export type StepStatus = 'done' | 'passed' | 'remaining';
+/** `skipped`: the agent said in the console the step does not apply to this call. */
+export type StepStatus = 'done' | 'passed' | 'skipped' | 'remaining';
 
 export interface PlaybookProgress {
   playbook: Playbook;
@@ -31,7 +33,9 @@ export interface PlaybookProgress {
    * asking for them now would send the agent backwards.
    */
   passed: PlaybookStep[];
-  /** Steps that apply and are neither done nor passed, in playbook order. */
+  /** Steps the agent skipped in the console. */
+  skipped: PlaybookStep[];
+  /** Steps that apply and are neither done, passed nor skipped, in playbook order. */
   remaining: PlaybookStep[];
   next: PlaybookStep | undefined;
   /** Every step that applies, in playbook order, with where it stands. */
@@ -90,22 +94,38 @@ function applies(step: PlaybookStep, transcript: readonly ConversationItem[]): b
 export function trackPlaybook(
   playbook: Playbook,
   transcript: readonly ConversationItem[],
+  /** The agent's own ticks and skips (console), which stand over what was heard. */
+  marks: readonly Pick<PlaybookStepMark, 'stepId' | 'outcome' | 'playbookId'>[] = [],
 ): PlaybookProgress {
+  const marked = new Map(
+    marks.filter((mark) => mark.playbookId === playbook.id).map((mark) => [mark.stepId, mark]),
+  );
   const applying = playbook.steps
-    .map((step) => ({ step, completing: transcript.find((item) => completes(step, item)) }))
-    .filter(({ step, completing }) => completing !== undefined || applies(step, transcript));
+    .map((step) => ({
+      step,
+      completing: transcript.find((item) => completes(step, item)),
+      mark: marked.get(step.id)?.outcome,
+    }))
+    .filter(
+      ({ step, completing, mark }) =>
+        completing !== undefined || mark !== undefined || applies(step, transcript),
+    );
   let furthestDone = -1;
-  applying.forEach(({ completing }, index) => {
-    if (completing) furthestDone = index;
+  applying.forEach(({ completing, mark }, index) => {
+    if (completing || mark) furthestDone = index;
   });
   const done: StepProgress[] = [];
   const passed: PlaybookStep[] = [];
+  const skipped: PlaybookStep[] = [];
   const remaining: PlaybookStep[] = [];
-  const steps = applying.map(({ step, completing }, index) => {
+  const steps = applying.map(({ step, completing, mark }, index) => {
     let status: StepStatus;
-    if (completing) {
-      done.push({ step, doneAt: completing.seq });
+    if (completing || mark === 'done') {
+      done.push({ step, doneAt: completing?.seq ?? null });
       status = 'done';
+    } else if (mark === 'skipped') {
+      skipped.push(step);
+      status = 'skipped';
     } else if (index < furthestDone && step.kind !== 'verify') {
       passed.push(step);
       status = 'passed';
@@ -115,7 +135,7 @@ export function trackPlaybook(
     }
     return { step, status };
   });
-  return { playbook, done, passed, remaining, next: remaining[0], steps };
+  return { playbook, done, passed, skipped, remaining, next: remaining[0], steps };
 }
 
 /**

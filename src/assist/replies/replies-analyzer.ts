@@ -9,7 +9,9 @@ import {
   type TemplateReply,
 } from './reply-drafting.js';
 import type { EventBody, Suggestion } from '../../conversations/events.js';
-import { assistLanguage } from '../messages/assist-language.js';
+import { assistLanguage, type AssistLanguage } from '../messages/assist-language.js';
+import type { AnswersResult } from '../../knowledge/answers/answers-analyzer.js';
+import { majorityLanguage } from '../../text/chinese-script.js';
 import { assistMessages } from '../messages/assist-messages.js';
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { defineAnalyzer, type AnalyzerContext } from '../../pipeline/analyzer.js';
@@ -28,7 +30,7 @@ export interface RepliesAnalyzerOptions {
   usage?: LlmUsageStore | undefined;
 }
 
-type RepliesReads = 'playbook' | 'article-cards' | 'intent';
+type RepliesReads = 'playbook' | 'article-cards' | 'intent' | 'answers';
 
 export interface RepliesResult {
   replyId: string;
@@ -36,6 +38,8 @@ export interface RepliesResult {
   promptVersion?: string;
   /** Why the LLM's reply was replaced by the template (error code only). */
   fallbackReason?: string | null;
+  /** The model answer this reply repeats, instead of a second model call for the same question. */
+  fromAnswer?: string;
 }
 
 export interface RepliesState {
@@ -59,6 +63,33 @@ export function readGrounding(previous: AnalyzerContext<RepliesReads>['previous'
   };
 }
 
+/**
+ * The reply to a question the model just answered, citations checked: that answer, then the
+ * playbook's next step as the template would say it. One model call per question, not two; when
+ * the answer was refused the reply asks the model itself (it says what the agent can do instead).
+ */
+function answerReply(
+  answers: AnswersResult | undefined,
+  grounding: ReplyGrounding,
+  language: AssistLanguage,
+): TemplateReply | undefined {
+  if (answers?.source !== 'llm' || answers.refused || !answers.answer) return undefined;
+  const text = assistMessages(language).replies;
+  // A step phrase in another language (a tenant playbook without a Chinese one) is left out.
+  const phrase = grounding.step?.phrase;
+  const step =
+    phrase && (majorityLanguage([phrase]) ?? language) === language ? grounding.step : undefined;
+  const titles = answers.answer.citations.map((citation) => citation.title);
+  return {
+    text: [answers.answer.text, ...(step?.phrase ? [step.phrase] : [])].join(text.separator),
+    citations: answers.answer.citations,
+    reason: text.reason([
+      ...titles.map((title) => text.fromArticle(title)),
+      ...(step ? [text.toNextStep(step.title)] : []),
+    ]),
+  };
+}
+
 function replySuggestion(
   reply: TemplateReply,
   source: 'template' | 'llm',
@@ -79,7 +110,8 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
   return defineAnalyzer({
     name: 'replies',
     languages: ['en', 'zh'], // grounded in playbooks and cards of these languages
-    reads: ['playbook', 'article-cards', 'intent'],
+    // 'answers' runs first: a question it answered with the model needs no second model call.
+    reads: ['playbook', 'article-cards', 'intent', 'answers'],
     ...(options.chatModel ? { cost: 'heavy' as const } : {}),
     accepts: ['utterance'],
     ...(options.chatModel ? { timeoutMs: llmTimeoutMs + 1_000 } : {}),
@@ -105,6 +137,25 @@ export function createRepliesAnalyzer(options: RepliesAnalyzerOptions = {}) {
               type: 'suggestion',
               seq: item.seq,
               suggestion: replySuggestion(template, 'template', replyId),
+            },
+          ],
+        };
+      }
+
+      const answered = answerReply(context.previous.answers, grounding, language);
+      if (answered) {
+        return {
+          result: {
+            replyId,
+            source: 'llm',
+            promptVersion: context.previous.answers?.promptVersion,
+            fromAnswer: context.previous.answers?.answerId,
+          },
+          events: [
+            {
+              type: 'suggestion',
+              seq: item.seq,
+              suggestion: replySuggestion(answered, 'llm', replyId),
             },
           ],
         };

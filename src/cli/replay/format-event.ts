@@ -69,6 +69,8 @@ export function formatEvent(event: CuecardEvent): string | null {
     case 'supervisor-note':
       // A private note to the agent: its text stays out of shared terminal output.
       return `  ✋ private note from ${event.by.name}`;
+    case 'playbook-step':
+      return `      ✓ agent marked step ${event.mark.stepId} ${event.mark.outcome}`;
     case 'error':
       return `      ✗ ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}: ${event.message}`;
   }

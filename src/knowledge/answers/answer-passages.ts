@@ -11,7 +11,8 @@ export interface AnswerPassage {
   confidence: number;
 }
 
-export const answerPromptVersion = 'answer-question.v1';
+// v2: the answer's language is the question's, whatever the passages' (a Chinese example).
+export const answerPromptVersion = 'answer-question.v2';
 
 export function loadAnswerPrompt(): Promise<string> {
   return loadPrompt(answerPromptVersion);

@@ -5,7 +5,8 @@ import { openDatabase } from '../../stores/open-database.js';
 import type { Database } from '../../stores/database.js';
 import { runAnalyzer, type Turn } from '../../assist/testing/transcript-fixture.js';
 import type { Suggestion } from '../../conversations/events.js';
-import { ingestArticles } from '../ingest.js';
+import { readFileSync } from 'node:fs';
+import { ingestArticles, readDocuments } from '../ingest.js';
 import { publishedArticle } from '../testing/article-fixture.js';
 import { createAnswersAnalyzer } from './answers-analyzer.js';
 import { isQuestion } from './is-question.js';
@@ -31,6 +32,8 @@ beforeAll(async () => {
       ),
       language: 'zh',
     },
+    // The article the Mandarin demo call's question is answered from, as shipped.
+    ...(await readDocuments('knowledge/articles/zh-outage-compensation.md')),
   ]);
 });
 afterAll(async () => {
@@ -85,6 +88,31 @@ describe('answers analyzer, offline', () => {
     });
   });
 
+  it("answers the Mandarin demo call's question about compensation, and only its questions", async () => {
+    const call = JSON.parse(readFileSync('knowledge/demo-calls/zh-outage.json', 'utf8')) as {
+      turns: Array<{ speaker?: 'agent' | 'customer'; text?: string }>;
+    };
+    const turns = call.turns.flatMap((turn): Turn[] =>
+      turn.speaker && turn.text ? [{ [turn.speaker]: turn.text } as Turn] : [],
+    );
+    const runs = await runAnalyzer(createAnswersAnalyzer({ db, embedder: null, splitter }), turns);
+    const answered = runs.flatMap((run) =>
+      run.output && run.item.kind === 'utterance' ? [run.item.text] : [],
+    );
+    // The opening ("重启了好几次也没用。") tells of trouble; it asks nothing.
+    expect(answered.every((text) => /[？?]/.test(text))).toBe(true);
+    const compensation = runs.find(
+      (run) => run.item.kind === 'utterance' && run.item.text.includes('有没有补偿'),
+    );
+    const event = compensation?.output?.events?.[0];
+    if (event?.type !== 'suggestion' || event.suggestion.kind !== 'answer')
+      throw new Error('no answer');
+    expect(event.suggestion.refused).toBe(false);
+    expect(event.suggestion.citations.map((c) => c.articleId)).toEqual(['zh-outage-compensation']);
+    expect(event.suggestion.text).toContain('补偿');
+    expect(event.suggestion.highlighted).toContain('<mark>补偿</mark>');
+  });
+
   it('stays quiet when the customer asks nothing', async () => {
     expect(await answersTo([{ customer: 'My parcel still has not arrived.' }])).toEqual([]);
   });
@@ -96,5 +124,13 @@ describe('isQuestion', () => {
     expect(isQuestion('退款多久能到账')).toBe(true);
     expect(isQuestion('I was charged twice.')).toBe(false);
     expect(isQuestion('我被扣了两次钱。')).toBe(false);
+  });
+
+  it('does not take a Chinese statement with an indefinite word for a question', () => {
+    // The Mandarin demo call's opening: "好几次" is "several times", not "how many".
+    expect(isQuestion('路由器上的灯一直是红的，重启了好几次也没用。')).toBe(false);
+    expect(isQuestion('哪怕重启也连不上，什么都试了。')).toBe(false);
+    expect(isQuestion('几天能到')).toBe(true);
+    expect(isQuestion('这个损失谁来管？你们有没有补偿？')).toBe(true);
   });
 });

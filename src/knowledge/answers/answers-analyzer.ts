@@ -56,6 +56,11 @@ export interface AnswersResult {
   promptVersion?: string;
   /** Why the model's answer was replaced by the extract (error code only). */
   fallbackReason?: string | null;
+  /**
+   * The model's answer after the citation check, when it gave one: the suggested reply reads it
+   * rather than asking the model a second time about the same question.
+   */
+  answer?: { text: string; citations: Citation[] };
 }
 
 /** Nothing is carried between turns: each question is answered on its own. */
@@ -263,7 +268,12 @@ export function createAnswersAnalyzer(options: AnswersOptions) {
             citations,
             reason: messages.answers.fromArticles(citations.map((c) => c.title)),
           };
-          result = { ...base, refused: false, citedArticleIds: cited };
+          result = {
+            ...base,
+            refused: false,
+            citedArticleIds: cited,
+            answer: { text: suggestion.text, citations },
+          };
         }
       } catch (error) {
         // The preview the agent saw is replaced by the extract (or a refusal) in reply-end.

@@ -63,4 +63,42 @@ describe('supportingSentences', () => {
       '<mark>Reset</mark> the &lt;b&gt;<mark>router</mark>&lt;/b&gt; by holding the button for 10 seconds.',
     );
   });
+
+  it('answers the question a Chinese turn asks, not the story around it', () => {
+    const passage =
+      '因我们的原因导致客户无法使用服务时，客户应当获得补偿。补偿一律以账单抵扣的方式体现在下一期账单中。';
+    const answer = supportingSentences(
+      passage,
+      '我在家办公，断了快一天了，这个损失谁来管？你们有没有补偿？',
+    );
+    expect(answer?.text).toBe(passage);
+    expect(answer?.highlighted).toContain('<mark>补偿</mark>');
+  });
+
+  it('refuses a Chinese question the passage does not answer', () => {
+    const passage =
+      '补偿：故障持续超过 24 小时，系统会自动按天发放补偿。补偿会体现在下一期账单中。';
+    expect(supportingSentences(passage, '营业厅周末几点关门？')).toBeNull();
+    // 账单 alone, of a question about paying it by a card: a coincidence, not an answer.
+    expect(supportingSentences(passage, '我能用信用卡自动支付账单吗？')).toBeNull();
+  });
+
+  it('answers each English question of a turn on its own', () => {
+    const refunds =
+      'Duplicate payments are refunded in full. Refunds go back to the original payment method within 5 business days.';
+    const answer = supportingSentences(
+      refunds,
+      'I was charged twice last week. Why did that happen? And where will the refund go?',
+    );
+    expect(answer?.text).toBe(
+      'Refunds go back to the original payment method within 5 business days.',
+    );
+  });
+
+  it('does not take the story around an English question for an answer', () => {
+    // "standard", "delivery", "days" are in the story; the question asks what the fee is.
+    expect(
+      supportingSentences(shipping, 'Standard delivery took 9 days last time. What is the fee?'),
+    ).toBeNull();
+  });
 });

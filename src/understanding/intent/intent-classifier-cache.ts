@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EmbeddingModel } from '../../providers/spec/embedding-model.js';
 import {
   restoreIntentClassifier,
@@ -6,7 +7,7 @@ import {
 } from './intent-classifier.js';
 import {
   intentModelKey,
-  intentModelPath,
+  intentModelFileName,
   loadIntentModel,
   saveIntentModel,
 } from './intent-model-file.js';
@@ -55,6 +56,13 @@ export interface IntentClassifierCacheOptions {
    * same taxonomy and embedding model loads it instead of training again. Absent: always train.
    */
   modelDir?: string | undefined;
+  /**
+   * Folder of models shipped with the code (`scripts/build-shipped-models.ts` writes them):
+   * read-only, and used only when its file's key matches, i.e. trained from exactly this
+   * taxonomy, embedding model and training code. Spares the first start the training (decision
+   * 0025).
+   */
+  shippedModelDir?: string | undefined;
 }
 
 export function createIntentClassifierCache(
@@ -100,37 +108,46 @@ export function createIntentClassifierCache(
 
   const loadOrTrainDefault = async (): Promise<TrainedIntents> => {
     const taxonomy = options.defaultTaxonomy;
-    const embeddingModel = options.embeddingModel;
-    if (!options.modelDir) return trainFrom(taxonomy, null);
-    const file = intentModelPath(
-      options.modelDir,
+    if (!options.modelDir && !options.shippedModelDir) return trainFrom(taxonomy, null);
+    const name = intentModelFileName(
       'default',
-      intentModelKey(taxonomy, embeddingModel?.id ?? null),
+      intentModelKey(taxonomy, options.embeddingModel?.id ?? null),
     );
-    const saved = await loadIntentModel(file);
-    if (saved) {
-      try {
-        const classifier = restoreIntentClassifier(saved.parameters, { embeddingModel });
-        return {
-          classifier,
-          version: null,
-          taxonomyName: taxonomy.name,
-          taxonomy,
-          trainedAt: saved.trainedAt,
-          trainingMs: saved.trainingMs,
-        };
-      } catch {
-        // Parameters that do not fit (e.g. a hand-edited file): train afresh below.
-      }
+    for (const directory of [options.modelDir, options.shippedModelDir]) {
+      const restored = directory && (await restoreSaved(path.join(directory, name)));
+      if (restored) return restored;
     }
     const trained = await trainFrom(taxonomy, null);
-    // A cache that cannot be written (read-only disk) only costs the next start a retrain.
-    await saveIntentModel(file, {
-      parameters: trained.classifier.toParameters(),
-      trainedAt: trained.trainedAt,
-      trainingMs: trained.trainingMs,
-    }).catch(() => undefined);
+    if (options.modelDir) {
+      // A cache that cannot be written (read-only disk) only costs the next start a retrain.
+      await saveIntentModel(path.join(options.modelDir, name), {
+        parameters: trained.classifier.toParameters(),
+        trainedAt: trained.trainedAt,
+        trainingMs: trained.trainingMs,
+      }).catch(() => undefined);
+    }
     return trained;
+  };
+
+  const restoreSaved = async (file: string): Promise<TrainedIntents | undefined> => {
+    const saved = await loadIntentModel(file);
+    if (!saved) return undefined;
+    try {
+      const classifier = restoreIntentClassifier(saved.parameters, {
+        embeddingModel: options.embeddingModel,
+      });
+      return {
+        classifier,
+        version: null,
+        taxonomyName: options.defaultTaxonomy.name,
+        taxonomy: options.defaultTaxonomy,
+        trainedAt: saved.trainedAt,
+        trainingMs: saved.trainingMs,
+      };
+    } catch {
+      // Parameters that do not fit (e.g. a hand-edited file): the caller trains afresh.
+      return undefined;
+    }
   };
 
   const start = (tenantId: string): Promise<TrainedIntents> => {

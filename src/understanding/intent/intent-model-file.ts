@@ -26,8 +26,8 @@ export function intentModelKey(taxonomy: IntentTaxonomy, embeddingModelId: strin
     .slice(0, 24);
 }
 
-export function intentModelPath(directory: string, name: string, key: string): string {
-  return path.join(directory, `intent-${name}-${key}.json`);
+export function intentModelFileName(name: string, key: string): string {
+  return `intent-${name}-${key}.json`;
 }
 
 /** The saved model, or `undefined` when there is none or it cannot be read (then: retrain). */

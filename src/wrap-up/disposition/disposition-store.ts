@@ -46,3 +46,16 @@ export async function confirmedDispositions(
   );
   return rows.map((row) => ({ code: row.chosen_code, text: row.text }));
 }
+
+/** The code the agent confirmed for the conversation, read now (not from an earlier snapshot). */
+export async function chosenDispositionOf(
+  db: Queryable,
+  tenantId: string,
+  conversationId: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ chosen_code: string }>(
+    'SELECT chosen_code FROM disposition_confirmations WHERE tenant_id = $1 AND conversation_id = $2',
+    [tenantId, conversationId],
+  );
+  return rows[0]?.chosen_code ?? null;
+}

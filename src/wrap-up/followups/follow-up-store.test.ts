@@ -5,7 +5,12 @@ import type { Database } from '../../stores/database.js';
 import { createTenantStore } from '../../tenancy/tenant-store.js';
 import { createConversationStore } from '../../conversations/conversation-store.js';
 import { extractCommitments } from './commitments.js';
-import { listFollowUps, saveFollowUps, setFollowUpStatus } from './follow-up-store.js';
+import {
+  listFollowUps,
+  reviewFollowUp,
+  saveFollowUps,
+  setFollowUpStatus,
+} from './follow-up-store.js';
 
 const now = new Date('2026-12-06T05:09:27Z');
 const turns = [
@@ -58,5 +63,49 @@ describe('follow-up tasks when the wrap-up runs again', () => {
     expect(refundTask.dueAt).toBe('2026-12-20T17:00:00.000Z');
     const left = await listFollowUps(db, { tenantId: 't', conversationId, limit: 10 });
     expect(left.map((task) => task.kind).sort()).toEqual(['callback', 'refund']);
+  });
+
+  it('keeps what the agent changed or dismissed when the wrap-up runs again', async () => {
+    const { conversation } = await createConversationStore(db).open({
+      tenantId: 't',
+      externalId: 'call-2',
+      channel: 'voice',
+    });
+    const commitments = extractCommitments(turns, { now, owners: ['agent'] });
+    const first = await saveFollowUps(db, 't', conversation.id, 'agent-1', commitments);
+    const callback = first.find((task) => task.kind === 'callback')!;
+    const send = first.find((task) => task.kind === 'send')!;
+    const changed = await reviewFollowUp(
+      db,
+      't',
+      callback.id,
+      { decision: 'changed', draftMessage: 'Ring Dana', dueAt: null },
+      'Alice',
+      'agent-1',
+    );
+    expect(changed).toMatchObject({ decision: 'changed', draftMessage: 'Ring Dana', dueAt: null });
+    // Another agent's key cannot decide on it.
+    expect(
+      await reviewFollowUp(db, 't', send.id, { decision: 'dismissed' }, 'Bob', 'agent-2'),
+    ).toBeNull();
+    await reviewFollowUp(db, 't', send.id, { decision: 'dismissed' }, 'Alice', 'agent-1');
+
+    // A retry with only the refund still committed: the agent's two tasks stay as decided.
+    const refundOnly = commitments.filter((commitment) => commitment.kind === 'refund');
+    await saveFollowUps(db, 't', conversation.id, 'agent-1', refundOnly);
+    const after = await listFollowUps(db, {
+      tenantId: 't',
+      conversationId: conversation.id,
+      limit: 10,
+    });
+    expect(after.find((task) => task.id === callback.id)).toMatchObject({
+      draftMessage: 'Ring Dana',
+      decidedBy: 'Alice',
+      status: 'open',
+    });
+    expect(after.find((task) => task.id === send.id)).toMatchObject({
+      decision: 'dismissed',
+      status: 'cancelled',
+    });
   });
 });

@@ -11,7 +11,14 @@ export interface FollowUpTask {
   draftMessage: string;
   status: 'open' | 'done' | 'cancelled';
   createdAt: string;
+  /** What the agent did with the proposed task at wrap-up; null until then. */
+  decision: FollowUpDecision | null;
+  /** The key (agent) that decided, and when. */
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
+
+export type FollowUpDecision = 'accepted' | 'changed' | 'dismissed';
 
 interface Row {
   id: number;
@@ -23,6 +30,9 @@ interface Row {
   draft_message: string;
   status: FollowUpTask['status'];
   created_at: Date;
+  decision: FollowUpDecision | null;
+  decided_by: string | null;
+  decided_at: Date | null;
 }
 
 const toTask = (row: Row): FollowUpTask => ({
@@ -35,6 +45,9 @@ const toTask = (row: Row): FollowUpTask => ({
   draftMessage: row.draft_message,
   status: row.status,
   createdAt: new Date(row.created_at).toISOString(),
+  decision: row.decision ?? null,
+  decidedBy: row.decided_by ?? null,
+  decidedAt: row.decided_at ? new Date(row.decided_at).toISOString() : null,
 });
 
 /**
@@ -61,6 +74,11 @@ export async function saveFollowUps(
       (row) => row.source_seq === commitment.seq && row.kind === commitment.kind,
     );
     const [known] = index >= 0 ? existing.splice(index, 1) : [];
+    // The agent's word stands over the draft: a retried wrap-up keeps a decided task as it is.
+    if (known?.decision) {
+      tasks.push(toTask(known));
+      continue;
+    }
     const dueAt = commitment.dueAt ? new Date(commitment.dueAt).toISOString() : null;
     if (
       known &&
@@ -95,7 +113,9 @@ export async function saveFollowUps(
         );
     tasks.push(toTask(rows[0]!));
   }
-  const stale = existing.filter((row) => row.status === 'open').map((row) => row.id);
+  const stale = existing
+    .filter((row) => row.status === 'open' && !row.decision)
+    .map((row) => row.id);
   if (stale.length > 0)
     await db.query(`DELETE FROM follow_up_tasks WHERE tenant_id = $1 AND id = ANY($2::bigint[])`, [
       tenantId,
@@ -163,6 +183,48 @@ export async function setFollowUpStatus(
   const { rows } = await db.query<Row>(
     `UPDATE follow_up_tasks SET status = $3 WHERE tenant_id = $1 AND id = $2 AND ($4::text IS NULL OR owner = $4) RETURNING *`,
     [tenantId, id, status, owner ?? null],
+  );
+  return rows[0] ? toTask(rows[0]) : null;
+}
+
+/** The agent's decision on a proposed task: accept it, change its text or due time, or dismiss it. */
+export type FollowUpReview =
+  | { decision: 'accepted' }
+  | { decision: 'dismissed' }
+  | { decision: 'changed'; draftMessage?: string | undefined; dueAt?: Date | null | undefined };
+
+/**
+ * Records the agent's decision. Dismissing cancels the task; accepting or changing keeps it open
+ * (a changed due time is announced again when it comes). `owner` limits it to that agent's tasks.
+ */
+export async function reviewFollowUp(
+  db: Queryable,
+  tenantId: string,
+  id: number,
+  review: FollowUpReview,
+  decidedBy: string,
+  owner?: string,
+): Promise<FollowUpTask | null> {
+  const changed = review.decision === 'changed' ? review : undefined;
+  const { rows } = await db.query<Row>(
+    `UPDATE follow_up_tasks
+        SET decision = $3, decided_by = $4, decided_at = now(),
+            status = CASE WHEN $3 = 'dismissed' THEN 'cancelled' ELSE status END,
+            draft_message = coalesce($6::text, draft_message),
+            due_notified_at = CASE WHEN $7::boolean AND due_at IS DISTINCT FROM $8::timestamptz
+                                   THEN NULL ELSE due_notified_at END,
+            due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END
+      WHERE tenant_id = $1 AND id = $2 AND ($5::text IS NULL OR owner = $5) RETURNING *`,
+    [
+      tenantId,
+      id,
+      review.decision,
+      decidedBy,
+      owner ?? null,
+      changed?.draftMessage ?? null,
+      changed?.dueAt !== undefined,
+      changed?.dueAt ? changed.dueAt.toISOString() : null,
+    ],
   );
   return rows[0] ? toTask(rows[0]) : null;
 }

@@ -10,6 +10,13 @@ export interface QaFinalizerOptions {
   onScored?: (tenantId: string, conversationId: string, result: QaResult) => Promise<void>;
   /** Texts of the articles shown during the conversation, for the "accurate information" check. */
   articleTexts?: (tenantId: string, articleIds: readonly string[]) => Promise<string[]>;
+  /**
+   * The code the agent confirmed, read when QA runs. The agent can confirm while the wrap-up is
+   * still running (the console shows the code as soon as the disposition step is published), after
+   * the conversation record this run started with was read; without this QA would score the
+   * criterion N/A and the confirmation's rescoring would find no QA result yet to update.
+   */
+  chosenDisposition?: (tenantId: string, conversationId: string) => Promise<string | null>;
 }
 
 /**
@@ -17,10 +24,15 @@ export interface QaFinalizerOptions {
  * suggestion it compares with the code the agent chose (conversation metadata `disposition`).
  */
 export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
-  const { scorecardFor, onScored, articleTexts } =
+  const { scorecardFor, onScored, articleTexts, chosenDisposition } =
     'scorecardFor' in options
       ? options
-      : { scorecardFor: () => options, onScored: undefined, articleTexts: undefined };
+      : {
+          scorecardFor: () => options,
+          onScored: undefined,
+          articleTexts: undefined,
+          chosenDisposition: undefined,
+        };
   return defineFinalizer({
     name: 'qa',
     languages: ['en', 'zh'], // scorecard cues
@@ -28,7 +40,9 @@ export function createQaFinalizer(options: QaFinalizerOptions | Scorecard) {
     readsLive: ['sentiment', 'article-cards'],
     async finalize(context) {
       const suggestion = context.previous.disposition;
-      const chosen = context.conversation.metadata.disposition;
+      const chosen =
+        (await chosenDisposition?.(context.tenantId, context.conversation.id)) ??
+        context.conversation.metadata.disposition;
       // The cards the agent was shown, from the live article-cards results.
       const shown = Object.values(context.analyses).flatMap((byAnalyzer) => {
         const suggested = byAnalyzer['article-cards']?.suggested;

@@ -1,7 +1,12 @@
 import type { ChatModel } from '../../providers/spec/chat-model.js';
 import { summarizeConversation, type ConversationSummary } from './summarize.js';
 
-export type SummaryResult = ConversationSummary;
+/**
+ * The generated summary; once the agent saved their own text, stored reads (QA, webhooks) carry it
+ * as `agentEdit` beside the generated one (src/wrap-up/summary/summary-edits.ts).
+ */
+export type SummaryResult = ConversationSummary & { agentEdit?: SummaryEdit };
+import type { SummaryEdit } from './summary-edits.js';
 import { defineFinalizer } from '../../pipeline/analyzer.js';
 
 /** Writes the wrap-up summary when a conversation ends; later finalizers see it as `previous.summary`. */

@@ -1,6 +1,14 @@
 import { useState } from 'react';
 import type { ConversationView } from '../live/conversation-state.js';
-import type { Alert, PlaybookStepLine, StepStatus, Suggestion } from '../live/types.js';
+import type {
+  Alert,
+  PlaybookStepLine,
+  PlaybookStepMark,
+  StepStatus,
+  Suggestion,
+} from '../live/types.js';
+import { markStep } from '../live/wrapup-api.js';
+import './next-steps.css';
 import { FeedbackButtons } from './feedback-buttons.js';
 import { HighlightedPassage } from './highlighted-passage.js';
 import { useAgentKnowledge } from '../agent/agent-knowledge.js';
@@ -158,13 +166,28 @@ export function ReplyPanel({
 const stepMarks: Record<StepStatus, { mark: string; label: string }> = {
   done: { mark: '✓', label: 'done' },
   passed: { mark: '–', label: 'moved past' },
+  skipped: { mark: '»', label: 'skipped' },
   remaining: { mark: '', label: 'to do' },
 };
+
+/** The checklist with the agent's ticks and skips laid over it until the analyzer counts them. */
+function markedChecklist(
+  steps: readonly PlaybookStepLine[],
+  marks: Readonly<Record<string, PlaybookStepMark>>,
+): PlaybookStepLine[] {
+  return steps.map((line) => {
+    const mark = marks[line.id];
+    if (!mark || line.status === 'done') return line;
+    return { ...line, status: mark.outcome === 'done' ? 'done' : 'skipped' };
+  });
+}
 
 /**
  * The playbook checklist: step titles and where each stands, from the playbook analyzer's
  * latest result (it follows every turn); the next-step suggestion gives the reason and takes
- * feedback. Once every step is done the panel says so instead of pointing at an old step.
+ * feedback. The agent ticks a step done or skips it (the analyzer counts it from the next turn);
+ * dismissing the suggestion hides only the suggestion, never the checklist. Once every step is
+ * done the panel says so instead of pointing at an old step.
  */
 export function NextStepsPanel({
   view,
@@ -174,21 +197,56 @@ export function NextStepsPanel({
   feedback?: FeedbackContext | undefined;
 }) {
   const { isDismissed, dismiss } = useDismissed();
+  const [marked, setMarked] = useState<Record<string, PlaybookStepMark>>({});
+  const [marking, setMarking] = useState<string | null>(null);
+  const [markError, setMarkError] = useState<string | null>(null);
   const step = view.nextStep;
   const playbook = view.playbook;
-  const complete = playbook?.complete === true;
-  if (!complete && (!step || isDismissed(step.suggestionId))) return null;
-  const checklist: PlaybookStepLine[] = playbook
-    ? playbook.steps
-    : [
-        ...(step?.done ?? []).map((id) => ({ id, title: id, status: 'done' as const })),
-        ...(step?.remaining ?? []).map((id) => ({ id, title: id, status: 'remaining' as const })),
-      ];
+  if (!playbook && !step) return null;
+  const marks = { ...view.stepMarks, ...marked };
+  const checklist = markedChecklist(
+    playbook
+      ? playbook.steps
+      : [
+          ...(step?.done ?? []).map((id) => ({ id, title: id, status: 'done' as const })),
+          ...(step?.remaining ?? []).map((id) => ({ id, title: id, status: 'remaining' as const })),
+        ],
+    marks,
+  );
+  const complete =
+    playbook?.complete === true ||
+    (checklist.length > 0 && checklist.every((line) => line.status !== 'remaining'));
+  const suggestion =
+    step && !complete && !marks[step.stepId] && !isDismissed(step.suggestionId) ? step : null;
+  // Ticks steer the live suggestions: offered while the call goes on (no wrap-up yet).
+  const live =
+    feedback !== undefined &&
+    Object.keys(view.wrapup).length === 0 &&
+    Object.keys(view.wrapupUnavailable).length === 0;
+
+  async function mark(line: PlaybookStepLine, outcome: PlaybookStepMark['outcome']) {
+    if (!feedback) return;
+    setMarking(line.id);
+    setMarkError(null);
+    try {
+      const saved = await markStep(feedback.apiKey, feedback.conversationId, line.id, outcome);
+      setMarked((current) => ({ ...current, [line.id]: saved }));
+    } catch (error) {
+      setMarkError(
+        `“${line.title}” was not marked: ${error instanceof Error ? error.message : 'try again.'}`,
+      );
+    } finally {
+      setMarking(null);
+    }
+  }
+
   return (
     <section className="panel next-steps" aria-labelledby="next-steps-title">
       <h2 id="next-steps-title">Next steps</h2>
       <p className="next-step-title">
-        {complete ? `${playbook!.title}: every step done` : step!.title}
+        {complete
+          ? `${playbook?.title ?? 'Playbook'}: every step done`
+          : (suggestion?.title ?? playbook?.title ?? step?.title)}
       </p>
       <ul className="checklist">
         {checklist.map((item) => (
@@ -196,24 +254,53 @@ export function NextStepsPanel({
             <span className="check" aria-hidden="true">
               {stepMarks[item.status].mark}
             </span>
-            <span>
-              {item.title}
-              <span className="sr-only"> ({stepMarks[item.status].label})</span>
+            <span className="step-line">
+              <span>
+                {item.title}
+                <span className="sr-only"> ({stepMarks[item.status].label})</span>
+              </span>
+              {live && item.status !== 'done' && item.status !== 'skipped' ? (
+                <span className="step-actions">
+                  <button
+                    type="button"
+                    className="button small"
+                    disabled={marking !== null}
+                    aria-label={`Mark “${item.title}” done`}
+                    onClick={() => void mark(item, 'done')}
+                  >
+                    Done
+                  </button>
+                  <button
+                    type="button"
+                    className="button small ghost"
+                    disabled={marking !== null}
+                    aria-label={`Skip “${item.title}”`}
+                    onClick={() => void mark(item, 'skipped')}
+                  >
+                    Skip
+                  </button>
+                </span>
+              ) : null}
             </span>
           </li>
         ))}
       </ul>
-      {complete || !step ? null : (
+      {markError ? (
+        <p className="notice error" role="alert">
+          {markError}
+        </p>
+      ) : null}
+      {suggestion ? (
         <>
-          <p className="reason">{step.reason}</p>
+          <p className="reason">{suggestion.reason}</p>
           <Feedback
-            key={step.suggestionId}
+            key={suggestion.suggestionId}
             context={feedback}
-            suggestion={step}
-            onDismiss={() => dismiss(step.suggestionId)}
+            suggestion={suggestion}
+            onDismiss={() => dismiss(suggestion.suggestionId)}
           />
         </>
-      )}
+      ) : null}
     </section>
   );
 }

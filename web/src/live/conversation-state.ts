@@ -5,6 +5,7 @@ import type {
   CuecardEvent,
   IntentAnalysis,
   PlaybookResult,
+  PlaybookStepMark,
   PlaybookStepLine,
   Speaker,
   Suggestion,
@@ -134,6 +135,7 @@ export function applyEvent(state: ConversationsState, event: CuecardEvent): Conv
     case 'wrapup':
     case 'wrapup-complete':
     case 'feedback':
+    case 'playbook-step':
     case 'error':
     case 'help-requested':
     case 'help-taken':
@@ -205,6 +207,8 @@ export interface ConversationView {
   customerSentiment: number | null;
   /** Live CSAT (1–5) and churn risk after the customer's latest turn (customer-health analyzer). */
   health: AnalyzerResults['customer-health'] | null;
+  /** The agent's latest tick or skip per playbook step id (the analyzer counts it next turn). */
+  stepMarks: Record<string, PlaybookStepMark>;
   /** The wrap-up so far, by step (each step arrives as its own event once the call ended). */
   wrapup: WrapupView;
   /** Wrap-up steps that did not run for the conversation's language: step → language. */
@@ -258,6 +262,10 @@ function withdrawStale(
     const line = view.playbook.steps.find((entry) => entry.id === step.stepId);
     if (view.playbook.complete || (line && line.status !== 'remaining')) view.nextStep = null;
   }
+  // The agent ticked or skipped it since: it is not the next step any more.
+  if (view.nextStep && view.stepMarks[view.nextStep.stepId]) {
+    view.nextStep = null;
+  }
 }
 
 /** The console's picture of a conversation, derived from its events. */
@@ -282,6 +290,7 @@ export function deriveView(state: ConversationState): ConversationView {
     trend: null,
     customerSentiment: null,
     health: null,
+    stepMarks: {},
     wrapup: {},
     wrapupUnavailable: {},
     unavailable: {},
@@ -377,6 +386,9 @@ export function deriveView(state: ConversationState): ConversationView {
         Object.assign(view.wrapupUnavailable, unavailable);
         break;
       }
+      case 'playbook-step':
+        view.stepMarks[event.mark.stepId] = event.mark;
+        break;
       case 'error':
         view.errors.push({
           code: event.code,

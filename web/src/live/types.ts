@@ -8,9 +8,17 @@ export type {
   CuecardEvent,
   EventBody,
   HelpPerson,
+  PlaybookStepMark,
   Suggestion,
 } from '../../../src/conversations/events.js';
 export type { HelpRequest } from '../../../src/conversations/help/help-requests.js';
+export type {
+  AgentWrapup,
+  DispositionConfirmed,
+  FollowUpTask,
+  SummaryEdit,
+  WrapupCodeChoice,
+} from '../../../src/wrap-up/agent-wrapup.js';
 export type {
   PlaybookResult,
   PlaybookStepLine,

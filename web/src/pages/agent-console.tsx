@@ -271,7 +271,10 @@ export function AgentConsole() {
                 <ArticlesPanel view={view} feedback={{ apiKey: key, conversationId: current.id }} />
                 <SimilarCasesPanel view={view} />
                 <div className="shortcut-slot" data-shortcut="wrapup" tabIndex={-1}>
-                  <WrapupPanel view={view} />
+                  <WrapupPanel
+                    view={view}
+                    agent={{ apiKey: key, conversationId: current.id, editable: true }}
+                  />
                 </div>
               </div>
               {/* Right column: who the customer is; context panels (supervisor notes) mount here. */}

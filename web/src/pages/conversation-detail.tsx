@@ -98,7 +98,10 @@ export function ConversationDetail({ id }: { id: string }) {
               <NextStepsPanel view={view} />
               {view.articles.length > 0 ? <ArticlesPanel view={view} /> : null}
               <SimilarCasesPanel view={view} />
-              <WrapupPanel view={view} />
+              <WrapupPanel
+                view={view}
+                agent={{ apiKey: key, conversationId: record.id, editable: false }}
+              />
               <section className="panel events" aria-labelledby="events-title">
                 <h2 id="events-title">Events</h2>
                 {/* Scrolls on its own: focusable so keyboard users can scroll it too. */}

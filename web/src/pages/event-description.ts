@@ -74,14 +74,18 @@ function feedbackWords(
 }
 
 /**
- * Article titles by id, from the article suggestions in the log: feedback events carry only the
- * article's id, and the event log names things.
+ * Article and playbook-step titles by id, from what the log itself showed (article suggestions,
+ * playbook results): feedback and step marks carry only ids, and the event log names things.
+ * Step ids are keyed `step:<id>` so they never collide with an article's.
  */
 export function articleTitles(events: readonly CuecardEvent[]): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const event of events)
+  for (const event of events) {
     if (event.type === 'suggestion' && event.suggestion.kind === 'article')
       titles.set(event.suggestion.articleId, event.suggestion.title);
+    if (event.type === 'analysis' && event.analyzer === 'playbook' && 'steps' in event.result)
+      for (const step of event.result.steps) titles.set(`step:${step.id}`, step.title);
+  }
   return titles;
 }
 
@@ -120,6 +124,10 @@ export function describeEvent(event: CuecardEvent, titles: ReadonlyMap<string, s
     case 'help-resolved':
     case 'supervisor-note':
       return describeHelpEvent(event);
+    case 'playbook-step': {
+      const step = titles.get(`step:${event.mark.stepId}`) ?? humanize(event.mark.stepId);
+      return `${event.mark.by} marked the step “${step}” ${event.mark.outcome === 'done' ? 'done' : 'skipped'}`;
+    }
     case 'error':
       // The service's message is written for people; its code is for programs.
       return `Problem${event.analyzer ? ` in the ${humanize(event.analyzer).toLowerCase()} stage` : ''}: ${event.message}`;

@@ -279,7 +279,12 @@ function WrapupPanels({ review }: { review: ConversationReview }) {
     <>
       <section className="panel review-summary" aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
-        {summary?.narrative ? (
+        {summary?.agentEdit ? (
+          <>
+            <p>{summary.agentEdit.text}</p>
+            <p className="meta">Edited by {summary.agentEdit.editedBy} at wrap-up</p>
+          </>
+        ) : summary?.narrative ? (
           <p>{summary.narrative}</p>
         ) : review.wrapupUnavailable.summary ? (
           <p className="empty">{notAvailableIn(review.wrapupUnavailable.summary)}</p>
