@@ -139,7 +139,10 @@ async function mandarinShots(
   });
   connector.close();
   await drain();
-  await supervisor.getByRole('link', { name: 'QA review' }).click();
+  await supervisor
+    .getByRole('navigation', { name: 'Consoles' })
+    .getByRole('link', { name: 'QA review' })
+    .click();
   const row = supervisor.getByRole('link', { name: reviewed });
   await row.waitFor({ timeout: 60_000 });
   await row.click();
@@ -228,7 +231,10 @@ async function main(): Promise<void> {
     });
     connector.close();
     await cuecard.services.pipeline.drain();
-    await supervisor.getByRole('link', { name: 'QA review' }).click();
+    await supervisor
+      .getByRole('navigation', { name: 'Consoles' })
+      .getByRole('link', { name: 'QA review' })
+      .click();
     await supervisor.getByRole('link', { name: reviewed }).click();
     await supervisor.getByRole('heading', { name: reviewed }).waitFor();
     // A reviewer who holds the call to a stricter policy than the automatic check knows.

@@ -38,3 +38,17 @@ export function languageName(code: string): string {
 export function notAvailableIn(language: string): string {
   return `Not available in ${languageName(language)}`;
 }
+
+/** A follow-up's kind as a person reads it ("send" alone says nothing about what is sent). */
+const FOLLOW_UP_KINDS: Record<string, string> = {
+  callback: 'Callback',
+  send: 'Send information',
+  refund: 'Refund',
+  delivery: 'Delivery',
+  escalation: 'Escalation',
+  other: 'Promise to the customer',
+};
+
+export function followUpKindName(kind: string): string {
+  return FOLLOW_UP_KINDS[kind] ?? humanize(kind);
+}

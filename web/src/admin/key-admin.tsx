@@ -171,7 +171,8 @@ export function KeyAdmin() {
       />
       {listing.status === 'failed' || problem ? (
         <p className="notice error" role="alert">
-          {problem ?? (listing.status === 'failed' ? listing.message : '')}
+          {problem ??
+            (listing.status === 'failed' ? `Could not load the keys: ${listing.message}` : '')}
         </p>
       ) : null}
 
@@ -182,7 +183,14 @@ export function KeyAdmin() {
           columns={['Name', 'Role', 'Agent id', 'Created', 'Status', '']}
           rows={keys}
           busy={listing.status === 'loading'}
-          empty={listing.status === 'loading' ? 'Loading…' : 'No keys yet.'}
+          empty={
+            listing.status === 'loading'
+              ? 'Loading…'
+              : // After a failed load the tenant's keys are unknown, not absent.
+                listing.status === 'failed'
+                ? 'The keys could not be loaded.'
+                : 'No keys yet.'
+          }
           renderRow={(record) => (
             <tr key={record.id} className={record.revokedAt ? 'revoked' : undefined}>
               <th scope="row">{record.name}</th>

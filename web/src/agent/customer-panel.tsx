@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
-import { CHANNEL_LABELS, humanize } from '../format.js';
+import { CHANNEL_LABELS, followUpKindName, humanize } from '../format.js';
 import { formatDateTime, riskLevel } from '../qa/qa-format.js';
 import type { ConversationView } from '../live/conversation-state.js';
 import { getConversationCustomer, type CustomerOverview } from './customer-api.js';
@@ -104,8 +104,10 @@ function History({ overview }: { overview: CustomerOverview }) {
         <ul className="customer-list follow-ups">
           {overview.openFollowUps.map((task) => (
             <li key={task.id}>
-              <strong>{humanize(task.kind)}</strong>
-              <span className="meta"> · due {formatDateTime(task.dueAt)}</span>
+              <strong>{followUpKindName(task.kind)}</strong>
+              <span className="meta">
+                {task.dueAt ? ` · due ${formatDateTime(task.dueAt)}` : ' · no due date'}
+              </span>
               <p>{task.draftMessage}</p>
             </li>
           ))}

@@ -134,7 +134,10 @@ export function AnswerPanel({ view, apiKey }: { view: ConversationView; apiKey: 
               ))}
             </p>
           ) : null}
-          <p className="reason">{answer.reason}</p>
+          {/* A refusal's reason repeats its text: said once is enough. */}
+          {answer.reason.trim() !== answer.text.trim() ? (
+            <p className="reason">{answer.reason}</p>
+          ) : null}
           {answer.refused ? null : (
             <PassageActions
               text={answer.text}

@@ -52,6 +52,14 @@ function Feedback({
   );
 }
 
+/** The alert's kind as words (the code "churn" alone reads oddly). */
+const ALERT_KIND_LABEL: Record<Alert['kind'], string> = {
+  escalation: 'Escalation',
+  churn: 'Churn risk',
+  compliance: 'Compliance',
+  other: 'Other',
+};
+
 const SEVERITY_LABEL: Record<Alert['severity'], string> = {
   info: 'Info',
   warning: 'Warning',
@@ -70,7 +78,8 @@ export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
             <strong>
               {SEVERITY_LABEL[alert.severity]} · {alert.title}
             </strong>
-            <span className="alert-kind">{alert.kind}</span>
+            {/* A space so screen readers do not run the title into the kind. */}{' '}
+            <span className="alert-kind">{ALERT_KIND_LABEL[alert.kind]}</span>
             <p>{alert.reason}</p>
           </li>
         ))}

@@ -25,11 +25,14 @@ export function HelpQueue({
   conversations,
   apiKey,
   loading,
+  failed = false,
 }: {
   conversations: ConversationsState;
   apiKey: string;
   /** The board's first snapshot is still loading: requests waiting from before are not known yet. */
   loading: boolean;
+  /** The board's snapshot failed: requests waiting from before are unknown (the board says why). */
+  failed?: boolean;
 }) {
   const agentName = useAgentNames();
   const now = useNow();
@@ -79,7 +82,11 @@ export function HelpQueue({
       ) : null}
       {waiting.length === 0 ? (
         <p className="meta">
-          {loading ? 'Loading help requests…' : 'No agent is asking for help right now.'}
+          {loading
+            ? 'Loading help requests…'
+            : failed
+              ? 'Requests made before this page opened could not be loaded; new ones appear here.'
+              : 'No agent is asking for help right now.'}
         </p>
       ) : (
         <ul className="help-requests" aria-live="polite">

@@ -13,6 +13,7 @@ import {
 } from './knowledge-api.js';
 import { STATUS_LABELS, formatDate, parseTags } from './knowledge-format.js';
 import { Markdown } from './markdown.js';
+import { LanguageSelect } from './language-select.js';
 
 const message = (error: unknown, fallback: string) =>
   error instanceof Error ? error.message : fallback;
@@ -225,15 +226,7 @@ export function ArticleEditor({ id }: { id: string | null }) {
             </div>
             <div>
               <FormField id="article-language" label="Language">
-                {(control) => (
-                  <input
-                    {...control}
-                    type="text"
-                    className="narrow"
-                    placeholder="en"
-                    {...field('language')}
-                  />
-                )}
+                {(control) => <LanguageSelect {...control} {...field('language')} />}
               </FormField>
             </div>
           </div>

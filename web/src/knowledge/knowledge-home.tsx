@@ -11,6 +11,8 @@ import {
   type SearchResult,
 } from './knowledge-api.js';
 import { STATUS_LABELS, formatDate, formatDay, helpfulness } from './knowledge-format.js';
+import { LanguageSelect } from './language-select.js';
+import { languageName } from '../format.js';
 
 const message = (error: unknown, fallback: string) =>
   error instanceof Error ? error.message : fallback;
@@ -83,7 +85,7 @@ function ArticlesTable() {
         </label>
         <label>
           Language
-          <input type="text" className="narrow" placeholder="Any" {...field('language')} />
+          <LanguageSelect anyLabel="Any language" {...field('language')} />
         </label>
         <div className="filter-actions">
           <button type="submit" className="button primary">
@@ -134,7 +136,7 @@ function ArticlesTable() {
                 <td colSpan={8} className="empty">
                   {!articles
                     ? problem
-                      ? 'No articles to show.'
+                      ? 'The articles could not be loaded.'
                       : 'Loading…'
                     : filtered
                       ? 'No article matches these filters.'
@@ -152,7 +154,7 @@ function ArticlesTable() {
                         {article.title}
                       </Link>
                       <span className="meta owner">
-                        {article.language} · v{article.version}
+                        {languageName(article.language)} · v{article.version}
                         {article.owner ? ` · ${article.owner}` : ''}
                       </span>
                     </th>
@@ -251,11 +253,9 @@ function TryQuery() {
         <label htmlFor="try-query-language" className="sr-only">
           Language
         </label>
-        <input
+        <LanguageSelect
           id="try-query-language"
-          type="text"
-          className="narrow"
-          placeholder="lang"
+          anyLabel="Any language"
           value={language}
           onChange={(event) => setLanguage(event.target.value)}
         />
@@ -322,7 +322,7 @@ function Gaps() {
       <p className="meta">Questions customers asked that no article answered well.</p>
       {problem ? (
         <p className="notice error" role="alert">
-          {problem}
+          Could not load the knowledge gaps: {problem}
         </p>
       ) : !gaps ? (
         <p className="empty">Loading…</p>

@@ -133,7 +133,9 @@ export function AgentConsole() {
           <h1>Agent console</h1>
           <p className="subtitle">
             {active.length === 0
-              ? 'No active conversation'
+              ? live.loadError
+                ? 'Your conversations are not known yet'
+                : 'No active conversation'
               : active.length === 1
                 ? '1 active conversation'
                 : `${active.length} active conversations`}
@@ -185,10 +187,19 @@ export function AgentConsole() {
       {!current || !record || !view ? (
         <section className="waiting" aria-live="polite">
           <h2>
-            {live.loading ? 'Loading your conversations…' : 'Waiting for your next conversation'}
+            {live.loading
+              ? 'Loading your conversations…'
+              : live.loadError
+                ? 'Calls already under way could not be loaded'
+                : 'Waiting for your next conversation'}
           </h2>
           {!live.loading ? (
-            <p>When a call or chat is routed to you, its transcript and suggestions appear here.</p>
+            <p>
+              {/* The live feed may still work when the first load failed: new calls still arrive. */}
+              {live.loadError
+                ? 'A call routed to you from now on still appears here. Reload the page to try again.'
+                : 'When a call or chat is routed to you, its transcript and suggestions appear here.'}
+            </p>
           ) : null}
         </section>
       ) : (

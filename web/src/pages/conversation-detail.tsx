@@ -15,55 +15,12 @@ import {
   SimilarCasesPanel,
 } from '../components/assist-panels.js';
 import { WrapupPanel } from '../components/wrapup-panel.js';
-import { CHANNEL_LABELS, conversationDuration, humanize, notAvailableIn } from '../format.js';
+import { CHANNEL_LABELS, conversationDuration, humanize } from '../format.js';
 import type { CuecardEvent } from '../live/types.js';
-import { describeHelpEvent } from '../escalation/help-view.js';
+import { articleTitles, describeEvent } from './event-description.js';
 import { SupervisorHelp } from '../escalation/supervisor-help.js';
 import { percent } from '../qa/qa-format.js';
 import './conversation-detail.css';
-
-function describeEvent(event: CuecardEvent): string {
-  switch (event.type) {
-    case 'conversation-start':
-      return 'Conversation started';
-    case 'conversation-end':
-      return 'Conversation ended';
-    case 'item-final':
-      return event.item.kind === 'utterance'
-        ? `#${event.item.seq} ${event.item.speaker} spoke`
-        : `#${event.item.seq} action ${event.item.action}`;
-    case 'analysis':
-      if ('unsupported_language' in event.result)
-        return `#${event.seq} ${event.analyzer}: ${notAvailableIn(event.result.unsupported_language.language).toLowerCase()}`;
-      return `#${event.seq} ${event.analyzer}${event.analyzer === 'sentiment' ? `: ${event.result.label}` : ''}`;
-    case 'suggestion':
-      return `Suggestion (${event.suggestion.kind})${'title' in event.suggestion ? `: ${event.suggestion.title}` : ''}`;
-    case 'reply-start':
-      return 'Reply generation started';
-    case 'reply-end':
-      return 'Reply generated';
-    case 'alert':
-      return `Alert (${event.alert.severity}): ${event.alert.title}`;
-    case 'wrapup':
-      return `Wrap-up: ${event.step}`;
-    case 'wrapup-complete':
-      return 'Wrap-up complete';
-    case 'feedback':
-      return `Agent marked a ${event.feedback.kind} suggestion ${humanize(event.feedback.verdict)}`;
-    case 'help-requested':
-    case 'help-taken':
-    case 'help-resolved':
-    case 'supervisor-note':
-      return describeHelpEvent(event);
-    case 'playbook-step':
-      return `${event.mark.by} marked the playbook step "${humanize(event.mark.stepId)}" ${event.mark.outcome === 'done' ? 'done' : 'skipped'}`;
-    case 'error':
-      return `Error ${event.code}${event.analyzer ? ` in ${event.analyzer}` : ''}`;
-    case 'utterance-interim':
-    case 'reply-delta':
-      return event.type;
-  }
-}
 
 /** One conversation, read-only: transcript, what the agent was shown, and the event log. */
 export function ConversationDetail({ id }: { id: string }) {
@@ -85,6 +42,7 @@ export function ConversationDetail({ id }: { id: string }) {
     (candidate) => candidate.id === id || candidate.record?.externalId === id,
   );
   const view = useMemo(() => (state ? deriveView(state) : null), [state]);
+  const titles = useMemo(() => articleTitles(state?.events ?? []), [state?.events]);
   const record = state?.record ?? null;
 
   return (
@@ -151,7 +109,7 @@ export function ConversationDetail({ id }: { id: string }) {
                   {state!.events.map((event) => (
                     <li key={event.id ?? `${event.type}-${event.at}`}>
                       <time dateTime={event.at}>{new Date(event.at).toLocaleTimeString()}</time>{' '}
-                      {describeEvent(event)}
+                      {describeEvent(event, titles)}
                     </li>
                   ))}
                 </ol>

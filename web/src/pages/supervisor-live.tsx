@@ -72,16 +72,23 @@ export function SupervisorLive() {
         <div>
           <h1>Live conversations</h1>
           <p className="subtitle">
-            {rows.length === 1
-              ? '1 conversation in progress'
-              : `${rows.length} conversations in progress`}
+            {live.loadError && rows.length === 0
+              ? 'Conversations in progress are not known yet'
+              : rows.length === 1
+                ? '1 conversation in progress'
+                : `${rows.length} conversations in progress`}
             {needingAttention > 0 ? `, ${needingAttention} needing attention` : ''}
           </p>
         </div>
         <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
       </header>
 
-      <HelpQueue conversations={live.conversations} apiKey={key} loading={live.loading} />
+      <HelpQueue
+        conversations={live.conversations}
+        apiKey={key}
+        loading={live.loading}
+        failed={live.loadError !== null}
+      />
       <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Search
@@ -125,9 +132,12 @@ export function SupervisorLive() {
         empty={
           live.loading
             ? 'Loading…'
-            : rows.length === 0
-              ? 'No conversation is in progress right now.'
-              : 'No conversation matches these filters.'
+            : // After a failed load, an empty board means "unknown", not "none".
+              live.loadError && rows.length === 0
+              ? 'The conversations could not be loaded.'
+              : rows.length === 0
+                ? 'No conversation is in progress right now.'
+                : 'No conversation matches these filters.'
         }
       />
 

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useSignedIn } from '../session.js';
 import { useAgentNames } from '../agent-names.js';
 import { Link } from '../router.js';
-import { CHANNEL_LABELS, formatDuration, humanize, notAvailableIn } from '../format.js';
+import {
+  CHANNEL_LABELS,
+  followUpKindName,
+  formatDuration,
+  humanize,
+  notAvailableIn,
+} from '../format.js';
 import type { ConversationItem } from '../live/types.js';
 import {
   getReview,
@@ -48,7 +54,7 @@ function ReviewTranscript({
               className={`line line-action${mark}`}
               data-seq={item.seq}
             >
-              <span className="turn-number">#{item.seq}</span>
+              <span className="turn-number">#{item.seq}</span>{' '}
               <span className="action-label">Agent action</span> {humanize(item.action)}
             </li>
           );
@@ -181,7 +187,8 @@ function Scorecard({
       <h2 id="scorecard-title">
         Scorecard{' '}
         <span className="meta">
-          · {scorecard[0]!.scorecardId} v{scorecard[0]!.scorecardVersion}
+          {/* The result carries the scorecard's id, not its name: shown as words. */}·{' '}
+          {humanize(scorecard[0]!.scorecardId)}, version {scorecard[0]!.scorecardVersion}
         </span>
       </h2>
       <ul className="criteria">
@@ -313,7 +320,7 @@ function WrapupPanels({ review }: { review: ConversationReview }) {
             <ul className="plain-list">
               {tasks.map((task) => (
                 <li key={task.id}>
-                  <strong>{humanize(task.kind)}</strong>
+                  <strong>{followUpKindName(task.kind)}</strong>
                   {task.dueAt ? ` · due ${formatDateTime(task.dueAt)}` : ''} — {task.draftMessage}
                 </li>
               ))}

@@ -136,12 +136,22 @@ function QaScoreCell({ row }: { row: ReviewListRow }) {
   );
 }
 
-function AgreementPanel({ agreement }: { agreement: QaAgreement | null }) {
+function AgreementPanel({
+  agreement,
+  problem,
+}: {
+  agreement: QaAgreement | null;
+  problem: string | null;
+}) {
   const criteria = agreement ? Object.entries(agreement.byCriterion) : [];
   return (
     <section className="panel agreement" aria-labelledby="agreement-title">
       <h2 id="agreement-title">Agreement with automatic scores</h2>
-      {!agreement ? (
+      {problem ? (
+        <p className="notice error" role="alert">
+          Could not load the agreement figure: {problem}
+        </p>
+      ) : !agreement ? (
         <p className="meta">Loading…</p>
       ) : agreement.rate === null ? (
         <p className="agreement-figure">
@@ -180,6 +190,7 @@ export function QaReviewList() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<ReviewPage | null>(null);
   const [agreement, setAgreement] = useState<QaAgreement | null>(null);
+  const [agreementProblem, setAgreementProblem] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
 
@@ -210,8 +221,10 @@ export function QaReviewList() {
       .then((next) => {
         if (!cancelled) setAgreement(next);
       })
-      .catch(() => {
-        // The list is what matters; the figure stays "Loading…" rather than showing a wrong one.
+      .catch((error: unknown) => {
+        // Said in its own panel: the list below may still load.
+        if (!cancelled)
+          setAgreementProblem(error instanceof Error ? error.message : 'try again later.');
       });
     return () => {
       cancelled = true;
@@ -315,7 +328,7 @@ export function QaReviewList() {
             </button>
           </div>
         </form>
-        <AgreementPanel agreement={agreement} />
+        <AgreementPanel agreement={agreement} problem={agreementProblem} />
       </div>
 
       {problem ? (
@@ -343,9 +356,12 @@ export function QaReviewList() {
           empty={
             loading
               ? 'Loading…'
-              : filtered
-                ? 'No finished conversation matches these filters.'
-                : 'No conversation has finished yet.'
+              : // After a failed load the list is unknown, not empty.
+                problem && !page
+                ? 'The conversations could not be loaded.'
+                : filtered
+                  ? 'No finished conversation matches these filters.'
+                  : 'No conversation has finished yet.'
           }
           renderRow={(row) => {
             const risk = riskLevel(row.churnRisk);
@@ -403,7 +419,11 @@ export function QaReviewList() {
 
       <nav className="pagination" aria-label="Pages">
         <span className="meta" aria-live="polite">
-          {total === 0 ? 'No conversations' : `${firstShown}–${lastShown} of ${total}`}
+          {problem && !page
+            ? ''
+            : total === 0
+              ? 'No conversations'
+              : `${firstShown}–${lastShown} of ${total}`}
         </span>
         <button
           type="button"

@@ -173,7 +173,13 @@ export function EndedCalls({
             'QA score',
           ]}
           rows={calls}
-          empty={loading ? 'Loading…' : 'No call has ended in the last 30 minutes.'}
+          empty={
+            loading
+              ? 'Loading…'
+              : problem
+                ? 'The ended calls could not be loaded.'
+                : 'No call has ended in the last 30 minutes.'
+          }
           renderRow={(call) => {
             const level = riskLevel(call.churnRisk);
             return (
