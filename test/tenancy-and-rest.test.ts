@@ -135,11 +135,13 @@ describe.each(engines)('tenancy, auth and REST on %s', (engine) => {
   it('tells a key who it is', async () => {
     expect((await get('/api/me', server.keys.agent)).json()).toMatchObject({
       tenantId: 'acme',
+      tenantName: 'Acme',
       role: 'agent',
       agentId: 'alice',
     });
     expect((await get('/api/me', server.keys.otherTenantAdmin)).json()).toMatchObject({
       tenantId: 'globex',
+      tenantName: 'Globex',
       role: 'admin',
       agentId: null,
     });

@@ -133,7 +133,7 @@ export async function createApp({
 
   registerHealthRoutes(app, services);
   registerMetricsRoutes(app, services);
-  registerMeRoutes(app);
+  registerMeRoutes(app, services);
   registerConversationRoutes(app, services);
   registerCustomerRoutes(app, services);
   registerQaRoutes(app, services);

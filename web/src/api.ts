@@ -112,6 +112,7 @@ export async function whoAmI(key: string): Promise<Identity> {
   try {
     const me = await apiFetch<{
       tenantId: string;
+      tenantName?: string;
       role: Role;
       agentId: string | null;
       name?: string;
@@ -119,6 +120,7 @@ export async function whoAmI(key: string): Promise<Identity> {
     }>(key, '/api/me');
     return {
       tenantId: me.tenantId,
+      tenantName: me.tenantName ?? null,
       role: me.role,
       agentId: me.agentId ?? null,
       name: me.name ?? null,
@@ -132,12 +134,41 @@ export async function whoAmI(key: string): Promise<Identity> {
     throw new ApiError(401, 'unauthenticated', 'This API key is unknown or revoked.');
   const tenantWide = await statusOf(key, '/api/customers/__probe__/history?limit=1');
   if (own === 200 && tenantWide === 200)
-    return { tenantId: null, role: 'supervisor', agentId: null, name: null, keyId: null };
-  if (own === 200) return { tenantId: null, role: 'agent', agentId: null, name: null, keyId: null };
+    return {
+      tenantId: null,
+      tenantName: null,
+      role: 'supervisor',
+      agentId: null,
+      name: null,
+      keyId: null,
+    };
+  if (own === 200)
+    return {
+      tenantId: null,
+      tenantName: null,
+      role: 'agent',
+      agentId: null,
+      name: null,
+      keyId: null,
+    };
   if (tenantWide === 200)
-    return { tenantId: null, role: 'knowledge_manager', agentId: null, name: null, keyId: null };
+    return {
+      tenantId: null,
+      tenantName: null,
+      role: 'knowledge_manager',
+      agentId: null,
+      name: null,
+      keyId: null,
+    };
   if (own === 403 && tenantWide === 403)
-    return { tenantId: null, role: 'connector', agentId: null, name: null, keyId: null };
+    return {
+      tenantId: null,
+      tenantName: null,
+      role: 'connector',
+      agentId: null,
+      name: null,
+      keyId: null,
+    };
   throw new ApiError(own, 'unavailable', `The service answered ${own}; try again in a moment.`);
 }
 

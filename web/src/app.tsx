@@ -91,7 +91,9 @@ export function App() {
               : session.identity.agentId
                 ? ` · ${session.identity.agentId}`
                 : ''}
-            {session.identity.tenantId ? ` · ${session.identity.tenantId}` : ''}
+            {session.identity.tenantId
+              ? ` · ${session.identity.tenantName ?? session.identity.tenantId}`
+              : ''}
           </span>
           <button type="button" className="button small ghost" onClick={signOut}>
             Sign out

@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CuecardError } from '../../errors/cuecard-error.js';
 import { errorResponse } from './schemas.js';
+import type { Services } from '../services.js';
 
 /** Who the key belongs to, so a console can show the right navigation. */
-export function registerMeRoutes(app: FastifyInstance): void {
+export function registerMeRoutes(app: FastifyInstance, services: Pick<Services, 'tenants'>): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/me',
     {
@@ -15,6 +16,8 @@ export function registerMeRoutes(app: FastifyInstance): void {
         response: {
           200: z.object({
             tenantId: z.string(),
+            /** The tenant's name as its admin created it (the consoles show it, not the id). */
+            tenantName: z.string(),
             role: z.string(),
             agentId: z.string().nullable(),
             keyId: z.string(),
@@ -29,8 +32,10 @@ export function registerMeRoutes(app: FastifyInstance): void {
       const principal = request.principal;
       if (!principal)
         throw new CuecardError('unauthenticated', 'No API key was checked for this request.');
+      const tenant = await services.tenants.getTenant(principal.tenantId);
       return {
         tenantId: principal.tenantId,
+        tenantName: tenant?.name ?? principal.tenantId,
         role: principal.role,
         agentId: principal.agentId,
         keyId: principal.keyId,

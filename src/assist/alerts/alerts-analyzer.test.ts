@@ -89,7 +89,7 @@ describe('alerts analyzer', () => {
       }),
     );
     expect(byIntent).toMatchObject([
-      { kind: 'churn', reason: expect.stringContaining('cancel_subscription') },
+      { kind: 'churn', reason: expect.stringContaining('"cancel subscription"') },
     ]);
   });
 

@@ -1,5 +1,8 @@
 import type { AssistLanguage } from './assist-language.js';
 
+/** An intent as people read it: its words, not its code ("billing_dispute" → "billing dispute"). */
+const intentWords = (intent: string): string => intent.replace(/[_-]+/g, ' ').trim();
+
 /**
  * Every text of the live assist that the agent reads (alert titles and reasons, next-step
  * explanations, why a reply or a past case is suggested), in each language the agent may be
@@ -89,7 +92,8 @@ const english: AssistMessages = {
     leaving: {
       title: 'Customer wants to leave',
       said: (said) => `The customer said "${said}": consider a retention offer.`,
-      intent: (intent) => `The request looks like "${intent}": consider a retention offer.`,
+      intent: (intent) =>
+        `The request looks like "${intentWords(intent)}": consider a retention offer.`,
     },
     competitor: {
       title: 'Competitor mentioned',
@@ -119,7 +123,7 @@ const english: AssistMessages = {
       offer: 'not offered yet',
       confirm: 'not confirmed yet',
     },
-    byIntent: (intent) => `the customer's request looks like "${intent}"`,
+    byIntent: (intent) => `the customer's request looks like "${intentWords(intent)}"`,
     byWords: (said) => `the customer mentioned "${said}"`,
     explain: (step, playbook, because) =>
       `${step.title}: ${english.playbook.pending[step.kind]}. ${step.why} (${playbook}: ${because}.)`,
@@ -173,7 +177,7 @@ const chinese: AssistMessages = {
     leaving: {
       title: '客户想要离网',
       said: (said) => `客户说："${said}"。可以考虑提供挽留方案。`,
-      intent: (intent) => `客户的诉求像是"${intent}"。可以考虑提供挽留方案。`,
+      intent: (intent) => `客户的诉求像是"${intentWords(intent)}"。可以考虑提供挽留方案。`,
     },
     competitor: { title: '客户提到竞争对手', reason: (name) => `客户提到了${name}。` },
     unverified: {
@@ -200,7 +204,7 @@ const chinese: AssistMessages = {
       offer: '还没有提出',
       confirm: '还没有确认',
     },
-    byIntent: (intent) => `客户的诉求像是"${intent}"`,
+    byIntent: (intent) => `客户的诉求像是"${intentWords(intent)}"`,
     byWords: (said) => `客户提到了"${said}"`,
     explain: (step, playbook, because) =>
       `${step.title}：${chinese.playbook.pending[step.kind]}。${step.why}（${playbook}：${because}。）`,

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationView } from '../live/conversation-state.js';
 import type { AgentWrapup, FinalizerResults, FollowUpTask, SummaryEdit } from '../live/types.js';
-import { humanize, notAvailableIn } from '../format.js';
+import { followUpKindName, humanize, notAvailableIn } from '../format.js';
 import {
   confirmCode,
   decideFollowUp,
@@ -244,7 +244,7 @@ function FollowUpItem({ task, agent }: { task: FollowUpTask; agent: AgentControl
   const idBase = `follow-up-${saved.id}`;
   return (
     <li className={`follow-up${saved.decision === 'dismissed' ? ' dismissed' : ''}`}>
-      <strong>{humanize(saved.kind)}</strong>, {dueLabel(saved.dueAt)}
+      <strong>{followUpKindName(saved.kind)}</strong>, {dueLabel(saved.dueAt)}
       {saved.decision ? (
         <span className="decision"> · {DECISION_LABELS[saved.decision]}</span>
       ) : null}
@@ -291,7 +291,11 @@ function FollowUpItem({ task, agent }: { task: FollowUpTask; agent: AgentControl
         <p className="meta">{saved.draftMessage}</p>
       )}
       {agent?.editable && !editing ? (
-        <div className="actions" role="group" aria-label={`${humanize(saved.kind)} follow-up`}>
+        <div
+          className="actions"
+          role="group"
+          aria-label={`${followUpKindName(saved.kind)} follow-up`}
+        >
           <button
             type="button"
             className="button small"

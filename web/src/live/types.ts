@@ -43,6 +43,8 @@ export type Role = 'connector' | 'agent' | 'supervisor' | 'knowledge_manager' | 
 /** Who the signed-in key is (`GET /api/me`). */
 export interface Identity {
   tenantId: string | null;
+  /** The tenant's name, shown instead of its id; null from a service too old to say. */
+  tenantName: string | null;
   role: Role;
   agentId: string | null;
   /** The key's name ("Mei Chen"); null from a service too old to say. */
