@@ -150,7 +150,7 @@ describe('the agent’s wrap-up in a real browser', () => {
     await saved.getByText(edited).waitFor();
     await saved.getByText(changedMessage).waitFor();
     expect(await saved.locator('textarea, select').count()).toBe(0);
-    await qa.getByText(/marked the playbook step .+ done/).waitFor();
+    await qa.getByText(/marked the step .+ done/).waitFor();
     await qa.context().close();
     await page.context().close();
   });
