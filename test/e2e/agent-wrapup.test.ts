@@ -137,6 +137,18 @@ describe('the agent’s wrap-up in a real browser', () => {
       'acme',
       externalId,
     ))!;
+    // QA is the last wrap-up step: on a busy machine it may still be running after the agent's
+    // edits, and the review page shows a conversation as it was when opened.
+    const scored = async () => {
+      const review = await server.call(
+        'GET',
+        `/api/qa/conversations/${conversation.id}`,
+        server.keys.supervisor,
+      );
+      const criteria = (review.json().scorecard ?? []) as { criterionId: string }[];
+      return criteria.some((entry) => entry.criterionId === 'correct_disposition');
+    };
+    await expect.poll(scored, { timeout: 60_000 }).toBe(true);
     const qa = await signIn(browser, server.httpUrl, server.keys.supervisor);
     await qa.goto(`${server.httpUrl}/qa/conversations/${conversation.id}`);
     const criterion = qa.locator('[data-criterion="correct_disposition"]');
