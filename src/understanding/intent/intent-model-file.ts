@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { intentModelVersion, type IntentClassifierParameters } from './intent-classifier.js';
 import type { IntentTaxonomy } from './taxonomy.js';
 
@@ -27,14 +28,21 @@ export function intentModelKey(taxonomy: IntentTaxonomy, embeddingModelId: strin
 }
 
 export function intentModelFileName(name: string, key: string): string {
-  return `intent-${name}-${key}.json`;
+  return `intent-${name}-${key}${extension}`;
 }
+
+/**
+ * Gzipped JSON: the weights are base64 already, but the n-gram vocabulary and the base64 text
+ * compress to a third (2.5 MB → 0.8 MB for the default model), which keeps the shipped model
+ * a small file in the repository and the per-tenant ones small in the data folder.
+ */
+const extension = '.json.gz';
 
 /** The saved model, or `undefined` when there is none or it cannot be read (then: retrain). */
 export async function loadIntentModel(file: string): Promise<SavedIntentModel | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = gunzipSync(await readFile(file)).toString('utf8');
   } catch {
     return undefined;
   }
@@ -55,11 +63,11 @@ export async function saveIntentModel(file: string, model: SavedIntentModel): Pr
   await mkdir(directory, { recursive: true });
   // Unique per writer: two processes starting at once may both save the same model.
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, JSON.stringify(encode(model)));
+  await writeFile(temporary, gzipSync(JSON.stringify(encode(model))));
   await rename(temporary, file);
-  const prefix = path.basename(file).replace(/-[0-9a-f]+\.json$/, '-');
+  const prefix = path.basename(file).replace(/-[0-9a-f]+\.json\.gz$/, '-');
   for (const entry of await readdir(directory)) {
-    if (entry.startsWith(prefix) && entry.endsWith('.json') && entry !== path.basename(file)) {
+    if (entry.startsWith(prefix) && entry.endsWith(extension) && entry !== path.basename(file)) {
       await rm(path.join(directory, entry), { force: true });
     }
   }
