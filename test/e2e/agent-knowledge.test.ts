@@ -1,19 +1,10 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
-import { ingestPath } from '../../src/knowledge/ingest.js';
 import { seriousAxeViolations } from './accessibility.js';
-import {
-  buildConsoles,
-  launchChromium,
-  loadDemoCall,
-  root,
-  serveConsoles,
-  signIn,
-} from './browser-support.js';
+import { loadDemoCall, signIn, startDemoConsoles } from './browser-support.js';
 
 /**
  * Issue 21, the agent's knowledge tools: on a live call the agent searches the demo knowledge
@@ -25,15 +16,7 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
   let browser: Browser;
 
   beforeAll(async () => {
-    await buildConsoles();
-    server = await startTestServer({
-      defaultCapabilities: true,
-      // The real models on a busy two-core machine need more than the suite's 300 ms.
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-      beforeListen: serveConsoles,
-    });
-    await ingestPath(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
-    browser = await launchChromium();
+    ({ server, browser } = await startDemoConsoles());
   });
 
   afterAll(async () => {

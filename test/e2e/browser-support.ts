@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { registerWebConsoles } from '../../src/app/plugins/static-web.js';
 import { loadCallScripts, type CallScript } from '../../src/cli/replay/call-script.js';
+import { ingestPath } from '../../src/knowledge/ingest.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -97,4 +99,20 @@ export async function signIn(
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (options.home !== undefined) await page.waitForURL(`**${options.home}`);
   return page;
+}
+
+/**
+ * The production pipeline with the demo knowledge base, serving the consoles, and a Chromium to
+ * drive them: what a new user gets from `npm start`. The real models on a busy two-core machine
+ * need more than the suite's 300 ms per analyzer.
+ */
+export async function startDemoConsoles(): Promise<{ server: TestServer; browser: Browser }> {
+  await buildConsoles();
+  const server = await startTestServer({
+    defaultCapabilities: true,
+    env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
+    beforeListen: serveConsoles,
+  });
+  await ingestPath(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
+  return { server, browser: await launchChromium() };
 }

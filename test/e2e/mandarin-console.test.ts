@@ -1,18 +1,9 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { replayCall } from '../../src/cli/replay/replay-call.js';
 import { connectIngest } from '../../src/cli/replay/ingest-client.js';
-import { ingestPath } from '../../src/knowledge/ingest.js';
-import {
-  buildConsoles,
-  launchChromium,
-  loadDemoCall,
-  root,
-  serveConsoles,
-  signIn,
-} from './browser-support.js';
+import { loadDemoCall, signIn, startDemoConsoles } from './browser-support.js';
 
 // Fonts that draw Chinese (the CJK faces the console's font stack names, on every platform).
 const cjkFont = /CJK|PingFang|Hiragino Sans GB|YaHei|Source Han|WenQuanYi/i;
@@ -44,15 +35,7 @@ describe('the agent console on a Mandarin call, in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await buildConsoles();
-    server = await startTestServer({
-      defaultCapabilities: true,
-      // The real models on a busy two-core machine need more than the suite's 300 ms.
-      env: { CUECARD_ANALYZER_TIMEOUT_MS: '10000' },
-      beforeListen: serveConsoles,
-    });
-    await ingestPath(server.services.knowledge!, 'acme', path.join(root, 'knowledge/articles'));
-    browser = await launchChromium();
+    ({ server, browser } = await startDemoConsoles());
   });
 
   afterAll(async () => {
