@@ -87,7 +87,12 @@ export async function signIn(
   browser: Browser,
   baseUrl: string,
   key: string,
-  options: { home?: string; viewport?: { width: number; height: number } } = {},
+  options: {
+    home?: string;
+    viewport?: { width: number; height: number };
+    /** The key is expected to be refused: stay on the sign-in page. */
+    refused?: true;
+  } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 900 },
@@ -97,7 +102,11 @@ export async function signIn(
   await page.waitForURL('**/sign-in');
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  if (options.refused) return page;
+  // Wait until the console has taken the key and left the sign-in page: a `goto` fired while
+  // sign-in is still in flight aborts it and lands back on /sign-in (a CI flake).
   if (options.home !== undefined) await page.waitForURL(`**${options.home}`);
+  else await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
   return page;
 }
 

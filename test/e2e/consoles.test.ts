@@ -159,7 +159,7 @@ describe('consoles in a real browser', () => {
   });
 
   it('refuses an unknown key on the sign-in page', async () => {
-    const page = await signIn(browser, server.httpUrl, 'ck_not_a_real_key');
+    const page = await signIn(browser, server.httpUrl, 'ck_not_a_real_key', { refused: true });
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('unknown or has been revoked');
