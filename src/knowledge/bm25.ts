@@ -29,3 +29,8 @@ export function termIdf(n: number, df: number): number {
 export function tfFactorSql(tf: string, length: string, averageLength: string): string {
   return `${tf}::float8 / (${tf} + ${K1} * (${1 - B} + ${B} * ${length}::float8 / ${averageLength}))`;
 }
+
+/** The same factor in JavaScript, for postings scored outside SQL. */
+export function tfFactor(tf: number, length: number, averageLength: number): number {
+  return tf / (tf + K1 * (1 - B + (B * length) / averageLength));
+}

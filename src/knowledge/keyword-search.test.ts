@@ -58,7 +58,7 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
   beforeAll(async () => {
     db = await openTestDatabase(engine);
     await db.query(
-      `INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other'), ('k3', 'Capped')`,
+      `INSERT INTO tenants (id, name) VALUES ('k1', 'Keywords'), ('k2', 'Other'), ('k3', 'Capped'), ('k4', 'Filtered')`,
     );
     deps = { db, embedder: null, splitter: createJiebaWordSplitter() };
   });
@@ -130,5 +130,27 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
     // Without the exact re-read its score would count "refund" only.
     expect(capped[0]?.keywordScore).toBeCloseTo(exact[0]!.keywordScore, 6);
     expect(capped.map((r) => r.articleId)).toEqual(exact.map((r) => r.articleId));
+  });
+
+  it('finds what a selective filter allows even when stronger matches it excludes come first', async () => {
+    // More English chunks about refunds than a search pools before filtering, each stronger
+    // than the two Chinese-tagged ones: filtered to Chinese, the pool holds none of them.
+    const english = Array.from({ length: 320 }, (_, i) =>
+      publishedArticle(`en${i}`, `Refund ${i}`, `${'refund '.repeat(4)}item ${i}.`),
+    );
+    const chinese = ['zh0', 'zh1'].map((id) => ({
+      ...publishedArticle(id, `退款 ${id}`, `退款 refund 说明 ${'政策 '.repeat(30)}`),
+      language: 'zh',
+    }));
+    await ingestArticles(deps, 'k4', [...english, ...chinese]);
+    const found = await searchKnowledge(deps, {
+      tenantId: 'k4',
+      query: 'refund',
+      filters: { language: 'zh' },
+      limit: 5,
+      log: false,
+      useFeedback: false,
+    });
+    expect(found.map((r) => r.articleId).sort()).toEqual(['zh0', 'zh1']);
   });
 });

@@ -2,7 +2,7 @@ import type { Queryable, SqlParam } from '../stores/database.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { vectorLiteral } from './search-text.js';
 import type { ArticleStatus } from './parse-document.js';
-import { K1, termIdf, tfFactorSql } from './bm25.js';
+import { K1, termIdf, tfFactor, tfFactorSql } from './bm25.js';
 import { fallbackCandidates, withCharacterFallback } from './han-characters.js';
 
 /**
@@ -129,20 +129,150 @@ export async function keywordHits(
       : weighted
           .sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term))
           .slice(0, MAX_QUERY_TERMS);
-  const cap = postingsPerTerm === 'all' ? null : Math.max(1, Math.floor(postingsPerTerm));
-  // A term with more postings than the cap is read only in part, so a chunk's sum over it may miss
-  // the chunk's weaker matches: a partial score. Then more candidates are read, and each one's
-  // postings of those terms alone are looked up by primary key (chunk, term); the other terms
-  // were read whole, so their share of the sum ("settled") is already exact.
-  const cut = kept.map((t) => cap !== null && (df.get(t.term) ?? 0) > cap);
+  const caps = postingCaps(kept, postingsPerTerm);
+  // A term with more postings than its cap is read only in part, so a chunk's sum over it may
+  // miss the chunk's weaker matches: a partial score. Then more candidates are read, and each
+  // one's postings of those terms alone are looked up by primary key (chunk, term); the other
+  // terms were read whole, so their share of the sum ("settled") is already exact.
+  const cut = kept.map((t, i) => caps[i] !== null && (df.get(t.term) ?? 0) > caps[i]!);
   const truncated = cut.some(Boolean);
-  const contribution = `q.weight * ${K1 + 1} * ${tfFactorSql('p.tf', 'p.term_count', '$4::float8')}`;
-  // Without a cut term (every base below the cap, e.g. the demo's) the statement is the plain
-  // one: no settled share to compute, no extra parameter, the same plan as before the re-read.
-  const { rows } = await db.query<Hit & { settled?: number }>(
-    `SELECT p.chunk_id, p.article_id, sum(${contribution})::float8 AS score
-            ${truncated ? `, sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled` : ''}
-       FROM ${truncated ? 'unnest($2::text[], $3::float8[], $9::bool[]) AS q(term, weight, cut)' : 'unnest($2::text[], $3::float8[]) AS q(term, weight)'}
+  const read = await readPostings(db, {
+    tenantId,
+    terms: kept,
+    cut,
+    averageLength,
+    filters,
+    caps,
+    limit: truncated ? RESCORED_CANDIDATES : CANDIDATES,
+  });
+  // Rows of a read with no cut term are hits as they are; only a cut read carries a settled share.
+  if (!truncated || read.length === 0)
+    return { hits: read.map(asHit), maxScore: read.length > 0 ? maxScore : 0, terms };
+  const exact = await addCutPostings(
+    db,
+    read,
+    kept.filter((_, i) => cut[i]),
+    averageLength,
+  );
+  return { hits: exact, maxScore, terms };
+}
+
+/**
+ * Postings read per kept term: the heaviest term reads `postingsPerTerm`, lighter ones in
+ * proportion to their weight, down to a tenth of it. A light term's postings past its cap could
+ * add little to any chunk, and the candidates' exact scores read them anyway (addCutPostings);
+ * a conversation's eighty terms each reading a thousand postings was most of a live-card search.
+ */
+function postingCaps(
+  kept: readonly { term: string; weight: number }[],
+  postingsPerTerm: number | 'all',
+): (number | null)[] {
+  if (postingsPerTerm === 'all') return kept.map(() => null);
+  const cap = Math.max(1, Math.floor(postingsPerTerm));
+  const floor = Math.max(1, Math.floor(cap / 10));
+  // Measured against the heaviest single word: a word pair is rare, so it weighs most and its
+  // list is short anyway; as the yardstick it would cut the query's main word.
+  const words = kept.filter((t) => !t.term.includes(' ')).map((t) => t.weight);
+  const heaviest = words.length > 0 ? Math.max(...words) : 0;
+  return kept.map((t) =>
+    heaviest > 0 ? Math.min(cap, Math.max(floor, Math.floor((cap * t.weight) / heaviest))) : cap,
+  );
+}
+
+interface PostingsRead {
+  tenantId: string;
+  terms: readonly { term: string; weight: number }[];
+  /** Per term: more postings than the cap, so only its strongest were read. */
+  cut: readonly boolean[];
+  averageLength: number;
+  filters: SearchFilters | undefined;
+  /** Postings read per term, strongest first; null: all of them. */
+  caps: readonly (number | null)[];
+  limit: number;
+}
+
+interface ReadRow extends Hit {
+  /** The part of the score from terms read whole: exact. */
+  settled: number;
+  term_count: number;
+  /** How many candidate chunks the read pooled before the article filters. */
+  pooled: number;
+}
+
+const asHit = ({ chunk_id, article_id, score }: ReadRow): Hit => ({ chunk_id, article_id, score });
+
+/**
+ * Candidate chunks this many at most are scored exactly and filtered by article. A posting's
+ * stored impact (its BM25 term factor at the mean length of its insertion time) ranks them first,
+ * from the postings alone: joining every posting read to its chunk and article cost 85 % of a
+ * keyword search (15 µs a posting, thousands a query, at 10k chunks on a loaded machine).
+ */
+const POOL = RESCORED_CANDIDATES;
+
+/**
+ * One statement: each kept term's strongest postings (the index read, nothing joined), pooled by
+ * impact, then the pool's chunks joined to their articles for the filters and for exact scores
+ * with the current statistics. When the filters leave fewer rows than wanted from a full pool,
+ * chunks past the pool might pass them: the read is done again with the filters applied to every
+ * posting (the slower statement, exact for selective filters).
+ */
+async function readPostings(db: Queryable, read: PostingsRead): Promise<ReadRow[]> {
+  const rows = await pooledRead(db, read);
+  if (read.caps.every((cap) => cap === null) || rows.length >= read.limit) return rows;
+  // No row says how full the pool was when the filters left none: read again to be sure.
+  if (rows.length > 0 && rows[0]!.pooled < POOL) return rows;
+  return filteredRead(db, read);
+}
+
+function contributionSql(tf: string, length: string): string {
+  return `q.weight * ${K1 + 1} * ${tfFactorSql(tf, length, '$4::float8')}`;
+}
+
+async function pooledRead(db: Queryable, read: PostingsRead): Promise<ReadRow[]> {
+  const contribution = contributionSql('p.tf', 'c.term_count');
+  const { rows } = await db.query<ReadRow>(
+    `WITH q AS (SELECT * FROM unnest($2::text[], $3::float8[], $9::bool[], $8::int[]) AS q(term, weight, cut, cap)),
+     p AS MATERIALIZED (
+       SELECT ct.chunk_id, q.term, ct.tf, ct.impact
+         FROM q CROSS JOIN LATERAL (
+           SELECT chunk_id, tf, impact FROM chunk_terms
+            WHERE tenant_id = $1 AND term = q.term ORDER BY impact DESC LIMIT q.cap) ct),
+     pool AS (
+       SELECT p.chunk_id FROM p JOIN q USING (term)
+        GROUP BY p.chunk_id ORDER BY sum(q.weight * p.impact) DESC, p.chunk_id LIMIT $10)
+     SELECT p.chunk_id, c.article_id, c.term_count,
+            sum(${contribution})::float8 AS score,
+            sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled,
+            (SELECT count(*) FROM pool)::int AS pooled
+       FROM pool JOIN p USING (chunk_id) JOIN q USING (term)
+       JOIN chunks c ON c.id = p.chunk_id
+       JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
+      WHERE c.tenant_id = $1 AND ${filterSql(5)}
+      GROUP BY p.chunk_id, c.article_id, c.term_count
+      ORDER BY score DESC, p.chunk_id LIMIT $11`,
+    [
+      read.tenantId,
+      read.terms.map((t) => t.term),
+      read.terms.map((t) => t.weight),
+      read.averageLength,
+      ...filterParams(read.filters),
+      [...read.caps],
+      [...read.cut],
+      read.caps.every((cap) => cap === null) ? null : POOL,
+      read.limit,
+    ],
+    BACKGROUND,
+  );
+  return rows;
+}
+
+/** The filters applied to every posting read: exact under selective filters, and slower. */
+async function filteredRead(db: Queryable, read: PostingsRead): Promise<ReadRow[]> {
+  const contribution = contributionSql('p.tf', 'p.term_count');
+  const { rows } = await db.query<ReadRow>(
+    `SELECT p.chunk_id, p.article_id, p.term_count, sum(${contribution})::float8 AS score,
+            sum(CASE WHEN q.cut THEN 0 ELSE ${contribution} END)::float8 AS settled, 0 AS pooled
+       FROM unnest($2::text[], $3::float8[], $9::bool[], $8::int[]) AS q(term, weight, cut, cap)
        CROSS JOIN LATERAL (
          SELECT ct.chunk_id, ct.tf, c.article_id, c.term_count
            FROM chunk_terms ct
@@ -150,45 +280,60 @@ export async function keywordHits(
            JOIN articles a ON a.tenant_id = c.tenant_id AND a.id = c.article_id
           WHERE ct.tenant_id = $1 AND ct.term = q.term AND ${filterSql(5)}
           ORDER BY ct.impact DESC
-          LIMIT $8) p
-      GROUP BY p.chunk_id, p.article_id
-      ORDER BY score DESC, p.chunk_id LIMIT ${truncated ? RESCORED_CANDIDATES : CANDIDATES}`,
+          LIMIT q.cap) p
+      GROUP BY p.chunk_id, p.article_id, p.term_count
+      ORDER BY score DESC, p.chunk_id LIMIT $10`,
     [
-      tenantId,
-      kept.map((t) => t.term),
-      kept.map((t) => t.weight),
-      averageLength,
-      ...filterParams(filters),
-      cap,
-      ...(truncated ? [cut] : []),
+      read.tenantId,
+      read.terms.map((t) => t.term),
+      read.terms.map((t) => t.weight),
+      read.averageLength,
+      ...filterParams(read.filters),
+      [...read.caps],
+      [...read.cut],
+      read.limit,
     ],
     BACKGROUND,
   );
-  // Rows of the plain statement are hits as they are; only a cut read carries the settled share.
-  if (!truncated || rows.length === 0)
-    return { hits: rows, maxScore: rows.length > 0 ? maxScore : 0, terms };
-  const cutTerms = kept.filter((_, i) => cut[i]);
-  const { rows: rest } = await db.query<{ chunk_id: number; score: number }>(
-    `SELECT ct.chunk_id, sum(q.weight * ${K1 + 1} * ${tfFactorSql('ct.tf', 'c.term_count', '$4::float8')})::float8 AS score
-       FROM unnest($2::text[], $3::float8[]) AS q(term, weight)
-       JOIN chunk_terms ct ON ct.chunk_id = ANY($1::bigint[]) AND ct.term = q.term
-       JOIN chunks c ON c.id = ct.chunk_id
-      GROUP BY ct.chunk_id`,
-    [
-      rows.map((row) => row.chunk_id),
-      cutTerms.map((t) => t.term),
-      cutTerms.map((t) => t.weight),
-      averageLength,
-    ],
+  return rows;
+}
+
+/**
+ * A cut term was read only in part, so a candidate's sum over it may miss its weaker match: its
+ * postings of the cut terms alone are looked up by primary key (chunk, term), and settled +
+ * looked-up is the exact BM25 score that ranks the candidates.
+ */
+async function addCutPostings(
+  db: Queryable,
+  read: readonly ReadRow[],
+  cutTerms: readonly { term: string; weight: number }[],
+  averageLength: number,
+): Promise<Hit[]> {
+  const { rows } = await db.query<{ chunk_id: number; term: string; tf: number }>(
+    `SELECT chunk_id, term, tf FROM chunk_terms
+      WHERE chunk_id = ANY($1::bigint[]) AND term = ANY($2::text[])`,
+    [read.map((row) => row.chunk_id), cutTerms.map((t) => t.term)],
     BACKGROUND,
   );
-  const restByChunk = new Map(rest.map((row) => [row.chunk_id, row.score]));
-  const exact = rows
-    .map((row) => ({ ...row, score: (row.settled ?? 0) + (restByChunk.get(row.chunk_id) ?? 0) }))
+  const weight = new Map(cutTerms.map((t) => [t.term, t.weight]));
+  const length = new Map(read.map((row) => [Number(row.chunk_id), row.term_count]));
+  const rest = new Map<number, number>();
+  for (const row of rows) {
+    const chunk = Number(row.chunk_id);
+    const score =
+      (weight.get(row.term) ?? 0) *
+      (K1 + 1) *
+      tfFactor(row.tf, length.get(chunk) ?? averageLength, averageLength);
+    rest.set(chunk, (rest.get(chunk) ?? 0) + score);
+  }
+  return read
+    .map((row) => ({
+      chunk_id: row.chunk_id,
+      article_id: row.article_id,
+      score: row.settled + (rest.get(Number(row.chunk_id)) ?? 0),
+    }))
     .sort((a, b) => b.score - a.score || Number(a.chunk_id) - Number(b.chunk_id))
-    .slice(0, CANDIDATES)
-    .map(({ chunk_id, article_id, score }) => ({ chunk_id, article_id, score }));
-  return { hits: exact, maxScore, terms };
+    .slice(0, CANDIDATES);
 }
 
 export async function vectorHits(

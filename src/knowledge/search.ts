@@ -116,6 +116,8 @@ export interface SearchOptions {
 const VECTOR_WEIGHT = 0.45;
 const hanText = /[\u3400-\u9fff]/;
 const MAX_EMBED_WORDS = 80;
+/** Keyword-found articles the vector list missed that get their real similarity looked up. */
+const SIMILARITY_LOOKUPS = 30;
 
 /**
  * Turns weighted segments into weighted lexemes (Postgres does the stemming and stop words, so
@@ -206,9 +208,11 @@ export async function searchKnowledge(
       // Keyword candidates the nearest-neighbour list missed still get their real similarity:
       // a missing vector score would count as zero and sink a strong keyword match.
       const found = new Set(vector.map((hit) => hit.article_id));
-      const missing = [...new Set(keyword.hits.map((hit) => hit.article_id))].filter(
-        (id) => !found.has(id),
-      );
+      // Only the strongest keyword articles: one far down the keyword list cannot reach the top
+      // on its similarity alone, and each article costs the distance to every passage it has.
+      const missing = [...new Set(keyword.hits.map((hit) => hit.article_id))]
+        .filter((id) => !found.has(id))
+        .slice(0, SIMILARITY_LOOKUPS);
       if (missing.length > 0)
         vector = [
           ...vector,
