@@ -79,9 +79,9 @@ describe('one card per topic on the golden calls', () => {
     // parcels) does not.
     const cards = await cardsOf('golden-en-outage');
     const [first, ...later] = cards;
-    expect(first?.replaces).toBeUndefined();
+    expect(first?.replacesSuggestionId).toBeUndefined();
     expect(later.length).toBeGreaterThan(0);
-    expect(later.map((card) => card.replaces)).toEqual(
+    expect(later.map((card) => card.replacesSuggestionId)).toEqual(
       cards.slice(0, -1).map((card) => card.suggestionId),
     );
     expect(cards.at(-1)?.articleId).toBe('outages-checking-an-outage');
@@ -94,6 +94,6 @@ describe('one card per topic on the golden calls', () => {
       'shipping-delivery-times',
       'plans-roaming-and-international',
     ]);
-    expect(cards.every((card) => card.replaces === undefined)).toBe(true);
+    expect(cards.every((card) => card.replacesSuggestionId === undefined)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
 //
 // - precision: shown cards whose article is one the golden expects (any accepted id of any of
 //   its expected cards), on a turn that is not a no-card turn, over all cards shown. A card that
-//   replaced another of its topic (`replaces`) counts as shown: the agent saw both in turn.
+//   replaced another of its topic (`replacesSuggestionId`) counts as shown: the agent saw both in turn.
 // - newCards: cards that took a new place in the list (not replacements): one per topic.
 // - standingPrecision: the same test over the cards still on screen when the call ends (each
 //   replaced card swapped for its replacement): what the agent is left looking at.
@@ -57,7 +57,7 @@ function shownCards(run: GoldenRun): ShownCard[] {
             seq: event.seq,
             articleId: event.suggestion.articleId,
             suggestionId: event.suggestion.suggestionId,
-            replaces: event.suggestion.replaces,
+            replaces: event.suggestion.replacesSuggestionId,
           },
         ]
       : [],

@@ -52,7 +52,7 @@ export type Suggestion =
        * The suggestionId of the card this one takes the place of: a better article for the same
        * topic (one card per topic). Consoles show it where that card was, not as another card.
        */
-      replaces?: string;
+      replacesSuggestionId?: string;
     }
   | {
       kind: 'next-step';

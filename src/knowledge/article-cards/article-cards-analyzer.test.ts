@@ -272,14 +272,14 @@ describe('one card per topic', () => {
       await say('customer', 'My internet is down and the router light is blinking red.'),
     );
     expect(first).toMatchObject({ articleId: 'router-lights' });
-    expect(first!.replaces).toBeUndefined();
+    expect(first!.replacesSuggestionId).toBeUndefined();
 
     await say('agent', 'Sorry about that, let me check.');
     const second = cards(
       await say('customer', 'Is there an outage in my area? When will the engineers fix it?'),
     );
     expect(second.map((card) => card.articleId)).toEqual(['area-outage']);
-    expect(second[0]!.replaces).toBe(first!.suggestionId);
+    expect(second[0]!.replacesSuggestionId).toBe(first!.suggestionId);
 
     // A different topic still gets a card of its own, not a replacement.
     await say('agent', 'Yes, there is an outage; it should be fixed by 6pm.');
@@ -290,7 +290,7 @@ describe('one card per topic', () => {
       ),
     );
     expect(third.map((card) => card.articleId)).toEqual(['roaming']);
-    expect(third[0]!.replaces).toBeUndefined();
+    expect(third[0]!.replacesSuggestionId).toBeUndefined();
 
     // Routine turns: no card, new or replacing.
     expect(cards(await say('customer', 'Okay, thanks, bye!'))).toEqual([]);
@@ -303,7 +303,7 @@ describe('one card per topic', () => {
     await say('agent', '好的，我帮您查一下。');
     const second = cards(await say('customer', '是不是区域故障？工程师什么时候能修复？'));
     expect(second.map((card) => card.articleId)).toEqual(['zh-area-outage']);
-    expect(second[0]!.replaces).toBe(first!.suggestionId);
+    expect(second[0]!.replacesSuggestionId).toBe(first!.suggestionId);
     expect(cards(await say('customer', '好的，谢谢，再见。'))).toEqual([]);
   });
 });

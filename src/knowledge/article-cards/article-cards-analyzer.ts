@@ -325,7 +325,7 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
             fresh,
             assistMessages(assistLanguage(context.transcript, context.conversation.language)),
           ),
-          ...(chosen.slot ? { replaces: chosen.slot.suggestionId } : {}),
+          ...(chosen.slot ? { replacesSuggestionId: chosen.slot.suggestionId } : {}),
         },
       };
       return {

@@ -273,7 +273,7 @@ function withdrawStale(
 type ArticleCard = Extract<Suggestion, { kind: 'article' }>;
 
 /**
- * A card joins the list; a better article for the topic of a card already shown (`replaces`)
+ * A card joins the list; a better article for the topic of a card already shown (`replacesSuggestionId`)
  * takes that card's place instead: the agent sees the card change where it was, not a second
  * card for the same topic.
  */
@@ -282,7 +282,9 @@ function placeArticle(
   card: ArticleCard,
   replacedTitles: Record<string, string>,
 ): void {
-  const replaced = [...articles.values()].find((other) => other.suggestionId === card.replaces);
+  const replaced = [...articles.values()].find(
+    (other) => other.suggestionId === card.replacesSuggestionId,
+  );
   if (!replaced) {
     articles.delete(card.articleId);
     articles.set(card.articleId, card);
