@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Suggestion } from '../src/conversations/events.js';
 import { startEmbeddedCuecard, type EmbeddedCuecard } from './support/embedded-cuecard.js';
-import { GOLDEN_ENV, goldenSchema } from './golden/golden-conversation.js';
+import { GOLDEN_ENV, goldenSchema, loadGoldenConversations } from './golden/golden-conversation.js';
 import { playGolden } from './golden/play-golden.js';
 
 /**
@@ -58,5 +58,42 @@ describe('live cards on plainly stated topics', () => {
       { speaker: 'customer', text: 'how long does a refund take' },
     ]);
     expect(cards[0]?.card.articleId).toBe('billing-refund-policy');
+  });
+});
+
+describe('one card per topic on the golden calls', () => {
+  async function cardsOf(id: string) {
+    const golden = (await loadGoldenConversations()).find((call) => call.id === id);
+    if (!golden) throw new Error(`no golden ${id}`);
+    const run = await playGolden(embedded.cuecard, embedded.wsUrl, golden);
+    return run.events.flatMap((event) =>
+      event.type === 'suggestion' && event.suggestion.kind === 'article'
+        ? [event.suggestion as ArticleCard]
+        : [],
+    );
+  }
+
+  it('keeps the outage call to one card, replaced by the better outage article', async () => {
+    // "The router light is blinking red" brings router setup first; the outage article the
+    // agent needs takes its place, and "anything for the lost day?" (delivery times: lost
+    // parcels) does not.
+    const cards = await cardsOf('golden-en-outage');
+    const [first, ...later] = cards;
+    expect(first?.replacesSuggestionId).toBeUndefined();
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.map((card) => card.replacesSuggestionId)).toEqual(
+      cards.slice(0, -1).map((card) => card.suggestionId),
+    );
+    expect(cards.at(-1)?.articleId).toBe('outages-checking-an-outage');
+    expect(cards.map((card) => card.articleId)).not.toContain('shipping-delivery-times');
+  });
+
+  it('gives each topic of a topic-change chat its own card', async () => {
+    const cards = await cardsOf('golden-en-topic-change');
+    expect(cards.map((card) => card.articleId)).toEqual([
+      'shipping-delivery-times',
+      'plans-roaming-and-international',
+    ]);
+    expect(cards.every((card) => card.replacesSuggestionId === undefined)).toBe(true);
   });
 });

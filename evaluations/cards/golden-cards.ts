@@ -4,7 +4,11 @@
 // Usage: npx tsx evaluations/cards/golden-cards.ts [--dump DIR] [--no-record]
 //
 // - precision: shown cards whose article is one the golden expects (any accepted id of any of
-//   its expected cards), on a turn that is not a no-card turn, over all cards shown.
+//   its expected cards), on a turn that is not a no-card turn, over all cards shown. A card that
+//   replaced another of its topic (`replacesSuggestionId`) counts as shown: the agent saw both in turn.
+// - newCards: cards that took a new place in the list (not replacements): one per topic.
+// - standingPrecision: the same test over the cards still on screen when the call ends (each
+//   replaced card swapped for its replacement): what the agent is left looking at.
 // - recall: expected cards shown in time (an accepted article by `byTurn`), over expected cards.
 // - noCardViolations: new cards on turns the golden marks as small talk, verification or closing.
 // - overMax: goldens that showed more cards than their `maxCards`.
@@ -27,6 +31,8 @@ import { describeRun } from '../../test/golden/describe-run.js';
 interface ShownCard {
   seq: number;
   articleId: string;
+  suggestionId: string;
+  replaces?: string | undefined;
 }
 
 interface CardScore {
@@ -34,6 +40,9 @@ interface CardScore {
   language: string;
   shown: ShownCard[];
   correct: number;
+  newCards: number;
+  standing: ShownCard[];
+  standingCorrect: number;
   expected: number;
   found: number;
   noCardViolations: number[];
@@ -43,20 +52,40 @@ interface CardScore {
 function shownCards(run: GoldenRun): ShownCard[] {
   return run.events.flatMap((event) =>
     event.type === 'suggestion' && event.suggestion.kind === 'article' && event.seq !== null
-      ? [{ seq: event.seq, articleId: event.suggestion.articleId }]
+      ? [
+          {
+            seq: event.seq,
+            articleId: event.suggestion.articleId,
+            suggestionId: event.suggestion.suggestionId,
+            replaces: event.suggestion.replacesSuggestionId,
+          },
+        ]
       : [],
   );
+}
+
+/** The cards on screen at the end: each replacement in the place of the card it replaced. */
+function standingCards(shown: readonly ShownCard[]): ShownCard[] {
+  return shown.reduce<ShownCard[]>((list, card) => {
+    const at = list.findIndex((other) => other.suggestionId === card.replaces);
+    return at === -1 ? [...list, card] : list.map((other, i) => (i === at ? card : other));
+  }, []);
 }
 
 export function scoreCards(golden: GoldenConversation, shown: ShownCard[]): CardScore {
   const { cards, noCardTurns, maxCards } = golden.expect;
   const wanted = new Set(cards.flatMap((card) => card.article));
   const quiet = new Set(noCardTurns);
+  const right = (card: ShownCard) => wanted.has(card.articleId) && !quiet.has(card.seq);
+  const standing = standingCards(shown);
   return {
     id: golden.id,
     language: golden.language,
     shown,
-    correct: shown.filter((card) => wanted.has(card.articleId) && !quiet.has(card.seq)).length,
+    correct: shown.filter(right).length,
+    newCards: shown.filter((card) => !card.replaces).length,
+    standing,
+    standingCorrect: standing.filter(right).length,
     expected: cards.length,
     found: cards.filter(({ article, byTurn }) =>
       shown.some((card) => article.includes(card.articleId) && card.seq <= byTurn),
@@ -73,10 +102,18 @@ function summarize(scores: readonly CardScore[]) {
     scores.reduce((total, score) => total + pick(score), 0);
   const shown = sum((s) => s.shown.length);
   const expected = sum((s) => s.expected);
+  const standing = sum((s) => s.standing.length);
   return {
     goldens: scores.length,
     shown,
     correct: sum((s) => s.correct),
+    newCards: sum((s) => s.newCards),
+    standing,
+    standingCorrect: sum((s) => s.standingCorrect),
+    standingPrecision: ratio(
+      sum((s) => s.standingCorrect),
+      standing,
+    ),
     expected,
     found: sum((s) => s.found),
     precision: ratio(
@@ -114,12 +151,14 @@ async function main(): Promise<void> {
       }
       const score = scoreCards(golden, shownCards(run));
       scores.push(score);
-      const cards = score.shown.map((c) => `${c.articleId}@${c.seq}`).join(', ') || '-';
+      const cards =
+        score.shown.map((c) => `${c.replaces ? '↻ ' : ''}${c.articleId}@${c.seq}`).join(', ') ||
+        '-';
       const quiet = score.noCardViolations.length
         ? ` | card on quiet turn ${score.noCardViolations.join(',')}`
         : '';
       console.log(
-        `${golden.id}: ${score.correct}/${score.shown.length} right, ${score.found}/${score.expected} expected found${quiet}${score.overMax ? ' | over maxCards' : ''} | ${cards}`,
+        `${golden.id}: ${score.correct}/${score.shown.length} right (${score.standingCorrect}/${score.standing.length} standing), ${score.found}/${score.expected} expected found${quiet}${score.overMax ? ' | over maxCards' : ''} | ${cards}`,
       );
     }
   } finally {

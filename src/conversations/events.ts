@@ -48,6 +48,11 @@ export type Suggestion =
       highlighted?: string;
       score: number;
       reason: string;
+      /**
+       * The suggestionId of the card this one takes the place of: a better article for the same
+       * topic (one card per topic). Consoles show it where that card was, not as another card.
+       */
+      replacesSuggestionId?: string;
     }
   | {
       kind: 'next-step';

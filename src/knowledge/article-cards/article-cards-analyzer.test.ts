@@ -31,7 +31,7 @@ const conversation: ConversationRecord = {
 };
 
 /** Plays a conversation through the analyzer the way the pipeline does, carrying state along. */
-function createSession() {
+function createSession(tenantId = 't1', language = 'en') {
   const transcript: ConversationItem[] = [];
   let state: unknown;
   return async (
@@ -46,13 +46,13 @@ function createSession() {
       text,
       startMs: null,
       endMs: null,
-      language: 'en',
+      language,
       createdAt: new Date().toISOString(),
     };
     transcript.push(item);
     const output = await analyzer.analyze({
-      tenantId: 't1',
-      conversation,
+      tenantId,
+      conversation: { ...conversation, tenantId, language },
       item,
       transcript: [...transcript],
       previous: {},
@@ -168,7 +168,19 @@ describe('article-cards analyzer', () => {
     const say = createSession();
     const output = await say('customer', 'I need a refund for a duplicate payment');
     expect(cards(output).map((card) => card.articleId)).toEqual(['refunds']);
-    expect(output?.state).toEqual({ shown: ['refunds'] });
+    const [card] = cards(output);
+    expect(output?.state).toEqual({
+      shown: ['refunds'],
+      slots: [
+        {
+          intent: null,
+          tags: [],
+          articleId: 'refunds',
+          articleTags: [],
+          suggestionId: card!.suggestionId,
+        },
+      ],
+    });
   });
 
   it('says in Chinese why a card is shown on a Mandarin call', async () => {
@@ -206,5 +218,92 @@ describe('article-cards analyzer', () => {
     expect(card).toMatchObject({ articleId: 'zh-refunds' });
     expect(card!.reason).toMatch(/^与客户最近说的.+相符$/);
     expect(card!.reason).not.toMatch(/[A-Za-z]/);
+  });
+});
+
+describe('one card per topic', () => {
+  // Tenant t2: a small base where two articles share a topic (first tag "internet").
+  beforeAll(async () => {
+    await db.query(`INSERT INTO tenants (id, name) VALUES ('t2', 'Topics')`);
+    const tagged = (id: string, title: string, body: string, tags: string[], language = 'en') => ({
+      ...article(id, title, body),
+      tags,
+      language,
+    });
+    await ingestArticles({ db, embedder: null, splitter: createJiebaWordSplitter() }, 't2', [
+      tagged(
+        'router-lights',
+        'What the router lights mean',
+        'A blinking red light on the router means it gets no signal from the line. Restart the router and check the cable.',
+        ['internet', 'devices'],
+      ),
+      tagged(
+        'area-outage',
+        'Checking for an outage in the area',
+        'Open the outage map with the postcode. During an area outage tell the customer the estimated fix time and that engineers are working on it.',
+        ['internet', 'outages'],
+      ),
+      tagged(
+        'roaming',
+        'Using your phone abroad (roaming)',
+        'Turn on data roaming in the phone settings. A travel pass gives your plan abroad for 8 dollars per day.',
+        ['plans', 'mobile'],
+      ),
+      tagged(
+        'zh-router-lights',
+        '路由器指示灯',
+        '路由器亮红灯表示线路没有信号。请客户重启路由器，检查光纤是否插好。',
+        ['internet', 'devices'],
+        'zh',
+      ),
+      tagged(
+        'zh-area-outage',
+        '区域故障查询',
+        '在故障地图上查询客户所在区域。区域故障时告诉客户预计修复时间，工程师正在抢修。',
+        ['internet', 'outages'],
+        'zh',
+      ),
+    ]);
+  });
+
+  it('replaces the card of a topic with a better one instead of adding a second', async () => {
+    const say = createSession('t2');
+    const [first] = cards(
+      await say('customer', 'My internet is down and the router light is blinking red.'),
+    );
+    expect(first).toMatchObject({ articleId: 'router-lights' });
+    expect(first!.replacesSuggestionId).toBeUndefined();
+
+    await say('agent', 'Sorry about that, let me check.');
+    const second = cards(
+      await say('customer', 'Is there an outage in my area? When will the engineers fix it?'),
+    );
+    expect(second.map((card) => card.articleId)).toEqual(['area-outage']);
+    expect(second[0]!.replacesSuggestionId).toBe(first!.suggestionId);
+
+    // A different topic still gets a card of its own, not a replacement.
+    await say('agent', 'Yes, there is an outage; it should be fixed by 6pm.');
+    const third = cards(
+      await say(
+        'customer',
+        'Another thing: I travel to Spain next week, will my phone work abroad with roaming?',
+      ),
+    );
+    expect(third.map((card) => card.articleId)).toEqual(['roaming']);
+    expect(third[0]!.replacesSuggestionId).toBeUndefined();
+
+    // Routine turns: no card, new or replacing.
+    expect(cards(await say('customer', 'Okay, thanks, bye!'))).toEqual([]);
+  });
+
+  it('does the same on a Mandarin call', async () => {
+    const say = createSession('t2', 'zh');
+    const [first] = cards(await say('customer', '我家路由器一直亮红灯，上不了网。'));
+    expect(first).toMatchObject({ articleId: 'zh-router-lights' });
+    await say('agent', '好的，我帮您查一下。');
+    const second = cards(await say('customer', '是不是区域故障？工程师什么时候能修复？'));
+    expect(second.map((card) => card.articleId)).toEqual(['zh-area-outage']);
+    expect(second[0]!.replacesSuggestionId).toBe(first!.suggestionId);
+    expect(cards(await say('customer', '好的，谢谢，再见。'))).toEqual([]);
   });
 });

@@ -12,6 +12,14 @@ import { redactionTokenPattern } from '../../understanding/pii/redact.js';
 import type { WordSplitter } from '../search-text.js';
 import type { ResolutionRankers } from '../learned-ranking/resolution-rankers.js';
 import { topicWordCount } from './routine-turn.js';
+import {
+  cardTopic,
+  placeCard,
+  readSlots,
+  replacesIncumbent,
+  slotFor,
+  type CardSlot,
+} from './card-slots.js';
 
 export interface ArticleCardsOptions {
   db: Queryable;
@@ -48,18 +56,22 @@ export interface ArticleCardsResult {
 
 /** What the analyzer remembers per conversation. */
 export interface ArticleCardsState {
+  /** Every article shown, replaced ones included: none comes back. */
   shown: string[];
+  /** One per topic, holding the card now on screen for it (absent in states stored before). */
+  slots?: CardSlot[];
 }
 
-function readState(state: unknown): ArticleCardsState {
+function readState(state: unknown): Required<ArticleCardsState> {
   if (state && typeof state === 'object' && Array.isArray((state as ArticleCardsState).shown)) {
     return {
       shown: (state as ArticleCardsState).shown.filter(
         (id): id is string => typeof id === 'string',
       ),
+      slots: readSlots((state as ArticleCardsState).slots),
     };
   }
-  return { shown: [] };
+  return { shown: [], slots: [] };
 }
 
 /** Why the card is shown, in the language the agent reads (see assistLanguage). */
@@ -253,19 +265,33 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       // common "refund", while the ranking knows which one is about refunds. Each leader
       // keeps the confidence and passage of the search it leads: a short sentence covers the
       // whole query of several articles, and only its leader is the one it is about.
-      const leaders = [windowResults, ...lastTurnSearches].flatMap((ranked) =>
-        ranked[0] ? [ranked[0]] : [],
+      const searches = [windowResults, ...lastTurnSearches];
+      const leaders = searches.flatMap((ranked) => (ranked[0] ? [ranked[0]] : []));
+      // One card per topic: a leader whose topic already has a card on screen may only replace
+      // it, and only when it fits what the customer says now better (card-slots.ts).
+      const liveIntent = topic && topic.confidence >= MIN_TOPIC_CONFIDENCE ? topic.intent : null;
+      const candidates = smallTalk
+        ? []
+        : searches.flatMap((ranked) => {
+            const lead = ranked[0];
+            if (
+              !lead ||
+              lead.confidence < thresholdFor(lead) ||
+              lexicalCoincidence(lead) ||
+              state.shown.includes(lead.articleId)
+            )
+              return [];
+            const leadTopic = cardTopic(liveIntent, lead);
+            const slot = slotFor(state.slots, leadTopic);
+            if (slot && !replacesIncumbent(lead, ranked, windowResults, slot)) return [];
+            return [{ lead, topic: leadTopic, slot }];
+          });
+      const chosen = candidates.reduce<(typeof candidates)[number] | undefined>(
+        (best, candidate) =>
+          best && best.lead.confidence >= candidate.lead.confidence ? best : candidate,
+        undefined,
       );
-      const fresh = smallTalk
-        ? undefined
-        : mostConfident(
-            leaders.filter(
-              (result) =>
-                result.confidence >= thresholdFor(result) &&
-                !lexicalCoincidence(result) &&
-                !state.shown.includes(result.articleId),
-            ),
-          );
+      const fresh = chosen?.lead;
       const top = results[0];
       const leader = fresh ?? mostConfident(leaders);
       const result: ArticleCardsResult = {
@@ -282,13 +308,14 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
             : null,
         suggested: fresh?.articleId ?? null,
       };
-      if (!fresh) return { result, state };
+      if (!chosen || !fresh) return { result, state };
+      const suggestionId = randomUUID();
       const event: EventBody = {
         type: 'suggestion',
         seq: item.seq,
         suggestion: {
           kind: 'article',
-          suggestionId: randomUUID(),
+          suggestionId,
           articleId: fresh.articleId,
           title: fresh.title,
           passage: fresh.passage,
@@ -298,12 +325,21 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
             fresh,
             assistMessages(assistLanguage(context.transcript, context.conversation.language)),
           ),
+          ...(chosen.slot ? { replacesSuggestionId: chosen.slot.suggestionId } : {}),
         },
       };
       return {
         result,
         events: [event],
-        state: { shown: [...state.shown, fresh.articleId] } satisfies ArticleCardsState,
+        state: {
+          shown: [...state.shown, fresh.articleId],
+          slots: placeCard(
+            state.slots,
+            chosen.topic,
+            { articleId: fresh.articleId, articleTags: fresh.tags, suggestionId },
+            chosen.slot,
+          ),
+        } satisfies ArticleCardsState,
       };
     },
   });

@@ -325,6 +325,11 @@ export function ArticlesPanel({
           {articles.map((article) => (
             <li key={article.suggestionId} className="card">
               <h3>{article.title}</h3>
+              {view.replacedTitles[article.suggestionId] ? (
+                <p className="meta">
+                  Updated: a better match than “{view.replacedTitles[article.suggestionId]}”
+                </p>
+              ) : null}
               <HighlightedPassage highlighted={article.highlighted} passage={article.passage} />
               <PassageActions
                 text={article.passage}

@@ -191,6 +191,8 @@ export interface PlaybookView {
 export interface ConversationView {
   lines: TranscriptLine[];
   articles: Extract<Suggestion, { kind: 'article' }>[];
+  /** A card that took the place of another of its topic: its suggestionId → the old title. */
+  replacedTitles: Record<string, string>;
   nextStep: Extract<Suggestion, { kind: 'next-step' }> | null;
   playbook: PlaybookView | null;
   replies: Extract<Suggestion, { kind: 'reply' }>[];
@@ -268,6 +270,34 @@ function withdrawStale(
   }
 }
 
+type ArticleCard = Extract<Suggestion, { kind: 'article' }>;
+
+/**
+ * A card joins the list; a better article for the topic of a card already shown (`replacesSuggestionId`)
+ * takes that card's place instead: the agent sees the card change where it was, not a second
+ * card for the same topic.
+ */
+function placeArticle(
+  articles: Map<string, ArticleCard>,
+  card: ArticleCard,
+  replacedTitles: Record<string, string>,
+): void {
+  const replaced = [...articles.values()].find(
+    (other) => other.suggestionId === card.replacesSuggestionId,
+  );
+  if (!replaced) {
+    articles.delete(card.articleId);
+    articles.set(card.articleId, card);
+    return;
+  }
+  replacedTitles[card.suggestionId] = replaced.title;
+  const entries = [...articles.entries()].map(([id, other]): [string, ArticleCard] =>
+    other === replaced ? [card.articleId, card] : [id, other],
+  );
+  articles.clear();
+  for (const [id, other] of entries) articles.set(id, other);
+}
+
 /** The console's picture of a conversation, derived from its events. */
 export function deriveView(state: ConversationState): ConversationView {
   const sentimentBySeq = new Map<number, { label: SentimentLabel; score: number | null }>();
@@ -278,6 +308,7 @@ export function deriveView(state: ConversationState): ConversationView {
   const view: ConversationView = {
     lines,
     articles: [],
+    replacedTitles: {},
     nextStep: null,
     playbook: null,
     replies,
@@ -303,8 +334,7 @@ export function deriveView(state: ConversationState): ConversationView {
     if (suggestion.kind === 'reply') replySeq.set(suggestion.suggestionId, seq);
     switch (suggestion.kind) {
       case 'article':
-        articles.delete(suggestion.articleId);
-        articles.set(suggestion.articleId, suggestion);
+        placeArticle(articles, suggestion, view.replacedTitles);
         break;
       case 'next-step':
         view.nextStep = suggestion;
