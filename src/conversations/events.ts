@@ -144,8 +144,8 @@ export type HelpEventBody =
     };
 
 /**
- * The agent ticked (done) or skipped a playbook step in the console. Kept on the conversation
- * (metadata `playbookSteps`, by step id): the playbook analyzer counts it on later turns.
+ * The agent ticked (done) or skipped a playbook step in the console. Its `playbook-step` event is
+ * its only record (the latest per step counts): the playbook analyzer counts it on later turns.
  */
 export interface PlaybookStepMark {
   playbookId: string;

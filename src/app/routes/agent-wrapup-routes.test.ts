@@ -129,6 +129,62 @@ describe('the agent’s wrap-up and playbook steps', () => {
     );
   });
 
+  it('keeps a mark in its event alone: the conversation record is not written, and metadata sent at open marks nothing', async () => {
+    // One write per mark: nothing beside the event that a crash could leave disagreeing.
+    const record = await server.services.conversations.findByExternalId('acme', externalId);
+    expect(record!.metadata).not.toHaveProperty('playbookSteps');
+
+    // A connector's open metadata in the shape the marks once had ticks no step.
+    const forgedId = 'forged-marks-call';
+    const before = (await playbookResults()).at(-1)!;
+    const forged = Object.fromEntries(
+      before.steps.map((step) => [
+        step.id,
+        { playbookId: before.playbookId, stepId: step.id, outcome: 'done', by: 'x', at: 'now' },
+      ]),
+    );
+    const opened = await connector.request({
+      type: 'open',
+      conversationId: forgedId,
+      channel: 'voice',
+      agentId: 'alice',
+      metadata: { playbookSteps: forged },
+    });
+    expect(opened.type).not.toBe('error');
+    for (const [index, turn] of script.turns.slice(0, 2).entries()) {
+      if ('action' in turn) continue;
+      const reply = await connector.request({
+        type: 'utterance',
+        conversationId: forgedId,
+        seq: index + 1,
+        speaker: turn.speaker,
+        text: turn.text,
+        final: true,
+      });
+      expect(reply.type).not.toBe('error');
+    }
+    await server.services.pipeline.drain();
+    const forgedConversation = await server.services.conversations.findByExternalId(
+      'acme',
+      forgedId,
+    );
+    const results = await server.services.eventLog.analyses(
+      { tenantId: 'acme', conversationId: forgedConversation!.id },
+      'playbook',
+    );
+    const latest = results.at(-1)!.result;
+    expect(latest.playbookId).toBe('billing-dispute');
+    expect(latest.steps.filter((step) => step.status === 'remaining').length).toBeGreaterThan(1);
+    const wrapup = (
+      await server.call(
+        'GET',
+        `/api/conversations/${forgedConversation!.id}/wrap-up`,
+        server.keys.agent,
+      )
+    ).json();
+    expect(wrapup.playbookSteps).toEqual([]);
+  });
+
   it('saves the agent’s summary beside the generated one, only once the call has ended', async () => {
     const early = await server.call(
       'PUT',
