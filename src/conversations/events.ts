@@ -112,6 +112,11 @@ export interface SuggestionFeedback {
   kind: Suggestion['kind'];
   verdict: 'helpful' | 'not_helpful' | 'used' | 'dismissed';
   articleId?: string;
+  /**
+   * The article's title when the verdict was given (with `articleId`): the log names the article
+   * even when no suggestion in it did (search results). Absent in events stored before.
+   */
+  articleTitle?: string;
 }
 
 /**

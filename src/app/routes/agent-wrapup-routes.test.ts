@@ -9,6 +9,7 @@ import {
   saveDispositionConfirmation,
 } from '../../wrap-up/disposition/disposition-store.js';
 import { reconcileConfirmedDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
+import type { QaResult } from '../../wrap-up/qa/auto-qa.js';
 
 /**
  * Issue 21, end to end through a real conversation: the agent ticks and skips playbook steps
@@ -254,7 +255,18 @@ describe('the agent’s wrap-up and playbook steps', () => {
       };
     })();
     expect(codes.map((entry) => entry.code)).toContain(suggested);
-    expect((await confirm(suggested)).json()).toMatchObject({ code: suggested, agreed: true });
+    const before = (
+      await server.call('GET', `/api/conversations/${conversationId}/wrap-up`, server.keys.agent)
+    ).json().qa as QaResult;
+    const scoredCriteria = (qa: QaResult) =>
+      qa.criteria.filter((entry) => entry.score !== null).map((entry) => entry.criterionId);
+    expect(scoredCriteria(before)).not.toContain('correct_disposition');
+    const confirmed = (await confirm(suggested)).json();
+    expect(confirmed).toMatchObject({ code: suggested, agreed: true });
+    // The answer carries the rescored QA, so the agent's figure can change at once.
+    expect(new Set(scoredCriteria(confirmed.qa))).toEqual(
+      new Set([...scoredCriteria(before), 'correct_disposition']),
+    );
     expect(await criterion()).toMatchObject({ autoScore: 1 });
     // The code is training data for the tenant's classifier from now on.
     expect(await confirmedDispositions(server.services.db, 'acme')).toEqual([
@@ -264,6 +276,8 @@ describe('the agent’s wrap-up and playbook steps', () => {
       await server.call('GET', `/api/conversations/${conversationId}/wrap-up`, server.keys.agent)
     ).json();
     expect(wrapup.disposition.confirmed).toBe(suggested);
+    // Read back after a reload: the stored QA is the rescored one.
+    expect(wrapup.qa).toEqual(confirmed.qa);
   });
 
   it('lets the agent change, accept or dismiss follow-ups, and supervisors see the decisions', async () => {

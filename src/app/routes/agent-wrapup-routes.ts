@@ -59,6 +59,7 @@ export function registerAgentWrapupRoutes(app: FastifyInstance, services: Servic
         },
         followUps,
         playbookSteps: await loadStepMarks(db, scope),
+        qa: (await services.wrapups.resultOf(scope, 'qa')) ?? null,
       };
       return { ...wrapup };
     },
