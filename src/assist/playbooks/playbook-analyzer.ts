@@ -93,11 +93,11 @@ export function createPlaybookAnalyzer(options: {
       if (current && state) {
         selection = { playbook: current, because: state.because, seq: state.selectedAt };
         if (intent && intent.confidence >= SWITCH_CONFIDENCE) {
-          const switched = selectPlaybook(playbooks, [], intent.intent, messages);
+          const switched = selectPlaybook(playbooks, [], intent, messages);
           if (switched && switched.playbook.id !== current.id) selection = switched;
         }
       } else {
-        selection = selectPlaybook(playbooks, context.transcript, intent?.intent, messages);
+        selection = selectPlaybook(playbooks, context.transcript, intent, messages);
       }
       if (!selection) return null;
       // What the agent reads is in the call's language; ids and cues are the same in all.
