@@ -104,7 +104,7 @@ describe('console leftovers in a real browser', () => {
     const passed = steps.locator('li.passed', { hasText: identify });
     await passed.waitFor({ timeout: 60_000 });
     expect(await passed.textContent()).toContain(
-      'Not heard, and a later step is done, so no longer suggested. Tick it if you did it.',
+      'Not heard, but the call went on to a later step, so no longer suggested. Tick it if you did it.',
     );
     expect(await passed.getByRole('button', { name: `Mark “${identify}” done` }).count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);

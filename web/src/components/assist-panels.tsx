@@ -165,8 +165,8 @@ export function ReplyPanel({
 
 /**
  * How each status reads. `passed` is the tracker's guess, not the agent's: the step was never
- * heard or ticked, but a later step was done, so it is no longer suggested (the agent may have
- * done it in words no cue foresaw). Said in full on screen, since a bare dash told new agents
+ * heard or ticked, but a later step was done or skipped (trackPlaybook), so it is no longer
+ * suggested (the agent may have done it in words no cue foresaw; identity checks never pass). Said in full on screen, since a bare dash told new agents
  * nothing; the step keeps its Done and Skip buttons.
  */
 const stepMarks: Record<StepStatus, { mark: string; label: string; note?: string }> = {
@@ -174,7 +174,7 @@ const stepMarks: Record<StepStatus, { mark: string; label: string; note?: string
   passed: {
     mark: '–',
     label: 'passed',
-    note: 'Not heard, and a later step is done, so no longer suggested. Tick it if you did it.',
+    note: 'Not heard, but the call went on to a later step, so no longer suggested. Tick it if you did it.',
   },
   skipped: { mark: '»', label: 'skipped' },
   remaining: { mark: '', label: 'to do' },
