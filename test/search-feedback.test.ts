@@ -72,7 +72,17 @@ describe('feedback on an article found by search', () => {
     ).json();
     expect(
       detail.events.filter((event: { type: string }) => event.type === 'feedback'),
-    ).toMatchObject([{ feedback: { kind: 'article', verdict: 'used', articleId: hit.articleId } }]);
+    ).toMatchObject([
+      {
+        feedback: {
+          kind: 'article',
+          verdict: 'used',
+          articleId: hit.articleId,
+          // The log names the article: no suggestion in it carried the title.
+          articleTitle: '宽带断网赔偿',
+        },
+      },
+    ]);
   });
 
   it('still asks for a suggestion id when the verdict is about a suggestion', async () => {

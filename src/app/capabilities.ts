@@ -27,6 +27,7 @@ import { alertConfigFor, type AlertConfig } from '../assist/alerts/alert-config.
 import { createLlmUsageStore } from '../assist/replies/llm-usage-store.js';
 import { createOpenAiChatModel } from '../providers/openai/openai-chat-model.js';
 import { createPlaybookAnalyzer } from '../assist/playbooks/playbook-analyzer.js';
+import { loadStepMarks } from '../assist/playbooks/step-marks.js';
 import { createRepliesAnalyzer } from '../assist/replies/replies-analyzer.js';
 import { createAnswersAnalyzer } from '../knowledge/answers/answers-analyzer.js';
 import {
@@ -219,7 +220,10 @@ export async function createDefaultCapabilities(
       chatModel: intentLlm,
       llmBudgetMs,
     }),
-    createPlaybookAnalyzer({ playbooks: (tenantId) => playbookStore.playbooksFor(tenantId) }),
+    createPlaybookAnalyzer({
+      playbooks: (tenantId) => playbookStore.playbooksFor(tenantId),
+      stepMarks: (scope) => loadStepMarks(db, scope),
+    }),
     createAlertsAnalyzer({ configFor: alertConfig }),
     createCustomerHealthAnalyzer(),
     {

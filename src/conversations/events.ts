@@ -117,6 +117,11 @@ export interface SuggestionFeedback {
   kind: Suggestion['kind'];
   verdict: 'helpful' | 'not_helpful' | 'used' | 'dismissed';
   articleId?: string;
+  /**
+   * The article's title when the verdict was given (with `articleId`): the log names the article
+   * even when no suggestion in it did (search results). Absent in events stored before.
+   */
+  articleTitle?: string;
 }
 
 /**
@@ -149,8 +154,8 @@ export type HelpEventBody =
     };
 
 /**
- * The agent ticked (done) or skipped a playbook step in the console. Kept on the conversation
- * (metadata `playbookSteps`, by step id): the playbook analyzer counts it on later turns.
+ * The agent ticked (done) or skipped a playbook step in the console. Its `playbook-step` event is
+ * its only record (the latest per step counts): the playbook analyzer counts it on later turns.
  */
 export interface PlaybookStepMark {
   playbookId: string;

@@ -1,6 +1,7 @@
 import type { PlaybookStepMark } from '../conversations/events.js';
 import type { FollowUpTask } from './followups/follow-up-store.js';
 import type { SummaryEdit } from './summary/summary-edits.js';
+import type { QaResult } from './qa/auto-qa.js';
 
 export type { PlaybookStepMark } from '../conversations/events.js';
 export type { FollowUpTask, FollowUpDecision } from './followups/follow-up-store.js';
@@ -23,6 +24,11 @@ export interface AgentWrapup {
   disposition: { confirmed: string | null; codes: WrapupCodeChoice[] };
   followUps: FollowUpTask[];
   playbookSteps: PlaybookStepMark[];
+  /**
+   * The automatic QA as stored now: rescored when the agent confirms a code, so newer than the
+   * `wrapup` event QA published at the end of the call. Null until QA has run.
+   */
+  qa: QaResult | null;
 }
 
 /** `POST /api/conversations/:id/disposition` answers this. */
@@ -31,4 +37,6 @@ export interface DispositionConfirmed {
   code: string;
   suggested: string | null;
   agreed: boolean;
+  /** QA rescored with the code (its disposition criteria); null when QA has not run yet. */
+  qa: QaResult | null;
 }

@@ -9,6 +9,7 @@ import {
   saveDispositionConfirmation,
 } from '../../wrap-up/disposition/disposition-store.js';
 import { reconcileConfirmedDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
+import type { QaResult } from '../../wrap-up/qa/auto-qa.js';
 
 /**
  * Issue 21, end to end through a real conversation: the agent ticks and skips playbook steps
@@ -129,6 +130,62 @@ describe('the agent’s wrap-up and playbook steps', () => {
     );
   });
 
+  it('keeps a mark in its event alone: the conversation record is not written, and metadata sent at open marks nothing', async () => {
+    // One write per mark: nothing beside the event that a crash could leave disagreeing.
+    const record = await server.services.conversations.findByExternalId('acme', externalId);
+    expect(record!.metadata).not.toHaveProperty('playbookSteps');
+
+    // A connector's open metadata in the shape the marks once had ticks no step.
+    const forgedId = 'forged-marks-call';
+    const before = (await playbookResults()).at(-1)!;
+    const forged = Object.fromEntries(
+      before.steps.map((step) => [
+        step.id,
+        { playbookId: before.playbookId, stepId: step.id, outcome: 'done', by: 'x', at: 'now' },
+      ]),
+    );
+    const opened = await connector.request({
+      type: 'open',
+      conversationId: forgedId,
+      channel: 'voice',
+      agentId: 'alice',
+      metadata: { playbookSteps: forged },
+    });
+    expect(opened.type).not.toBe('error');
+    for (const [index, turn] of script.turns.slice(0, 2).entries()) {
+      if ('action' in turn) continue;
+      const reply = await connector.request({
+        type: 'utterance',
+        conversationId: forgedId,
+        seq: index + 1,
+        speaker: turn.speaker,
+        text: turn.text,
+        final: true,
+      });
+      expect(reply.type).not.toBe('error');
+    }
+    await server.services.pipeline.drain();
+    const forgedConversation = await server.services.conversations.findByExternalId(
+      'acme',
+      forgedId,
+    );
+    const results = await server.services.eventLog.analyses(
+      { tenantId: 'acme', conversationId: forgedConversation!.id },
+      'playbook',
+    );
+    const latest = results.at(-1)!.result;
+    expect(latest.playbookId).toBe('billing-dispute');
+    expect(latest.steps.filter((step) => step.status === 'remaining').length).toBeGreaterThan(1);
+    const wrapup = (
+      await server.call(
+        'GET',
+        `/api/conversations/${forgedConversation!.id}/wrap-up`,
+        server.keys.agent,
+      )
+    ).json();
+    expect(wrapup.playbookSteps).toEqual([]);
+  });
+
   it('saves the agent’s summary beside the generated one, only once the call has ended', async () => {
     const early = await server.call(
       'PUT',
@@ -198,7 +255,18 @@ describe('the agent’s wrap-up and playbook steps', () => {
       };
     })();
     expect(codes.map((entry) => entry.code)).toContain(suggested);
-    expect((await confirm(suggested)).json()).toMatchObject({ code: suggested, agreed: true });
+    const before = (
+      await server.call('GET', `/api/conversations/${conversationId}/wrap-up`, server.keys.agent)
+    ).json().qa as QaResult;
+    const scoredCriteria = (qa: QaResult) =>
+      qa.criteria.filter((entry) => entry.score !== null).map((entry) => entry.criterionId);
+    expect(scoredCriteria(before)).not.toContain('correct_disposition');
+    const confirmed = (await confirm(suggested)).json();
+    expect(confirmed).toMatchObject({ code: suggested, agreed: true });
+    // The answer carries the rescored QA, so the agent's figure can change at once.
+    expect(new Set(scoredCriteria(confirmed.qa))).toEqual(
+      new Set([...scoredCriteria(before), 'correct_disposition']),
+    );
     expect(await criterion()).toMatchObject({ autoScore: 1 });
     // The code is training data for the tenant's classifier from now on.
     expect(await confirmedDispositions(server.services.db, 'acme')).toEqual([
@@ -208,6 +276,8 @@ describe('the agent’s wrap-up and playbook steps', () => {
       await server.call('GET', `/api/conversations/${conversationId}/wrap-up`, server.keys.agent)
     ).json();
     expect(wrapup.disposition.confirmed).toBe(suggested);
+    // Read back after a reload: the stored QA is the rescored one.
+    expect(wrapup.qa).toEqual(confirmed.qa);
   });
 
   it('lets the agent change, accept or dismiss follow-ups, and supervisors see the decisions', async () => {

@@ -7,7 +7,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import { can } from '../../tenancy/roles.js';
 import { listFollowUps } from '../../wrap-up/followups/follow-up-store.js';
 import { summaryEditOf } from '../../wrap-up/summary/summary-edits.js';
-import { saveStepMark, stepMarksOf } from '../../assist/playbooks/step-marks.js';
+import { loadStepMarks } from '../../assist/playbooks/step-marks.js';
 import type { PlaybookStepMark } from '../../conversations/events.js';
 import type { AgentWrapup } from '../../wrap-up/agent-wrapup.js';
 import { visibleConversation } from './visible-conversation.js';
@@ -58,7 +58,8 @@ export function registerAgentWrapupRoutes(app: FastifyInstance, services: Servic
           })),
         },
         followUps,
-        playbookSteps: stepMarksOf(conversation.metadata),
+        playbookSteps: await loadStepMarks(db, scope),
+        qa: (await services.wrapups.resultOf(scope, 'qa')) ?? null,
       };
       return { ...wrapup };
     },
@@ -105,8 +106,8 @@ export function registerAgentWrapupRoutes(app: FastifyInstance, services: Servic
         by: principal.keyName,
         at: new Date().toISOString(),
       };
-      await saveStepMark(db, scope, mark);
-      // In the conversation's record too: consoles (agent, supervisor) see it now, QA later.
+      // One write, the mark's only record: the playbook analyzer reads it from the next turn,
+      // consoles (agent, supervisor) see it now and after a reload, QA later.
       await services.eventLog.append({ ...scope, agentId: conversation.agentId }, [
         { type: 'playbook-step', seq: conversation.lastSeq, mark },
       ]);

@@ -7,6 +7,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import {
   createArticle,
   getArticle,
+  getArticleRow,
   listArticles,
   updateArticle,
 } from '../../knowledge/article-admin.js';
@@ -292,6 +293,11 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
             : `suggestionId is required for ${body.kind} feedback.`,
           { field: missing },
         );
+      // Looked up once here so the log can name the article (search results were never shown
+      // in a suggestion whose title it could borrow).
+      const article = body.articleId
+        ? await getArticleRow(services.db, principal.tenantId, body.articleId)
+        : null;
       if (body.kind === 'article' && body.articleId) {
         await recordFeedback(services.db, {
           tenantId: principal.tenantId,
@@ -328,6 +334,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
               kind: body.kind,
               verdict: body.verdict,
               ...(body.articleId ? { articleId: body.articleId } : {}),
+              ...(article ? { articleTitle: article.title } : {}),
             },
           },
         ],

@@ -8,6 +8,7 @@ import { CuecardError } from '../../errors/cuecard-error.js';
 import { listForReview, reviewOf } from '../../wrap-up/qa/qa-review.js';
 import { qaAgreement, recordQaOverride } from '../../wrap-up/qa/qa-store.js';
 import { confirmDisposition } from '../../wrap-up/disposition/confirm-disposition.js';
+import type { DispositionConfirmed } from '../../wrap-up/agent-wrapup.js';
 import { announce } from '../../integrations/webhooks/delivery-store.js';
 import { requiredService } from './required-service.js';
 import { errorResponse, responses } from './schemas.js';
@@ -238,7 +239,7 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
           `"${request.body.code}" is not one of the tenant's wrap-up codes: ${codes.map((entry) => entry.code).join(', ')}.`,
           { field: 'code' },
         );
-      const { suggested } = await confirmDisposition(
+      const { suggested, qa } = await confirmDisposition(
         services,
         {
           tenantId: principal.tenantId,
@@ -275,7 +276,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
         code: request.body.code,
         suggested,
         agreed: suggested === request.body.code,
-      };
+        qa,
+      } satisfies DispositionConfirmed;
     },
   );
 }

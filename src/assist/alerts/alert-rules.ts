@@ -24,7 +24,8 @@ export interface AlertInputs {
   transcript: readonly ConversationItem[];
   /** This turn's score and the customer's mood trend as the sentiment analyzer sees it. */
   sentiment?: { score: number; trend?: TrendDirection | undefined } | undefined;
-  intent?: { intent: string; confidence: number } | undefined;
+  /** This turn's intent, with its Chinese label when the taxonomy gives one. */
+  intent?: { intent: string; confidence: number; labelZh?: string | undefined } | undefined;
   /** The language the agent reads the alert in (see assistLanguage). */
   language: AssistLanguage;
 }
@@ -149,7 +150,7 @@ export function evaluateAlertRules(
       inputs.intent &&
       config.cancelIntents.includes(inputs.intent.intent) &&
       inputs.intent.confidence >= 0.5
-        ? inputs.intent.intent
+        ? inputs.intent
         : undefined;
     if (cancel || cancelIntent) {
       alerts.push({

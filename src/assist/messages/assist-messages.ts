@@ -1,7 +1,16 @@
 import type { AssistLanguage } from './assist-language.js';
 
+/** A recognised intent: its code name, and how Chinese text names it when the taxonomy says. */
+export interface IntentName {
+  intent: string;
+  labelZh?: string | undefined;
+}
+
 /** An intent as people read it: its words, not its code ("billing_dispute" → "billing dispute"). */
-const intentWords = (intent: string): string => intent.replace(/[_-]+/g, ' ').trim();
+const intentWords = ({ intent }: IntentName): string => intent.replace(/[_-]+/g, ' ').trim();
+
+/** In Chinese text, the taxonomy's Chinese label; the code's words only when it has none. */
+const intentWordsZh = (intent: IntentName): string => intent.labelZh ?? intentWords(intent);
 
 /**
  * Every text of the live assist that the agent reads (alert titles and reasons, next-step
@@ -20,7 +29,11 @@ export interface AssistMessages {
       fell: (turns: number, scores: string) => string;
       worsening: (score: string) => string;
     };
-    leaving: { title: string; said: (said: string) => string; intent: (intent: string) => string };
+    leaving: {
+      title: string;
+      said: (said: string) => string;
+      intent: (intent: IntentName) => string;
+    };
     competitor: { title: string; reason: (name: string) => string };
     unverified: { title: string; reason: (action: string, verifications: string) => string };
     disclosure: {
@@ -32,7 +45,7 @@ export interface AssistMessages {
   playbook: {
     pending: Record<StepKind, string>;
     /** Why the playbook was chosen. */
-    byIntent: (intent: string) => string;
+    byIntent: (intent: IntentName) => string;
     byWords: (said: string) => string;
     explain: (
       step: { title: string; why: string; kind: StepKind },
@@ -177,7 +190,7 @@ const chinese: AssistMessages = {
     leaving: {
       title: '客户想要离网',
       said: (said) => `客户说："${said}"。可以考虑提供挽留方案。`,
-      intent: (intent) => `客户的诉求像是"${intentWords(intent)}"。可以考虑提供挽留方案。`,
+      intent: (intent) => `客户的诉求像是"${intentWordsZh(intent)}"。可以考虑提供挽留方案。`,
     },
     competitor: { title: '客户提到竞争对手', reason: (name) => `客户提到了${name}。` },
     unverified: {
@@ -204,7 +217,7 @@ const chinese: AssistMessages = {
       offer: '还没有提出',
       confirm: '还没有确认',
     },
-    byIntent: (intent) => `客户的诉求像是"${intentWords(intent)}"`,
+    byIntent: (intent) => `客户的诉求像是"${intentWordsZh(intent)}"`,
     byWords: (said) => `客户提到了"${said}"`,
     explain: (step, playbook, because) =>
       `${step.title}：${chinese.playbook.pending[step.kind]}。${step.why}（${playbook}：${because}。）`,

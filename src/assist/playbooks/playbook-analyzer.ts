@@ -11,7 +11,7 @@ import {
 import type { EventBody } from '../../conversations/events.js';
 import { turnIntent } from '../../understanding/intent/intent-result.js';
 import { defineAnalyzer } from '../../pipeline/analyzer.js';
-import { stepMarksOf } from './step-marks.js';
+import type { PlaybookStepMark } from './step-marks.js';
 
 /**
  * Guides the agent through the playbook of the customer's request: on each utterance or agent
@@ -65,6 +65,11 @@ function isState(value: unknown): value is PlaybookAnalyzerState {
 export function createPlaybookAnalyzer(options: {
   /** A fixed list, or the tenant's current playbooks (they can change through the API). */
   playbooks: readonly Playbook[] | ((tenantId: string) => Promise<readonly Playbook[]>);
+  /**
+   * The agent's ticks and skips so far (their `playbook-step` events, `loadStepMarks`), read at
+   * each turn: a mark made in the console counts from the next turn. Absent: none are read.
+   */
+  stepMarks?: (scope: { tenantId: string; conversationId: string }) => Promise<PlaybookStepMark[]>;
 }) {
   return defineAnalyzer({
     name: 'playbook',
@@ -88,18 +93,21 @@ export function createPlaybookAnalyzer(options: {
       if (current && state) {
         selection = { playbook: current, because: state.because, seq: state.selectedAt };
         if (intent && intent.confidence >= SWITCH_CONFIDENCE) {
-          const switched = selectPlaybook(playbooks, [], intent.intent, messages);
+          const switched = selectPlaybook(playbooks, [], intent, messages);
           if (switched && switched.playbook.id !== current.id) selection = switched;
         }
       } else {
-        selection = selectPlaybook(playbooks, context.transcript, intent?.intent, messages);
+        selection = selectPlaybook(playbooks, context.transcript, intent, messages);
       }
       if (!selection) return null;
       // What the agent reads is in the call's language; ids and cues are the same in all.
       selection = { ...selection, playbook: localizePlaybook(selection.playbook, language) };
 
-      // The agent's ticks and skips are on the conversation record, current at each turn.
-      const marks = stepMarksOf(context.conversation.metadata);
+      const marks =
+        (await options.stepMarks?.({
+          tenantId: context.tenantId,
+          conversationId: context.conversation.id,
+        })) ?? [];
       const progress = trackPlaybook(selection.playbook, context.transcript, marks);
       const next = progress.next;
       const result: PlaybookResult = {

@@ -2,7 +2,11 @@ import type { ConversationItem } from '../../conversations/types.js';
 import { findPhrase, matchPhrase } from '../phrases.js';
 import type { Playbook, PlaybookStep } from './playbook.js';
 import type { PlaybookStepMark } from './step-marks.js';
-import { assistMessages, type AssistMessages } from '../messages/assist-messages.js';
+import {
+  assistMessages,
+  type AssistMessages,
+  type IntentName,
+} from '../messages/assist-messages.js';
 
 /**
  * Where a conversation stands in a playbook, recomputed from the transcript each time (so it
@@ -49,11 +53,11 @@ export interface PlaybookProgress {
 export function selectPlaybook(
   playbooks: readonly Playbook[],
   transcript: readonly ConversationItem[],
-  intent?: string,
+  intent?: IntentName,
   messages: AssistMessages = assistMessages('en'),
 ): PlaybookSelection | undefined {
   if (intent) {
-    const playbook = playbooks.find((candidate) => candidate.intents.includes(intent));
+    const playbook = playbooks.find((candidate) => candidate.intents.includes(intent.intent));
     if (playbook) return { playbook, because: messages.playbook.byIntent(intent), seq: null };
   }
   for (const item of transcript) {

@@ -62,7 +62,7 @@ describe('playbook tracker', () => {
       { action: 'validate-purchase' },
       { action: 'shipping-status' },
     ]);
-    const selection = selectPlaybook(shipped, items, 'order_status')!;
+    const selection = selectPlaybook(shipped, items, { intent: 'order_status' })!;
     const progress = trackPlaybook(selection.playbook, items);
     expect(progress.next?.id).toBe('confirm-close');
     const late = transcript([
@@ -76,7 +76,7 @@ describe('playbook tracker', () => {
   });
 
   it('moves past open steps once a later one is done, but never past verification', () => {
-    const selection = selectPlaybook(shipped, [], 'billing_dispute')!;
+    const selection = selectPlaybook(shipped, [], { intent: 'billing_dispute' })!;
     // The agent identified the charge in words no list foresaw, then corrected it.
     const items = transcript([
       { customer: 'I was charged twice this month' },

@@ -3,46 +3,32 @@ import type { Queryable } from '../../stores/database.js';
 
 export type { PlaybookStepMark } from '../../conversations/events.js';
 
-/** Where the marks live on the conversation: metadata field, one entry per step id. */
-const FIELD = 'playbookSteps';
-
-function isMark(value: unknown): value is PlaybookStepMark {
-  if (typeof value !== 'object' || value === null) return false;
-  const mark = value as Partial<PlaybookStepMark>;
-  return (
-    typeof mark.stepId === 'string' &&
-    typeof mark.playbookId === 'string' &&
-    (mark.outcome === 'done' || mark.outcome === 'skipped')
-  );
+/**
+ * The agent's marks as they stand: the conversation's `playbook-step` events in log order, the
+ * latest per step (marking a step again means the agent changed their mind). The events are the
+ * marks' only record, written in one append, so the checklist, the consoles and QA can never
+ * disagree about a mark (decision 0026).
+ */
+export function stepMarksIn(events: Iterable<{ mark: PlaybookStepMark }>): PlaybookStepMark[] {
+  const latest = new Map<string, PlaybookStepMark>();
+  for (const { mark } of events) {
+    // Re-inserted so that a changed mark moves to where the agent last touched it.
+    latest.delete(mark.stepId);
+    latest.set(mark.stepId, mark);
+  }
+  return [...latest.values()];
 }
 
-/**
- * The agent's marks on the conversation's playbook steps. Metadata is JSON anyone with an ingest
- * key can also set at open, so it is read defensively: anything not shaped like a mark is ignored.
- */
-export function stepMarksOf(
-  metadata: Record<string, unknown> | null | undefined,
-): PlaybookStepMark[] {
-  const marks = metadata?.[FIELD];
-  if (typeof marks !== 'object' || marks === null) return [];
-  return Object.values(marks).filter(isMark);
-}
-
-/**
- * Records the agent's mark on the conversation; marking a step again replaces the earlier mark
- * (the agent changed their mind). Other steps' marks and other metadata are kept.
- */
-export async function saveStepMark(
+/** Reads the conversation's step marks from its event log (one indexed read per turn). */
+export async function loadStepMarks(
   db: Queryable,
   scope: { tenantId: string; conversationId: string },
-  mark: PlaybookStepMark,
-): Promise<void> {
-  await db.query(
-    `UPDATE conversations
-        SET metadata = metadata || jsonb_build_object('${FIELD}',
-              CASE WHEN jsonb_typeof(metadata->'${FIELD}') = 'object' THEN metadata->'${FIELD}' ELSE '{}'::jsonb END
-              || jsonb_build_object($3::text, $4::jsonb))
-      WHERE tenant_id = $1 AND id = $2`,
-    [scope.tenantId, scope.conversationId, mark.stepId, JSON.stringify(mark)],
+): Promise<PlaybookStepMark[]> {
+  const { rows } = await db.query<{ payload: { mark: PlaybookStepMark } }>(
+    `SELECT payload FROM events
+      WHERE tenant_id = $1 AND conversation_id = $2 AND type = 'playbook-step'
+      ORDER BY id`,
+    [scope.tenantId, scope.conversationId],
   );
+  return stepMarksIn(rows.map((row) => row.payload));
 }

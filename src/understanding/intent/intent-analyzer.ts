@@ -35,9 +35,11 @@ export interface IntentAnalyzerState {
 
 export interface IntentAnalysis {
   intent: string | null;
+  /** How Chinese text names `intent` (taxonomy `label_zh`), when the taxonomy gives one. */
+  labelZh?: string;
   confidence: number;
   ranked: { intent: string; score: number }[];
-  conversation: { intent: string; confidence: number; turns: number } | null;
+  conversation: { intent: string; confidence: number; turns: number; labelZh?: string } | null;
   taxonomyVersion: number | null;
   /** Who answered: the trained model, or the LLM (with its prompt version). */
   source: 'offline' | 'llm';
@@ -80,13 +82,21 @@ export function createIntentAnalyzer(options: IntentAnalyzerOptions) {
           scores[intent] = (scores[intent] ?? 0) + score * weight;
         state = { scores, matchedTurns: previous.matchedTurns + 1 };
       }
+      const labels = labelsOf(trained);
+      const turnLabel = prediction.intent !== null ? labels.get(prediction.intent) : undefined;
+      const conversation = conversationIntent(state);
+      const conversationLabel = conversation ? labels.get(conversation.intent) : undefined;
       const result: IntentAnalysis = {
         intent: prediction.intent,
+        ...(turnLabel ? { labelZh: turnLabel } : {}),
         confidence: round(prediction.confidence),
         ranked: prediction.ranked
           .slice(0, 3)
           .map(({ intent, score }) => ({ intent, score: round(score) })),
-        conversation: conversationIntent(state),
+        conversation:
+          conversation && conversationLabel
+            ? { ...conversation, labelZh: conversationLabel }
+            : conversation,
         taxonomyVersion: trained.version,
         source: asked?.prediction ? 'llm' : 'offline',
         ...(asked?.prediction ? { promptVersion: intentPromptVersion } : {}),
@@ -133,6 +143,21 @@ async function askChatModel(
         : local.ranked,
     },
   };
+}
+
+/** The taxonomy's Chinese labels by intent name, built once per trained model. */
+const labelCache = new WeakMap<TrainedIntents, Map<string, string>>();
+function labelsOf(trained: TrainedIntents): Map<string, string> {
+  let labels = labelCache.get(trained);
+  if (!labels) {
+    labels = new Map(
+      trained.taxonomy.intents.flatMap((intent) =>
+        intent.labelZh ? [[intent.name, intent.labelZh] as const] : [],
+      ),
+    );
+    labelCache.set(trained, labels);
+  }
+  return labels;
 }
 
 function conversationIntent(state: IntentAnalyzerState): IntentAnalysis['conversation'] {

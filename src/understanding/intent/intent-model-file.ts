@@ -21,8 +21,14 @@ const format = 'cuecard.intent-model';
 
 /** Hash of everything training depends on; part of the file name. */
 export function intentModelKey(taxonomy: IntentTaxonomy, embeddingModelId: string | null): string {
+  // Display labels are not trained on: a taxonomy differing only in them keeps its model (the
+  // shipped one included), and one without labels hashes exactly as before they existed.
+  const trained = {
+    ...taxonomy,
+    intents: taxonomy.intents.map(({ labelZh: _label, ...intent }) => intent),
+  };
   return createHash('sha256')
-    .update(JSON.stringify({ version: intentModelVersion, embeddingModelId, taxonomy }))
+    .update(JSON.stringify({ version: intentModelVersion, embeddingModelId, taxonomy: trained }))
     .digest('hex')
     .slice(0, 24);
 }

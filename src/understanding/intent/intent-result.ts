@@ -8,7 +8,13 @@
 export interface IntentReading {
   intent: string;
   confidence: number;
+  /** How Chinese text names the intent (taxonomy `label_zh`); absent when it has no label. */
+  labelZh?: string;
 }
+
+/** The label, read defensively (results stored before labels existed have none). */
+const labelOf = (value: Record<string, unknown>): { labelZh?: string } =>
+  typeof value.labelZh === 'string' && value.labelZh !== '' ? { labelZh: value.labelZh } : {};
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
@@ -20,6 +26,7 @@ export function turnIntent(result: unknown): IntentReading | undefined {
   return {
     intent: result.intent,
     confidence: typeof result.confidence === 'number' ? result.confidence : 0,
+    ...labelOf(result),
   };
 }
 
@@ -35,5 +42,6 @@ export function conversationIntent(result: unknown): IntentReading | undefined {
   return {
     intent: conversation.intent,
     confidence: typeof conversation.confidence === 'number' ? conversation.confidence : 0,
+    ...labelOf(conversation),
   };
 }

@@ -79,6 +79,19 @@ describe('IntentStore', () => {
     // Another tenant sees nothing of it.
     expect(await store.load('t2')).toBeNull();
   });
+
+  it('keeps each intent’s Chinese label with its version', async () => {
+    const store = createIntentStore(db);
+    const labelled = {
+      ...telecom,
+      intents: telecom.intents.map((intent, index) =>
+        index === 0 ? { ...intent, labelZh: '报修断网' } : intent,
+      ),
+    };
+    const saved = await store.save('t1', labelled, 'api');
+    const loaded = await store.load('t1', saved.version);
+    expect(loaded!.intents.map((intent) => intent.labelZh)).toEqual(['报修断网', undefined]);
+  });
 });
 
 describe('IntentClassifierCache', () => {

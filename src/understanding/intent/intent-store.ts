@@ -33,9 +33,16 @@ export function createIntentStore(db: Database): IntentStore {
         const { version, created_at: createdAt } = rows[0]!;
         for (const [position, intent] of taxonomy.intents.entries()) {
           await tx.query(
-            `INSERT INTO intent_definitions (tenant_id, version, intent, description, position)
-             VALUES ($1, $2, $3, $4, $5)`,
-            [tenantId, version, intent.name, intent.description ?? null, position],
+            `INSERT INTO intent_definitions (tenant_id, version, intent, description, position, label_zh)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              tenantId,
+              version,
+              intent.name,
+              intent.description ?? null,
+              position,
+              intent.labelZh ?? null,
+            ],
           );
         }
         const examples = [
@@ -83,8 +90,12 @@ export function createIntentStore(db: Database): IntentStore {
       );
       const head = rows[0];
       if (!head) return null;
-      const definitions = await db.query<{ intent: string; description: string | null }>(
-        `SELECT intent, description FROM intent_definitions
+      const definitions = await db.query<{
+        intent: string;
+        description: string | null;
+        label_zh: string | null;
+      }>(
+        `SELECT intent, description, label_zh FROM intent_definitions
          WHERE tenant_id = $1 AND version = $2 ORDER BY position`,
         [tenantId, head.version],
       );
@@ -109,6 +120,7 @@ export function createIntentStore(db: Database): IntentStore {
           name: row.intent,
           description: row.description ?? undefined,
           examples: byIntent.get(row.intent) ?? [],
+          ...(row.label_zh ? { labelZh: row.label_zh } : {}),
         })),
         outOfScope,
       };

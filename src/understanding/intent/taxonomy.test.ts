@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainIntentClassifier } from './intent-classifier.js';
+import { intentModelKey } from './intent-model-file.js';
 import {
   defaultTaxonomyPath,
   loadTaxonomyFile,
@@ -11,6 +12,36 @@ import {
 } from './taxonomy.js';
 
 const han = /\p{Script=Han}/u;
+
+describe('Chinese intent labels', () => {
+  it('gives every default intent a Chinese label, and leaves the model key as it was without them', async () => {
+    const taxonomy = await loadTaxonomyFile(defaultTaxonomyPath);
+    for (const intent of taxonomy.intents) expect(intent.labelZh, intent.name).toMatch(han);
+    const unlabelled = {
+      ...taxonomy,
+      intents: taxonomy.intents.map(({ name, description, examples }) => ({
+        name,
+        description,
+        examples,
+      })),
+    };
+    // The shipped model stays valid: labels are display text, not training input.
+    expect(intentModelKey(taxonomy, 'model')).toBe(intentModelKey(unlabelled, 'model'));
+  });
+
+  it('refuses an empty or non-text label, naming the intent and field', () => {
+    const bad = {
+      name: 'shop',
+      intents: [{ name: 'refund', label_zh: '', examples: ['money back'] }],
+    };
+    expect(() => parseTaxonomy(bad, 'test')).toThrow(/intent "refund": field "label_zh"/);
+    const fromApi = parseTaxonomy(
+      { name: 'shop', intents: [{ name: 'refund', labelZh: ' 退款 ', examples: ['money back'] }] },
+      'test',
+    );
+    expect(fromApi.intents[0]!.labelZh).toBe('退款');
+  });
+});
 
 describe('the default contact-center taxonomy', () => {
   it('has 20–30 intents with ten or more varied examples each, English and Chinese', async () => {

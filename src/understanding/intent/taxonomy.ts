@@ -12,6 +12,11 @@ export interface IntentDefinition {
   name: string;
   description?: string | undefined;
   examples: string[];
+  /**
+   * How Chinese text names the intent ("取消服务"), in reasons shown on Chinese calls; English
+   * text uses the name's words. Not trained on: it is left out of the model's key.
+   */
+  labelZh?: string | undefined;
 }
 
 export interface IntentTaxonomy {
@@ -107,6 +112,17 @@ export function parseTaxonomy(
       if (description !== undefined && typeof description !== 'string') {
         report(`${at}.description`, `${where}: field "description" must be a string`);
       }
+      const labelField = raw['label_zh'] === undefined ? 'labelZh' : 'label_zh';
+      const labelZh = raw[labelField];
+      if (
+        labelZh !== undefined &&
+        (typeof labelZh !== 'string' || labelZh.trim() === '' || labelZh.length > 64)
+      ) {
+        report(
+          `${at}.${labelField}`,
+          `${where}: field "label_zh" must be a non-empty string of at most 64 characters`,
+        );
+      }
       const examples = strings(raw['examples'], `${where}: field "examples"`, `${at}.examples`);
       if (examples.length === 0 && Array.isArray(raw['examples'])) {
         report(`${at}.examples`, `${where}: field "examples" needs at least one phrase`);
@@ -118,6 +134,10 @@ export function parseTaxonomy(
           name: label,
           description: typeof description === 'string' ? description : undefined,
           examples,
+          // Only when given: a taxonomy without labels keeps the exact shape it always had.
+          ...(typeof labelZh === 'string' && labelZh.trim() !== ''
+            ? { labelZh: labelZh.trim() }
+            : {}),
         });
       }
     });

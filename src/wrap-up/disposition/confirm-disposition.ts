@@ -1,6 +1,7 @@
 import type { ConversationStore } from '../../conversations/conversation-store.js';
 import type { Database, Queryable } from '../../stores/database.js';
 import { applyConfirmedDisposition } from '../qa/qa-store.js';
+import type { QaResult } from '../qa/auto-qa.js';
 import type { WrapupStore } from '../wrapup-store.js';
 import { chosenDispositionOf, saveDispositionConfirmation } from './disposition-store.js';
 import { createWrapupStore } from '../wrapup-store.js';
@@ -25,11 +26,11 @@ export async function confirmDisposition(
   input: ConfirmDispositionInput,
   /** Runs in the same transaction once it is recorded (webhooks announce it there). */
   onConfirmed?: (tx: Queryable, suggested: string | null) => Promise<unknown>,
-): Promise<{ suggested: string | null }> {
+): Promise<{ suggested: string | null; qa: QaResult | null }> {
   const { db, conversations, wrapups } = stores;
   const { tenantId, conversationId, code } = input;
   const suggestion = await wrapups.resultOf({ tenantId, conversationId }, 'disposition');
-  await db.transaction(async (tx) => {
+  const qa = await db.transaction(async (tx) => {
     await saveDispositionConfirmation(tx, {
       tenantId,
       conversationId,
@@ -40,14 +41,17 @@ export async function confirmDisposition(
     });
     await conversations.mergeMetadata(tenantId, conversationId, { disposition: code }, tx);
     // QA ran when the call ended, usually before the agent chose a code.
-    await applyConfirmedDisposition(tx, tenantId, conversationId, {
+    const rescored = await applyConfirmedDisposition(tx, tenantId, conversationId, {
       chosen: code,
       suggested: suggestion?.suggested ?? null,
       confidence: suggestion?.confidence ?? 0,
     });
     await onConfirmed?.(tx, suggestion?.suggested ?? null);
+    return rescored;
   });
-  return { suggested: suggestion?.suggested ?? null };
+  // The rescored QA (null while QA has not run: it will read the code itself), so the agent's
+  // console shows the figure the code changed instead of the one from the end of the call.
+  return { suggested: suggestion?.suggested ?? null, qa };
 }
 
 /**

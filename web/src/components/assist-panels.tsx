@@ -163,9 +163,19 @@ export function ReplyPanel({
   );
 }
 
-const stepMarks: Record<StepStatus, { mark: string; label: string }> = {
+/**
+ * How each status reads. `passed` is the tracker's guess, not the agent's: the step was never
+ * heard or ticked, but a later step was done or skipped (trackPlaybook), so it is no longer
+ * suggested (the agent may have done it in words no cue foresaw; identity checks never pass). Said in full on screen, since a bare dash told new agents
+ * nothing; the step keeps its Done and Skip buttons.
+ */
+const stepMarks: Record<StepStatus, { mark: string; label: string; note?: string }> = {
   done: { mark: '✓', label: 'done' },
-  passed: { mark: '–', label: 'moved past' },
+  passed: {
+    mark: '–',
+    label: 'passed',
+    note: 'Not heard, but the call went on to a later step, so no longer suggested. Tick it if you did it.',
+  },
   skipped: { mark: '»', label: 'skipped' },
   remaining: { mark: '', label: 'to do' },
 };
@@ -257,7 +267,11 @@ export function NextStepsPanel({
             <span className="step-line">
               <span>
                 {item.title}
-                <span className="sr-only"> ({stepMarks[item.status].label})</span>
+                {stepMarks[item.status].note ? (
+                  <span className="step-note">{stepMarks[item.status].note}</span>
+                ) : (
+                  <span className="sr-only"> ({stepMarks[item.status].label})</span>
+                )}
               </span>
               {live && item.status !== 'done' && item.status !== 'skipped' ? (
                 <span className="step-actions">

@@ -1,6 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationView } from '../live/conversation-state.js';
-import type { AgentWrapup, FinalizerResults, FollowUpTask, SummaryEdit } from '../live/types.js';
+import type {
+  AgentWrapup,
+  DispositionConfirmed,
+  FinalizerResults,
+  FollowUpTask,
+  SummaryEdit,
+} from '../live/types.js';
 import { followUpKindName, humanize, notAvailableIn } from '../format.js';
 import {
   confirmCode,
@@ -141,10 +147,13 @@ function DispositionSection({
   result,
   agent,
   choices,
+  onConfirmed,
 }: {
   result: FinalizerResults['disposition'];
   agent: AgentControls | undefined;
   choices: AgentWrapup['disposition'] | null;
+  /** The service's answer: QA rescored with the code, for the figure beside it. */
+  onConfirmed: (confirmed: DispositionConfirmed) => void;
 }) {
   const [confirmed, setConfirmed] = useState<string | null>(null);
   const [correction, setCorrection] = useState('');
@@ -154,7 +163,7 @@ function DispositionSection({
     if (!agent) return;
     setSave({ state: 'saving' });
     try {
-      await confirmCode(agent.apiKey, agent.conversationId, chosen);
+      onConfirmed(await confirmCode(agent.apiKey, agent.conversationId, chosen));
       setConfirmed(chosen);
       setSave({ state: 'saved', detail: `Wrap-up code saved: ${humanize(chosen)}` });
     } catch (error) {
@@ -431,7 +440,10 @@ function useSavedWrapup(agent: AgentControls | undefined, ready: string): Saved 
  * summary, confirm or correct the code and decide on each follow-up.
  */
 export function WrapupPanel({ view, agent }: { view: ConversationView; agent?: AgentControls }) {
-  const { summary, disposition, churn, qa } = view.wrapup;
+  const { summary, disposition, churn } = view.wrapup;
+  // QA rescored by the code the agent just saved; before that, the stored QA (rescored by a
+  // code saved earlier, newer than the event), else the one QA published at the end of the call.
+  const [rescored, setRescored] = useState<FinalizerResults['qa'] | null>(null);
   const followUps = view.wrapup['follow-ups'];
   const repeat = view.wrapup['repeat-contact'];
   const disclosures = view.wrapup.disclosures;
@@ -439,11 +451,12 @@ export function WrapupPanel({ view, agent }: { view: ConversationView; agent?: A
   // Refetch as the steps the agent decides on arrive (their rows exist by then).
   const saved = useSavedWrapup(
     agent,
-    [summary, disposition, followUps].map((step) => (step ? '1' : '0')).join(''),
+    [summary, disposition, followUps, view.wrapup.qa].map((step) => (step ? '1' : '0')).join(''),
   );
   if (Object.keys(view.wrapup).length === 0 && unavailable.length === 0) return null;
   const loaded = saved.state === 'loaded' ? saved.wrapup : null;
   const tasks = loaded?.followUps ?? followUps?.tasks ?? [];
+  const qa = rescored ?? loaded?.qa ?? view.wrapup.qa;
   return (
     <section className="panel wrapup" aria-labelledby="wrapup-title">
       <h2 id="wrapup-title">Wrap-up</h2>
@@ -473,6 +486,7 @@ export function WrapupPanel({ view, agent }: { view: ConversationView; agent?: A
             result={disposition}
             agent={agent}
             choices={loaded?.disposition ?? null}
+            onConfirmed={(confirmed) => confirmed.qa && setRescored(confirmed.qa)}
           />
         ) : null}
         {followUps ? (

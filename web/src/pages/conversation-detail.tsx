@@ -81,8 +81,9 @@ export function ConversationDetail({ id }: { id: string }) {
             {record.status === 'active' ? (
               <ConnectionBadge state={live.connection} detail={live.connectionDetail} />
             ) : (
+              // Named apart from the navigation's "QA review" (the list): this opens this call's.
               <Link className="button" to={`/qa/conversations/${encodeURIComponent(record.id)}`}>
-                QA review
+                Review this call in QA
               </Link>
             )}
           </header>

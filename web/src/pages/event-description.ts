@@ -63,7 +63,8 @@ function feedbackWords(
   titles: ReadonlyMap<string, string>,
 ): string {
   const verdict = VERDICT_WORDS[feedback.verdict] ?? humanize(feedback.verdict).toLowerCase();
-  const title = feedback.articleId ? titles.get(feedback.articleId) : undefined;
+  const title =
+    feedback.articleTitle ?? (feedback.articleId ? titles.get(feedback.articleId) : undefined);
   const named = title ? ` “${title}”` : '';
   // An article found by typed search was never suggested: say so rather than "a suggestion".
   if (!feedback.suggestionId) return `Agent ${verdict} the article${named}, found by search`;
@@ -75,8 +76,8 @@ function feedbackWords(
 
 /**
  * Article and playbook-step titles by id, from what the log itself showed (article suggestions,
- * playbook results): feedback and step marks carry only ids, and the event log names things.
- * Step ids are keyed `step:<id>` so they never collide with an article's.
+ * playbook results): step marks carry only ids, and so does feedback stored before it carried its
+ * article's title; the event log names things. Step ids are keyed `step:<id>` so they never collide with an article's.
  */
 export function articleTitles(events: readonly CuecardEvent[]): Map<string, string> {
   const titles = new Map<string, string>();
