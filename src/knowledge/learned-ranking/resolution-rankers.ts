@@ -77,7 +77,7 @@ export function createResolutionRankers(options: ResolutionRankersOptions): Reso
       return train(tenantId);
     const since = new Date(current.mark.at.getTime() - CODE_OVERLAP_MS);
     ranker.applyCodes(await codeConfirmationsSince(options.db, tenantId, since));
-    // Their words weigh by the fit's IDF, and words it never saw are lost: refit when many.
+    // Their words weigh by the fit's IDF (unseen ones by an estimate): refit once they are many.
     const unfitted = ranker.indexed - current.fitted;
     if (unfitted > Math.max(MIN_UNFITTED_BEFORE_REFIT, MAX_UNFITTED_SHARE * current.fitted))
       return train(tenantId);
