@@ -41,7 +41,7 @@ export async function confirmDisposition(
     });
     await conversations.mergeMetadata(tenantId, conversationId, { disposition: code }, tx);
     // The code labels the conversation for the learned ranker: articles that resolved
-    // conversations of this code reach later ones like it (decision 0028).
+    // conversations of this code reach later ones like it (decision 0029).
     await recordResolutionCode(tx, { tenantId, conversationId, code });
     // QA ran when the call ended, usually before the agent chose a code.
     await applyConfirmedDisposition(tx, tenantId, conversationId, {
