@@ -92,9 +92,11 @@ export interface SearchResult {
   /**
    * Set when past resolutions moved this article: how many similar resolved conversations it
    * helped, and the ids of the closest of them ("agents used this for N conversations like
-   * this one").
+   * this one"). With `code`, the vote came through the confirmed wrap-up code: the conversations
+   * counted are that code's ones it resolved ("agents used this for N conversations wrapped up
+   * as Refund issued").
    */
-  resolvedBefore?: { conversations: number; examples: string[] };
+  resolvedBefore?: { conversations: number; examples: string[]; code?: string };
 }
 
 export interface SearchOptions {
@@ -302,7 +304,13 @@ function resolvedBefore(
 ): Pick<SearchResult, 'resolvedBefore'> {
   const vote = learned?.votes.find((v) => v.articleId === articleId);
   return vote
-    ? { resolvedBefore: { conversations: vote.conversations, examples: vote.examples } }
+    ? {
+        resolvedBefore: {
+          conversations: vote.conversations,
+          examples: vote.examples,
+          ...(vote.code ? { code: vote.code } : {}),
+        },
+      }
     : {};
 }
 

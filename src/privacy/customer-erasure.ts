@@ -34,6 +34,10 @@ const erasureSteps = [
     'DELETE FROM resolution_evidence WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',
   ],
   [
+    'resolutionCodes',
+    'DELETE FROM resolution_codes WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',
+  ],
+  [
     'articleFeedback',
     'DELETE FROM article_feedback WHERE conversation_id = ANY($1::text[]) AND tenant_id = $2',
   ],

@@ -265,6 +265,8 @@ export function registerQaRoutes(app: FastifyInstance, services: Services): void
             },
           ]),
       );
+      // And ranking evidence: the tenant's learned ranker takes the code in (no refit).
+      services.knowledge?.resolutions?.refresh(principal.tenantId);
       // From now on this conversation is training data for the tenant's classifier.
       await services.dispositions?.learn(
         principal.tenantId,

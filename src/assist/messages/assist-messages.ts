@@ -77,6 +77,8 @@ export interface AssistMessages {
     closeInMeaning: string;
     /** The article resolved this many earlier conversations like this one (learned ranking). */
     resolvedBefore: (conversations: number) => string;
+    /** The article resolved this many earlier conversations wrapped up with this code. */
+    resolvedWithCode: (conversations: number, code: string) => string;
   };
 }
 
@@ -165,6 +167,10 @@ const english: AssistMessages = {
       n === 1
         ? 'agents used this for a conversation like this one'
         : `agents used this for ${n} conversations like this one`,
+    resolvedWithCode: (n, code) =>
+      n === 1
+        ? `agents used this for a conversation wrapped up as ${code}`
+        : `agents used this for ${n} conversations wrapped up as ${code}`,
   },
 };
 
@@ -247,6 +253,7 @@ const chinese: AssistMessages = {
         .join('、')}相符`,
     closeInMeaning: '与客户最近说的内容意思相近',
     resolvedBefore: (n) => `坐席曾在${n}次类似的通话中用到这篇文章`,
+    resolvedWithCode: (n, code) => `坐席曾在${n}次结案代码为"${code}"的通话中用到这篇文章`,
   },
 };
 

@@ -52,10 +52,15 @@ async function readConversations(file: string) {
     ) {
       throw dataError(file, row.line, 'relevant', 'must be an array of article ids');
     }
+    // A past conversation may carry the wrap-up code it was confirmed with (learning from codes).
+    const code = row.value.code;
+    if (code !== undefined && typeof code !== 'string')
+      throw dataError(file, row.line, 'code', 'must be a string (the confirmed wrap-up code)');
     return {
       id: requireId(file, row),
       text: requireString(file, row, 'text'),
       relevant: relevant.map(String),
+      ...(code ? { code } : {}),
     };
   });
 }
@@ -168,7 +173,12 @@ export async function runRetrieval(
       await importResolutions(
         db,
         'eval',
-        resolved.map((row) => ({ id: row.id, text: row.text, articleIds: row.relevant })),
+        resolved.map((row) => ({
+          id: row.id,
+          text: row.text,
+          articleIds: row.relevant,
+          ...(row.code ? { code: row.code } : {}),
+        })),
       );
       const ranker = await resolutions.rankerFor('eval');
       reporter.progress(`learned from ${ranker?.size ?? 0} resolved conversations`);

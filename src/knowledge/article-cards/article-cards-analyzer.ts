@@ -74,10 +74,18 @@ function readState(state: unknown): Required<ArticleCardsState> {
   return { shown: [], slots: [] };
 }
 
+/** A wrap-up code as words: "refund_issued" → "Refund issued". */
+const codeName = (code: string): string => {
+  const words = code.replace(/[_.-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 /** Why the card is shown, in the language the agent reads (see assistLanguage). */
 function reasonFor(result: SearchResult, messages: AssistMessages): string {
-  if (result.resolvedBefore)
-    return messages.articleCards.resolvedBefore(result.resolvedBefore.conversations);
+  const resolved = result.resolvedBefore;
+  if (resolved?.code)
+    return messages.articleCards.resolvedWithCode(resolved.conversations, codeName(resolved.code));
+  if (resolved) return messages.articleCards.resolvedBefore(resolved.conversations);
   if (result.matchedTerms.length > 0) return messages.articleCards.matches(result.matchedTerms);
   return messages.articleCards.closeInMeaning;
 }

@@ -44,3 +44,66 @@ describe('the resolution ranker', () => {
     expect(fuseResolutionVotes(new Map([['reset-password', 1]]), votes).size).toBe(1);
   });
 });
+
+describe('the confirmed wrap-up code as evidence', () => {
+  const coded = (id: string, text: string, code: string, ...articles: string[]) => ({
+    ...resolved(id, text, ...articles),
+    code,
+  });
+  // One conversation of each code was resolved with an article; the others only got their code.
+  const withCodes = [
+    coded(
+      'c1',
+      'my package never arrived and tracking shows nothing',
+      'order_status',
+      'lost-parcel',
+    ),
+    coded('c5', 'the courier did not come today, where is my delivery', 'order_status'),
+    coded('c6', 'where is my delivery, the courier said it would come today', 'order_status'),
+    coded('c3', 'I forgot my password and cannot log in', 'account_access', 'reset-password'),
+    coded('c7', 'my account is locked after too many attempts', 'account_access'),
+  ];
+  const query = 'the courier did not come, where is my delivery?';
+
+  it('votes for the articles that resolved the code of conversations like this one, naming the code', () => {
+    const { votes, support } = trainResolutionRanker(withCodes).vote(query);
+    expect(votes[0]).toMatchObject({
+      articleId: 'lost-parcel',
+      code: 'order_status',
+      conversations: 1,
+      examples: ['c1'],
+    });
+    expect(support).toBeGreaterThan(0.5);
+    // Without the codes the same history has only a faint say (no resolved conversation like it).
+    const uncoded = withCodes.map(({ code: _code, ...rest }) => rest);
+    expect(trainResolutionRanker(uncoded).vote(query).support).toBeLessThan(support / 2);
+  });
+
+  it('applies later confirmations in place, as a fit on them would vote', () => {
+    const ranker = trainResolutionRanker(withCodes.slice(0, 1).concat(withCodes.slice(3)));
+    expect(ranker.vote(query).votes[0]?.code).toBeUndefined();
+    ranker.applyCodes([
+      { id: 'c5', code: 'order_status', text: withCodes[1]!.text },
+      { id: 'c6', code: 'order_status', text: withCodes[2]!.text },
+    ]);
+    expect(ranker).toMatchObject({ size: 2, coded: 5, indexed: 5 });
+    expect(ranker.vote(query).votes[0]).toMatchObject({
+      articleId: 'lost-parcel',
+      code: 'order_status',
+    });
+    // A correction moves the conversation to its new code: that code resolved with another article.
+    ranker.applyCodes([
+      { id: 'c5', code: 'account_access', text: null },
+      { id: 'c6', code: 'account_access', text: null },
+    ]);
+    expect(ranker.vote(query).votes[0]).toMatchObject({
+      articleId: 'reset-password',
+      code: 'account_access',
+    });
+  });
+
+  it('has nothing to say with codes but no article evidence', () => {
+    const onlyCodes = withCodes.map((example) => ({ ...example, articles: new Map() }));
+    expect(trainResolutionRanker(onlyCodes).vote(query)).toEqual({ votes: [], support: 0 });
+  });
+});

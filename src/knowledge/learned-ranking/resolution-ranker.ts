@@ -3,13 +3,24 @@ import { addWordNgrams } from '../../learning/text-features.js';
 import { TfidfVectorizer } from '../../learning/tfidf-vectorizer.js';
 import { normalizeText, stopwords } from '../../wrap-up/text/text.js';
 import { segmentedWordTokens } from '../../text/chinese-words.js';
+import { codeStatistics, codeVotes, combineVotes } from './code-votes.js';
 
 /** A conversation that ended, and how much each article helped resolve it. */
 export interface ResolvedConversation {
   id: string;
   text: string;
-  /** Article id → evidence weight (> 0): helpful, used, cited, imported. */
+  /** Article id → evidence weight (> 0): helpful, used, cited, imported. Empty: only coded. */
   articles: ReadonlyMap<string, number>;
+  /** The wrap-up code an agent or QA confirmed for it, if any. */
+  code?: string | null | undefined;
+}
+
+/** A confirmed (or corrected) code, applied to a trained ranker without refitting it. */
+export interface CodeConfirmation {
+  id: string;
+  code: string;
+  /** The conversation's text, for a conversation the ranker does not know yet. */
+  text: string | null;
 }
 
 /** What past resolutions say about one article for a new conversation. */
@@ -21,6 +32,11 @@ export interface ResolutionVote {
   conversations: number;
   /** Ids of the most similar of those conversations, most similar first. */
   examples: string[];
+  /**
+   * Set when the vote came mostly through the confirmed wrap-up code: the conversations counted
+   * are this code's ones the article resolved, not ones like this conversation.
+   */
+  code?: string;
 }
 
 export interface ResolutionVotes {
@@ -33,9 +49,18 @@ export interface ResolutionVotes {
 }
 
 export interface ResolutionRanker {
-  /** Resolved conversations the model was trained on. */
+  /** Resolved conversations (with article evidence) the model knows. */
   readonly size: number;
+  /** Conversations with a confirmed wrap-up code the model knows. */
+  readonly coded: number;
+  /** Conversations in its index (resolved, coded or both). */
+  readonly indexed: number;
   vote(text: string): ResolutionVotes;
+  /**
+   * Applies confirmed or corrected codes in place: a known conversation takes its new code, a
+   * new one joins the index with the fitted vocabulary. No refit: a confirmation is cheap.
+   */
+  applyCodes(confirmations: readonly CodeConfirmation[]): void;
 }
 
 export interface ResolutionRankerOptions {
@@ -84,41 +109,128 @@ function invertedIndex(vectors: readonly SparseVector[], size: number) {
  * (TF-IDF cosine over words and word pairs) vote for the articles that resolved
  * them. Explainable by construction — each vote names the conversations it came from — and
  * retrained by refitting, which takes well under a second per thousand conversations.
+ *
+ * Conversations with a confirmed wrap-up code vote a second way (code-votes.ts): the nearest
+ * coded ones say which codes this conversation is like, each code for the articles that resolved
+ * its conversations. Without any code the ranker is the direct vote alone.
  */
 export function trainResolutionRanker(
   examples: readonly ResolvedConversation[],
   options: Partial<ResolutionRankerOptions> = {},
 ): ResolutionRanker {
   const settings = { ...defaultResolutionRankerOptions, ...options };
-  const usable = examples.filter((example) => example.articles.size > 0);
-  const bags = usable.map((example) => features(example.text));
+  const docs: ResolvedConversation[] = examples.filter(
+    (example) => example.articles.size > 0 || !!example.code,
+  );
+  const bags = docs.map((example) => features(example.text));
   // A feature of one conversation only is mostly a name or an order number; with few
   // conversations every feature is rare and all are needed.
-  const vectorizer = TfidfVectorizer.fit(bags, { minDf: usable.length < 50 ? 1 : 2 });
+  let vectorizer = TfidfVectorizer.fit(bags, { minDf: docs.length < 50 ? 1 : 2 });
   const vectors = bags.map((bag) => vectorizer.transform(bag));
   const postings = invertedIndex(vectors, vectorizer.size);
   const norms = vectors.map((vector) => Math.hypot(...vector.values));
+  const byId = new Map(docs.map((doc, index) => [doc.id, index]));
+  let statistics = codeStatistics(docs);
+  let resolved = docs.filter((doc) => doc.articles.size > 0).length;
+  const codedCount = () => docs.filter((doc) => !!doc.code).length;
+  let coded = codedCount();
   return {
-    size: usable.length,
+    get size() {
+      return resolved;
+    },
+    get coded() {
+      return coded;
+    },
+    get indexed() {
+      return docs.length;
+    },
     vote(text) {
-      if (usable.length === 0) return { votes: [], support: 0 };
+      if (resolved === 0) return { votes: [], support: 0 };
       const query = vectorizer.transform(features(text));
       const queryNorm = Math.hypot(...query.values);
       if (queryNorm === 0) return { votes: [], support: 0 };
-      const dot = new Float64Array(usable.length);
+      const dot = new Float64Array(docs.length);
       for (let i = 0; i < query.indices.length; i++) {
         const value = query.values[i]!;
         for (const posting of postings[query.indices[i]!]!)
           dot[posting.doc]! += value * posting.value;
       }
-      const nearest = [...dot.keys()]
-        .filter((doc) => dot[doc]! > 0)
-        .map((doc) => ({ doc, similarity: dot[doc]! / (queryNorm * norms[doc]!) }))
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, settings.neighbours);
-      return tally(usable, nearest, settings);
+      const nearestWhere = (keep: (doc: ResolvedConversation) => boolean) =>
+        [...dot.keys()]
+          .filter((doc) => dot[doc]! > 0 && keep(docs[doc]!))
+          .map((doc) => ({ doc, similarity: dot[doc]! / (queryNorm * norms[doc]!) }))
+          .sort((a, b) => b.similarity - a.similarity)
+          .slice(0, settings.neighbours);
+      const direct = tally(
+        docs,
+        nearestWhere((doc) => doc.articles.size > 0),
+        settings,
+      );
+      if (statistics.size === 0) return direct;
+      const byCode = codeVotes(
+        docs,
+        nearestWhere((doc) => !!doc.code),
+        statistics,
+        settings,
+      );
+      return combineVotes(direct, byCode);
+    },
+    applyCodes(confirmations) {
+      const added: { confirmation: CodeConfirmation; bag: FeatureBag }[] = [];
+      for (const confirmation of confirmations) {
+        const index = byId.get(confirmation.id);
+        if (index !== undefined) docs[index] = { ...docs[index]!, code: confirmation.code };
+        else if (confirmation.text?.trim())
+          added.push({ confirmation, bag: features(confirmation.text) });
+      }
+      if (added.length > 0) vectorizer = withWordsOf(vectorizer, added, docs.length, postings);
+      for (const { confirmation, bag } of added) {
+        const known = byId.get(confirmation.id);
+        // The same conversation twice in one batch: the later (newer) code wins.
+        if (known !== undefined) {
+          docs[known] = { ...docs[known]!, code: confirmation.code };
+          continue;
+        }
+        const vector = vectorizer.transform(bag);
+        const doc = docs.length;
+        for (let i = 0; i < vector.indices.length; i++)
+          postings[vector.indices[i]!]!.push({ doc, value: vector.values[i]! });
+        norms.push(Math.hypot(...vector.values));
+        docs.push({ ...confirmation, text: confirmation.text!, articles: new Map() });
+        byId.set(confirmation.id, doc);
+      }
+      // Counting is cheap next to a refit: the statistics are sums over conversations.
+      statistics = codeStatistics(docs);
+      resolved = docs.filter((doc) => doc.articles.size > 0).length;
+      coded = codedCount();
     },
   };
+}
+
+/**
+ * The vectorizer with the words of newly coded conversations it had never seen, each weighted as
+ * a word of one conversation among those indexed: a new phrasing of a known need must reach the
+ * conversations that use it before the next refit, which gives every word its true weight.
+ */
+function withWordsOf(
+  vectorizer: TfidfVectorizer,
+  added: readonly { bag: FeatureBag }[],
+  indexed: number,
+  postings: { doc: number; value: number }[][],
+): TfidfVectorizer {
+  const parameters = vectorizer.toParameters();
+  const known = new Set(parameters.vocabulary);
+  const unseen = new Set<string>();
+  for (const { bag } of added)
+    for (const name of bag.keys()) if (!known.has(name)) unseen.add(name);
+  if (unseen.size === 0) return vectorizer;
+  const idf = Math.log((1 + indexed + added.length) / 2) + 1;
+  for (let i = 0; i < unseen.size; i++) postings.push([]);
+  return TfidfVectorizer.fromParameters({
+    ...parameters,
+    vocabulary: [...parameters.vocabulary, ...unseen],
+    idf: Float32Array.from([...parameters.idf, ...Array.from(unseen, () => idf)]),
+  });
 }
 
 function tally(

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../stores/database.js';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import type { ResolvedConversation } from './resolution-ranker.js';
+import type { CodeConfirmation, ResolvedConversation } from './resolution-ranker.js';
 import type { FeedbackKind, FeedbackTarget } from '../feedback.js';
 
 /** What an agent's verdict on a suggestion says about the articles that resolved a conversation. */
@@ -82,6 +82,8 @@ export interface ImportedResolution {
   id: string;
   text: string;
   articleIds: readonly string[];
+  /** The wrap-up code it was closed with, if known. */
+  code?: string | undefined;
 }
 
 /**
@@ -93,7 +95,9 @@ export async function importResolutions(
   tenantId: string,
   resolutions: readonly ImportedResolution[],
 ): Promise<void> {
-  const valid = resolutions.filter((r) => r.text.trim() !== '' && r.articleIds.length > 0);
+  const valid = resolutions.filter(
+    (r) => r.text.trim() !== '' && (r.articleIds.length > 0 || !!r.code),
+  );
   if (valid.length === 0) return;
   const ids = valid.map((r) => r.id);
   if (new Set(ids).size !== ids.length)
@@ -116,16 +120,87 @@ export async function importResolutions(
        DO UPDATE SET weight = excluded.weight, created_at = now()`,
     [tenantId, pairs.map((p) => p[0]), pairs.map((p) => p[1]), WEIGHTS.imported],
   );
+  const coded = valid.filter((r) => !!r.code);
+  if (coded.length > 0)
+    await db.query(
+      `INSERT INTO resolution_codes (tenant_id, conversation_id, code)
+       SELECT $1, c.conversation_id, c.code FROM unnest($2::text[], $3::text[]) AS c(conversation_id, code)
+       ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET code = excluded.code, confirmed_at = now()`,
+      [tenantId, coded.map((r) => r.id), coded.map((r) => r.code!)],
+    );
 }
+
+/**
+ * The wrap-up code an agent or QA confirmed or corrected for a conversation: from now on it
+ * labels the conversation's text for the tenant's ranker. Runs in the confirmation's transaction.
+ */
+export async function recordResolutionCode(
+  db: Queryable,
+  confirmation: { tenantId: string; conversationId: string; code: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO resolution_codes (tenant_id, conversation_id, code) VALUES ($1, $2, $3)
+     ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET code = excluded.code, confirmed_at = now()`,
+    [confirmation.tenantId, confirmation.conversationId, confirmation.code],
+  );
+}
+
+/** Where a tenant's evidence stands, read before training so later changes are seen after. */
+export interface ResolutionMark {
+  /** Count and newest write of article evidence: any change there needs a refit. */
+  evidence: string;
+  /** Confirmed codes stored. */
+  codes: number;
+  /** The database's clock when read. */
+  at: Date;
+}
+
+export async function resolutionMark(db: Queryable, tenantId: string): Promise<ResolutionMark> {
+  const { rows } = await db.query<{ evidence: string; codes: number; at: Date | string }>(
+    `SELECT (SELECT count(*) || ':' || coalesce(max(created_at)::text, '')
+               FROM resolution_evidence WHERE tenant_id = $1) AS evidence,
+            (SELECT count(*)::int FROM resolution_codes WHERE tenant_id = $1) AS codes,
+            now() AS at`,
+    [tenantId],
+  );
+  const row = rows[0]!;
+  return { evidence: row.evidence, codes: row.codes, at: new Date(row.at) };
+}
+
+/**
+ * Codes confirmed or corrected since `since`, each with its conversation's text. Applying one
+ * twice changes nothing, so callers may overlap the window (a transaction that began before
+ * `since` may commit after it).
+ */
+export async function codeConfirmationsSince(
+  db: Queryable,
+  tenantId: string,
+  since: Date,
+): Promise<CodeConfirmation[]> {
+  const { rows } = await db.query<{ conversation_id: string; code: string; text: string | null }>(
+    `SELECT r.conversation_id, r.code, ${conversationText('r.conversation_id')} AS text
+       FROM resolution_codes r WHERE r.tenant_id = $1 AND r.confirmed_at >= $2
+      ORDER BY r.confirmed_at, r.conversation_id`,
+    [tenantId, since.toISOString()],
+  );
+  return rows.map((row) => ({ id: row.conversation_id, code: row.code, text: row.text }));
+}
+
+/** A conversation's text: its imported text, else its stored (redacted) utterances. */
+const conversationText = (id: string) => `coalesce(
+  (SELECT i.text FROM resolution_imports i WHERE i.tenant_id = $1 AND i.id = ${id}),
+  (SELECT string_agg(ci.text, E'\\n' ORDER BY ci.seq) FROM conversation_items ci
+    WHERE ci.conversation_id = ${id} AND ci.tenant_id = $1 AND ci.kind = 'utterance'))`;
 
 /** How much a tenant's ranker learns from, newest first. */
 const MAX_TRAINING_CONVERSATIONS = 20_000;
 
 /**
  * The tenant's resolved conversations with their net evidence per article (articles whose
- * evidence nets to zero or less are left out), newest first. Live conversations read their
- * utterances; imported ones their imported text. Articles since retired or deleted still count:
- * search only ranks what it finds, so their votes are simply never used.
+ * evidence nets to zero or less are left out), and its conversations with a confirmed code,
+ * newest first (up to `limit` of each). Live conversations read their utterances; imported ones
+ * their imported text. Articles since retired or deleted still count: search only ranks what it
+ * finds, so their votes are simply never used.
  */
 export async function loadResolvedConversations(
   db: Queryable,
@@ -134,25 +209,33 @@ export async function loadResolvedConversations(
 ): Promise<ResolvedConversation[]> {
   const { rows } = await db.query<{
     conversation_id: string;
-    articles: string[];
-    weights: number[];
+    articles: string[] | null;
+    weights: number[] | null;
+    code: string | null;
     text: string | null;
   }>(
     `WITH net AS (
        SELECT conversation_id, article_id, sum(weight)::float8 AS weight, max(created_at) AS at
          FROM resolution_evidence WHERE tenant_id = $1
         GROUP BY conversation_id, article_id HAVING sum(weight) > 0
-     ), recent AS (
+     ), resolved AS (
        SELECT conversation_id, array_agg(article_id ORDER BY article_id) AS articles,
               array_agg(weight ORDER BY article_id) AS weights, max(at) AS at
          FROM net GROUP BY conversation_id ORDER BY max(at) DESC LIMIT $2
+     ), coded AS (
+       -- Coded conversations without evidence are bounded apart: every call gets a code, and
+       -- they must not crowd the resolved ones out.
+       SELECT c.conversation_id, c.code, c.confirmed_at AS at FROM resolution_codes c
+        WHERE c.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM resolved r WHERE r.conversation_id = c.conversation_id)
+        ORDER BY c.confirmed_at DESC LIMIT $2
+     ), recent AS (
+       SELECT r.conversation_id, r.articles, r.weights, c.code, r.at FROM resolved r
+         LEFT JOIN resolution_codes c ON c.tenant_id = $1 AND c.conversation_id = r.conversation_id
+       UNION ALL
+       SELECT conversation_id, NULL, NULL, code, at FROM coded
      )
-     SELECT r.conversation_id, r.articles, r.weights,
-            coalesce(
-              (SELECT i.text FROM resolution_imports i WHERE i.tenant_id = $1 AND i.id = r.conversation_id),
-              (SELECT string_agg(ci.text, E'\\n' ORDER BY ci.seq) FROM conversation_items ci
-                WHERE ci.conversation_id = r.conversation_id AND ci.tenant_id = $1 AND ci.kind = 'utterance')
-            ) AS text
+     SELECT r.conversation_id, r.articles, r.weights, r.code,
+            ${conversationText('r.conversation_id')} AS text
        FROM recent r ORDER BY r.at DESC, r.conversation_id`,
     [tenantId, limit],
   );
@@ -161,6 +244,9 @@ export async function loadResolvedConversations(
     .map((row) => ({
       id: row.conversation_id,
       text: row.text!,
-      articles: new Map(row.articles.map((articleId, i) => [articleId, Number(row.weights[i])])),
+      articles: new Map(
+        (row.articles ?? []).map((articleId, i) => [articleId, Number(row.weights![i])]),
+      ),
+      ...(row.code ? { code: row.code } : {}),
     }));
 }

@@ -5,6 +5,7 @@ import type { QaResult } from '../qa/auto-qa.js';
 import type { WrapupStore } from '../wrapup-store.js';
 import { chosenDispositionOf, saveDispositionConfirmation } from './disposition-store.js';
 import { createWrapupStore } from '../wrapup-store.js';
+import { recordResolutionCode } from '../../knowledge/learned-ranking/resolution-store.js';
 
 export interface ConfirmDispositionInput {
   tenantId: string;
@@ -14,8 +15,8 @@ export interface ConfirmDispositionInput {
 }
 
 /**
- * Records the agent's wrap-up code beside what was suggested, on the conversation itself, and in
- * its QA score, all in one transaction. Returns what the disposition step had suggested.
+ * Records the agent's wrap-up code beside what was suggested, on the conversation itself, in
+ * its QA score and as ranking evidence, all in one transaction. Returns what the disposition step had suggested.
  */
 export async function confirmDisposition(
   stores: {
@@ -40,6 +41,9 @@ export async function confirmDisposition(
       agentId: input.agentId,
     });
     await conversations.mergeMetadata(tenantId, conversationId, { disposition: code }, tx);
+    // The code labels the conversation for the learned ranker: articles that resolved
+    // conversations of this code reach later ones like it (decision 0029).
+    await recordResolutionCode(tx, { tenantId, conversationId, code });
     // QA ran when the call ended, usually before the agent chose a code.
     const rescored = await applyConfirmedDisposition(tx, tenantId, conversationId, {
       chosen: code,
