@@ -143,7 +143,13 @@ describe('the confirmed wrap-up code as ranking evidence', () => {
       key,
     );
     expect(response.statusCode).toBe(200);
-    return response.json<{ results: { articleId: string; score: number }[] }>().results;
+    return response.json<{
+      results: {
+        articleId: string;
+        score: number;
+        resolvedBefore?: { conversations: number; code?: string };
+      }[];
+    }>().results;
   }
 
   it('ranks the article that resolved a code first for conversations like that code, in English and Mandarin', async () => {
@@ -207,6 +213,9 @@ describe('the confirmed wrap-up code as ranking evidence', () => {
       // Typed search learns from the same evidence.
       const searched = await search(server.keys.agent, c.newCall, c.language);
       expect(searched[0]?.articleId).toBe(swapId);
+      // And says why, in counts and the code, never naming the past conversations.
+      expect(searched[0]?.resolvedBefore?.conversations).toBeGreaterThan(0);
+      expect(JSON.stringify(searched[0])).not.toContain(resolved.conversationId);
     }
 
     // Globex has the same articles and no evidence: its ranking is exactly what it was.

@@ -106,6 +106,11 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
     await page.locator('.transcript').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('article-view-title');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // Opening it to read during the call is use already: evidence for the learned ranker.
+    const refunds = await articleId(title);
+    await expect
+      .poll(() => storedUses(conversationId, refunds))
+      .toEqual({ feedback: 1, evidence: 1 });
 
     const timelines = drawer.locator('.article-block', { hasText: 'Card refunds' });
     await timelines.getByRole('button', { name: 'Insert', exact: true }).click();
@@ -115,7 +120,6 @@ describe('the agent searches knowledge and uses a passage, in a real browser', (
       '- Card refunds: 3–5 business days to appear after we issue them, up to 10 days for some banks.',
     );
     expect(await draft.inputValue()).not.toContain('**');
-    const refunds = await articleId(title);
     await expect
       .poll(() => storedUses(conversationId, refunds))
       .toEqual({ feedback: 1, evidence: 1 });

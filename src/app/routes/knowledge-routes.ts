@@ -226,6 +226,15 @@ export function registerKnowledgeRoutes(app: FastifyInstance, services: Services
           passage: r.passage,
           highlighted: r.highlighted,
           matchedTerms: r.matchedTerms,
+          // Why past resolutions moved it, as counts and a code: never the conversations' ids.
+          ...(r.resolvedBefore
+            ? {
+                resolvedBefore: {
+                  conversations: r.resolvedBefore.conversations,
+                  ...(r.resolvedBefore.code ? { code: r.resolvedBefore.code } : {}),
+                },
+              }
+            : {}),
         })),
       };
     },

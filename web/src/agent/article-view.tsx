@@ -64,6 +64,20 @@ export function ArticleView({ article, onClose }: { article: OpenArticle; onClos
     };
   }, []);
 
+  // Opening an article to read it during a call is use (issue 19: opened, copied, inserted):
+  // evidence for the learned ranker, recorded once the article could be shown, at most once per
+  // conversation (recordUsed remembers).
+  const recordUsed = tools?.recordUsed;
+  const suggestionId = article.suggestionId;
+  useEffect(() => {
+    if (loaded.state !== 'loaded' || !recordUsed) return;
+    void recordUsed({
+      kind: 'article',
+      articleId: article.articleId,
+      ...(suggestionId ? { suggestionId } : {}),
+    });
+  }, [loaded.state, recordUsed, article.articleId, suggestionId]);
+
   const title = loaded.state === 'loaded' ? loaded.article.title : article.title;
   const subject = {
     kind: 'article' as const,

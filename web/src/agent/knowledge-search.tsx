@@ -3,6 +3,7 @@ import { searchKnowledge, type SearchResult } from '../knowledge/knowledge-api.j
 import { HighlightedPassage } from '../components/highlighted-passage.js';
 import { useAgentKnowledge } from './agent-knowledge.js';
 import { PassageActions } from './passage-actions.js';
+import { humanize } from '../format.js';
 import './knowledge-search.css';
 
 type Search =
@@ -125,6 +126,9 @@ function SearchOutcome({ search, onRetry }: { search: Search; onRetry: () => voi
             {search.results.map((result) => (
               <li key={result.articleId} className="card">
                 <h3>{result.title}</h3>
+                {result.resolvedBefore ? (
+                  <p className="reason">{resolvedBeforeText(result.resolvedBefore)}</p>
+                ) : null}
                 <HighlightedPassage highlighted={result.highlighted} passage={result.passage} />
                 <PassageActions
                   text={result.passage}
@@ -140,4 +144,13 @@ function SearchOutcome({ search, onRetry }: { search: Search; onRetry: () => voi
         </>
       );
   }
+}
+
+/** Why the learned ranker moved a result, in the words an agent reads on a card. */
+export function resolvedBeforeText(resolved: NonNullable<SearchResult['resolvedBefore']>): string {
+  const calls =
+    resolved.conversations === 1 ? '1 conversation' : `${resolved.conversations} conversations`;
+  return resolved.code
+    ? `Agents used this for ${calls} wrapped up as ${humanize(resolved.code)}.`
+    : `Agents used this for ${calls} like this one.`;
 }

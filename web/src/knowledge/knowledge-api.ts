@@ -1,4 +1,5 @@
 import type { ArticleRecord } from '../../../src/knowledge/article-admin.js';
+import type { SearchResult as ServiceSearchResult } from '../../../src/knowledge/search.js';
 import { apiFetch } from '../api.js';
 
 export type ArticleStatus = 'draft' | 'published' | 'retired';
@@ -42,6 +43,11 @@ export interface SearchResult {
   passage: string;
   /** The passage's Markdown, HTML-escaped, matches in <mark>; rendered by HighlightedPassage, never as HTML. */
   highlighted: string;
+  /** Set when agents' past resolutions moved it (the route leaves out the conversations' ids). */
+  resolvedBefore?: Pick<
+    NonNullable<ServiceSearchResult['resolvedBefore']>,
+    'conversations' | 'code'
+  >;
 }
 
 export interface KnowledgeGap {
