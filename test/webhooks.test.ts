@@ -114,7 +114,7 @@ describe.each(engines)('webhooks out (%s)', (engine) => {
       tenantId: 'acme',
       data: { conversationId, externalId: 'wh-1', agentId: 'alice', channel: 'voice' },
     });
-    const data = ended.data as Record<string, { [key: string]: unknown } | null>;
+    const data = ended.data;
     expect(typeof data.summary?.text).toBe('string');
     expect(data.disposition?.suggested).toEqual(expect.any(String));
     expect(data.churn?.risk).toEqual(expect.any(Number));
@@ -122,9 +122,7 @@ describe.each(engines)('webhooks out (%s)', (engine) => {
     expect(data.qa?.overall).toEqual(expect.any(Number));
 
     await eventually(() => receiver.bodies('alert.raised').length > 0, 'alert.raised');
-    expect(
-      receiver.bodies('alert.raised').map((body) => (body.data.alert as { kind: string }).kind),
-    ).toContain('churn');
+    expect(receiver.bodies('alert.raised').map((body) => body.data.alert.kind)).toContain('churn');
     const followUps = receiver.bodies('follow_up.created');
     expect(followUps.length).toBeGreaterThan(0);
     expect(followUps[0]!.data).toMatchObject({ conversationId, followUp: { status: 'open' } });

@@ -1,6 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySignature } from '../../src/integrations/webhooks/signature.js';
+import type {
+  WebhookBody,
+  WebhookEventType,
+} from '../../src/integrations/webhooks/webhook-types.js';
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -64,13 +68,15 @@ export class WebhookReceiver {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Bodies received so far, parsed, of one type (duplicates included). */
-  bodies(type?: string): Array<{ id: string; type: string; data: Record<string, unknown> }> {
+  /**
+   * Bodies received so far, parsed, of one type (duplicates included), in the shape the service
+   * declares for receivers: tests then read the fields a CRM would, not a loose record.
+   */
+  bodies<T extends WebhookEventType>(type: T): Array<WebhookBody<T>>;
+  bodies(): WebhookBody[];
+  bodies(type?: WebhookEventType): WebhookBody[] {
     return this.received
-      .map(
-        (entry) =>
-          JSON.parse(entry.body) as { id: string; type: string; data: Record<string, unknown> },
-      )
+      .map((entry) => JSON.parse(entry.body) as WebhookBody)
       .filter((body) => type === undefined || body.type === type);
   }
 }

@@ -13,7 +13,12 @@ import {
 } from '../../pipeline/contract.js';
 import { enqueueSql, factsParam } from './delivery-store.js';
 import type { WebhookEndpoint } from './endpoint-store.js';
-import type { WebhookEventType, WebhookFact } from './webhook-types.js';
+import type {
+  ConversationEndedData,
+  ConversationRef,
+  WebhookEventType,
+  WebhookFact,
+} from './webhook-types.js';
 
 export interface FanOutSources {
   db: Database;
@@ -99,8 +104,7 @@ function subscriptions(endpoints: readonly WebhookEndpoint[]): Map<string, Set<W
   return wanted;
 }
 
-/** What a conversation is called in every body: enough to find it in the CRM and in Cuecard. */
-function conversationRef(row: EventRow, record: ConversationRecord | null) {
+function conversationRef(row: EventRow, record: ConversationRecord | null): ConversationRef {
   return {
     conversationId: row.conversation_id,
     externalId: record?.externalId ?? null,
@@ -138,7 +142,8 @@ async function factsOf(
     types.has('follow_up.created')
   ) {
     const tasks = usable(payload.result)?.tasks ?? [];
-    const ref = tasks.length > 0 ? conversationRef(row, await record()) : null;
+    if (tasks.length === 0) return [];
+    const ref = conversationRef(row, await record());
     return tasks.map((task) => ({
       ...base,
       type: 'follow_up.created' as const,
@@ -165,8 +170,10 @@ function usable<T extends object>(result: T | UnsupportedLanguage | undefined): 
   return result && !isUnsupportedLanguage(result) ? result : undefined;
 }
 
-/** `conversation.ended`: what a CRM files with the call (README, "Webhooks"). */
-function endedData(conversation: ConversationRecord | null, wrapup: WrapupResults) {
+function endedData(
+  conversation: ConversationRecord | null,
+  wrapup: WrapupResults,
+): Omit<ConversationEndedData, keyof ConversationRef> {
   const summary = usable(wrapup.summary);
   const disposition = usable(wrapup.disposition);
   const churn = usable(wrapup.churn);
@@ -185,7 +192,6 @@ function endedData(conversation: ConversationRecord | null, wrapup: WrapupResult
       ? { overall: qa.overall, scorecardId: qa.scorecardId, scorecardVersion: qa.scorecardVersion }
       : null,
     followUps: usable(wrapup['follow-ups'])?.tasks.length ?? 0,
-    /** Steps that did not run because they do not read the conversation's language. */
     unsupportedLanguage: Object.entries(wrapup)
       .filter(([, result]) => isUnsupportedLanguage(result))
       .map(([step]) => step),
