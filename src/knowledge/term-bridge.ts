@@ -79,10 +79,13 @@ export function termBridge(db: Queryable): Promise<TermBridge> {
   return shared;
 }
 
-/** Whether most words said are Latin-script (English) rather than Han. */
+const han = /^[\u3400-\u9fff]/;
+
+/** Whether most words said are English rather than Chinese (numbers are neither). */
 function mostlyLatin(said: ReadonlyMap<string, number>): boolean {
   const words = [...said.keys()];
-  return words.filter((word) => latin.test(word)).length * 2 > words.length;
+  const english = words.filter((word) => /^[a-z]/i.test(word)).length;
+  return english > words.filter((word) => han.test(word)).length;
 }
 
 /**
@@ -91,8 +94,9 @@ function mostlyLatin(said: ReadonlyMap<string, number>): boolean {
  * query's main language at TRANSLATION_CREDIT ("roaming" in Chinese speech, or the English intent
  * beside a Chinese turn, becomes 漫游 or 争议). A query in one language is not translated: an
  * English search ranks its English articles exactly as before, not the Chinese twins of them.
- * Added words are `partOf` the word: they add score, not to the best possible one, so a query's
- * coverage (confidence) is still measured on what was said.
+ * Added words are `partOf` the word, as characters are (han-characters.ts): they add to an
+ * article's score, not to the best possible one, so a bridged match raises the article's
+ * confidence while the words nothing matches still count against it.
  */
 export function withBridgedTerms(
   terms: readonly QueryTerm[],
