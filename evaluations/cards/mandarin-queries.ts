@@ -2,7 +2,7 @@
 // (Chinese articles of the bundled base, no sentence encoder: none runs offline for Chinese).
 // Usage: npx tsx evaluations/cards/mandarin-queries.ts
 //
-// A second check on the term bridge (decision 0028) beside the golden calls: customer words the
+// A second check on the term bridge (decision 0030) beside the golden calls: customer words the
 // articles do not use (多扣, 两遍, 注销, 补偿), English words inside Chinese speech (data, wifi,
 // app, bill, refund) and an English intent name as the analyzer adds it. Written by us after the
 // fix, not drawn from the goldens, but not held out either: read the figure as "these phrasings
