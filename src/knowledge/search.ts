@@ -2,6 +2,7 @@ import type { Queryable } from '../stores/database.js';
 import { isChineseStopWord } from '../text/chinese-stopwords.js';
 import type { EmbeddingModel } from '../providers/spec/embedding-model.js';
 import { SEARCH_CONFIG, type WordSplitter } from './search-text.js';
+import { termBridge, withBridgedTerms } from './term-bridge.js';
 import {
   BACKGROUND,
   bestPerArticle,
@@ -159,7 +160,12 @@ export async function analyzeQuery(
     if (next && next.ord === row.ord && next.term !== row.term)
       add(`${row.term} ${next.term}`, weight);
   });
-  return [...raw].map(([term, weight]) => ({ term, weight })).filter((t) => t.weight > 0);
+  const terms = [...raw].map(([term, weight]) => ({ term, weight })).filter((t) => t.weight > 0);
+  // Every word said, function words included ("两次" is "twice"), may be bridged (term-bridge.ts).
+  const said = new Map<string, number>();
+  for (const row of lexemes)
+    said.set(row.term, (said.get(row.term) ?? 0) + (segments[row.ord - 1]?.weight ?? 0));
+  return withBridgedTerms(terms, said, await termBridge(db));
 }
 
 function lastWords(text: string, count: number): string {

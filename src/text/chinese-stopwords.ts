@@ -12,7 +12,9 @@ export const chineseFunctionWords: ReadonlySet<string> = new Set(
     // Seen naming knowledge gaps of Mandarin calls ("出国 不了"): modal and linking words.
     '不了 该 应该 还是 就是 只是 然后 可能 这种 那种 ' +
     // Greetings and degree adverbs of a customer's opening turn ("你好……太气人了"): no topic.
-    '你好 您好 太 每次 非常 特别'
+    '你好 您好 太 每次 非常 特别 ' +
+    // "Each", as jieba splits 每个月 (every month): the pair 每个 月 matched a plan article's price table.
+    '每个'
   ).split(' '),
 );
 

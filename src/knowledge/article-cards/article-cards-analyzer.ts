@@ -130,8 +130,15 @@ const KEYWORD_ONLY_SCALE = 0.8;
 const MIN_TOPIC_CONFIDENCE = 0.4;
 const TOPIC_WEIGHT = 1;
 
-/** An out-of-scope verdict this sure means the turn is small talk, verification or a close. */
+/** An out-of-scope verdict this sure means the turn is small talk, verification or a close… */
 const SMALL_TALK_CONFIDENCE = 0.85;
+/**
+ * …when the turn is short once its routine parts are out. A greeting before a need ("你好，我想把
+ * 家里的宽带取消掉，每个月一百二十九块太贵了") pulls the classifier to "none of these": its few Chinese
+ * out-of-scope examples are greetings (你好, 谢谢), and it reads the whole turn. Small talk,
+ * verification answers and closings leave at most this many topic words.
+ */
+const SMALL_TALK_MAX_TOPIC_WORDS = 3;
 /** A turn intent this sure names a need even in one word ("Refund please"). */
 const NEED_CONFIDENCE = 0.5;
 
@@ -213,7 +220,9 @@ export function createArticleCardsAnalyzer(options: ArticleCardsOptions) {
       const topicWords = topicWordCount(topical(item.text));
       const namesANeed = !!intent?.intent && intent.confidence >= NEED_CONFIDENCE;
       const smallTalk =
-        (intent?.intent === null && intent.confidence >= SMALL_TALK_CONFIDENCE) ||
+        (intent?.intent === null &&
+          intent.confidence >= SMALL_TALK_CONFIDENCE &&
+          topicWords <= SMALL_TALK_MAX_TOPIC_WORDS) ||
         topicWords === 0 ||
         (topicWords === 1 && !namesANeed);
       // The connector may not say the language; the language analyzer hears it. Cards are in the
