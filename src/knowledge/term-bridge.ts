@@ -5,7 +5,7 @@ import type { QueryTerm } from './search-hits.js';
 import { BACKGROUND } from './search-hits.js';
 
 /**
- * The term bridge (knowledge/term-bridge.tsv, docs/decisions/0028): a customer on a Mandarin call
+ * The term bridge (knowledge/term-bridge.tsv, docs/decisions/0030): a customer on a Mandarin call
  * says "roaming" where the article says 漫游, 被扣 where it says 扣款, and the intent that names the
  * call's topic is English ("billing dispute"). Keyword search matches only the same word, and no
  * sentence encoder for Chinese runs offline, so each query word in a group of the bridge is also
