@@ -29,7 +29,7 @@ rss_mb() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 peak_mb() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 demo_call() {
-  CUECARD_DATA_DIR="$data" node --import tsx src/cli/demo.ts --gap-ms 0 >/dev/null 2>&1
+  CUECARD_DATA_DIR="$data" node --import tsx src/cli/demo.ts --gap-ms 0 "$@" >/dev/null 2>&1
 }
 
 # Starts the server as `npm start` does, with the same V8 flag (package.json; the consoles are built
@@ -74,5 +74,7 @@ echo "restart:                         ${seconds} s to listening, RSS $(rss_mb "
 echo "  steps (ms): ${steps}"
 demo_call
 echo "after one demo call:             RSS $(rss_mb "$server_pid") MB, peak $(peak_mb "$server_pid") MB (load $(load))"
+demo_call --call demo-zh-outage
+echo "after a Mandarin demo call too:  RSS $(rss_mb "$server_pid") MB, peak $(peak_mb "$server_pid") MB (load $(load))"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 stop
