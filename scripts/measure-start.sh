@@ -40,7 +40,7 @@ start() {
   local log="$work/start-$1.log" began
   began=$(now)
   CUECARD_DATA_DIR="$data" PORT="$port" LOG_LEVEL=debug CUECARD_LOG_FORMAT=json \
-    node --max-semi-space-size=4 --import tsx src/main.ts >"$log" 2>&1 &
+    node --max-semi-space-size=4 --v8-pool-size=2 --import tsx src/main.ts >"$log" 2>&1 &
   server_pid=$!
   until grep -qs 'Cuecard is running' "$log"; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
