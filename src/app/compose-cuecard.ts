@@ -85,7 +85,7 @@ export async function openCuecardDatabase(
   // A new embedded database is created and migrated by an engine of its own, in a process of its
   // own that has exited before the serving engine opens: creating the cluster (initdb) and the
   // first migrations leave ~500 MB of WASM heap in the engine that ran them, and ~110 MB resident
-  // in the process even once that engine has closed (docs/decisions/0028).
+  // in the process even once that engine has closed (docs/decisions/0031).
   const created =
     !databaseUrl && config.dataDir && !existsSync(path.join(config.dataDir, 'PG_VERSION'))
       ? await createEmbeddedDatabase(config.dataDir)

@@ -12,7 +12,7 @@ const creatorBootstrap = `import('tsx/esm/api').then(({ register }) => { registe
  * Creates a new embedded data folder (initdb) and applies the migrations in a child process, and
  * returns the migrations applied once that process has exited. In this process's own threads the
  * same work left ~110 MB resident after its engine had closed (compiled WASM code and allocator
- * arenas that the process keeps); an exited process returns all of it (docs/decisions/0028). The
+ * arenas that the process keeps); an exited process returns all of it (docs/decisions/0031). The
  * folder stays locked by this process throughout, so no other server opens it half-created.
  */
 export async function createEmbeddedDatabase(dataDir: string): Promise<string[]> {

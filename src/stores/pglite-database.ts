@@ -12,7 +12,7 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
  * bases (larger ones belong on a server, docs/decisions/0004); pages it does not hold are read
  * through the OS cache. The demo base's whole database is 13 MB (its tables and indexes 5 MB),
  * so 16 MB holds all of it: 128 → 32 MB took PGlite at restart from 367 to ~260 MB resident,
- * 32 → 16 MB another ~21 MB (docs/decisions/0028).
+ * 32 → 16 MB another ~21 MB (docs/decisions/0031).
  */
 const embeddedSettings = ['shared_buffers = 16MB'];
 

@@ -61,7 +61,7 @@ export async function openPgliteWorkerDatabase(
     workerData: { dataDir, maxBackgroundWaitMs: options.maxBackgroundWaitMs ?? 100 },
     // The engine's data lives in WASM memory; the thread's JavaScript is the queue and the rows
     // on their way out. A young generation of 8 MB instead of the main thread's default (up to
-    // ~48 MB, resident once used) is enough for that (docs/decisions/0028).
+    // ~48 MB, resident once used) is enough for that (docs/decisions/0031).
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   const pending = new Map<

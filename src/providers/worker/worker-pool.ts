@@ -102,7 +102,7 @@ interface Slot<Result> {
  * thread's (up to ~48 MB each, mostly garbage between collections, kept resident). A model thread
  * allocates little JavaScript per batch (its tensors live in WASM memory), so 8 MB is plenty:
  * measured with the demo base, ~25–40 MB less resident across the threads, same results
- * (docs/decisions/0028).
+ * (docs/decisions/0031).
  */
 export const workerResourceLimits = { maxYoungGenerationSizeMb: 8 } as const;
 
