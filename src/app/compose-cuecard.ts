@@ -12,6 +12,7 @@ import type { PipelineLogger } from '../pipeline/pipeline.js';
 import type { Database } from '../stores/database.js';
 import { migrate } from '../stores/migrate.js';
 import { openDatabase } from '../stores/open-database.js';
+import { createEmbeddedDatabase } from '../stores/create-embedded-database.js';
 import { createDefaultCapabilities, preloadModels } from './capabilities.js';
 import { createApp } from './create-app.js';
 import { ensureDevTenant, type DevKeys } from './dev-tenant.js';
@@ -81,12 +82,13 @@ export async function openCuecardDatabase(
         : databaseUrl,
     dataDir: config.dataDir,
   };
-  // A new embedded database is created and migrated by an engine of its own, closed before the
-  // serving one opens: creating the cluster (initdb) and the first migrations leave ~500 MB of
-  // WASM heap in the engine that ran them, which an idle worker thread keeps resident.
+  // A new embedded database is created and migrated by an engine of its own, in a process of its
+  // own that has exited before the serving engine opens: creating the cluster (initdb) and the
+  // first migrations leave ~500 MB of WASM heap in the engine that ran them, and ~110 MB resident
+  // in the process even once that engine has closed (docs/decisions/0031).
   const created =
     !databaseUrl && config.dataDir && !existsSync(path.join(config.dataDir, 'PG_VERSION'))
-      ? await migrateAndClose(await openDatabase(target))
+      ? await createEmbeddedDatabase(config.dataDir)
       : [];
   const db = await openDatabase(target);
   try {
@@ -94,14 +96,6 @@ export async function openCuecardDatabase(
   } catch (error) {
     await closeAfterFailure(db);
     throw error;
-  }
-}
-
-async function migrateAndClose(db: Database): Promise<string[]> {
-  try {
-    return await migrate(db);
-  } finally {
-    await db.close();
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,4 +28,21 @@ describe('openCuecardDatabase on an embedded data folder', () => {
       await rm(path.dirname(dataDir), { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('says which folder could not be created, and leaves it unlocked', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'cuecard-open-'));
+    // A file where the data folder should be: Postgres cannot create its cluster there.
+    const dataDir = path.join(parent, 'data');
+    await writeFile(dataDir, 'not a folder');
+    try {
+      const opening = openCuecardDatabase({ databaseUrl: undefined, dataDir });
+      await expect(opening).rejects.toMatchObject({
+        code: 'provider_unavailable',
+        message: expect.stringContaining(`PGlite in ${dataDir}) could not be created`),
+      });
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -10,10 +10,11 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
  * Postgres's default 128 MB of shared buffers are allocated and touched inside the WASM memory
  * at every start, a third of the server's resident memory. The embedded engine serves small
  * bases (larger ones belong on a server, docs/decisions/0004); pages it does not hold are read
- * through the OS cache. 32 MB holds the demo base several times over; PGlite alone at restart
- * went from 367 to ~260 MB resident.
+ * through the OS cache. The demo base's whole database is 13 MB (its tables and indexes 5 MB),
+ * so 16 MB holds all of it: 128 → 32 MB took PGlite at restart from 367 to ~260 MB resident,
+ * 32 → 16 MB another ~21 MB (docs/decisions/0031).
  */
-const embeddedSettings = ['shared_buffers = 32MB'];
+const embeddedSettings = ['shared_buffers = 16MB'];
 
 /** Embedded Postgres in WASM with pgvector, in a data folder (or in memory when none). */
 export async function createPglite(dataDir: string | undefined): Promise<PGlite> {

@@ -59,6 +59,10 @@ export async function openPgliteWorkerDatabase(
   const worker = new Worker(workerBootstrap, {
     eval: true,
     workerData: { dataDir, maxBackgroundWaitMs: options.maxBackgroundWaitMs ?? 100 },
+    // The engine's data lives in WASM memory; the thread's JavaScript is the queue and the rows
+    // on their way out. A young generation of 8 MB instead of the main thread's default (up to
+    // ~48 MB, resident once used) is enough for that (docs/decisions/0031).
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   const pending = new Map<
     number,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CuecardError } from '../../errors/cuecard-error.js';
-import { bootstrap } from './worker-pool.js';
+import { bootstrap, workerResourceLimits } from './worker-pool.js';
 
 /** What says which function the thread runs: passed to `function-worker.ts` as `workerData`. */
 export interface FunctionWorkerData {
@@ -74,7 +74,11 @@ export function createDeadlineWorker<Args extends unknown[], Result>(
       modulePath: options.modulePath,
       exportName: options.exportName,
     };
-    const worker = new Worker(bootstrap(entry), { eval: true, workerData });
+    const worker = new Worker(bootstrap(entry), {
+      eval: true,
+      workerData,
+      resourceLimits: workerResourceLimits,
+    });
     const started: Thread = { worker, ready: false };
     worker.on('message', (reply: FunctionWorkerReply) => {
       // A terminated thread may still have had a reply in flight.

@@ -97,6 +97,15 @@ interface Slot<Result> {
 }
 
 /** Workers do not inherit tsx's loader: register it inside the worker, then load the entry. */
+/**
+ * Each thread is a V8 isolate with a young generation of its own, by default as large as the main
+ * thread's (up to ~48 MB each, mostly garbage between collections, kept resident). A model thread
+ * allocates little JavaScript per batch (its tensors live in WASM memory), so 8 MB is plenty:
+ * measured with the demo base, ~25–40 MB less resident across the threads, same results
+ * (docs/decisions/0031).
+ */
+export const workerResourceLimits = { maxYoungGenerationSizeMb: 8 } as const;
+
 export function bootstrap(entry: URL): string {
   return `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
 }
@@ -201,7 +210,11 @@ export async function startWorkerPool<Info extends { id: string }, Result>(
       { length: count },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(bootstrap(options.entry), { eval: true, workerData });
+          const worker = new Worker(bootstrap(options.entry), {
+            eval: true,
+            workerData,
+            resourceLimits: workerResourceLimits,
+          });
           started.push(worker);
           const slot: Slot<Result> = { worker, batch: undefined };
           let ready = false;
