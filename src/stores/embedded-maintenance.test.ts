@@ -56,4 +56,28 @@ describe('embedded database upkeep', () => {
     expect(rows[0]).toMatchObject({ analysed: true });
     expect(rows[0]!.estimate).toBeGreaterThan(50_000);
   });
+
+  it('checkpoints, so the WAL is recycled and a crash replays only what came after', async () => {
+    const redo = async () =>
+      (
+        await db.query<{ redo: string }>(
+          'SELECT redo_lsn::text AS redo FROM pg_control_checkpoint()',
+        )
+      ).rows[0]!.redo;
+    const before = await redo();
+    await db.exec(`UPDATE events SET payload = '{"upkept": true}'::jsonb WHERE seq <= 5000`);
+    const { rows } = await db.query<{ ahead: boolean }>(
+      'SELECT pg_current_wal_lsn() > $1::pg_lsn AS ahead',
+      [before],
+    );
+    expect(rows[0]?.ahead).toBe(true);
+    const maintenance = startEmbeddedMaintenance(db, { firstAfterMs: 60_000 });
+    await maintenance.runOnce();
+    await maintenance.stop();
+    const { rows: after } = await db.query<{ moved: boolean }>(
+      'SELECT $1::pg_lsn < (SELECT redo_lsn FROM pg_control_checkpoint()) AS moved',
+      [before],
+    );
+    expect(after[0]?.moved).toBe(true);
+  });
 });
