@@ -91,6 +91,17 @@ describe.each(engines)('GET /metrics on %s', (engine) => {
        VALUES ('export', 'q', 1, 'metrics-test', now() - interval '2 minutes')`,
     );
 
+    // The receiver has the body before the dispatcher has its answer and counts the outcome.
+    await expect
+      .poll(
+        async () =>
+          valueOf(
+            (await scrape(token)).body,
+            'cuecard_webhook_attempts_total{outcome="delivered"}',
+          ),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
     const text = (await scrape(token)).body;
     const customerTurns = scripts
       .find((s) => s.id === 'demo-double-charge')!
