@@ -233,6 +233,10 @@ export async function ingestArticles(
   if (report.added + report.updated + report.retired >= ANALYZE_AFTER_CHANGES) {
     await db.exec('VACUUM (ANALYZE) chunk_terms');
     await db.exec('ANALYZE articles, chunks, term_stats');
+    // The embedded engine never checkpoints on its own (no checkpointer process): a bulk load
+    // through a one-shot CLI would otherwise keep all of its WAL until it closes (6.4 GB for
+    // 100k passages). A server's checkpointer does this itself.
+    if (db.engine === 'pglite') await db.exec('CHECKPOINT');
   }
   return report;
 }

@@ -142,7 +142,19 @@ describe.each(engines)('keyword search statistics (%s)', (engine) => {
       ...publishedArticle(id, `退款 ${id}`, `退款 refund 说明 ${'政策 '.repeat(30)}`),
       language: 'zh',
     }));
+    const { rows: wal } = await db.query<{ lsn: string }>(
+      'SELECT pg_current_wal_lsn()::text AS lsn',
+    );
     await ingestArticles(deps, 'k4', [...english, ...chinese]);
+    if (engine === 'pglite') {
+      // A bulk load checkpoints the embedded engine, which never does on its own: its WAL is
+      // recycled instead of kept until the process closes.
+      const { rows } = await db.query<{ moved: boolean }>(
+        'SELECT $1::pg_lsn < redo_lsn AS moved FROM pg_control_checkpoint()',
+        [wal[0]!.lsn],
+      );
+      expect(rows[0]?.moved).toBe(true);
+    }
     const found = await searchKnowledge(deps, {
       tenantId: 'k4',
       query: 'refund',
