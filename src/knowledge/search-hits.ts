@@ -224,6 +224,19 @@ async function readPostings(db: Queryable, read: PostingsRead): Promise<ReadRow[
   return filteredRead(db, read);
 }
 
+/** $1–$9 of both reads: tenant, terms, weights, mean length, the filters, caps, cut flags. */
+function readParams(read: PostingsRead): SqlParam[] {
+  return [
+    read.tenantId,
+    read.terms.map((t) => t.term),
+    read.terms.map((t) => t.weight),
+    read.averageLength,
+    ...filterParams(read.filters),
+    [...read.caps],
+    [...read.cut],
+  ];
+}
+
 function contributionSql(tf: string, length: string): string {
   return `q.weight * ${K1 + 1} * ${tfFactorSql(tf, length, '$4::float8')}`;
 }
@@ -250,17 +263,7 @@ async function pooledRead(db: Queryable, read: PostingsRead): Promise<ReadRow[]>
       WHERE c.tenant_id = $1 AND ${filterSql(5)}
       GROUP BY p.chunk_id, c.article_id, c.term_count
       ORDER BY score DESC, p.chunk_id LIMIT $11`,
-    [
-      read.tenantId,
-      read.terms.map((t) => t.term),
-      read.terms.map((t) => t.weight),
-      read.averageLength,
-      ...filterParams(read.filters),
-      [...read.caps],
-      [...read.cut],
-      read.caps.every((cap) => cap === null) ? null : POOL,
-      read.limit,
-    ],
+    [...readParams(read), read.caps.every((cap) => cap === null) ? null : POOL, read.limit],
     BACKGROUND,
   );
   return rows;
@@ -283,16 +286,7 @@ async function filteredRead(db: Queryable, read: PostingsRead): Promise<ReadRow[
           LIMIT q.cap) p
       GROUP BY p.chunk_id, p.article_id, p.term_count
       ORDER BY score DESC, p.chunk_id LIMIT $10`,
-    [
-      read.tenantId,
-      read.terms.map((t) => t.term),
-      read.terms.map((t) => t.weight),
-      read.averageLength,
-      ...filterParams(read.filters),
-      [...read.caps],
-      [...read.cut],
-      read.limit,
-    ],
+    [...readParams(read), read.limit],
     BACKGROUND,
   );
   return rows;
